@@ -1,0 +1,80 @@
+namespace OmniTrackIQ.Pipeline.Events;
+
+/// <summary>
+/// One event as it travels from validation through enrichment to the spool and the store.
+/// The parser fills the client fields; the collector fills <see cref="Workspace"/>, times and
+/// request facts; enrichers fill the enriched fields. Mutable on purpose: one instance per event,
+/// no copies on the hot path.
+/// </summary>
+public sealed class TrackedEvent
+{
+    // ---- identity and client fields (wire format) ----
+    public string Workspace { get; set; } = "";
+    public EventType Type { get; set; }
+    public string MessageId { get; set; } = "";
+    public string? AnonymousId { get; set; }
+    public string? UserId { get; set; }
+    /// <summary>Event name for track events (e.g. add_to_cart).</summary>
+    public string? Event { get; set; }
+    /// <summary>Client clock, as sent.</summary>
+    public DateTimeOffset? Timestamp { get; set; }
+    /// <summary><c>properties</c> as compact JSON text (null when absent).</summary>
+    public string? PropertiesJson { get; set; }
+    public decimal? Revenue { get; set; }
+    public string? Currency { get; set; }
+    public string? OrderId { get; set; }
+
+    public string? PageUrl { get; set; }
+    public string? PageReferrer { get; set; }
+    public string? PageTitle { get; set; }
+
+    public string? UtmSource { get; set; }
+    public string? UtmMedium { get; set; }
+    public string? UtmCampaign { get; set; }
+    public string? UtmTerm { get; set; }
+    public string? UtmContent { get; set; }
+
+    /// <summary>Name of the ad click id that came with the event (gclid, fbclid, ...), first one wins.</summary>
+    public string? ClickIdType { get; set; }
+    public string? ClickId { get; set; }
+
+    /// <summary>Clear-text email from traits; the privacy enricher hashes it into <see cref="EmailSha256"/> and clears this. Never spooled.</summary>
+    public string? EmailClearText { get; set; }
+    public string? EmailSha256 { get; set; }
+
+    public bool? ConsentAnalytics { get; set; }
+    public bool? ConsentAds { get; set; }
+
+    // ---- server fields ----
+    public DateTimeOffset ReceivedAt { get; set; }
+    /// <summary>Server time: client timestamp corrected by (receivedAt - sentAt); receivedAt when the client sent none.</summary>
+    public DateTimeOffset Ts { get; set; }
+    /// <summary>Sec-GPC: 1 was on the request.</summary>
+    public bool GlobalPrivacyControl { get; set; }
+    /// <summary>Anonymised client IP (never the raw one).</summary>
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+
+    // ---- enrichment ----
+    public string? Country { get; set; }
+    public string? Region { get; set; }
+    public string? City { get; set; }
+    public uint? Asn { get; set; }
+    public string? AsnOrganization { get; set; }
+
+    public string? Browser { get; set; }
+    public string? BrowserVersion { get; set; }
+    public string? Os { get; set; }
+    public string? OsVersion { get; set; }
+    public string? DeviceFamily { get; set; }
+    public string? DeviceBrand { get; set; }
+    public string? DeviceModel { get; set; }
+    /// <summary>desktop, mobile, tablet, bot or other.</summary>
+    public string? DeviceClass { get; set; }
+    public bool IsBot { get; set; }
+
+    /// <summary>GA4-style default channel group (Direct, Organic Search, Paid Search, ...).</summary>
+    public string? Channel { get; set; }
+    /// <summary>Ad platform behind a click id (Google Ads, Meta, ...).</summary>
+    public string? AdPlatform { get; set; }
+}

@@ -1,0 +1,25 @@
+namespace OmniTrackIQ.Pipeline.Workspaces;
+
+/// <summary>One workspace (a shop) as configured under <c>OmniTrack:Workspaces</c>.</summary>
+public sealed class WorkspaceSettings
+{
+    public string Id { get; set; } = "";
+    /// <summary>Public write key used by the browser snippet.</summary>
+    public string WriteKey { get; set; } = "";
+    /// <summary>SHA-256 (lower-case hex) of the secret key used by server-to-server calls; the key itself is never stored.</summary>
+    public string? SecretKeySha256 { get; set; }
+    /// <summary>Browser origins allowed by CORS on the browser endpoints (e.g. https://shop.example).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+    /// <summary>SHA-256 (lower-case hex) of each read token allowed to query this workspace.</summary>
+    public List<string> ReadTokenSha256 { get; set; } = [];
+    /// <summary>The shop's own hosts: a referrer from one of these is not a referral (self-referral).</summary>
+    public List<string> OwnDomains { get; set; } = [];
+    /// <summary>Bits of an IPv4 address kept after anonymisation (default /24).</summary>
+    public int IpV4PrefixLength { get; set; } = 24;
+    /// <summary>Bits of an IPv6 address kept after anonymisation (default /48).</summary>
+    public int IpV6PrefixLength { get; set; } = 48;
+    /// <summary>Reject events whose consent.analytics is not true.</summary>
+    public bool RequireAnalyticsConsent { get; set; }
+    /// <summary>Attribution lookback window in days.</summary>
+    public int LookbackDays { get; set; } = 30;
+}
