@@ -11,7 +11,9 @@ namespace OmniTrackIQ.Attribution.Heuristics;
 /// </summary>
 public static class PathCountHeuristics
 {
-    public static IReadOnlyDictionary<string, ChannelCredit> Attribute(HeuristicModel model, IReadOnlyList<PathCount> paths, AttributionOptions? options = null)
+    /// <param name="isDirect">Which channel names are direct; default <see cref="ChannelNames.IsDirect"/>.</param>
+    public static IReadOnlyDictionary<string, ChannelCredit> Attribute(HeuristicModel model, IReadOnlyList<PathCount> paths,
+        AttributionOptions? options = null, Func<string, bool>? isDirect = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         options = (options ?? AttributionOptions.Default).Validate();
@@ -32,7 +34,7 @@ public static class PathCountHeuristics
 
             for (var i = 0; i < n; i++)
             {
-                var flags = ChannelNames.IsDirect(channels[i]) ? TouchFlags.Direct : TouchFlags.None;
+                var flags = (isDirect ?? ChannelNames.IsDirect)(channels[i]) ? TouchFlags.Direct : TouchFlags.None;
                 touches[i] = new Touchpoint(channels[i], -(n - 1 - i) * stepMs, flags);
             }
 

@@ -35,6 +35,10 @@ internal sealed class AbsorbingChain
     public (double Conversion, double Value) SolveFromStart(ReadOnlySpan<bool> removed) =>
         StateCount <= DenseLimit ? SolveDense(removed) : SolveIterative(removed);
 
+    /// <summary>Both solvers on the same chain, so tests can check that they agree.</summary>
+    internal (double Conversion, double Value) SolveFromStart(ReadOnlySpan<bool> removed, bool dense) =>
+        dense ? SolveDense(removed) : SolveIterative(removed);
+
     private (double, double) SolveDense(ReadOnlySpan<bool> removed)
     {
         var n = StateCount;
