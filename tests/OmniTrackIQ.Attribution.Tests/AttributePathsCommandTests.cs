@@ -1,0 +1,235 @@
+using System.Text.Json;
+using OmniTrackIQ.Attribution.Cli;
+
+namespace OmniTrackIQ.Attribution.Tests;
+
+/// <summary>The attribute-paths command through <see cref="AttributePathsCommand.Run"/> with StringWriters.</summary>
+public sealed class AttributePathsCommandTests : IDisposable
+{
+    private const string Csv =
+        "path,total_conversions,total_conversion_value,total_null\n" +
+        "A > B,3,30,1\n" +
+        "\"B > C, Inc\",1,5.5,0\n" +
+        "A,2,20,2\n";
+
+    private const string Json =
+        """{"separator": ">", "paths": [{"path": "A > B", "conversions": 3, "value": 30, "nulls": 1}, {"path": "B > C, Inc", "conversions": 1, "value": 5.5}, {"path": "A", "conversions": 2, "value": 20, "nulls": 2}]}""";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("otq-attribution-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    public static TheoryData<string, string, double, double, double> HeuristicExpectations => new()
+    {
+        // model, channel, conversions, value; from the three paths above.
+        { "first", "A", 5, 50, 0 },
+        { "first", "B", 1, 5.5, 0 },
+        { "last", "B", 3, 30, 0 },
+        { "last", "A", 2, 20, 0 },
+        { "last", "C, Inc", 1, 5.5, 0 },
+        { "linear", "A", 3.5, 35, 0 },
+        { "linear", "B", 2, 17.75, 0 },
+        { "linear", "C, Inc", 0.5, 2.75, 0 },
+        { "position", "A", 3.5, 35, 0 },
+        { "w_shaped", "B", 2, 17.75, 0 },
+        { "last_non_direct", "B", 3, 30, 0 },
+        { "time_decay", "A", 2 + (3 / (1 + Math.Pow(2, 1.0 / 7))), 20 + (30 / (1 + Math.Pow(2, 1.0 / 7))), 1e-12 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HeuristicExpectations))]
+    public void HeuristicModelsReadCsvAndJsonAlike(string model, string channel, double conversions, double value, double tolerance)
+    {
+        foreach (var file in new[] { Write("paths.csv", Csv), Write("paths.json", Json) })
+        {
+            var (code, stdout, stderr) = Run("--input", file, "--model", model);
+
+            Assert.True(code == 0, stderr);
+            using var output = JsonDocument.Parse(stdout);
+            Assert.Equal(model, output.RootElement.GetProperty("model").GetString());
+            var credit = output.RootElement.GetProperty("channels").GetProperty(channel);
+            Assert.Equal(conversions, credit.GetProperty("conversions").GetDouble(), Math.Max(tolerance, 1e-12));
+            Assert.Equal(value, credit.GetProperty("value").GetDouble(), Math.Max(tolerance, 1e-12));
+        }
+    }
+
+    [Fact]
+    public void ChannelsAreSortedByNameAndNumbersRoundTrip()
+    {
+        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "linear");
+
+        Assert.Equal(0, code);
+        using var output = JsonDocument.Parse(stdout);
+        var names = output.RootElement.GetProperty("channels").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["A", "B", "C, Inc"], names);
+        // 1/3 printed with full precision: parsing it back gives the same double.
+        var (_, thirds, _) = Run("--input", Write("t.csv", "path,total_conversions\na > b > c,1\n"), "--model", "linear");
+        using var third = JsonDocument.Parse(thirds);
+        Assert.Equal(1.0 / 3, third.RootElement.GetProperty("channels").GetProperty("a").GetProperty("conversions").GetDouble());
+        Assert.Contains("0.3333333333333333", thirds, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LastNonDirectRecognisesDirectByName()
+    {
+        var file = Write("d.csv", "path,total_conversions\nA > (Direct),2\nB > direct,1\ndirect,4\n");
+
+        var (code, stdout, _) = Run("--input", file, "--model", "last_non_direct");
+
+        Assert.Equal(0, code);
+        using var output = JsonDocument.Parse(stdout);
+        var channels = output.RootElement.GetProperty("channels");
+        Assert.Equal(2, channels.GetProperty("A").GetProperty("conversions").GetDouble());
+        Assert.Equal(1, channels.GetProperty("B").GetProperty("conversions").GetDouble());
+        Assert.Equal(4, channels.GetProperty("direct").GetProperty("conversions").GetDouble());
+        Assert.Equal(0, channels.GetProperty("(Direct)").GetProperty("conversions").GetDouble());
+    }
+
+    [Fact]
+    public void MarkovPrintsRemovalEffects()
+    {
+        var file = Write("m.json", """{"paths": [{"path": "a > b", "conversions": 3, "nulls": 1}, {"path": "a > c", "conversions": 1, "nulls": 1}]}""");
+
+        var (code, stdout, stderr) = Run("--input", file, "--model", "markov", "--order", "1");
+
+        Assert.True(code == 0, stderr);
+        using var output = JsonDocument.Parse(stdout);
+        var effects = output.RootElement.GetProperty("removal_effects");
+        Assert.Equal(1, effects.GetProperty("a").GetDouble(), 1e-12);
+        Assert.Equal(0.75, effects.GetProperty("b").GetDouble(), 1e-12);
+        Assert.Equal(0.25, effects.GetProperty("c").GetDouble(), 1e-12);
+        Assert.Equal(2, output.RootElement.GetProperty("channels").GetProperty("a").GetProperty("conversions").GetDouble(), 1e-12);
+        Assert.Equal(1, output.RootElement.GetProperty("order").GetInt32());
+    }
+
+    [Fact]
+    public void MarkovHigherOrderIsAccepted()
+    {
+        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "markov", "--order=3");
+
+        Assert.Equal(0, code);
+        using var output = JsonDocument.Parse(stdout);
+        Assert.Equal(3, output.RootElement.GetProperty("order").GetInt32());
+        Assert.Equal(6, output.RootElement.GetProperty("channels").EnumerateObject().Sum(c => c.Value.GetProperty("conversions").GetDouble()), 1e-9);
+    }
+
+    [Fact]
+    public void ShapleyPrintsExactValues()
+    {
+        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "shapley");
+
+        Assert.Equal(0, code);
+        using var output = JsonDocument.Parse(stdout);
+        Assert.True(output.RootElement.GetProperty("exact").GetBoolean());
+        var channels = output.RootElement.GetProperty("channels");
+        Assert.Equal(3.5, channels.GetProperty("A").GetProperty("conversions").GetDouble(), 1e-12);
+        Assert.Equal(2, channels.GetProperty("B").GetProperty("conversions").GetDouble(), 1e-12);
+        Assert.Equal(0.5, channels.GetProperty("C, Inc").GetProperty("conversions").GetDouble(), 1e-12);
+    }
+
+    [Fact]
+    public void FormatIsDetectedFromContentWithoutAKnownExtension()
+    {
+        var (code, stdout, _) = Run("--input", Write("paths.txt", "  \n" + Json), "--model", "first");
+
+        Assert.Equal(0, code);
+        Assert.Contains("\"A\"", stdout, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, string> BadFiles => new()
+    {
+        { "bad.csv", "path,total_conversions,total_conversion_value,total_null\nA,1,2,0\nB,-3,1,0\n", "line 3: total_conversions -3 is negative" },
+        { "bad.csv", "path,total_conversions\nA,1\n\nB,NaN\n", "line 4: total_conversions \"NaN\" is not a number" },
+        { "bad.csv", "path,total_conversions\nA,1\n,2\n", "line 3: the path is empty" },
+        { "bad.csv", "path,total_conversions\nA > > B,1\n", "line 2: channel 2 of path \"A > > B\" is empty" },
+        { "bad.csv", "path,total_null\nA,1\n", "line 1: the header must name the columns \"path\" and \"total_conversions\"" },
+        { "bad.csv", "path,total_conversions\nA,1,7\n", "line 2: expected 2 fields as in the header, found 3" },
+        { "bad.csv", "path,total_conversions\n\"A > B,1\n", "line 2: a quoted field is not closed" },
+        { "bad.csv", "", "the file is empty" },
+        { "bad.csv", "path,total_conversions,total_null\nA,1,abc\n", "line 2: total_null \"abc\" is not a number" },
+        { "bad.json", """{"paths": [{"path": "A", "conversions": 1}, {"path": "B > C", "conversions": -1}]}""", "paths[1] (\"B > C\"): \"conversions\" is negative (-1)" },
+        { "bad.json", """{"paths": [{"path": "A", "nulls": 1}]}""", "paths[0] (\"A\"): \"conversions\" is missing" },
+        { "bad.json", """{"paths": [{"path": "", "conversions": 1}]}""", "paths[0] (\"\"): the path is empty" },
+        { "bad.json", """{"paths": [{"path": "A", "conversions": "3"}]}""", "paths[0] (\"A\"): \"conversions\" must be a finite number (found \"3\")" },
+        { "bad.json", """{"paths": [{"path": "A", "conversions": 1e400}]}""", "paths[0] (\"A\"): \"conversions\" must be a finite number (found 1e400)" },
+        { "bad.json", "{\"paths\": [\n{\"path\": \"A\", \"conversions\": 1},\n{\"path\": \"B\" \"conversions\": 2}]}", "line 3: invalid JSON" },
+        { "bad.json", """{"rows": []}""", "the JSON root must be an object with a \"paths\" array" },
+        { "bad.json", """{"separator": 5, "paths": []}""", "\"separator\" must be a non-blank string" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void BadFilesExitWithTwoAndNameTheLineOrPath(string name, string content, string message)
+    {
+        var file = Write(name, content);
+
+        var (code, stdout, stderr) = Run("--input", file, "--model", "linear");
+
+        Assert.Equal(AttributePathsCommand.ExitBadData, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--model", "linear" }, "--input FILE is required")]
+    [InlineData(new[] { "--input", "x.csv" }, "--model MODEL is required")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "magic" }, "unknown model \"magic\"")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "markov", "--order", "5" }, "invalid value \"5\" for --order")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--order", "2" }, "--order applies to --model markov only")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--frobnicate", "1" }, "unknown option \"--frobnicate\"")]
+    [InlineData(new[] { "--input" }, "option --input needs a value")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "time_decay", "--half-life-days", "-1" }, "invalid value \"-1\" for --half-life-days")]
+    public void UsageErrorsExitWith64(string[] args, string message)
+    {
+        var (code, stdout, stderr) = Run(args);
+
+        Assert.Equal(AttributePathsCommand.ExitUsage, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.Contains("usage: attribute-paths", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingFileExitsWith66()
+    {
+        var (code, _, stderr) = Run("--input", Path.Combine(_directory, "nope.csv"), "--model", "linear");
+
+        Assert.Equal(AttributePathsCommand.ExitNoInput, code);
+        Assert.Contains("cannot read", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HelpPrintsUsageAndSucceeds()
+    {
+        var (code, stdout, _) = Run("--help");
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: attribute-paths", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HalfLifeOptionChangesTimeDecay()
+    {
+        var file = Write("t.csv", "path,total_conversions\na > b,1\n");
+
+        var (_, stdout, _) = Run("--input", file, "--model", "time_decay", "--half-life-days", "1");
+
+        using var output = JsonDocument.Parse(stdout);
+        Assert.Equal(1.0 / 3, output.RootElement.GetProperty("channels").GetProperty("a").GetProperty("conversions").GetDouble(), 1e-12);
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = AttributePathsCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
