@@ -59,6 +59,18 @@ public sealed class GeoIpDatabase : IDisposable
         }
     }
 
+    /// <summary>Replaced snapshots still waiting for their grace period to end.</summary>
+    internal int RetiredCount
+    {
+        get
+        {
+            lock (_reloadLock)
+            {
+                return _retired.Count;
+            }
+        }
+    }
+
     /// <summary>True while at least one database is open.</summary>
     public bool IsEnabled => !Volatile.Read(ref _current).IsEmpty;
 
