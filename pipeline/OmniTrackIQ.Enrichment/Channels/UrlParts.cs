@@ -55,15 +55,14 @@ public static class UrlParts
     /// <summary>The query string of a URL without '?' and fragment, or empty.</summary>
     public static ReadOnlySpan<char> Query(ReadOnlySpan<char> url)
     {
-        var question = url.IndexOf('?');
-        if (question < 0)
+        var hash = url.IndexOf('#');
+        if (hash >= 0)
         {
-            return [];
+            url = url[..hash];
         }
 
-        var query = url[(question + 1)..];
-        var hash = query.IndexOf('#');
-        return hash < 0 ? query : query[..hash];
+        var question = url.IndexOf('?');
+        return question < 0 ? [] : url[(question + 1)..];
     }
 
     /// <summary>
