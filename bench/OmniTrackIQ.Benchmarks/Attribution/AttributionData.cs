@@ -29,7 +29,7 @@ internal static class AttributionData
                 }
 
                 touches[i] = new Touchpoint(names[channel], ts, flags);
-                ts += random.Next(0, (int)((conversion - ts) / (length - i + 1)));
+                ts += random.NextInt64(0, ((conversion - ts) / (length - i + 1)) + 1);
             }
 
             paths[p] = new ConversionPath(touches, conversion, 1, 10 + random.Next(200));
