@@ -199,6 +199,35 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Case08AsCsvGivesTheExactMarkovLimitThroughTheCommand()
+    {
+        var root = ReferenceCases.Load("case08_channelattribution_pathdata_expected.json");
+        var csv = new System.Text.StringBuilder("path,total_conversions,total_conversion_value,total_null\n");
+        foreach (var path in ReferenceCases.Case08Paths())
+        {
+            csv.Append('"').Append(path.ToString()).Append("\",")
+                .Append(path.Conversions.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+                .Append(path.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+                .Append(path.Nulls.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        var (code, stdout, stderr) = Run("--input", Write("case08.csv", csv.ToString()), "--model", "markov");
+
+        Assert.True(code == 0, stderr);
+        using var output = JsonDocument.Parse(stdout);
+        var expected = root.GetProperty("expected").GetProperty("markov_exact");
+        var tolerance = root.GetProperty("tolerance").GetProperty("markov_exact_abs").GetDouble();
+        foreach (var channel in expected.GetProperty("total_conversions").EnumerateObject())
+        {
+            var credit = output.RootElement.GetProperty("channels").GetProperty(channel.Name);
+            Assert.Equal(channel.Value.GetDouble(), credit.GetProperty("conversions").GetDouble(), tolerance);
+            Assert.Equal(expected.GetProperty("total_conversion_value").GetProperty(channel.Name).GetDouble(), credit.GetProperty("value").GetDouble(), tolerance);
+            Assert.Equal(expected.GetProperty("removal_effects").GetProperty(channel.Name).GetDouble(),
+                output.RootElement.GetProperty("removal_effects").GetProperty(channel.Name).GetDouble(), tolerance);
+        }
+    }
+
+    [Fact]
     public void HelpPrintsUsageAndSucceeds()
     {
         var (code, stdout, _) = Run("--help");
