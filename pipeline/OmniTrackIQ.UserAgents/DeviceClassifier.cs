@@ -5,10 +5,13 @@ namespace OmniTrackIQ.UserAgents;
 /// are heuristics over its output and the raw UA, applied in order (first rule wins):
 /// <list type="number">
 /// <item><b>bot</b> — <see cref="BotDetector"/> said so (device family Spider included).</item>
+/// <item><b>other</b> for TVs and set-top boxes — device family/brand names a TV (ua-parser files some
+/// Android TVs under Generic_Android_Tablet, e.g. Sony BRAVIA), or the UA says SmartTV, Android TV,
+/// GoogleTV or CrKey (Chromecast).</item>
 /// <item><b>tablet</b> — device family, brand or model names a tablet (iPad, Kindle, "Tablet",
 /// Generic_Android_Tablet, PlayBook, Nexus 7/9/10, Galaxy Tab "SM-T"/"GT-P"), the OS is BlackBerry
 /// Tablet OS, the UA carries Amazon's Silk browser or a "(Tablet;" token (Firefox OS), or it is
-/// Android without "Mobile" (Google's convention for Android tablets) and not a TV.</item>
+/// Android without "Mobile" (Google's convention for Android tablets).</item>
 /// <item><b>mobile</b> — the UA says "Mobi" (the convention every phone browser follows), the device is
 /// an iPhone/iPod or a generic smartphone/feature phone, or the OS is a phone OS (iOS, Android,
 /// Windows Phone/Mobile, BlackBerry OS, Symbian, KaiOS, Firefox OS, ...).</item>
@@ -16,12 +19,12 @@ namespace OmniTrackIQ.UserAgents;
 /// BSDs, Solaris) on a device ua-parser leaves as Other or calls Mac.</item>
 /// <item><b>other</b> — everything else: TVs, consoles, watches, cars, apps and unknowns.</item>
 /// </list>
-/// TVs are checked before the Android rule so a set-top box (Android TV, Fire TV, BRAVIA) is "other".
 /// </summary>
 internal static class DeviceClassifier
 {
     private static readonly string[] s_tabletNames = ["iPad", "Kindle", "Tablet", "PlayBook", "Nexus 7", "Nexus 9", "Nexus 10"];
     private static readonly string[] s_tabletModelPrefixes = ["SM-T", "GT-P", "SM-X"];
+    // Case-sensitive: "TV" must not match inside model names; AFT* are Amazon Fire TV models.
     private static readonly string[] s_tvNames = ["TV", "Inettv", "BRAVIA", "AFT", "Chromecast", "Roku"];
     private static readonly string[] s_phoneDevices = ["iPhone", "iPod", "Generic Smartphone", "Generic Feature Phone"];
     private static readonly string[] s_mobileOs =
@@ -43,6 +46,11 @@ internal static class DeviceClassifier
             return DeviceClass.Bot;
         }
 
+        if (IsTv(ua, device))
+        {
+            return DeviceClass.Other;
+        }
+
         if (IsTablet(ua, os, device))
         {
             return DeviceClass.Tablet;
@@ -50,7 +58,7 @@ internal static class DeviceClassifier
 
         if (Contains(ua, "Mobi") || EqualsAny(device.Family, s_phoneDevices) || StartsWithAny(os.Family, s_mobileOs))
         {
-            return IsTv(ua, device) ? DeviceClass.Other : DeviceClass.Mobile;
+            return DeviceClass.Mobile;
         }
 
         if ((device.Family == ParsedDefaults.Other || device.Family == "Mac") && EqualsAny(os.Family, s_desktopOs))
@@ -73,21 +81,22 @@ internal static class DeviceClassifier
             return true;
         }
 
-        // Android phones say "Mobile" (Google's guidance to OEMs); Android without it is a tablet unless it is a TV box.
-        return os.Family == "Android" && !Contains(ua, "Mobile") && !IsTv(ua, device);
+        // Android phones say "Mobile" (Google's guidance to OEMs); Android without it is a tablet (TVs are out already).
+        return os.Family == "Android" && !Contains(ua, "Mobile");
     }
 
     private static bool IsTv(string ua, DeviceInfo device) =>
-        ContainsAny(device.Family, s_tvNames) || (device.Brand is { } brand && ContainsAny(brand, s_tvNames))
+        ContainsAny(device.Family, s_tvNames, StringComparison.Ordinal)
+        || (device.Brand is { } brand && ContainsAny(brand, s_tvNames, StringComparison.Ordinal))
         || Contains(ua, "SmartTV") || Contains(ua, "Android TV") || Contains(ua, "GoogleTV") || Contains(ua, "CrKey");
 
     private static bool Contains(string value, string token) => value.Contains(token, StringComparison.OrdinalIgnoreCase);
 
-    private static bool ContainsAny(string value, string[] tokens)
+    private static bool ContainsAny(string value, string[] tokens, StringComparison comparison = StringComparison.OrdinalIgnoreCase)
     {
         foreach (var token in tokens)
         {
-            if (value.Contains(token, StringComparison.OrdinalIgnoreCase))
+            if (value.Contains(token, comparison))
             {
                 return true;
             }

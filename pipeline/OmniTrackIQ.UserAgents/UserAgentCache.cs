@@ -61,7 +61,11 @@ public sealed class UserAgentCache
         }
 
         info = _parser.Parse(userAgent);
-        Add(current, info);
+        if (info.Cacheable)
+        {
+            Add(current, info);
+        }
+
         return info;
     }
 

@@ -35,6 +35,9 @@ public sealed class UserAgentInfo
     /// <summary><see cref="DeviceClass"/> as stored: desktop, mobile, tablet, bot or other.</summary>
     public string DeviceClassName { get; }
 
+    /// <summary>False when a regex timed out during the parse: the result is "Other" by accident, not by rule.</summary>
+    internal bool Cacheable { get; init; } = true;
+
     public override string ToString() =>
         $"{Browser.Family} {Browser.Version} / {Os.Family} {Os.Version} / {Device.Family} ({DeviceClassName}{(IsBot ? ", bot" : "")})";
 }

@@ -75,13 +75,17 @@ public sealed class UserAgentParser
         }
 
         var ua = userAgent.Length > MaxUserAgentLength ? userAgent[..MaxUserAgentLength] : userAgent;
-        return Parse(ua, ParseBrowser(ua), ParseOs(ua), ParseDevice(ua));
-    }
-
-    internal static UserAgentInfo Parse(string ua, BrowserInfo browser, OsInfo os, DeviceInfo device)
-    {
+        var timeoutsBefore = MatchTimeouts;
+        var browser = ParseBrowser(ua);
+        var os = ParseOs(ua);
+        var device = ParseDevice(ua);
         var isBot = BotDetector.IsBot(ua, browser, device);
-        return new UserAgentInfo(ua, browser, os, device, isBot, DeviceClassifier.Classify(ua, os, device, isBot));
+        return new UserAgentInfo(ua, browser, os, device, isBot, DeviceClassifier.Classify(ua, os, device, isBot))
+        {
+            // Conservative under concurrency (another thread's timeout also counts): such results are
+            // merely not cached, so a UA that timed out once, e.g. under a CPU spike, is parsed again later.
+            Cacheable = MatchTimeouts == timeoutsBefore,
+        };
     }
 
     /// <summary>The <c>user_agent_parsers</c> result for <paramref name="ua"/> (no length cap; conformance tests use it directly).</summary>

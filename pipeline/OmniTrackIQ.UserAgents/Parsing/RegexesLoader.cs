@@ -9,6 +9,9 @@ internal sealed record RuleSet(UserAgentRule[] UserAgents, OsRule[] Os, DeviceRu
 /// <summary>Reads the ua-parser project's regexes.yaml with YamlDotNet and compiles every regex once.</summary>
 internal static class RegexesLoader
 {
+    private const string WarmUpInput =
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36";
+
     public static RuleSet Load(TextReader yaml, RegexOptions extraOptions, TimeSpan matchTimeout)
     {
         var deserializer = new DeserializerBuilder().Build();
@@ -72,7 +75,23 @@ internal static class RegexesLoader
 
         try
         {
-            return new Regex(pattern, options, matchTimeout);
+            var regex = new Regex(pattern, options, matchTimeout);
+            if ((options & RegexOptions.Compiled) != 0)
+            {
+                // Run the generated code once so its JIT cost lands at startup, not inside the first
+                // request's match timeout (measured: ~2 s for the whole file on first use otherwise).
+                // (An empty input would not do: most patterns reject it before running any generated code.)
+                // The JIT time of a big pattern counts against its match timeout, so the warm-up may time out itself.
+                try
+                {
+                    _ = regex.IsMatch(WarmUpInput);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                }
+            }
+
+            return regex;
         }
         catch (ArgumentException ex)
         {
