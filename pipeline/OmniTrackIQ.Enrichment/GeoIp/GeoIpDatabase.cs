@@ -55,7 +55,7 @@ public sealed class GeoIpDatabase : IDisposable
         if (settings.ReloadCheckSeconds > 0)
         {
             var period = TimeSpan.FromSeconds(settings.ReloadCheckSeconds);
-            _pollTimer = _timeProvider.CreateTimer(static state => ((GeoIpDatabase)state!).CheckForChanges(), this, period, period);
+            _pollTimer = _timeProvider.CreateTimer(static state => ((GeoIpDatabase)state!).CheckInBackground(), this, period, period);
         }
     }
 
@@ -264,7 +264,9 @@ public sealed class GeoIpDatabase : IDisposable
             reader = new DatabaseReader(path, Locales, FileAccessMode.MemoryMapped);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDatabaseException or UnauthorizedAccessException or ArgumentException)
+#pragma warning disable CA1031 // the file is external input: whatever a damaged one throws, keep the old reader
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             _logger.LogWarning(ex, "GeoIP database {Path} could not be opened; keeping the previous one.", path);
             return false;
@@ -319,7 +321,23 @@ public sealed class GeoIpDatabase : IDisposable
         }
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => CheckForChanges();
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => CheckInBackground();
+
+    // Timer and watcher callbacks run on pool threads, where an escaping exception ends the process.
+    // Expected failures are handled inside CheckForChanges; this catches the unexpected ones.
+    private void CheckInBackground()
+    {
+        try
+        {
+            CheckForChanges();
+        }
+#pragma warning disable CA1031 // last-resort guard of a background callback
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "GeoIP reload check failed; keeping the current databases.");
+        }
+    }
 
     private static string? FullPathOrNull(string? path) => string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path);
 }
