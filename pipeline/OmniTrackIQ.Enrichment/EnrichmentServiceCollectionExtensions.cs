@@ -28,7 +28,9 @@ public static class EnrichmentServiceCollectionExtensions
 
         if (!alreadyAdded)
         {
-            services.AddOptions<GeoIpOptions>().Bind(configuration.GetSection(GeoIpOptions.SectionName));
+            services.AddOptions<GeoIpOptions>()
+                .Bind(configuration.GetSection(GeoIpOptions.SectionName))
+                .Validate(static o => o.ReloadCheckSeconds >= 0, $"{GeoIpOptions.SectionName}:ReloadCheckSeconds must be 0 (off) or more.");
         }
 
         services.TryAddSingleton(TimeProvider.System);

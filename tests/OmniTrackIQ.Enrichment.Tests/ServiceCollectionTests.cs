@@ -47,4 +47,12 @@ public sealed class ServiceCollectionTests
         Assert.True(provider.GetRequiredService<GeoIpDatabase>().IsEnabled);
         Assert.Equal("London", provider.GetRequiredService<GeoIpDatabase>().Lookup(System.Net.IPAddress.Parse("81.2.69.160")).City);
     }
+
+    [Fact]
+    public void A_negative_reload_period_fails_validation()
+    {
+        using var provider = Build(new() { ["OmniTrack:GeoIp:ReloadCheckSeconds"] = "-1" });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<GeoIpDatabase>());
+        Assert.Contains("ReloadCheckSeconds", error.Message, StringComparison.Ordinal);
+    }
 }
