@@ -39,6 +39,7 @@ public sealed class TrackedEvent
     public string? ClickId { get; set; }
 
     /// <summary>Clear-text email from traits; the privacy enricher hashes it into <see cref="EmailSha256"/> and clears this. Never spooled.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? EmailClearText { get; set; }
     public string? EmailSha256 { get; set; }
 

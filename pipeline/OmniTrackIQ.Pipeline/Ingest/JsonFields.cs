@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace OmniTrackIQ.Pipeline.Ingest;
+
+/// <summary>Typed reads of one JSON value with the refusal that names the field when the type or size is wrong.</summary>
+internal static class JsonFields
+{
+    public static IngestError? ReadString(ref Utf8JsonReader reader, string field, int maxLength, out string? value)
+    {
+        value = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+                if (length > maxLength * 6L)
+                {
+                    return IngestError.BadRequest(field, $"string longer than the limit of {maxLength} characters", "string_too_long");
+                }
+
+                value = reader.GetString();
+                if (value!.Length > maxLength)
+                {
+                    value = null;
+                    return IngestError.BadRequest(field, $"string longer than the limit of {maxLength} characters", "string_too_long");
+                }
+
+                if (value.Length == 0)
+                {
+                    value = null;
+                }
+
+                return null;
+            default:
+                return IngestError.BadRequest(field, $"must be a string, got {Describe(reader.TokenType)}", "invalid_type");
+        }
+    }
+
+    /// <summary>Ids may arrive as numbers (order 1001); they are kept as their invariant text.</summary>
+    public static IngestError? ReadId(ref Utf8JsonReader reader, string field, out string? value)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            value = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+            return value.Length > WireLimits.MaxIdLength
+                ? IngestError.BadRequest(field, $"longer than the limit of {WireLimits.MaxIdLength} characters", "string_too_long")
+                : null;
+        }
+
+        return ReadString(ref reader, field, WireLimits.MaxIdLength, out value);
+    }
+
+    public static IngestError? ReadTimestamp(ref Utf8JsonReader reader, string field, out DateTimeOffset? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return IngestError.BadRequest(field, $"must be an ISO-8601 timestamp string, got {Describe(reader.TokenType)}", "invalid_type");
+        }
+
+        if (reader.TryGetDateTimeOffset(out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+
+        return IngestError.BadRequest(field, "is not an ISO-8601 timestamp (e.g. 2026-11-23T12:00:00.000Z)", "invalid_timestamp");
+    }
+
+    public static IngestError? ReadBool(ref Utf8JsonReader reader, string field, out bool? value)
+    {
+        value = reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => null,
+        };
+        return value is null && reader.TokenType != JsonTokenType.Null
+            ? IngestError.BadRequest(field, $"must be true or false, got {Describe(reader.TokenType)}", "invalid_type")
+            : null;
+    }
+
+    public static IngestError? ReadDecimal(ref Utf8JsonReader reader, string field, out decimal? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number))
+        {
+            value = number;
+            return null;
+        }
+
+        // Shops often send money as strings ("59.90").
+        if (reader.TokenType == JsonTokenType.String
+            && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
+        {
+            value = parsed;
+            return null;
+        }
+
+        return IngestError.BadRequest(field, $"must be a number, got {Describe(reader.TokenType)}", "invalid_type");
+    }
+
+    public static IngestError? ExpectObject(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.StartObject
+            ? null
+            : IngestError.BadRequest(field, $"must be an object, got {Describe(reader.TokenType)}", "invalid_type");
+
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using OmniTrackIQ.Pipeline.Events;
+
+namespace OmniTrackIQ.Pipeline.Ingest;
+
+/// <summary>
+/// Reads one event from the query string of <c>GET /p.gif</c> (the &lt;img&gt; fallback of the snippet).
+/// Parameter names are short because URLs are limited; README "Pixel parameters" lists them.
+/// </summary>
+public static class PixelQueryParser
+{
+    public static IngestError? TryParse(IQueryCollection query, out string? writeKey, out DateTimeOffset? sentAt, out TrackedEvent evt)
+    {
+        evt = new TrackedEvent();
+        sentAt = null;
+        IngestError? error = null;
+        writeKey = Text(query, "wk", WireLimits.MaxIdLength, ref error);
+
+        var type = Text(query, "t", 32, ref error) ?? "page";
+        evt.MessageId = Text(query, "mid", WireLimits.MaxIdLength, ref error) ?? "";
+        evt.AnonymousId = Text(query, "aid", WireLimits.MaxIdLength, ref error);
+        evt.UserId = Text(query, "uid", WireLimits.MaxIdLength, ref error);
+        evt.Event = Text(query, "ev", WireLimits.MaxIdLength, ref error);
+        evt.Timestamp = Time(query, "ts", ref error);
+        sentAt = Time(query, "sa", ref error);
+        evt.PageUrl = Text(query, "url", WireLimits.MaxUrlLength, ref error);
+        evt.PageReferrer = Text(query, "ref", WireLimits.MaxUrlLength, ref error);
+        evt.PageTitle = Text(query, "title", WireLimits.MaxTextLength, ref error);
+        evt.UtmSource = Text(query, "utm_source", WireLimits.MaxTextLength, ref error);
+        evt.UtmMedium = Text(query, "utm_medium", WireLimits.MaxTextLength, ref error);
+        evt.UtmCampaign = Text(query, "utm_campaign", WireLimits.MaxTextLength, ref error);
+        evt.UtmTerm = Text(query, "utm_term", WireLimits.MaxTextLength, ref error);
+        evt.UtmContent = Text(query, "utm_content", WireLimits.MaxTextLength, ref error);
+        foreach (var name in ContextParser.ClickIdNames)
+        {
+            var value = Text(query, name, WireLimits.MaxTextLength, ref error);
+            if (value is not null && evt.ClickIdType is null)
+            {
+                evt.ClickIdType = name;
+                evt.ClickId = value;
+            }
+        }
+
+        evt.OrderId = Text(query, "oid", WireLimits.MaxIdLength, ref error);
+        evt.Currency = Text(query, "cur", 3, ref error)?.ToUpperInvariant();
+        evt.EmailSha256 = Text(query, "em", 64, ref error);
+        evt.ConsentAnalytics = Flag(query, "ca", ref error);
+        evt.ConsentAds = Flag(query, "cad", ref error);
+        var revenue = Text(query, "rev", 64, ref error);
+        if (revenue is not null)
+        {
+            if (decimal.TryParse(revenue, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)) { evt.Revenue = amount; }
+            else { error ??= IngestError.BadRequest("rev", "must be a decimal number (e.g. 59.90)", "invalid_type"); }
+        }
+
+        if (error is not null) { return error; }
+
+        if (!EventParser.TryParseType(type, out var eventType))
+        {
+            return IngestError.BadRequest("t", $"unknown type '{type}': expected one of page, track, identify, conversion", "invalid_type");
+        }
+
+        evt.Type = eventType;
+        if (writeKey is null) { return new IngestError(401, "wk", "write key is required", "missing_write_key"); }
+        if (evt.MessageId.Length == 0) { return IngestError.BadRequest("mid", "field is required: a client-generated unique id", "missing_field"); }
+        if (evt.AnonymousId is null && evt.UserId is null) { return IngestError.BadRequest("aid", "aid or uid is required", "missing_field"); }
+        if (eventType == EventType.Track && evt.Event is null) { return IngestError.BadRequest("ev", "field is required for track events", "missing_field"); }
+        if (eventType == EventType.Conversion && evt.OrderId is null) { return IngestError.BadRequest("oid", "field is required for conversion events", "missing_field"); }
+        return null;
+    }
+
+    private static string? Text(IQueryCollection query, string name, int max, ref IngestError? error)
+    {
+        if (!query.TryGetValue(name, out var values)) { return null; }
+
+        var value = values.Count > 0 ? values[0] : null;
+        if (string.IsNullOrEmpty(value)) { return null; }
+
+        if (value.Length > max)
+        {
+            error ??= IngestError.BadRequest(name, $"longer than the limit of {max} characters", "string_too_long");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name, ref IngestError? error)
+    {
+        var text = Text(query, name, 64, ref error);
+        if (text is null) { return null; }
+
+        // Epoch milliseconds (Date.now()) or ISO-8601.
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms < 100_000_000_000_000)
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        error ??= IngestError.BadRequest(name, "must be epoch milliseconds or an ISO-8601 timestamp", "invalid_timestamp");
+        return null;
+    }
+
+    private static bool? Flag(IQueryCollection query, string name, ref IngestError? error)
+    {
+        var text = Text(query, name, 5, ref error);
+        switch (text)
+        {
+            case null: return null;
+            case "1" or "true": return true;
+            case "0" or "false": return false;
+            default:
+                error ??= IngestError.BadRequest(name, "must be 1 or 0", "invalid_type");
+                return null;
+        }
+    }
+}

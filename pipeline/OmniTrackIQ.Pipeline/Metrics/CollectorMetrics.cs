@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace OmniTrackIQ.Pipeline.Metrics;
+
+/// <summary>Every number <c>GET /metrics</c> reports; gauges are read through delegates set by their owners.</summary>
+public sealed class CollectorMetrics
+{
+    private long _acceptedEvents;
+    private long _batchesWritten;
+    private long _rowsWritten;
+    private long _rowsDeduplicated;
+    private long _writeErrors;
+    private long _replayedRecords;
+    private long _spoolFullRejections;
+
+    public LabeledCounter RejectedEvents { get; } = new();
+    public ConcurrentDictionary<string, LatencyHistogram> RequestLatency { get; } = new(StringComparer.Ordinal);
+
+    public Func<long> SpoolBytes { get; set; } = static () => 0;
+    public Func<long> ChannelDepth { get; set; } = static () => 0;
+
+    public long AcceptedEvents => Interlocked.Read(ref _acceptedEvents);
+    public long BatchesWritten => Interlocked.Read(ref _batchesWritten);
+    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
+    public long RowsDeduplicated => Interlocked.Read(ref _rowsDeduplicated);
+    public long WriteErrors => Interlocked.Read(ref _writeErrors);
+    public long ReplayedRecords => Interlocked.Read(ref _replayedRecords);
+    public long SpoolFullRejections => Interlocked.Read(ref _spoolFullRejections);
+
+    public void EventsAccepted(int count) => Interlocked.Add(ref _acceptedEvents, count);
+    public void EventsRejected(string reason, int count = 1) => RejectedEvents.Add(reason, count);
+    public void SpoolFull() => Interlocked.Increment(ref _spoolFullRejections);
+    public void RecordsReplayed(int count) => Interlocked.Add(ref _replayedRecords, count);
+    public void WriteError() => Interlocked.Increment(ref _writeErrors);
+
+    public void BatchWritten(int rows, int inserted)
+    {
+        Interlocked.Increment(ref _batchesWritten);
+        Interlocked.Add(ref _rowsWritten, inserted);
+        Interlocked.Add(ref _rowsDeduplicated, rows - inserted);
+    }
+
+    public void ObserveRequest(string route, long elapsedTimestampTicks) =>
+        RequestLatency.GetOrAdd(route, static _ => new LatencyHistogram()).Observe(elapsedTimestampTicks);
+}

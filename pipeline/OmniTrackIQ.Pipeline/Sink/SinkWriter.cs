@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Spool;
+
+namespace OmniTrackIQ.Pipeline.Sink;
+
+/// <summary>
+/// Moves durable batches into the event store: buffers events until the batch size or age is
+/// reached, writes them, then advances the spool checkpoint. Records are processed strictly in
+/// spool order; whatever the channel did not carry (overflow, or everything after the checkpoint
+/// at start-up) is read back from the spool files. A failed write is retried with exponential
+/// back-off and the checkpoint does not move, so nothing is lost while the store is down.
+/// </summary>
+public sealed partial class SinkWriter : BackgroundService
+{
+    private readonly SegmentedSpool _spool;
+    private readonly SinkQueue _queue;
+    private readonly IEventStore _store;
+    private readonly BadEventQueue _badEvents;
+    private readonly SinkOptions _options;
+    private readonly CollectorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SinkWriter> _logger;
+    private readonly List<TrackedEvent> _buffer = [];
+    private SpoolPosition _cursor;
+    private long _bufferStartedAt;
+
+    public SinkWriter(SegmentedSpool spool, SinkQueue queue, IEventStore store, BadEventQueue badEvents, SinkOptions options,
+        CollectorMetrics metrics, TimeProvider time, ILogger<SinkWriter> logger)
+    {
+        _spool = spool;
+        _queue = queue;
+        _store = store;
+        _badEvents = badEvents;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Everything before this position has been stored.</summary>
+    public SpoolPosition StoredUpTo => _spool.Checkpoint;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await _store.InitializeAsync(stoppingToken);
+        _cursor = _spool.Checkpoint;
+        CatchUpFromDisk(_spool.DurableEnd, replay: true);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await FillBufferAsync(stoppingToken);
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Drain on stop: what is buffered or already in the channel is written once more, without cancellation.
+        while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
+        CatchUpFromDisk(_spool.DurableEnd, replay: false);
+        await FlushAsync(CancellationToken.None, giveUpAfterFirstFailure: true);
+    }
+
+    private async Task FillBufferAsync(CancellationToken cancellationToken)
+    {
+        while (_buffer.Count < _options.BatchSize)
+        {
+            if (_queue.Reader.TryRead(out var batch))
+            {
+                Accept(batch);
+                continue;
+            }
+
+            // The channel is empty: anything durable it did not carry is on disk only.
+            if (_cursor < _spool.DurableEnd)
+            {
+                CatchUpFromDisk(_spool.DurableEnd, replay: false);
+                continue;
+            }
+
+            var remaining = _buffer.Count == 0
+                ? Timeout.InfiniteTimeSpan
+                : _options.MaxBatchAge - _time.GetElapsedTime(_bufferStartedAt);
+            if (_buffer.Count > 0 && remaining <= TimeSpan.Zero) { return; }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (remaining != Timeout.InfiniteTimeSpan) { wait.CancelAfter(remaining); }
+            else { wait.CancelAfter(_options.MaxBatchAge); } // re-check the spool for overflowed batches now and then
+
+            try
+            {
+                await _queue.Reader.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_buffer.Count > 0) { return; }
+            }
+        }
+    }
+
+    private void Accept(SpooledBatch batch)
+    {
+        if (batch.End <= _cursor) { return; } // already read back from disk
+        if (batch.Start > _cursor) { CatchUpFromDisk(batch.Start, replay: false); }
+        if (batch.Start != _cursor)
+        {
+            // Cannot happen while one loop appends in order; never skip data silently if it does.
+            _logger.LogError("Spool batch at {Start} does not follow the cursor {Cursor}; re-reading from disk", batch.Start, _cursor);
+            CatchUpFromDisk(batch.End, replay: false);
+            return;
+        }
+
+        Add(batch.Events, batch.End);
+    }
+
+    private void CatchUpFromDisk(SpoolPosition to, bool replay)
+    {
+        var records = 0;
+        foreach (var record in SpoolReader.Read(_spool.DirectoryPath, _cursor, to))
+        {
+            if (record.Start < _cursor) { continue; }
+
+            List<TrackedEvent>? events;
+            try
+            {
+                events = JsonSerializer.Deserialize(record.Payload, SpoolJsonContext.Default.ListTrackedEvent);
+            }
+            catch (JsonException ex)
+            {
+                // A record with a valid CRC that does not parse was written by an incompatible version: keep it as a bad event.
+                _badEvents.TryAdd(new BadEvent(null, System.Text.Encoding.UTF8.GetString(record.Payload), "spool_record_unreadable: " + ex.Message, _time.GetUtcNow()));
+                events = [];
+            }
+
+            Add(events ?? [], record.End);
+            records++;
+        }
+
+        // Every record before `to` has been read; what remains is the empty end of an older segment
+        // (the writer rolled to a new one), so the cursor moves to `to`, always a record boundary.
+        if (_cursor < to) { _cursor = to; }
+
+        if (records > 0)
+        {
+            _metrics.RecordsReplayed(records);
+            if (replay) { LogReplayed(records, _cursor); }
+        }
+    }
+
+    private void Add(List<TrackedEvent> events, SpoolPosition end)
+    {
+        if (_buffer.Count == 0) { _bufferStartedAt = _time.GetTimestamp(); }
+        _buffer.AddRange(events);
+        _cursor = end;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Records} spool records after restart (up to {Cursor})")]
+    private partial void LogReplayed(int records, SpoolPosition cursor);
+}

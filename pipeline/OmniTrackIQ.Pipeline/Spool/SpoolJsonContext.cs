@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using OmniTrackIQ.Pipeline.Events;
+
+namespace OmniTrackIQ.Pipeline.Spool;
+
+/// <summary>Source-generated (reflection-free) JSON for spool payloads: one record = one accepted batch.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = false)]
+[JsonSerializable(typeof(List<TrackedEvent>))]
+internal sealed partial class SpoolJsonContext : JsonSerializerContext;

@@ -1,0 +1,19 @@
+namespace OmniTrackIQ.Pipeline.Spool;
+
+/// <summary>Durable spool settings (section <c>OmniTrack:Spool</c>).</summary>
+public sealed class SpoolOptions
+{
+    internal const long DefaultSegmentBytes = 32L * 1024 * 1024;
+    internal const long DefaultMaxBytes = 1024L * 1024 * 1024;
+
+    /// <summary>Where segments live; default <c>{DataDirectory}/spool</c>.</summary>
+    public string? Directory { get; set; }
+    /// <summary>A segment is closed and a new one started past this size.</summary>
+    public long SegmentBytes { get; set; } = DefaultSegmentBytes;
+    /// <summary>Past this many bytes not yet stored, ingest answers 503 + Retry-After instead of accepting.</summary>
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
+    /// <summary>Retry-After sent with the 503 when the spool is full.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+    /// <summary>Requests waiting for the group-commit loop; past it callers wait (back-pressure).</summary>
+    public int PendingCapacity { get; set; } = 8192;
+}

@@ -1,0 +1,49 @@
+using DuckDB.NET.Data;
+
+namespace OmniTrackIQ.Store.DuckDb;
+
+/// <summary>
+/// The one embedded DuckDB database of a process. DuckDB allows a single writing process per file;
+/// inside it, writes are serialised through one connection and readers get their own duplicated
+/// connections (same database instance, safe to use concurrently).
+/// </summary>
+public sealed class DuckDbDatabase : IDisposable
+{
+    private readonly DuckDBConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public DuckDbDatabase(string path)
+    {
+        Path = path;
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (directory is not null) { Directory.CreateDirectory(directory); }
+
+        _writer = new DuckDBConnection($"Data Source={path}");
+        _writer.Open();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Runs <paramref name="work"/> on the writer connection, one caller at a time.</summary>
+    public async Task<T> WriteAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            return work(_writer);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>A connection for queries; dispose it when done.</summary>
+    public DuckDBConnection OpenReader() => _writer.Duplicate();
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeLock.Dispose();
+    }
+}
