@@ -1,7 +1,29 @@
+using OmniTrackIQ.Attribution.Cli;
+using OmniTrackIQ.Collector.Health;
+using OmniTrackIQ.Collector.Hosting;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Stats;
+
+// Verbs that are not the server: `attribute-paths` runs the attribution models over a path export.
+if (args.Length > 0 && args[0] == "attribute-paths")
+{
+    return AttributePathsCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.AddOmniTrackCollector(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Ok());
+CollectorServices.BindGauges(app.Services);
+_ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRegistry>(); // print demo keys at start
+app.UseRequestTiming();
+app.UseBrowserCors();
+app.MapHealth();
+app.MapIngest();
+app.MapStats();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>
 public partial class Program;

@@ -4,7 +4,7 @@ namespace OmniTrackIQ.Store.DuckDb;
 
 /// <summary>
 /// The one embedded DuckDB database of a process. DuckDB allows a single writing process per file;
-/// inside it, writes are serialised through one connection and readers get their own duplicated
+/// inside it, writes are serialised through one connection and readers open their own
 /// connections (same database instance, safe to use concurrently).
 /// </summary>
 public sealed class DuckDbDatabase : IDisposable
@@ -39,7 +39,13 @@ public sealed class DuckDbDatabase : IDisposable
     }
 
     /// <summary>A connection for queries; dispose it when done.</summary>
-    public DuckDBConnection OpenReader() => _writer.Duplicate();
+    public DuckDBConnection OpenReader()
+    {
+        // A second connection to the same file shares the process's database instance.
+        var connection = new DuckDBConnection($"Data Source={Path}");
+        connection.Open();
+        return connection;
+    }
 
     public void Dispose()
     {

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Workspaces;
+
+namespace OmniTrackIQ.Collector;
+
+/// <summary>Source-generated JSON for the collector's own responses and files.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
+[JsonSerializable(typeof(WorkspaceSettings))]
+[JsonSerializable(typeof(EventStats))]
+[JsonSerializable(typeof(Ingest.AcceptedResponse))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+internal sealed partial class CollectorJsonContext : JsonSerializerContext;

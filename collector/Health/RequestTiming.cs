@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using OmniTrackIQ.Pipeline.Metrics;
+
+namespace OmniTrackIQ.Collector.Health;
+
+/// <summary>Records each request's duration in the latency histogram, labelled by route pattern (never by raw path).</summary>
+internal static class RequestTiming
+{
+    public static IApplicationBuilder UseRequestTiming(this IApplicationBuilder app)
+    {
+        var metrics = app.ApplicationServices.GetRequiredService<CollectorMetrics>();
+        return app.Use(async (context, next) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                metrics.ObserveRequest(route, Stopwatch.GetTimestamp() - start);
+            }
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Enrichment;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Workspaces;
+using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.UserAgents;
+
+namespace OmniTrackIQ.Collector.Hosting;
+
+/// <summary>Wires the collector: workspaces, enrichment, spool, channel, sink and the embedded store.</summary>
+internal static class CollectorServices
+{
+    public static IServiceCollection AddOmniTrackCollector(this IServiceCollection services, IConfiguration configuration)
+    {
+        var dataDirectory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
+        var spoolOptions = configuration.GetSection("OmniTrack:Spool").Get<SpoolOptions>() ?? new SpoolOptions();
+        spoolOptions.Directory ??= Path.Combine(dataDirectory, "spool");
+        var sinkOptions = configuration.GetSection("OmniTrack:Sink").Get<SinkOptions>() ?? new SinkOptions();
+        var duckDbPath = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb");
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(spoolOptions);
+        services.AddSingleton(sinkOptions);
+        services.AddSingleton<CollectorMetrics>();
+        services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
+        services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
+        services.AddSingleton<BadEventQueue>();
+        services.AddSingleton(_ => new DuckDbDatabase(duckDbPath));
+        services.AddSingleton<IEventStore, DuckDbEventStore>();
+        services.AddSingleton<SpoolWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());
+        services.AddSingleton<SinkWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
+        services.AddSingleton<EventIngestor>();
+
+        // Order matters: UA (bot flag) first, then geo on the raw IP, then privacy (anonymises it), then channels.
+        services.AddOmniTrackUserAgents(configuration);
+        services.AddOmniTrackEnrichment(configuration);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
+        return services;
+    }
+
+    /// <summary>Gauges read live state; set once the singletons exist.</summary>
+    public static void BindGauges(IServiceProvider services)
+    {
+        var metrics = services.GetRequiredService<CollectorMetrics>();
+        var spool = services.GetRequiredService<SegmentedSpool>();
+        var queue = services.GetRequiredService<SinkQueue>();
+        metrics.SpoolBytes = () => spool.BytesOnDisk;
+        metrics.ChannelDepth = () => queue.Depth;
+    }
+
+    private static WorkspaceRegistry WorkspacesFrom(IConfiguration configuration, string dataDirectory)
+    {
+        var configured = configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [];
+        if (configured.Count == 0) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
+        return new WorkspaceRegistry(configured);
+    }
+}

@@ -1,0 +1,47 @@
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Workspaces;
+
+namespace OmniTrackIQ.Collector.Stats;
+
+/// <summary><c>GET /v1/events/stats</c>: stored event counts by type and channel, for the read token's workspace only.</summary>
+internal static class StatsEndpoints
+{
+    public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/events/stats", async (HttpContext context, WorkspaceRegistry workspaces, IEventStore store, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            return workspace is null ? problem! : TypedResults.Ok(await store.GetStatsAsync(workspace.Id, cancellationToken));
+        });
+        return app;
+    }
+}
+
+/// <summary>Read-token authentication (<c>Authorization: Bearer rt_...</c>) shared by every analyst endpoint.</summary>
+public static class ReadAuth
+{
+    public static WorkspaceSettings? Authenticate(HttpContext context, WorkspaceRegistry workspaces, out IResult? problem)
+    {
+        problem = null;
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var workspace = workspaces.ByReadToken(token);
+        if (workspace is null)
+        {
+            problem = Problems.From(new IngestError(401, "Authorization", token is null ? "a read token is required (Authorization: Bearer <token>)" : "unknown read token", "unknown_read_token"));
+            return null;
+        }
+
+        var asked = context.Request.Query["workspace"].ToString();
+        if (asked.Length > 0 && !string.Equals(asked, workspace.Id, StringComparison.Ordinal))
+        {
+            problem = Problems.From(new IngestError(403, "workspace", "this read token does not grant access to that workspace", "forbidden_workspace"));
+            return null;
+        }
+
+        return workspace;
+    }
+}
