@@ -10,8 +10,8 @@ namespace OmniTrackIQ.Collector.Ingest;
 /// <summary><c>POST /v1/batch</c> and <c>GET /p.gif</c>: the browser endpoints.</summary>
 internal static class IngestEndpoints
 {
-    /// <summary>The smallest transparent 1x1 GIF (43 bytes).</summary>
-    private static readonly byte[] s_gif = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    /// <summary>A transparent 1x1 GIF, the same 43 bytes as nginx's empty_gif.</summary>
+    private static readonly byte[] s_gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
     {
