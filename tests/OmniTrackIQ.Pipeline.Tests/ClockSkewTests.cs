@@ -1,0 +1,26 @@
+using OmniTrackIQ.Pipeline.Ingest;
+
+namespace OmniTrackIQ.Pipeline.Tests;
+
+public sealed class ClockSkewTests
+{
+    private static readonly DateTimeOffset s_received = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void AClientClockTwoMinutesFastIsCorrected()
+    {
+        var sentAt = s_received.AddMinutes(2);
+        var timestamp = sentAt.AddSeconds(-30);
+        Assert.Equal(s_received.AddSeconds(-30), ClockSkew.Correct(timestamp, sentAt, s_received));
+    }
+
+    [Fact]
+    public void WithoutATimestampTheEventHappenedWhenReceived() => Assert.Equal(s_received, ClockSkew.Correct(null, s_received.AddHours(1), s_received));
+
+    [Fact]
+    public void WithoutSentAtTheTimestampIsKept()
+    {
+        var timestamp = s_received.AddMinutes(-5);
+        Assert.Equal(timestamp, ClockSkew.Correct(timestamp, null, s_received));
+    }
+}

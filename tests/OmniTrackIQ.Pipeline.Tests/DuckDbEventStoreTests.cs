@@ -1,0 +1,41 @@
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Store.DuckDb;
+
+namespace OmniTrackIQ.Pipeline.Tests;
+
+public sealed class DuckDbEventStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-duck-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task AnEventIdStoredTwiceIsOneRowAndStatsCountByTypeAndChannel()
+    {
+        using var database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
+        var store = new DuckDbEventStore(database);
+        await store.InitializeAsync(CancellationToken.None);
+
+        static TrackedEvent E(string id, EventType type, string channel) => new()
+        {
+            Workspace = "w", MessageId = id, Type = type, Channel = channel, Ts = DateTimeOffset.UnixEpoch, ReceivedAt = DateTimeOffset.UnixEpoch,
+            Revenue = 59.90m, Currency = "EUR",
+        };
+
+        var first = await store.WriteEventsAsync([E("a", EventType.Page, "Direct"), E("b", EventType.Conversion, "Email"), E("a", EventType.Page, "Direct")], CancellationToken.None);
+        var replay = await store.WriteEventsAsync([E("b", EventType.Conversion, "Email"), E("c", EventType.Page, "Direct")], CancellationToken.None);
+        Assert.Equal(2, first);
+        Assert.Equal(1, replay);
+
+        var stats = await store.GetStatsAsync("w", CancellationToken.None);
+        Assert.Equal(3, stats.Total);
+        Assert.Equal(2, stats.ByType["page"]);
+        Assert.Equal(1, stats.ByType["conversion"]);
+        Assert.Equal(2, stats.ByChannel["Direct"]);
+        Assert.Equal(0, (await store.GetStatsAsync("other", CancellationToken.None)).Total);
+        Assert.True(await store.PingAsync(CancellationToken.None));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
