@@ -36,6 +36,7 @@ internal static class CollectorServices
         services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
+        services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<EventIngestor>();
 
         // Order matters: UA (bot flag) first, then geo on the raw IP, then privacy (anonymises it), then channels.

@@ -8,9 +8,10 @@ using OmniTrackIQ.Pipeline.Workspaces;
 namespace OmniTrackIQ.Collector.Ingest;
 
 /// <summary>The stages between a parsed request and the spool: stamp server facts, enrich, make durable.</summary>
-public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, SpoolWriter spool, CollectorMetrics metrics, TimeProvider time)
+public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestOptions options, SpoolWriter spool, CollectorMetrics metrics, TimeProvider time)
 {
-    private readonly IEventEnricher[] _enrichers = enrichers.ToArray();
+    // Enrichment can be switched off only to measure its cost (bench/RESULTS.md); IPs are then not stored at all.
+    private readonly IEventEnricher[] _enrichers = options.Enrich ? enrichers.ToArray() : [];
 
     /// <summary>Stamps and enriches every event; the first refusal refuses the batch (nothing of it is stored).</summary>
     public IngestError? Prepare(List<TrackedEvent> events, WorkspaceSettings workspace, DateTimeOffset? sentAt, HttpContext context)
