@@ -12,7 +12,10 @@ public sealed class DuckDbDatabase : IDisposable
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public DuckDbDatabase(string path)
+    /// <param name="path">Database file.</param>
+    /// <param name="memoryLimit">DuckDB's buffer limit (its default is 80 % of the machine's RAM, far beyond what a collector may take).</param>
+    /// <param name="threads">DuckDB worker threads; the collector's own threads need the rest of the cores.</param>
+    public DuckDbDatabase(string path, string memoryLimit = "256MB", int threads = 1)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -20,6 +23,9 @@ public sealed class DuckDbDatabase : IDisposable
 
         _writer = new DuckDBConnection($"Data Source={path}");
         _writer.Open();
+        using var settings = _writer.CreateCommand();
+        settings.CommandText = $"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'; SET threads = {Math.Max(1, threads)};";
+        settings.ExecuteNonQuery();
     }
 
     public string Path { get; }
