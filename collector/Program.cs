@@ -22,6 +22,7 @@ app.UseBrowserCors();
 app.MapHealth();
 app.MapIngest();
 app.MapStats();
+app.MapAttribution();
 await app.RunAsync();
 return 0;
 

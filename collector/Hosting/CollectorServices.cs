@@ -44,6 +44,7 @@ internal static class CollectorServices
         services.AddOmniTrackEnrichment(configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
+        services.AddOmniTrackAttribution(configuration);
         return services;
     }
 

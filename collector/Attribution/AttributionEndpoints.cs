@@ -1,0 +1,94 @@
+using System.Globalization;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Stats;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+
+namespace OmniTrackIQ.Collector.Attribution;
+
+/// <summary>
+/// Read-token endpoints over attribution_results: <c>GET /v1/attribution/summary</c>,
+/// <c>GET /v1/attribution/compare</c> and <c>POST /v1/attribution/run</c> (synchronous recompute of the
+/// token's workspace, so tests and operators need not wait for the worker).
+/// </summary>
+internal static class AttributionEndpoints
+{
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/attribution/summary", async (HttpContext context, WorkspaceRegistry workspaces, AttributionSummary summary, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            var query = context.Request.Query;
+            var model = query["model"].ToString();
+            if (model.Length == 0) { model = "linear"; }
+            if (!AttributionModels.IsKnown(model))
+            {
+                return Bad("model", "must be one of first, last, last_non_direct, linear, time_decay, position, w_shaped", "unknown_model");
+            }
+
+            if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
+            var rows = await summary.SummarizeAsync(workspace.Id, model, groupBy, from, to, cancellationToken);
+            return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
+        });
+
+        app.MapGet("/v1/attribution/compare", async (HttpContext context, WorkspaceRegistry workspaces, AttributionSummary summary, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
+            var models = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
+            foreach (var (name, _) in AttributionModels.All)
+            {
+                models[name] = await summary.SummarizeAsync(workspace.Id, name, groupBy, from, to, cancellationToken);
+            }
+
+            return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
+        });
+
+        app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, AttributionRunner runner, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            var conversions = await runner.RunAsync(workspace.Id, workspace.LookbackDays, cancellationToken);
+            return TypedResults.Json(new AttributionRunResponse(conversions), AttributionJsonContext.Default.AttributionRunResponse);
+        });
+        return app;
+    }
+
+    private static bool TryReadFilters(IQueryCollection query, out string groupBy, out DateTime? from, out DateTime? to, out IResult? problem)
+    {
+        from = null;
+        to = null;
+        problem = null;
+        groupBy = query["groupBy"].ToString();
+        if (groupBy.Length == 0) { groupBy = "channel"; }
+        if (!AttributionSummary.GroupBys.Contains(groupBy))
+        {
+            problem = Bad("groupBy", "must be channel, source or campaign", "unknown_group_by");
+            return false;
+        }
+
+        if (!TryReadTime(query, "from", out from, out problem)) { return false; }
+        return TryReadTime(query, "to", out to, out problem);
+    }
+
+    private static bool TryReadTime(IQueryCollection query, string field, out DateTime? value, out IResult? problem)
+    {
+        value = null;
+        problem = null;
+        var text = query[field].ToString();
+        if (text.Length == 0) { return true; }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            value = parsed.UtcDateTime;
+            return true;
+        }
+
+        problem = Bad(field, "must be an ISO-8601 date or time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z", "invalid_time");
+        return false;
+    }
+
+    private static IResult Bad(string field, string detail, string reason) => Problems.From(new IngestError(400, field, detail, reason));
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+
+namespace OmniTrackIQ.Collector.Attribution;
+
+internal sealed record AttributionSummaryResponse(string Model, string GroupBy, List<AttributionSummaryRow> Rows);
+
+internal sealed record AttributionCompareResponse(string GroupBy, Dictionary<string, List<AttributionSummaryRow>> Models);
+
+internal sealed record AttributionRunResponse(int Conversions);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(AttributionSummaryResponse))]
+[JsonSerializable(typeof(AttributionCompareResponse))]
+[JsonSerializable(typeof(AttributionRunResponse))]
+internal sealed partial class AttributionJsonContext : JsonSerializerContext;

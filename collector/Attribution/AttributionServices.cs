@@ -1,0 +1,21 @@
+using OmniTrackIQ.Collector.Attribution;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+
+// In the Hosting namespace so CollectorServices and Program pick the extensions up without a new using.
+namespace OmniTrackIQ.Collector.Hosting;
+
+/// <summary>DI wiring of the attribution runner, its periodic worker and the report reader.</summary>
+internal static class AttributionServices
+{
+    public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
+        services.AddSingleton<AttributionRunner>();
+        services.AddSingleton<AttributionSummary>();
+        services.AddHostedService<AttributionWorker>();
+        return services;
+    }
+
+    /// <summary>Maps the <c>/v1/attribution/*</c> endpoints.</summary>
+    public static IEndpointRouteBuilder MapAttribution(this IEndpointRouteBuilder app) => AttributionEndpoints.Map(app);
+}

@@ -1,0 +1,56 @@
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+
+namespace OmniTrackIQ.Collector.Attribution;
+
+/// <summary>
+/// Recomputes every workspace's attribution every <see cref="AttributionWorkerOptions.IntervalSeconds"/>.
+/// This slice does a simple full recompute per workspace each tick (cost grows with the events table);
+/// incremental recompute of only the conversions whose paths changed is the next step.
+/// </summary>
+internal sealed partial class AttributionWorker : BackgroundService
+{
+    private readonly AttributionWorkerOptions _options;
+    private readonly AttributionRunner _runner;
+    private readonly WorkspaceRegistry _workspaces;
+    private readonly ILogger<AttributionWorker> _logger;
+
+    public AttributionWorker(AttributionWorkerOptions options, AttributionRunner runner, WorkspaceRegistry workspaces, ILogger<AttributionWorker> logger)
+    {
+        _options = options;
+        _runner = runner;
+        _workspaces = workspaces;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.IntervalSeconds <= 0) { return; }
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.IntervalSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var workspace in _workspaces.All)
+                {
+                    try
+                    {
+                        await _runner.RunAsync(workspace.Id, workspace.LookbackDays, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // One failing workspace (or a store hiccup) must not stop the others or the next tick.
+                        LogRunFailed(_logger, workspace.Id, ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attribution run failed for workspace {Workspace}")]
+    private static partial void LogRunFailed(ILogger logger, string workspace, Exception exception);
+}
