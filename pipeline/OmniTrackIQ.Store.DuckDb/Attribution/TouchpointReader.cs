@@ -15,22 +15,24 @@ internal static class TouchpointReader
 
     public static void LinkIdentities(DuckDBConnection connection, string workspace, PersonResolver people)
     {
-        using var reader = Query(connection, workspace, """
+        using var command = Command(connection, workspace, """
             SELECT DISTINCT anonymous_id, user_id, email_sha256 FROM events
             WHERE workspace = $ws AND (user_id IS NOT NULL OR email_sha256 IS NOT NULL)
             """);
+        using var reader = command.ExecuteReader();
         while (reader.Read()) { people.Link(Text(reader, 0), Text(reader, 1), Text(reader, 2)); }
     }
 
     /// <summary>One conversion per order id (the earliest event if an order was posted twice).</summary>
     public static List<ConversionRow> ReadConversions(DuckDBConnection connection, string workspace, PersonResolver people)
     {
-        using var reader = Query(connection, workspace, """
+        using var command = Command(connection, workspace, """
             SELECT order_id, anonymous_id, user_id, email_sha256, epoch_ms(ts), CAST(coalesce(revenue, 0) AS DOUBLE)
             FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL
             ORDER BY ts, message_id
             """);
+        using var reader = command.ExecuteReader();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var conversions = new List<ConversionRow>();
         while (reader.Read())
@@ -51,12 +53,13 @@ internal static class TouchpointReader
     /// </summary>
     public static Dictionary<string, List<Touchpoint>> ReadTouches(DuckDBConnection connection, string workspace, PersonResolver people)
     {
-        using var reader = Query(connection, workspace, """
+        using var command = Command(connection, workspace, """
             SELECT anonymous_id, user_id, email_sha256, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign
             FROM events
             WHERE workspace = $ws AND type = 'page' AND NOT is_bot
             ORDER BY ts, message_id
             """);
+        using var reader = command.ExecuteReader();
         var byPerson = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
         var lastPage = new Dictionary<string, Touchpoint>(StringComparer.Ordinal);
         while (reader.Read())
@@ -87,12 +90,12 @@ internal static class TouchpointReader
     private static bool SameSource(Touchpoint a, Touchpoint b) =>
         a.Channel == b.Channel && a.Source == b.Source && a.Medium == b.Medium && a.Campaign == b.Campaign;
 
-    private static DbDataReader Query(DuckDBConnection connection, string workspace, string sql)
+    private static DuckDBCommand Command(DuckDBConnection connection, string workspace, string sql)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        return command.ExecuteReader(System.Data.CommandBehavior.Default);
+        return command;
     }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
