@@ -30,7 +30,9 @@ internal static class CollectorServices
         services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
         services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
         services.AddSingleton<BadEventQueue>();
-        services.AddSingleton(_ => new DuckDbDatabase(duckDbPath));
+        var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
+        var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
+        services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<SpoolWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());
