@@ -56,7 +56,7 @@ internal static class IngestEndpoints
         if (workspace is null)
         {
             // Authentication first: an unknown key learns nothing about its payload.
-            return Refuse(metrics, new IngestError(401, key is null ? "writeKey" : "writeKey", key is null ? "write key is required (body writeKey or X-OTQ-Key header)" : "unknown write key", "unknown_write_key"));
+            return Refuse(metrics, new IngestError(401, "writeKey", key is null ? "write key is required (body writeKey or X-OTQ-Key header)" : "unknown write key", "unknown_write_key"));
         }
 
         if (!BrowserCors.AllowsRequest(context, workspace))

@@ -33,6 +33,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
         { "bad currency", 400, "batch[0].properties.currency", Payloads.Batch(Payloads.Event("cu", extra: ",\"properties\":{\"currency\":\"E1\"}")) },
         { "bad email hash", 400, "batch[0].context.traits.emailSha256", Payloads.Batch(Payloads.Event("eh", extra: ",\"context\":{\"traits\":{\"emailSha256\":\"zz\"}}")) },
         { "not an object", 400, "$", "[1,2,3]" },
+        { "escaped lone surrogate", 400, "$", Payloads.Batch(Payloads.Event("ls", extra: ",\"event\":\"\\ud800\"")) },
         { "trailing garbage", 400, "$", Payloads.Batch(Payloads.Event("tg")) + "}" },
     };
 

@@ -37,6 +37,11 @@ public static class BatchParser
 
             return error;
         }
+        catch (InvalidOperationException ex)
+        {
+            // e.g. an escaped lone surrogate ("\ud800"): valid JSON syntax, not a valid string.
+            return IngestError.BadRequest("$", $"invalid string at byte {reader.BytesConsumed}: {ex.Message}", "invalid_json");
+        }
         catch (JsonException ex)
         {
             var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);

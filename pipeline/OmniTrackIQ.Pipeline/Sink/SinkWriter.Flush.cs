@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
@@ -72,6 +71,4 @@ public sealed partial class SinkWriter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event store write of {Count} events failed; retrying in {Delay}")]
     private partial void LogWriteFailed(Exception exception, int count, TimeSpan delay);
-
-    internal IReadOnlyList<TrackedEvent> Buffered => _buffer;
 }
