@@ -1,5 +1,6 @@
 using System.Buffers;
 using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
@@ -81,7 +82,7 @@ internal static class IngestEndpoints
     }
 
     private static async Task GetPixelAsync(HttpContext context, WorkspaceRegistry workspaces, EventIngestor ingestor,
-        CollectorMetrics metrics, BadEventQueue badEvents)
+        CollectorMetrics metrics, BadEventQueue badEvents, TimeProvider time)
     {
         // The GIF is always the answer: a broken pixel must never break a page, and the browser ignores errors anyway.
         var response = context.Response;
@@ -92,14 +93,15 @@ internal static class IngestEndpoints
         var error = PixelQueryParser.TryParse(context.Request.Query, out var key, out var sentAt, out var evt);
         var workspace = workspaces.ByWriteKey(key);
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
-        if (error is null) { error = ingestor.Prepare([evt], workspace!, sentAt, context); }
+        List<TrackedEvent> events = [evt];
+        if (error is null) { error = ingestor.Prepare(events, workspace!, sentAt, context); }
         if (error is null && !ingestor.HasRoom) { error = new IngestError(503, "$", "spool full", "spool_full"); }
 
         if (error is null)
         {
             try
             {
-                await ingestor.AcceptAsync([evt], waitForDisk: false, context.RequestAborted);
+                await ingestor.AcceptAsync(events, waitForDisk: false, context.RequestAborted);
             }
             catch (Exception ex) when (ex is SpoolUnavailableException or System.Threading.Channels.ChannelClosedException or OperationCanceledException)
             {
@@ -110,7 +112,7 @@ internal static class IngestEndpoints
         if (error is not null)
         {
             metrics.EventsRejected(error.Reason);
-            badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", DateTimeOffset.UtcNow));
+            badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", time.GetUtcNow()));
         }
 
         await response.Body.WriteAsync(s_gif, context.RequestAborted);

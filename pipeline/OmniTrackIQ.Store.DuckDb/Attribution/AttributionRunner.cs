@@ -47,12 +47,7 @@ public sealed class AttributionRunner
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _tableReady) == 1) { return; }
-        await _database.WriteAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = AttributionSchema.CreateResults;
-            return command.ExecuteNonQuery();
-        }, cancellationToken);
+        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AttributionSchema.CreateResults), cancellationToken);
         Volatile.Write(ref _tableReady, 1);
     }
 
