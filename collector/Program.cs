@@ -23,6 +23,7 @@ app.MapHealth();
 app.MapIngest();
 app.MapStats();
 app.MapAttribution();
+app.MapReport();
 await app.RunAsync();
 return 0;
 
