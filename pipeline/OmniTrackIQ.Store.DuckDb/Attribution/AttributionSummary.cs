@@ -1,11 +1,16 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Store.DuckDb.Spend;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
-/// <summary>Attributed conversions and revenue of one group (channel, source or campaign).</summary>
-public sealed record AttributionSummaryRow(string Key, double Conversions, double Revenue);
+/// <summary>
+/// Attributed conversions and revenue of one group (channel, source or campaign), with the group's ad spend
+/// when any <c>ad_spend</c> row maps to it: ROAS = revenue / spend, CPA = spend / conversions. Spend, ROAS and
+/// CPA are null without spend; ROAS is null when spend is 0, CPA when conversions are 0.
+/// </summary>
+public sealed record AttributionSummaryRow(string Key, double Conversions, double Revenue, double? Spend, double? Roas, double? Cpa);
 
-/// <summary>Reads <c>attribution_results</c> aggregated per model and group.</summary>
+/// <summary>Reads <c>attribution_results</c> aggregated per model and group, joined with <c>ad_spend</c> of the same group.</summary>
 public sealed class AttributionSummary
 {
     /// <summary>Group-by names the API accepts, mapped to their column (never user text in SQL).</summary>
@@ -13,6 +18,7 @@ public sealed class AttributionSummary
 
     private readonly DuckDbDatabase _database;
     private readonly AttributionRunner _runner;
+    private int _spendTableReady;
 
     public AttributionSummary(DuckDbDatabase database, AttributionRunner runner)
     {
@@ -22,27 +28,40 @@ public sealed class AttributionSummary
 
     /// <summary>
     /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> (one of <see cref="GroupBys"/>),
-    /// for conversions with from ≤ conversion time &lt; to; null bounds are open. Missing keys read '(none)'.
+    /// for conversions with from ≤ conversion time &lt; to and spend days whose start lies in the same range;
+    /// null bounds are open. Missing keys read '(none)'. Groups with spend but no attributed conversion are
+    /// listed too (0 conversions, 0 revenue), so money spent without a result is visible.
     /// </summary>
     public async Task<List<AttributionSummaryRow>> SummarizeAsync(string workspace, string model, string groupBy,
         DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        var column = groupBy switch
+        var (column, spendKey) = groupBy switch
         {
-            "channel" => "channel",
-            "source" => "source",
-            "campaign" => "campaign",
+            "channel" => ("channel", "channel"),
+            "source" => ("source", AdSpendSchema.SourceExpression),
+            "campaign" => ("campaign", "campaign"),
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
         await _runner.EnsureTableAsync(cancellationToken);
+        await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT coalesce({column}, '(none)') AS k, sum(credit), sum(revenue_credit)
-            FROM attribution_results
-            WHERE workspace = $ws AND model = $model
-              {(from.HasValue ? "AND conversion_ts >= $from" : "")} {(to.HasValue ? "AND conversion_ts < $to" : "")}
-            GROUP BY k ORDER BY 3 DESC, 2 DESC, k
+            WITH attributed AS (
+                SELECT coalesce({column}, '(none)') AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
+                FROM attribution_results
+                WHERE workspace = $ws AND model = $model
+                  {(from.HasValue ? "AND conversion_ts >= $from" : "")} {(to.HasValue ? "AND conversion_ts < $to" : "")}
+                GROUP BY k),
+            spent AS (
+                SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
+                FROM ad_spend
+                WHERE workspace = $ws
+                  {(from.HasValue ? "AND date >= $from" : "")} {(to.HasValue ? "AND date < $to" : "")}
+                GROUP BY k)
+            SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend
+            FROM attributed a FULL OUTER JOIN spent s ON a.k = s.k
+            ORDER BY 3 DESC, 2 DESC, key
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("model", model));
@@ -52,10 +71,23 @@ public sealed class AttributionSummary
         var rows = new List<AttributionSummaryRow>();
         while (reader.Read())
         {
-            // Rounded so float noise of summed credits (0.30000000000000004) does not reach the API.
-            rows.Add(new AttributionSummaryRow(reader.GetString(0), Math.Round(reader.GetDouble(1), 6), Math.Round(reader.GetDouble(2), 4)));
+            // Rounded so float noise of summed credits (0.30000000000000004) does not reach the API; the
+            // ratios use the rounded figures so a reader can check them from the same row.
+            var conversions = Math.Round(reader.GetDouble(1), 6);
+            var revenue = Math.Round(reader.GetDouble(2), 4);
+            double? spend = reader.IsDBNull(3) ? null : Math.Round(reader.GetDouble(3), 4);
+            double? roas = spend is > 0 ? Math.Round(revenue / spend.Value, 4) : null;
+            double? cpa = spend is not null && conversions > 0 ? Math.Round(spend.Value / conversions, 4) : null;
+            rows.Add(new AttributionSummaryRow(reader.GetString(0), conversions, revenue, spend, roas, cpa));
         }
 
         return rows;
+    }
+
+    private async Task EnsureSpendTableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _spendTableReady) == 1) { return; }
+        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables), cancellationToken);
+        Volatile.Write(ref _spendTableReady, 1);
     }
 }

@@ -1,0 +1,72 @@
+using DuckDB.NET.Data;
+using OmniTrackIQ.Pipeline.Spend;
+
+namespace OmniTrackIQ.Store.DuckDb.Spend;
+
+/// <summary>
+/// Writes <c>ad_spend</c>. Idempotent per (workspace, date, platform, campaign): an import replaces the rows
+/// of the keys it carries, in one transaction, so importing the same file twice never doubles spend.
+/// </summary>
+public sealed class AdSpendStore
+{
+    private readonly DuckDbDatabase _database;
+    private int _tableReady;
+
+    public AdSpendStore(DuckDbDatabase database) => _database = database;
+
+    /// <summary>Replaces the given rows of <paramref name="workspace"/>; rows sharing a key are summed. Returns the keys written.</summary>
+    public async Task<int> UpsertAsync(string workspace, IReadOnlyList<SpendRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workspace);
+        await EnsureTableAsync(cancellationToken);
+        if (rows.Count == 0) { return 0; }
+        return await _database.WriteAsync(connection => Replace(connection, workspace, rows), cancellationToken);
+    }
+
+    /// <summary>Creates the tables once per process (idempotent DDL).</summary>
+    public async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _tableReady) == 1) { return; }
+        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables), cancellationToken);
+        Volatile.Write(ref _tableReady, 1);
+    }
+
+    private static int Replace(DuckDBConnection connection, string workspace, IReadOnlyList<SpendRow> rows)
+    {
+        using var transaction = connection.BeginTransaction();
+        DuckDbEventStore.Execute(connection, "DELETE FROM ad_spend_staging");
+        using (var appender = connection.CreateAppender("ad_spend_staging"))
+        {
+            foreach (var row in rows)
+            {
+                var appended = appender.CreateRow()
+                    .AppendValue(workspace)
+                    .AppendValue(row.Date)
+                    .AppendValue(row.Platform)
+                    .AppendValue(row.Channel)
+                    .AppendValue(row.Campaign)
+                    .AppendValue(row.Spend)
+                    .AppendValue(row.Currency);
+                appended = row.Impressions is { } impressions ? appended.AppendValue(impressions) : appended.AppendNullValue();
+                appended = row.Clicks is { } clicks ? appended.AppendValue(clicks) : appended.AppendNullValue();
+                appended.EndRow();
+            }
+        }
+
+        DuckDbEventStore.Execute(connection, """
+            DELETE FROM ad_spend USING ad_spend_staging s
+            WHERE ad_spend.workspace = s.workspace AND ad_spend.date = s.date
+              AND ad_spend.platform = s.platform AND ad_spend.campaign = s.campaign
+            """);
+        // Grouped so a caller's duplicate keys add up instead of becoming two rows of one key.
+        var inserted = DuckDbEventStore.Execute(connection, """
+            INSERT INTO ad_spend
+            SELECT workspace, date, platform, max(channel), campaign, sum(spend), max(currency), sum(impressions), sum(clicks)
+            FROM ad_spend_staging
+            GROUP BY workspace, date, platform, campaign
+            """);
+        DuckDbEventStore.Execute(connection, "DELETE FROM ad_spend_staging");
+        transaction.Commit();
+        return inserted;
+    }
+}
