@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Read-token endpoints over attribution_results: <c>GET /v1/attribution/summary</c>,
-/// <c>GET /v1/attribution/compare</c> and <c>POST /v1/attribution/run</c> (synchronous recompute of the
+/// <c>GET /v1/attribution/compare</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
 /// token's workspace, so tests and operators need not wait for the worker).
 /// </summary>
 internal static class AttributionEndpoints
@@ -25,7 +25,7 @@ internal static class AttributionEndpoints
             if (model.Length == 0) { model = "linear"; }
             if (!AttributionModels.IsKnown(model))
             {
-                return Bad("model", "must be one of first, last, last_non_direct, linear, time_decay, position, w_shaped", "unknown_model");
+                return Bad("model", "must be one of " + string.Join(", ", AttributionModels.Names), "unknown_model");
             }
 
             if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
@@ -39,7 +39,7 @@ internal static class AttributionEndpoints
             if (workspace is null) { return problem!; }
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             var models = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
-            foreach (var (name, _) in AttributionModels.All)
+            foreach (var name in AttributionModels.Names)
             {
                 models[name] = await summary.SummarizeAsync(workspace.Id, name, groupBy, from, to, cancellationToken);
             }
@@ -51,8 +51,8 @@ internal static class AttributionEndpoints
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
-            var conversions = await runner.RunAsync(workspace.Id, workspace.LookbackDays, cancellationToken);
-            return TypedResults.Json(new AttributionRunResponse(conversions), AttributionJsonContext.Default.AttributionRunResponse);
+            var run = await runner.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
+            return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
         });
         return app;
     }

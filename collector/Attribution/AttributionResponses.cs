@@ -7,7 +7,7 @@ internal sealed record AttributionSummaryResponse(string Model, string GroupBy, 
 
 internal sealed record AttributionCompareResponse(string GroupBy, Dictionary<string, List<AttributionSummaryRow>> Models);
 
-internal sealed record AttributionRunResponse(int Conversions);
+internal sealed record AttributionRunResponse(int Conversions, int People);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(AttributionSummaryResponse))]

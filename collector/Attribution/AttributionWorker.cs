@@ -4,9 +4,9 @@ using OmniTrackIQ.Store.DuckDb.Attribution;
 namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
-/// Recomputes every workspace's attribution every <see cref="AttributionWorkerOptions.IntervalSeconds"/>.
-/// This slice does a simple full recompute per workspace each tick (cost grows with the events table);
-/// incremental recompute of only the conversions whose paths changed is the next step.
+/// Every <see cref="AttributionWorkerOptions.IntervalSeconds"/>, brings each workspace's attribution up to
+/// date incrementally: only the people whose events arrived since the last tick are recomputed (see
+/// <see cref="AttributionRunner"/>); a tick with nothing new costs one query per workspace.
 /// </summary>
 internal sealed partial class AttributionWorker : BackgroundService
 {
@@ -35,7 +35,7 @@ internal sealed partial class AttributionWorker : BackgroundService
                 {
                     try
                     {
-                        await _runner.RunAsync(workspace.Id, workspace.LookbackDays, stoppingToken);
+                        await _runner.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -74,7 +74,7 @@ public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
             }
         }
 
-        var inserted = Execute(connection, "INSERT OR IGNORE INTO events SELECT * FROM events_staging");
+        var inserted = Execute(connection, EventsSchema.MoveStaged);
         Execute(connection, "DELETE FROM events_staging");
         transaction.Commit();
         return inserted;

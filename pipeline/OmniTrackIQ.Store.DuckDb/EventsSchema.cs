@@ -54,8 +54,19 @@ internal static class EventsSchema
         ad_platform VARCHAR
         """;
 
-    public static readonly string CreateEvents =
-        $"CREATE TABLE IF NOT EXISTS events ({Columns}, PRIMARY KEY (workspace, message_id));";
+    /// <summary>
+    /// <c>events</c> has one column more than staging: <c>load_seq</c>, drawn from a sequence as rows are
+    /// moved in. It orders rows by when they became visible (received_at does not: a spool replay after a
+    /// crash loads old events late), so the attribution worker can ask for "everything loaded since".
+    /// The ALTER upgrades databases created before the column existed.
+    /// </summary>
+    public static readonly string CreateEvents = $"""
+        CREATE SEQUENCE IF NOT EXISTS events_load_seq;
+        CREATE TABLE IF NOT EXISTS events ({Columns}, load_seq BIGINT, PRIMARY KEY (workspace, message_id));
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS load_seq BIGINT;
+        """;
+
+    public const string MoveStaged = "INSERT OR IGNORE INTO events SELECT *, nextval('events_load_seq') FROM events_staging";
 
     /// <summary>Staging table without the key: the appender fills it, one INSERT OR IGNORE moves new rows.</summary>
     public static readonly string CreateStaging =

@@ -20,6 +20,10 @@ public sealed class WorkspaceSettings
     public int IpV6PrefixLength { get; set; } = 48;
     /// <summary>Reject events whose consent.analytics is not true.</summary>
     public bool RequireAnalyticsConsent { get; set; }
-    /// <summary>Attribution lookback window in days.</summary>
+    /// <summary>Attribution lookback window in days (0 = any age).</summary>
     public int LookbackDays { get; set; } = 30;
+    /// <summary>Attribution: ignore direct, organic and e-mail touches when a path has a paid one.</summary>
+    public bool PaidClicksFirst { get; set; }
+    /// <summary>Order (1–4) of the worker's Markov model.</summary>
+    public int MarkovOrder { get; set; } = 1;
 }

@@ -2,10 +2,14 @@ using OmniTrackIQ.Attribution.Heuristics;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
-/// <summary>The API / table names of the heuristic models (the <c>model</c> column of attribution_results).</summary>
+/// <summary>The API / table names of the models (the <c>model</c> column of attribution_results).</summary>
 public static class AttributionModels
 {
-    public static IReadOnlyList<(string Name, HeuristicModel Model)> All { get; } =
+    public const string Markov = "markov";
+    public const string Shapley = "shapley";
+
+    /// <summary>Rule-based models, computed per conversion.</summary>
+    public static IReadOnlyList<(string Name, HeuristicModel Model)> Heuristics { get; } =
     [
         ("first", HeuristicModel.FirstTouch),
         ("last", HeuristicModel.LastTouch),
@@ -16,13 +20,9 @@ public static class AttributionModels
         ("w_shaped", HeuristicModel.WShaped),
     ];
 
-    public static bool IsKnown(string? name)
-    {
-        foreach (var (known, _) in All)
-        {
-            if (string.Equals(known, name, StringComparison.Ordinal)) { return true; }
-        }
+    /// <summary>Every model name, heuristics first, then the data-driven ones.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [.. Heuristics.Select(h => h.Name), Markov, Shapley];
 
-        return false;
-    }
+    public static bool IsKnown(string? name) => name is not null && Names.Contains(name, StringComparer.Ordinal);
 }

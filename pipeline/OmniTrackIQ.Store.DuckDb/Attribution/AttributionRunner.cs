@@ -1,21 +1,27 @@
 using DuckDB.NET.Data;
-using OmniTrackIQ.Attribution.Heuristics;
-using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Journeys;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Recomputes the heuristic attribution of every conversion of a workspace into <c>attribution_results</c>.
-/// Conversions are events of type 'conversion' keyed by order id; a conversion's path is the same person's
-/// non-bot page touches within the lookback window before it (see <see cref="TouchpointReader"/>).
-/// Idempotent: the workspace's previous rows are deleted and the new ones inserted in one transaction,
-/// so a re-run (or the worker racing the run endpoint) never doubles credit.
+/// Attribution over the embedded store, incremental and idempotent:
+/// <list type="number">
+/// <item>events loaded since the last run (by <c>load_seq</c>) add their identity links;</item>
+/// <item>the people they touch — after stitching, plus the earlier owner of a re-posted order — are the
+/// scope; only their journeys are read and recomputed (all people on the first run, when the settings
+/// changed, or on request);</item>
+/// <item>in one transaction their old conversions, results and paths are deleted and the new ones written,
+/// then Markov and Shapley are refitted over all paths and their rows rewritten, and the state advances.</item>
+/// </list>
+/// Re-running with nothing new does nothing; re-running after a crash recomputes the same rows.
 /// </summary>
 public sealed class AttributionRunner
 {
+    private const int ProgressEvery = 1000;
+
     private readonly DuckDbDatabase _database;
     private readonly TimeProvider _time;
-    private int _tableReady;
+    private int _tablesReady;
 
     public AttributionRunner(DuckDbDatabase database, TimeProvider time)
     {
@@ -23,117 +29,88 @@ public sealed class AttributionRunner
         _time = time;
     }
 
-    /// <summary>Full recompute for one workspace; returns the number of conversions attributed.</summary>
-    public async Task<int> RunAsync(string workspace, int lookbackDays, CancellationToken cancellationToken)
-    {
-        await EnsureTableAsync(cancellationToken);
-        List<ConversionRow> conversions;
-        Dictionary<string, List<Touchpoint>> touchesByPerson;
-        using (var connection = _database.OpenReader())
-        {
-            var people = new PersonResolver();
-            TouchpointReader.LinkIdentities(connection, workspace, people);
-            conversions = TouchpointReader.ReadConversions(connection, workspace, people);
-            touchesByPerson = TouchpointReader.ReadTouches(connection, workspace, people);
-        }
+    /// <summary>Recomputes what changed since the last run (everything on the first run or when <paramref name="settings"/> changed).</summary>
+    public Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken) =>
+        RunCoreAsync(workspace, settings, RunScope.Changed, null, null, null, cancellationToken);
 
-        var rows = Compute(conversions, touchesByPerson, lookbackDays);
-        var computedAt = _time.GetUtcNow().UtcDateTime;
-        await _database.WriteAsync(connection => Replace(connection, workspace, rows, computedAt), cancellationToken);
-        return conversions.Count;
-    }
+    /// <summary>Recomputes every conversion of the workspace.</summary>
+    public Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
+        RunCoreAsync(workspace, settings, RunScope.All, null, null, progress, cancellationToken);
 
-    /// <summary>Creates the results table once per process (idempotent DDL).</summary>
+    /// <summary>
+    /// Recomputes the people with a conversion in [<paramref name="from"/>, <paramref name="to"/>) (open
+    /// bounds when null) — all their conversions, so their rows stay consistent — plus anything new.
+    /// </summary>
+    public Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
+        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
+        from is null && to is null
+            ? RecomputeAsync(workspace, settings, progress, cancellationToken)
+            : RunCoreAsync(workspace, settings, RunScope.Range, from, to, progress, cancellationToken);
+
+    /// <summary>Creates the attribution tables once per process (idempotent DDL).</summary>
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _tableReady) == 1) { return; }
-        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AttributionSchema.CreateResults), cancellationToken);
-        Volatile.Write(ref _tableReady, 1);
+        if (Volatile.Read(ref _tablesReady) == 1) { return; }
+        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AttributionSchema.Create), cancellationToken);
+        Volatile.Write(ref _tablesReady, 1);
     }
 
-    private static List<ResultRow> Compute(List<ConversionRow> conversions, Dictionary<string, List<Touchpoint>> touchesByPerson, int lookbackDays)
+    private async Task<AttributionRun> RunCoreAsync(string workspace, AttributionSettings settings, RunScope scope,
+        DateTime? from, DateTime? to, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken)
     {
-        var lookback = TimeSpan.FromDays(lookbackDays);
-        var attributor = new PathAttributor(new AttributionOptions { Lookback = lookback });
-        var rows = new List<ResultRow>();
-        var path = new List<Touchpoint>();
-        var credits = new double[16];
-        foreach (var conversion in conversions)
+        var options = settings.ToOptions();
+        await EnsureTableAsync(cancellationToken);
+        var state = await _database.WriteAsync(connection => RunState.Advance(connection, workspace), cancellationToken);
+        var full = scope == RunScope.All || state.Settings != settings.Key;
+        if (!full && scope == RunScope.Changed && state.Through == state.Previous)
         {
-            path.Clear();
-            var earliest = conversion.TimestampMs - (long)lookback.TotalMilliseconds;
-            if (touchesByPerson.TryGetValue(conversion.Person, out var touches))
-            {
-                foreach (var touch in touches)
-                {
-                    if (touch.TimestampMs >= earliest && touch.TimestampMs <= conversion.TimestampMs) { path.Add(touch); }
-                }
-            }
-
-            if (credits.Length < path.Count) { credits = new double[path.Count * 2]; }
-            var pathTouches = path.ToArray();
-            foreach (var (name, model) in AttributionModels.All)
-            {
-                var span = credits.AsSpan(0, pathTouches.Length);
-                span.Clear();
-                var kept = pathTouches.Length == 0 ? 0 : attributor.Attribute(model, pathTouches, conversion.TimestampMs, span);
-                if (kept == 0)
-                {
-                    rows.Add(new ResultRow(conversion, name, 0, null, 1));
-                    continue;
-                }
-
-                for (var i = 0; i < pathTouches.Length; i++)
-                {
-                    if (span[i] > 0) { rows.Add(new ResultRow(conversion, name, i, pathTouches[i], span[i])); }
-                }
-            }
+            return new AttributionRun(0, 0, false, state.Through);
         }
 
-        return rows;
+        PersonResolver people;
+        Dictionary<string, long> leadMs;
+        Journeys journeys;
+        List<string>? scopeKeys = null;
+        using (var reader = _database.OpenReader())
+        {
+            people = IdentityGraph.Load(reader, workspace, out leadMs);
+            if (!full)
+            {
+                var roots = scope == RunScope.Range
+                    ? ScopeReader.PeopleConvertingIn(reader, workspace, people, from, to)
+                    : ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through);
+                if (scope == RunScope.Range)
+                {
+                    roots.UnionWith(ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through));
+                }
+
+                scopeKeys = ScopeReader.KeysOf(people, roots);
+                JourneyReader.SetScope(reader, scopeKeys);
+            }
+
+            journeys = JourneyReader.Read(reader, workspace, people, scoped: !full);
+        }
+
+        var computedAt = _time.GetUtcNow().UtcDateTime;
+        var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
+        return await _database.WriteAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            if (scopeKeys is not null) { JourneyReader.SetScope(connection, scopeKeys); }
+            var writer = new ResultWriter(connection, workspace, computedAt);
+            writer.DeleteOld(transaction, journeys, scoped: scopeKeys is not null);
+            var (conversions, persons) = writer.Write(attributor, journeys, leadMs, progress);
+            DataDrivenCredits.Recompute(connection, transaction, workspace, settings.MarkovOrder, computedAt);
+            RunState.Save(connection, transaction, workspace, state.Through, settings.Key, computedAt);
+            transaction.Commit();
+            return new AttributionRun(conversions, persons, full, state.Through);
+        }, cancellationToken);
     }
 
-    private static int Replace(DuckDBConnection connection, string workspace, List<ResultRow> rows, DateTime computedAt)
+    private enum RunScope
     {
-        using var transaction = connection.BeginTransaction();
-        using (var delete = connection.CreateCommand())
-        {
-            // Full recompute: every conversion of the workspace is recomputed, so all its rows go.
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM attribution_results WHERE workspace = $ws";
-            delete.Parameters.Add(new DuckDBParameter("ws", workspace));
-            delete.ExecuteNonQuery();
-        }
-
-        using (var appender = connection.CreateAppender("attribution_results"))
-        {
-            foreach (var row in rows)
-            {
-                var conversion = row.Conversion;
-                var appended = appender.CreateRow()
-                    .AppendValue(workspace)
-                    .AppendValue(conversion.Id)
-                    .AppendValue(row.Model)
-                    .AppendValue(row.TouchIndex)
-                    .AppendValue(row.Touch?.Channel ?? AttributionSchema.NoTouchChannel)
-                    .AppendValue(row.Touch?.Source)
-                    .AppendValue(row.Touch?.Medium)
-                    .AppendValue(row.Touch?.Campaign);
-                appended = row.Touch is { } touch
-                    ? appended.AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(touch.TimestampMs).UtcDateTime)
-                    : appended.AppendNullValue();
-                appended
-                    .AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(conversion.TimestampMs).UtcDateTime)
-                    .AppendValue(row.Credit)
-                    .AppendValue(row.Credit * conversion.Revenue)
-                    .AppendValue(computedAt)
-                    .EndRow();
-            }
-        }
-
-        transaction.Commit();
-        return rows.Count;
+        Changed,
+        All,
+        Range,
     }
-
-    private sealed record ResultRow(ConversionRow Conversion, string Model, int TouchIndex, Touchpoint? Touch, double Credit);
 }

@@ -1,53 +1,58 @@
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Simple identity stitching with a union-find: anonymous ids that share a user id or an e-mail hash
-/// are one person. Keys are prefixed ("a:", "u:", "e:") so the id spaces cannot collide.
+/// Identity stitching as a union-find over person keys (<c>a:</c> anonymous id, <c>u:</c> user id,
+/// <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
+/// (ordinal), so the same links always give the same person names whatever order they are read in — the
+/// incremental worker relies on that to find rows written under a person's earlier name.
 /// </summary>
 internal sealed class PersonResolver
 {
     private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
 
-    /// <summary>Links the identifiers seen together on one event; returns that event's person key.</summary>
-    public string Link(string? anonymousId, string? userId, string? emailSha256)
-    {
-        string? first = null;
-        foreach (var key in Keys(anonymousId, userId, emailSha256))
-        {
-            if (first is null) { first = key; Find(key); }
-            else { Union(first, key); }
-        }
+    /// <summary>Keys the resolver has seen (linked keys and keys looked up).</summary>
+    public IEnumerable<string> Keys => _parent.Keys;
 
-        return first ?? "a:";
+    /// <summary>The first key of an event: anonymous id, else user id, else e-mail hash; null when it has none.</summary>
+    public static string? KeyOf(string? anonymousId, string? userId, string? emailSha256)
+    {
+        if (!string.IsNullOrEmpty(anonymousId)) { return "a:" + anonymousId; }
+        if (!string.IsNullOrEmpty(userId)) { return "u:" + userId; }
+        return string.IsNullOrEmpty(emailSha256) ? null : "e:" + emailSha256;
     }
 
-    /// <summary>The person (root key) of an event, after all events have been linked.</summary>
-    public string PersonOf(string? anonymousId, string? userId, string? emailSha256)
-    {
-        foreach (var key in Keys(anonymousId, userId, emailSha256)) { return Find(key); }
-        return "a:";
-    }
+    /// <summary>The person (root key) of an event's identifiers; null when it has none.</summary>
+    public string? PersonOf(string? anonymousId, string? userId, string? emailSha256) =>
+        KeyOf(anonymousId, userId, emailSha256) is { } key ? Find(key) : null;
 
-    private static IEnumerable<string> Keys(string? anonymousId, string? userId, string? emailSha256)
-    {
-        if (!string.IsNullOrEmpty(anonymousId)) { yield return "a:" + anonymousId; }
-        if (!string.IsNullOrEmpty(userId)) { yield return "u:" + userId; }
-        if (!string.IsNullOrEmpty(emailSha256)) { yield return "e:" + emailSha256; }
-    }
-
-    private string Find(string key)
-    {
-        if (!_parent.TryGetValue(key, out var parent)) { _parent[key] = key; return key; }
-        if (parent == key) { return key; }
-        var root = Find(parent);
-        _parent[key] = root; // path compression
-        return root;
-    }
-
-    private void Union(string a, string b)
+    public void Link(string a, string b)
     {
         var rootA = Find(a);
         var rootB = Find(b);
-        if (rootA != rootB) { _parent[rootB] = rootA; }
+        if (rootA == rootB) { return; }
+        if (string.CompareOrdinal(rootA, rootB) < 0) { _parent[rootB] = rootA; }
+        else { _parent[rootA] = rootB; }
+    }
+
+    /// <summary>Root of <paramref name="key"/> (a new key is its own root). Iterative, so long chains cannot overflow the stack.</summary>
+    public string Find(string key)
+    {
+        if (!_parent.TryGetValue(key, out var parent)) { _parent[key] = key; return key; }
+        var root = key;
+        while (parent != root)
+        {
+            root = parent;
+            parent = _parent[root];
+        }
+
+        // Path compression: point every key on the way at the root.
+        while (key != root)
+        {
+            var next = _parent[key];
+            _parent[key] = root;
+            key = next;
+        }
+
+        return root;
     }
 }

@@ -1,0 +1,137 @@
+using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>
+/// Writes the heuristic part of a run on the writer connection, inside the run's transaction: deletes the
+/// rows of the people in scope (or of the whole workspace), then streams each person's computed
+/// conversions, results and paths into appenders, so a full run never holds every result in memory.
+/// </summary>
+internal sealed class ResultWriter(DuckDBConnection connection, string workspace, DateTime computedAt)
+{
+    public void DeleteOld(DuckDBTransaction transaction, Journeys journeys, bool scoped)
+    {
+        if (!scoped)
+        {
+            foreach (var table in new[] { "attribution_results", "conversions", "person_paths" })
+            {
+                DataDrivenCredits.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
+            }
+
+            return;
+        }
+
+        // Conversions being recomputed may have been stored under another person (an order re-posted by a
+        // different device), so they go by id as well as by person.
+        DuckDbEventStore.Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS attribution_ids (id VARCHAR); DELETE FROM attribution_ids;");
+        using (var appender = connection.CreateAppender("attribution_ids"))
+        {
+            foreach (var list in journeys.Conversions.Values)
+            {
+                foreach (var conversion in list) { appender.CreateRow().AppendValue(conversion.Id).EndRow(); }
+            }
+        }
+
+        DataDrivenCredits.Execute(connection, transaction, workspace, """
+            DELETE FROM attribution_results WHERE workspace = $ws AND (
+                conversion_id IN (SELECT id FROM attribution_ids)
+                OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
+            """);
+        DataDrivenCredits.Execute(connection, transaction, workspace, """
+            DELETE FROM conversions WHERE workspace = $ws AND (
+                conversion_id IN (SELECT id FROM attribution_ids) OR person IN (SELECT k FROM attribution_scope))
+            """);
+        DataDrivenCredits.Execute(connection, transaction, workspace,
+            "DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
+    }
+
+    /// <summary>Computes and appends every person of <paramref name="journeys"/>; returns conversions and people written.</summary>
+    public (int Conversions, int People) Write(JourneyAttributor attributor, Journeys journeys, Dictionary<string, long> leadMs,
+        IProgress<AttributionProgress>? progress)
+    {
+        var people = new HashSet<string>(journeys.Touches.Keys, StringComparer.Ordinal);
+        people.UnionWith(journeys.Conversions.Keys);
+        var conversions = 0;
+        var done = 0;
+        using var conversionRows = connection.CreateAppender("conversions");
+        using var resultRows = connection.CreateAppender("attribution_results");
+        using var pathRows = connection.CreateAppender("person_paths");
+        foreach (var person in people)
+        {
+            var touches = journeys.Touches.TryGetValue(person, out var t) ? t : (IReadOnlyList<Touchpoint>)[];
+            var personConversions = journeys.Conversions.TryGetValue(person, out var c) ? c : (IReadOnlyList<JourneyConversion>)[];
+            var result = attributor.Attribute(touches, personConversions, leadMs.TryGetValue(person, out var lead) ? lead : null);
+            foreach (var attributed in result.Conversions)
+            {
+                AppendConversion(conversionRows, person, attributed);
+                AppendResults(resultRows, attributed);
+                conversions++;
+            }
+
+            foreach (var path in result.Paths)
+            {
+                pathRows.CreateRow().AppendValue(workspace).AppendValue(person).AppendValue(path.ToString())
+                    .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
+            }
+
+            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, people.Count)); }
+        }
+
+        progress?.Report(new AttributionProgress(done, people.Count));
+        return (conversions, people.Count);
+    }
+
+    private const int ProgressEvery = 1000;
+
+    private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
+    {
+        var conversion = attributed.Conversion;
+        var row = appender.CreateRow().AppendValue(workspace).AppendValue(conversion.Id).AppendValue(person)
+            .AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue);
+        row = conversion.Currency is null ? row.AppendNullValue() : row.AppendValue(conversion.Currency);
+        row.AppendValue(attributed.PathText).AppendValue(attributed.KeptChannels.Length).AppendValue(computedAt).EndRow();
+    }
+
+    private void AppendResults(DuckDBAppender appender, AttributedConversion attributed)
+    {
+        var conversion = attributed.Conversion;
+        if (attributed.Credits.Count == 0)
+        {
+            // No touch left: one row per heuristic model under "(none)", so the revenue still shows up.
+            foreach (var (name, _) in AttributionModels.Heuristics)
+            {
+                Append(appender, conversion, name, 0, null, 1);
+            }
+
+            return;
+        }
+
+        foreach (var credit in attributed.Credits)
+        {
+            Append(appender, conversion, credit.Model, credit.TouchIndex, attributed.Path[credit.TouchIndex], credit.Credit);
+        }
+    }
+
+    private void Append(DuckDBAppender appender, JourneyConversion conversion, string model, int touchIndex, Touchpoint? touch, double credit)
+    {
+        var row = appender.CreateRow()
+            .AppendValue(workspace)
+            .AppendValue(conversion.Id)
+            .AppendValue(model)
+            .AppendValue(touchIndex)
+            .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel)
+            .AppendValue(touch?.Source)
+            .AppendValue(touch?.Medium)
+            .AppendValue(touch?.Campaign);
+        row = touch is { } t ? row.AppendValue(Time(t.TimestampMs)) : row.AppendNullValue();
+        row.AppendValue(Time(conversion.TimestampMs))
+            .AppendValue(credit)
+            .AppendValue(credit * conversion.Revenue)
+            .AppendValue(computedAt)
+            .EndRow();
+    }
+
+    private static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>Finds the people a partial run must recompute, and every key that names them.</summary>
+internal static class ScopeReader
+{
+    /// <summary>
+    /// People of the events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>], plus the
+    /// stored owner of any order those events re-post (its conversion may move to the new event's person).
+    /// </summary>
+    public static HashSet<string> PeopleChangedSince(DuckDBConnection connection, string workspace, PersonResolver people, long afterSeq, long throughSeq)
+    {
+        var roots = new HashSet<string>(StringComparer.Ordinal);
+        using (var command = Command(connection, workspace, """
+            SELECT DISTINCT anonymous_id, user_id, email_sha256 FROM events
+            WHERE workspace = $ws AND coalesce(load_seq, 0) > $after AND coalesce(load_seq, 0) <= $through
+            """, afterSeq, throughSeq))
+        {
+            AddPeople(command, people, roots);
+        }
+
+        using (var command = Command(connection, workspace, """
+            SELECT DISTINCT c.person FROM conversions c
+            JOIN events e ON e.workspace = c.workspace AND e.order_id = c.conversion_id
+            WHERE c.workspace = $ws AND e.type = 'conversion' AND coalesce(e.load_seq, 0) > $after AND coalesce(e.load_seq, 0) <= $through
+            """, afterSeq, throughSeq))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read()) { roots.Add(people.Find(reader.GetString(0))); }
+        }
+
+        return roots;
+    }
+
+    /// <summary>People with a conversion event at from ≤ ts &lt; to (null bounds are open).</summary>
+    public static HashSet<string> PeopleConvertingIn(DuckDBConnection connection, string workspace, PersonResolver people, DateTime? from, DateTime? to)
+    {
+        var roots = new HashSet<string>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT DISTINCT anonymous_id, user_id, email_sha256 FROM events
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL
+              {(from.HasValue ? "AND ts >= $from" : "")} {(to.HasValue ? "AND ts < $to" : "")}
+            """;
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
+        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        AddPeople(command, people, roots);
+        return roots;
+    }
+
+    /// <summary>Every key whose person is in <paramref name="roots"/> (a person's stored rows may carry any of its keys as an earlier name).</summary>
+    public static List<string> KeysOf(PersonResolver people, HashSet<string> roots)
+    {
+        var keys = new List<string>(roots);
+        foreach (var key in people.Keys.ToArray())
+        {
+            if (!roots.Contains(key) && roots.Contains(people.Find(key))) { keys.Add(key); }
+        }
+
+        return keys;
+    }
+
+    private static void AddPeople(DuckDBCommand command, PersonResolver people, HashSet<string> roots)
+    {
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (people.PersonOf(Text(reader, 0), Text(reader, 1), Text(reader, 2)) is { } person) { roots.Add(person); }
+        }
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string workspace, string sql, long afterSeq, long throughSeq)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        command.Parameters.Add(new DuckDBParameter("after", afterSeq));
+        command.Parameters.Add(new DuckDBParameter("through", throughSeq));
+        return command;
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
