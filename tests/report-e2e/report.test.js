@@ -1,0 +1,228 @@
+// GET /report in headless Chromium against the real collector: seeded through the public API, the
+// charts must show exactly what the JSON APIs say, with no console errors, and fail visibly on a bad token.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { call, postAndStore, startCollector } from './collector.js';
+import { expectedChannels, seedEvents, spendRows, totalRevenue, xssCampaign } from './seed.js';
+
+const chromiumPath = process.env.OTQ_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+// In CI a missing browser is a failure (the before hook throws); on a workstation the suite skips.
+const skip = !haveChromium && process.env.CI !== 'true' ? `${chromiumPath} is missing (apt-get install chromium); skipped outside CI` : false;
+const artifacts = process.env.OTQ_REPORT_ARTIFACTS ?? join(tmpdir(), 'otq-report-e2e-artifacts');
+
+let collector;
+let browser;
+let api; // what the JSON APIs answer, the truth the page must draw
+let spendAccepted = false;
+
+before(async () => {
+  if (skip) { return; }
+  if (!haveChromium) { throw new Error(`CI=true but ${chromiumPath} is missing`); }
+  collector = await startCollector();
+  await postAndStore(collector, seedEvents());
+  // POST /v1/spend may not exist yet on this collector: then the report shows "no spend".
+  const spend = await call(collector, 'POST', '/v1/spend', { token: collector.secretKey, json: spendRows() });
+  assert.ok(spend.status === 404 || (spend.status >= 200 && spend.status < 300), `POST /v1/spend: ${spend.status} ${JSON.stringify(spend.body)}`);
+  spendAccepted = spend.status !== 404;
+  const run = await call(collector, 'POST', '/v1/attribution/run', { token: collector.readToken });
+  assert.equal(run.status, 200, JSON.stringify(run.body));
+  assert.equal(run.body.conversions, 4);
+  api = {
+    compare: (await call(collector, 'GET', '/v1/attribution/compare?groupBy=channel', { token: collector.readToken })).body,
+    campaigns: async (model) => (await call(collector, 'GET', `/v1/attribution/summary?model=${model}&groupBy=campaign`, { token: collector.readToken })).body,
+    paths: await call(collector, 'GET', '/v1/attribution/paths?top=10', { token: collector.readToken }),
+  };
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+/** Opens the report with a fresh page, collecting console errors, and waits until it settles. */
+async function openReport(fragment, settled = 'ready') {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') { errors.push({ text: message.text(), url: message.location().url }); } });
+  page.on('pageerror', (error) => errors.push({ text: String(error), url: '' }));
+  await page.goto(`${collector.base}/report#${fragment}`);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('report').dataset.state), null, { timeout: 15_000 });
+  assert.equal(await page.getAttribute('#report', 'data-state'), settled, `report state; error text: ${await page.textContent('#error')}`);
+  return { page, errors };
+}
+
+/** Console errors except the expected 404 of a paths endpoint this collector does not have yet. */
+function unexpected(errors) {
+  return errors.filter((e) => !(api.paths.status === 404 && e.url.includes('/v1/attribution/paths') && e.text.includes('404')));
+}
+
+test('channel chart has one bar per channel and model, sized by the attributed revenue', { skip }, async () => {
+  const { page, errors } = await openReport(`token=${collector.readToken}`);
+  const models = Object.keys(api.compare.models);
+  assert.ok(models.length >= 7, `models: ${models}`);
+
+  const bars = await page.$$eval('#channel-chart rect.bar', (rects) => rects.map((r) => ({
+    channel: r.dataset.channel, model: r.dataset.model, width: r.getBoundingClientRect().width,
+  })));
+  assert.equal(bars.length, expectedChannels.length * models.length);
+  // The label's own text node (its <title> child holds the unclipped name for the tooltip).
+  const labels = await page.$$eval('#channel-chart g.group text.label', (texts) => texts.map((t) => t.firstChild.nodeValue));
+  assert.deepEqual([...labels].sort(), expectedChannels);
+  const legend = await page.$$eval('#channel-legend .item', (items) => items.map((i) => i.dataset.model));
+  assert.deepEqual(legend, models);
+
+  for (const model of models) {
+    let sum = 0;
+    for (const channel of expectedChannels) {
+      const matching = bars.filter((b) => b.channel === channel && b.model === model);
+      assert.equal(matching.length, 1, `${channel}/${model}`);
+      const revenue = api.compare.models[model].find((row) => row.key === channel)?.revenue ?? 0;
+      sum += revenue;
+      if (revenue > 0) { assert.ok(matching[0].width > 0, `${channel}/${model} earned ${revenue} but its bar is empty`); }
+      else { assert.equal(matching[0].width, 0, `${channel}/${model} earned nothing but has a bar`); }
+    }
+    assert.ok(Math.abs(sum - totalRevenue) < 1e-6, `${model} credits ${sum}`);
+  }
+
+  // First touch: Paid Search 125, Email 60, Direct 40, Organic Social 0: the widths keep those ratios.
+  const width = (channel) => bars.find((b) => b.channel === channel && b.model === 'first').width;
+  assert.ok(Math.abs(width('Paid Search') / width('Email') - 125 / 60) < 0.02, `first-touch ratio ${width('Paid Search') / width('Email')}`);
+  assert.equal(width('Organic Social'), 0);
+
+  assert.equal(await page.isHidden('#error'), true);
+  assert.deepEqual(unexpected(errors), []);
+  await page.close();
+});
+
+test('the rendered charts are really on screen: a PNG with every model colour in the channel chart', { skip }, async (t) => {
+  const { page } = await openReport(`token=${collector.readToken}`);
+  const full = await page.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+  t.diagnostic(`screenshot: ${join(artifacts, 'report.png')} (${full.length} bytes)`);
+  assert.deepEqual([...full.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.equal(full.readUInt32BE(16), 1280, 'PNG width');
+  assert.ok(full.readUInt32BE(20) > 900, 'full page taller than the viewport');
+  assert.ok(full.length > 30_000 && full.length < 10_000_000, `PNG size ${full.length}`);
+
+  // Decode the chart's own screenshot in a blank page (no CSP there) and count pixels of each model's colour.
+  const chart = await page.locator('#channel-chart').screenshot();
+  writeFileSync(join(artifacts, 'channel-chart.png'), chart);
+  const colours = await page.$$eval('#channel-legend .item rect', (rects) => rects.map((r) => r.getAttribute('fill')));
+  const canvasPage = await browser.newPage();
+  const counts = await canvasPage.evaluate(async ({ png, fills }) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${png}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const rgb = fills.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+    const found = rgb.map(() => 0);
+    for (let p = 0; p < data.length; p += 4) {
+      rgb.forEach(([r, g, b], i) => { if (Math.abs(data[p] - r) + Math.abs(data[p + 1] - g) + Math.abs(data[p + 2] - b) < 12) { found[i]++; } });
+    }
+    return found;
+  }, { png: chart.toString('base64'), fills: colours.filter((c) => c.startsWith('#')) });
+  // Every model credits the 225 of revenue somewhere: at least a bar's worth of its colour is painted.
+  counts.forEach((n, i) => assert.ok(n > 200, `model colour ${colours[i]}: ${n} pixels`));
+  await canvasPage.close();
+  await page.close();
+});
+
+test('ROAS by campaign follows the model selector and says "no spend" where there is none', { skip }, async () => {
+  const { page, errors } = await openReport(`token=${collector.readToken}`);
+  assert.equal(await page.inputValue('#model'), 'linear');
+  const options = await page.$$eval('#model option', (o) => o.map((x) => x.value));
+  assert.deepEqual(options, Object.keys(api.compare.models));
+
+  const rows = async () => page.$$eval('#campaign-chart g.campaign', (groups) => groups.map((g) => ({
+    campaign: g.dataset.campaign, roas: g.dataset.roas, text: g.textContent, bar: g.querySelector('rect.bar')?.getBoundingClientRect().width ?? null,
+  })));
+  const linear = await api.campaigns('linear');
+  const shown = await rows();
+  assert.deepEqual(shown.map((r) => r.campaign).sort(), linear.rows.map((r) => r.key).sort());
+  assert.ok(shown.some((r) => r.campaign === xssCampaign), 'the HTML-looking campaign is listed as text');
+  for (const row of linear.rows) {
+    const drawn = shown.find((r) => r.campaign === row.key);
+    if (typeof row.roas === 'number') {
+      assert.ok(Math.abs(Number(drawn.roas) - row.roas) < 1e-9, `${row.key}: ROAS ${drawn.roas} vs ${row.roas}`);
+      assert.ok(drawn.bar > 0, `${row.key} has a ROAS bar`);
+    } else {
+      assert.match(drawn.text, /no spend/);
+      assert.equal(drawn.bar, null);
+    }
+  }
+  const brand = linear.rows.find((r) => r.key === 'brand');
+  if (spendAccepted) {
+    assert.equal(brand.spend, 25);
+    assert.ok(Math.abs(brand.roas - brand.revenue / 25) < 1e-9, `brand ROAS ${brand.roas}`);
+  } else {
+    assert.ok(brand.roas === null || brand.roas === undefined, 'without spend there is no ROAS');
+  }
+
+  // Linear gives brand 50 + 20 = 70, first touch 100 (order 1001; order 1003 started Direct): the
+  // chart refetches for the selected model.
+  assert.equal(brand.revenue, 70);
+  const first = (await api.campaigns('first')).rows.find((r) => r.key === 'brand');
+  assert.equal(first.revenue, 100);
+  await page.selectOption('#model', 'first');
+  await page.waitForFunction(() => [...document.querySelectorAll('#campaign-chart g.campaign')]
+    .some((g) => g.dataset.campaign === 'brand' && g.textContent.includes('revenue 100.00')), null, { timeout: 10_000 });
+
+  // The payload stayed text: no element was created from it, no handler ran.
+  assert.equal(await page.$$eval('img', (images) => images.length), 0);
+  assert.equal(await page.evaluate(() => window.__otqXss), undefined);
+  assert.deepEqual(unexpected(errors), []);
+  await page.close();
+});
+
+test('top paths table matches the paths API, or says it is not available', { skip }, async () => {
+  const { page, errors } = await openReport(`token=${collector.readToken}`);
+  if (api.paths.status === 404) {
+    assert.equal(await page.getAttribute('#paths', 'data-state'), 'unavailable');
+    assert.match(await page.textContent('#paths'), /not available/);
+  } else {
+    assert.equal(api.paths.status, 200, JSON.stringify(api.paths.body));
+    const rows = await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => ({
+      path: tr.dataset.path, bar: tr.querySelector('rect.bar').getBoundingClientRect().width,
+    })));
+    assert.deepEqual(rows.map((r) => r.path), api.paths.body.paths.map((p) => p.path));
+    assert.ok(rows.length > 0 && rows.every((r) => r.bar > 0), JSON.stringify(rows));
+  }
+  assert.equal(await page.isHidden('#error'), true);
+  assert.deepEqual(unexpected(errors), []);
+  await page.close();
+});
+
+test('a wrong token shows the 401 message and no charts', { skip }, async () => {
+  const { page } = await openReport('token=rt_wrong', 'error');
+  assert.equal(await page.isVisible('#error'), true);
+  assert.match(await page.textContent('#error'), /401/);
+  assert.equal(await page.$$eval('#channel-chart rect.bar', (r) => r.length), 0);
+  await page.screenshot({ path: join(artifacts, 'report-401.png') });
+  await page.close();
+});
+
+test('the date range reaches the APIs: a range in the future has nothing to show', { skip }, async () => {
+  const { page, errors } = await openReport(`token=${collector.readToken}&from=2100-01-01&to=2100-01-31`);
+  assert.equal(await page.getAttribute('#channel-chart', 'data-state'), 'empty');
+  assert.equal(await page.getAttribute('#campaign-chart', 'data-state'), 'empty');
+  assert.equal(await page.$$eval('#channel-chart rect.bar', (r) => r.length), 0);
+  assert.equal(await page.isHidden('#error'), true);
+  assert.deepEqual(unexpected(errors), []);
+  await page.close();
+});
