@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Read-token endpoints over attribution_results: <c>GET /v1/attribution/summary</c>,
-/// <c>GET /v1/attribution/compare</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
+/// <c>GET /v1/attribution/compare</c>, <c>GET /v1/attribution/paths</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
 /// token's workspace, so tests and operators need not wait for the worker).
 /// </summary>
 internal static class AttributionEndpoints
@@ -45,6 +45,23 @@ internal static class AttributionEndpoints
             }
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
+        });
+
+        app.MapGet("/v1/attribution/paths", async (HttpContext context, WorkspaceRegistry workspaces, TopPaths paths, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            var query = context.Request.Query;
+            var topText = query["top"].ToString();
+            var top = 10;
+            if (topText.Length > 0 && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > TopPaths.MaxTop))
+            {
+                return Bad("top", $"must be a whole number from 1 to {TopPaths.MaxTop}", "invalid_top");
+            }
+
+            if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
+            var rows = await paths.ReadAsync(workspace.Id, top, from, to, cancellationToken);
+            return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
         });
 
         app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, AttributionRunner runner, CancellationToken cancellationToken) =>

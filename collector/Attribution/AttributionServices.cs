@@ -12,6 +12,8 @@ internal static class AttributionServices
         services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
         services.AddSingleton<AttributionRunner>();
         services.AddSingleton<AttributionSummary>();
+        services.AddSingleton<TopPaths>();
+        services.AddSingleton<OmniTrackIQ.Store.DuckDb.Spend.AdSpendStore>();
         services.AddHostedService<AttributionWorker>();
         return services;
     }

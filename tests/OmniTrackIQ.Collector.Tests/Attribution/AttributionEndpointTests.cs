@@ -43,7 +43,7 @@ public sealed class AttributionEndpointTests
 
         var compare = await GetAsync(client, "/v1/attribution/compare");
         var models = compare.GetProperty("models");
-        foreach (var model in new[] { "first", "last", "last_non_direct", "linear", "time_decay", "position", "w_shaped" })
+        foreach (var model in new[] { "first", "last", "last_non_direct", "linear", "time_decay", "position", "w_shaped", "markov", "shapley" })
         {
             var total = 0.0;
             foreach (var r in models.GetProperty(model).EnumerateArray()) { total += r.GetProperty("revenue").GetDouble(); }
@@ -80,7 +80,40 @@ public sealed class AttributionEndpointTests
         AssertRow(await GetAsync(client, "/v1/attribution/summary?model=linear"), "Paid Search", 1, 10);
     }
 
+    [Fact]
+    public async Task Top_paths_rank_converting_paths_and_the_data_driven_models_split_each_conversion()
+    {
+        await using var factory = NewFactory();
+        using var client = NewClient(factory);
+        const string OtherPaidPage = """{"type":"page","messageId":"p7","anonymousId":"anon-b","timestamp":"2026-11-21T10:00:00.000Z","context":{"page":{"url":"https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand"}}}""";
+        const string OtherConversion = """{"type":"conversion","messageId":"c7","anonymousId":"anon-b","timestamp":"2026-11-21T11:00:00.000Z","properties":{"orderId":"1002","revenue":50}}""";
+        await PostAndStoreAsync(client, 5, PaidSearchPage, SocialPage, Conversion, OtherPaidPage, OtherConversion);
+        Assert.Equal(2, await RunAsync(client));
+
+        var paths = (await GetAsync(client, "/v1/attribution/paths?top=10")).GetProperty("paths");
+        Assert.Equal(2, paths.GetArrayLength());
+        Assert.Equal("Paid Search > Organic Social", paths[0].GetProperty("path").GetString());
+        Assert.Equal(2, paths[0].GetProperty("touches").GetInt32());
+        Assert.Equal(1, paths[0].GetProperty("conversions").GetInt64());
+        Assert.Equal(100, paths[0].GetProperty("revenue").GetDouble());
+        Assert.Equal("Paid Search", paths[1].GetProperty("path").GetString());
+        Assert.Equal(1, (await GetAsync(client, "/v1/attribution/paths?top=1")).GetProperty("paths").GetArrayLength());
+        Assert.Equal(0, (await GetAsync(client, "/v1/attribution/paths?to=2026-11-01")).GetProperty("paths").GetArrayLength());
+
+        // Every path converts, so removing Organic Social loses only the conversion that needed it; Paid Search
+        // is on both paths: its removal effect is 1, Organic Social's 1/2. Conversion 1001 splits 2:1.
+        var markov = await GetAsync(client, "/v1/attribution/summary?model=markov");
+        AssertRow(markov, "Paid Search", 1 + (2.0 / 3), 50 + (100 * 2.0 / 3));
+        AssertRow(markov, "Organic Social", 1.0 / 3, 100.0 / 3);
+        var shapley = await GetAsync(client, "/v1/attribution/summary?model=shapley");
+        AssertRow(shapley, "Paid Search", 1 + (1.5 / 2), 50 + (100 * 1.5 / 2));
+    }
+
     [Theory]
+    [InlineData("/v1/attribution/paths?top=0", "top")]
+    [InlineData("/v1/attribution/paths?top=lots", "top")]
+    [InlineData("/v1/attribution/paths?top=1001", "top")]
+    [InlineData("/v1/attribution/paths?from=soon", "from")]
     [InlineData("/v1/attribution/summary?model=magic", "model")]
     [InlineData("/v1/attribution/summary?model=linear&groupBy=country", "groupBy")]
     [InlineData("/v1/attribution/summary?from=yesterday-ish", "from")]
@@ -100,6 +133,7 @@ public sealed class AttributionEndpointTests
     [Theory]
     [InlineData("GET", "/v1/attribution/summary")]
     [InlineData("GET", "/v1/attribution/compare")]
+    [InlineData("GET", "/v1/attribution/paths")]
     [InlineData("POST", "/v1/attribution/run")]
     public async Task Without_a_read_token_it_is_401(string method, string url)
     {

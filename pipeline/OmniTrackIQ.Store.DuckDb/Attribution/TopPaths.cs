@@ -1,0 +1,50 @@
+using DuckDB.NET.Data;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>A converting path (kept channels, "A &gt; B") with how many conversions took it and their revenue.</summary>
+public sealed record TopPathRow(string Path, int Touches, long Conversions, double Revenue);
+
+/// <summary>The most common converting paths of a workspace, from the <c>conversions</c> table the worker keeps.</summary>
+public sealed class TopPaths
+{
+    public const int MaxTop = 1000;
+
+    private readonly DuckDbDatabase _database;
+    private readonly AttributionRunner _runner;
+
+    public TopPaths(DuckDbDatabase database, AttributionRunner runner)
+    {
+        _database = database;
+        _runner = runner;
+    }
+
+    /// <summary>
+    /// The <paramref name="top"/> paths by conversions (then revenue, then path) for conversions at
+    /// from ≤ ts &lt; to (null bounds are open). Conversions without any touch appear as "(none)".
+    /// </summary>
+    public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, MaxTop);
+        await _runner.EnsureTableAsync(cancellationToken);
+        using var connection = _database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT path, max(touches), count(*), sum(revenue) FROM conversions
+            WHERE workspace = $ws {(from.HasValue ? "AND ts >= $from" : "")} {(to.HasValue ? "AND ts < $to" : "")}
+            GROUP BY path ORDER BY 3 DESC, 4 DESC, path LIMIT {top}
+            """;
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
+        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        using var reader = command.ExecuteReader();
+        var rows = new List<TopPathRow>();
+        while (reader.Read())
+        {
+            rows.Add(new TopPathRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), Math.Round(reader.GetDouble(3), 4)));
+        }
+
+        return rows;
+    }
+}
