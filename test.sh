@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# The one test command: builds the solution and runs every .NET test project, then prints one
-# closing line "N passed, N failed".
-# Needs only the .NET SDK (see global.json). No external server is needed yet: DuckDB is embedded and
-# the crash test starts the collector itself. Suites that need servers (ClickHouse, Redis, Chromium)
-# add their apt-get install / start / stop steps here when they land.
+# The one test command: builds the solution and runs every .NET test project, then the report's
+# headless-Chromium suite (tests/report-e2e, node --test against the built collector), then prints one
+# closing line "N passed, N failed" (both suites counted). Exits non-zero on any failure.
+# Needs the .NET SDK (see global.json), Node 20+ with npm, and Chromium at /usr/bin/chromium: run as root
+# on Debian, this script installs Chromium when it is missing. DuckDB is embedded and the crash and
+# report tests start the collector themselves. With CI=true a missing Chromium fails the report suite.
+# Suites that need servers (ClickHouse, Redis) add their apt-get install / start / stop steps here.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && [ ! -x /usr/bin/chromium ]; then
+  echo "=== installing chromium (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 dotnet build OmniTrackIQ.sln -c Release
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+e2e_log=$(mktemp)
+trap 'rm -f "$log" "$e2e_log"' EXIT
 status=0
 for project in tests/*/*.Tests.csproj; do
   echo "=== $project"
@@ -17,6 +27,21 @@ for project in tests/*/*.Tests.csproj; do
 done
 passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
+
+echo "=== tests/report-e2e (node --test, headless Chromium)"
+if (cd tests/report-e2e && npm ci --no-audit --no-fund); then
+  (cd tests/report-e2e && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1
+  e2e_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
+  e2e_failed=$(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
+  [ "$e2e_passed" -gt 0 ] || [ "${CI:-}" != true ] || status=1 # in CI the suite must really run
+  passed=$((passed + e2e_passed))
+  failed=$((failed + e2e_failed))
+else
+  echo "npm ci failed in tests/report-e2e"
+  status=1
+  failed=$((failed + 1))
+fi
+
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"
 exit $status

@@ -46,23 +46,25 @@
   const num = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
   const clip = (text, max) => (text.length > max ? text.slice(0, max - 1) + '…' : text);
 
-  /** A round axis maximum (1, 2, 2.5 or 5 times a power of ten) at or above the largest value. */
-  function niceMax(value) {
-    if (!(value > 0)) { return 1; }
-    const power = Math.pow(10, Math.floor(Math.log10(value)));
-    for (const step of [1, 2, 2.5, 5, 10]) { if (step * power >= value) { return step * power; } }
-    return 10 * power;
+  /** A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about four ticks, and the axis end. */
+  function niceAxis(value) {
+    if (!(value > 0)) { return { max: 1, step: 0.25 }; }
+    const rough = value / 4;
+    const power = Math.pow(10, Math.floor(Math.log10(rough)));
+    const step = [1, 2, 2.5, 5, 10].map((s) => s * power).find((s) => s >= rough);
+    return { max: step * Math.ceil(value / step - 1e-9), step };
   }
 
   /** Vertical grid lines with tick labels along the top of a plot area. */
-  function drawAxis(root, x0, plotWidth, height, max, format) {
-    const axis = svg('g', { class: 'axis' });
-    for (let i = 0; i <= 4; i++) {
-      const x = x0 + (plotWidth * i) / 4;
-      axis.append(svg('line', { class: 'grid', x1: x, x2: x, y1: 18, y2: height }));
-      axis.append(svg('text', { x, y: 12, 'text-anchor': 'middle' }, format((max * i) / 4)));
+  function drawAxis(root, x0, plotWidth, height, axis, format) {
+    const group = svg('g', { class: 'axis' });
+    const ticks = Math.round(axis.max / axis.step);
+    for (let i = 0; i <= ticks; i++) {
+      const x = x0 + (plotWidth * i) / ticks;
+      group.append(svg('line', { class: 'grid', x1: x, x2: x, y1: 18, y2: height }));
+      group.append(svg('text', { x, y: 12, 'text-anchor': 'middle' }, format(axis.step * i)));
     }
-    root.append(axis);
+    root.append(group);
   }
 
   function emptyState(container, state, message) {
@@ -98,14 +100,15 @@
     const revenueOf = (rows, model) => (rows.has(model) ? num(rows.get(model).revenue) || 0 : 0);
     const peak = (rows) => Math.max(...models.map((m) => revenueOf(rows, m)));
     const channels = [...byChannel.keys()].sort((a, b) => peak(byChannel.get(b)) - peak(byChannel.get(a)) || a.localeCompare(b));
-    const max = niceMax(Math.max(...channels.map((c) => peak(byChannel.get(c)))));
+    const axis = niceAxis(Math.max(...channels.map((c) => peak(byChannel.get(c)))));
+    const max = axis.max;
     const labelWidth = 170, valueRoom = 70, barHeight = 11, barGap = 3, groupGap = 16, top = 26;
     const plotWidth = WIDTH - labelWidth - valueRoom;
     const groupHeight = models.length * (barHeight + barGap) - barGap;
     const height = top + channels.length * (groupHeight + groupGap);
 
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': 'Revenue by channel per attribution model' });
-    drawAxis(root, labelWidth, plotWidth, height - groupGap / 2, max, (v) => count.format(v));
+    drawAxis(root, labelWidth, plotWidth, height - groupGap / 2, axis, (v) => count.format(v));
     channels.forEach((channel, c) => {
       const rows = byChannel.get(channel);
       const y0 = top + c * (groupHeight + groupGap);
@@ -146,12 +149,15 @@
     }
 
     rows.sort((a, b) => (b.roas ?? -1) - (a.roas ?? -1) || b.revenue - a.revenue || a.key.localeCompare(b.key));
-    const max = niceMax(Math.max(0, ...rows.map((r) => r.roas ?? 0)));
-    const labelWidth = 170, textRoom = 330, barHeight = 18, rowGap = 10, top = 26;
+    const anySpend = rows.some((r) => r.roas !== null);
+    const axis = niceAxis(Math.max(0, ...rows.map((r) => r.roas ?? 0)));
+    const max = axis.max;
+    const labelWidth = 170, textRoom = 330, barHeight = 18, rowGap = 10, top = anySpend ? 26 : 4;
     const plotWidth = WIDTH - labelWidth - textRoom;
     const height = top + rows.length * (barHeight + rowGap);
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': 'Return on ad spend by campaign' });
-    drawAxis(root, labelWidth, plotWidth, height - rowGap / 2, max, (v) => `${count.format(v)}×`);
+    // Without any spend an axis of ROAS would be empty decoration: the note below explains instead.
+    if (anySpend) { drawAxis(root, labelWidth, plotWidth, height - rowGap / 2, axis, (v) => `${count.format(v)}×`); }
     rows.forEach((row, i) => {
       const y = top + i * (barHeight + rowGap);
       const group = svg('g', { class: 'campaign', 'data-campaign': row.key, 'data-roas': row.roas ?? '' });
@@ -171,6 +177,9 @@
       root.append(group);
     });
     ui.campaignChart.replaceChildren(root);
+    if (!anySpend) {
+      ui.campaignChart.append(html('p', { class: 'empty' }, 'No ad spend is recorded for these campaigns in this range, so there is no ROAS yet.'));
+    }
     ui.campaignChart.dataset.state = 'ready';
   }
 
