@@ -10,6 +10,10 @@ if (args.Length > 0 && args[0] == "attribute-paths")
     return AttributePathsCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
+if (args.Length > 0 && args[0] == "backfill") { return await OmniTrackIQ.Collector.Attribution.BackfillCommand.RunAsync(args[1..], Console.Out, Console.Error); }
+
+if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
+
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.AddOmniTrackCollector(builder.Configuration);
@@ -23,6 +27,7 @@ app.MapHealth();
 app.MapIngest();
 app.MapStats();
 app.MapAttribution();
+app.MapSpend();
 app.MapReport();
 await app.RunAsync();
 return 0;

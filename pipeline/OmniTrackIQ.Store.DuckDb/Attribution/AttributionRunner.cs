@@ -47,11 +47,14 @@ public sealed class AttributionRunner
             ? RecomputeAsync(workspace, settings, progress, cancellationToken)
             : RunCoreAsync(workspace, settings, RunScope.Range, from, to, progress, cancellationToken);
 
-    /// <summary>Creates the attribution tables once per process (idempotent DDL).</summary>
+    /// <summary>
+    /// Creates the attribution tables once per process (idempotent DDL), and <c>events</c> too, so a worker
+    /// that runs alone (<c>--role attribute</c>) or before the sink's first write finds it.
+    /// </summary>
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _tablesReady) == 1) { return; }
-        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AttributionSchema.Create), cancellationToken);
+        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents + AttributionSchema.Create), cancellationToken);
         Volatile.Write(ref _tablesReady, 1);
     }
 
