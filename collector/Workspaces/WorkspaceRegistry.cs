@@ -9,6 +9,7 @@ public sealed class WorkspaceRegistry
 {
     private readonly Dictionary<string, WorkspaceSettings> _byWriteKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkspaceSettings> _byReadTokenHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkspaceSettings> _bySecretKeyHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkspaceSettings> _byId = new(StringComparer.Ordinal);
 
     public WorkspaceRegistry(IEnumerable<WorkspaceSettings> workspaces)
@@ -23,6 +24,7 @@ public sealed class WorkspaceRegistry
             _byId[ws.Id] = ws;
             _byWriteKey[ws.WriteKey] = ws;
             foreach (var hash in ws.ReadTokenSha256) { _byReadTokenHash[hash.ToLowerInvariant()] = ws; }
+            if (!string.IsNullOrWhiteSpace(ws.SecretKeySha256)) { _bySecretKeyHash[ws.SecretKeySha256.ToLowerInvariant()] = ws; }
             foreach (var origin in ws.AllowedOrigins) { AllOrigins.Add(origin.TrimEnd('/')); }
         }
     }
@@ -36,6 +38,9 @@ public sealed class WorkspaceRegistry
 
     public WorkspaceSettings? ByReadToken(string? token) =>
         token is not null && _byReadTokenHash.TryGetValue(Sha256Hex(token), out var ws) ? ws : null;
+
+    public WorkspaceSettings? BySecretKey(string? key) =>
+        key is { Length: > 0 } && _bySecretKeyHash.TryGetValue(Sha256Hex(key), out var ws) ? ws : null;
 
     public static string Sha256Hex(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

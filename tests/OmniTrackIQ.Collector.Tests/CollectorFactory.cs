@@ -8,6 +8,7 @@ public sealed class CollectorFactory : WebApplicationFactory<Program>
 {
     public const string WriteKey = "wk_test";
     public const string ReadToken = "rt_test";
+    public const string SecretKey = "sk_test";
     public const string OtherReadToken = "rt_other";
     public const string Origin = "https://shop.example";
 
@@ -22,6 +23,7 @@ public sealed class CollectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("OmniTrack:Workspaces:0:Id", "shop");
         builder.UseSetting("OmniTrack:Workspaces:0:WriteKey", WriteKey);
         builder.UseSetting("OmniTrack:Workspaces:0:ReadTokenSha256:0", Workspaces.WorkspaceRegistry.Sha256Hex(ReadToken));
+        builder.UseSetting("OmniTrack:Workspaces:0:SecretKeySha256", Workspaces.WorkspaceRegistry.Sha256Hex(SecretKey));
         builder.UseSetting("OmniTrack:Workspaces:0:AllowedOrigins:0", Origin);
         builder.UseSetting("OmniTrack:Workspaces:1:Id", "other");
         builder.UseSetting("OmniTrack:Workspaces:1:WriteKey", "wk_other");

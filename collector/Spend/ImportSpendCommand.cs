@@ -1,0 +1,98 @@
+using DuckDB.NET.Data;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Store.DuckDb.Spend;
+
+namespace OmniTrackIQ.Collector.Spend;
+
+/// <summary>
+/// <c>collector import-spend --input FILE --workspace ID [--data-dir DIR]</c>: parses a spend file (CSV, or
+/// JSON when it ends in .json) and upserts it into the collector's DuckDB file
+/// (<c>DIR/omnitrack.duckdb</c>; without --data-dir, OmniTrack:DuckDb:Path or OmniTrack:DataDirectory from
+/// appsettings.json / environment, else ./data). DuckDB lets one process write a file, so run it while the
+/// collector is stopped, or use <c>POST /v1/spend</c> instead. Exit codes: 0 imported, 1 usage or database
+/// error, 2 invalid file (nothing imported).
+/// </summary>
+internal static class ImportSpendCommand
+{
+    /// <summary>A file is read whole; this bounds memory well above 100,000 rows of any sensible width.</summary>
+    private const long MaxFileBytes = 64L * 1024 * 1024;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    {
+        string? input = null, workspace = null, dataDirectory = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var hasValue = i + 1 < args.Length;
+            switch (args[i])
+            {
+                case "--input" when hasValue: input = args[++i]; break;
+                case "--workspace" when hasValue: workspace = args[++i]; break;
+                case "--data-dir" when hasValue: dataDirectory = args[++i]; break;
+                default:
+                    await errors.WriteLineAsync($"import-spend: unexpected argument '{args[i]}'");
+                    return Usage(errors);
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(input) || string.IsNullOrWhiteSpace(workspace)) { return Usage(errors); }
+
+        byte[] bytes;
+        try
+        {
+            if (new FileInfo(input).Length > MaxFileBytes)
+            {
+                await errors.WriteLineAsync($"import-spend: {input} is over the limit of {MaxFileBytes} bytes; split it");
+                return 2;
+            }
+
+            bytes = await File.ReadAllBytesAsync(input);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await errors.WriteLineAsync($"import-spend: cannot read {input}: {ex.Message}");
+            return 1;
+        }
+
+        var isJson = input.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        IngestError? error = isJson ? SpendJsonParser.TryParse(bytes, out var rows) : SpendCsvParser.TryParse(bytes, out rows);
+        if (error is not null)
+        {
+            await errors.WriteLineAsync($"import-spend: {input}: {error.Field}: {error.Detail} (nothing imported)");
+            return 2;
+        }
+
+        var path = DatabasePath(dataDirectory);
+        try
+        {
+            using var database = new DuckDbDatabase(path);
+            var written = await new AdSpendStore(database).UpsertAsync(workspace, rows, CancellationToken.None);
+            await output.WriteLineAsync($"imported {written} rows");
+            return 0;
+        }
+        catch (DuckDBException ex)
+        {
+            await errors.WriteLineAsync($"import-spend: cannot write {path} (is the collector running? it holds the file): {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The file <see cref="Hosting.CollectorServices"/> opens, from the same settings.</summary>
+    internal static string DatabasePath(string? dataDirectory)
+    {
+        if (dataDirectory is not null) { return Path.Combine(Path.GetFullPath(dataDirectory), "omnitrack.duckdb"); }
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var directory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
+        return configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(directory, "omnitrack.duckdb");
+    }
+
+    private static int Usage(TextWriter errors)
+    {
+        errors.WriteLine("usage: import-spend --input FILE(.csv|.json) --workspace ID [--data-dir DIR]");
+        return 1;
+    }
+}

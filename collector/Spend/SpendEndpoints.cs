@@ -1,0 +1,71 @@
+using System.Buffers;
+using System.Text.Json.Serialization;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Spend;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Store.DuckDb.Spend;
+
+// In the Hosting namespace so Program picks MapSpend up without a new using.
+namespace OmniTrackIQ.Collector.Hosting;
+
+/// <summary>
+/// <c>POST /v1/spend</c>: a workspace's ad spend as JSON (<c>{"rows":[…]}</c>) or CSV, authenticated by its
+/// secret key (<c>Authorization: Bearer sk_…</c>). Rows replace earlier imports of the same
+/// (date, platform, campaign), so a daily re-export is safe.
+/// </summary>
+internal static class SpendEndpoints
+{
+    public static IEndpointRouteBuilder MapSpend(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/spend", PostSpendAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRegistry workspaces, AdSpendStore store, CancellationToken cancellationToken)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var workspace = workspaces.BySecretKey(key);
+        if (workspace is null)
+        {
+            // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
+            return Problems.From(new IngestError(401, "Authorization",
+                key is null ? "the workspace's secret key is required (Authorization: Bearer <secret key>)" : "unknown secret key", "unknown_secret_key"));
+        }
+
+        var contentType = context.Request.ContentType ?? "";
+        var isJson = contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+        if (!isJson && !contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.From(new IngestError(415, "Content-Type", "send application/json or text/csv", "unsupported_media_type"));
+        }
+
+        var (buffer, length, error) = await SpendBodyReader.ReadAsync(context, cancellationToken);
+        if (error is not null) { return Problems.From(error); }
+
+        List<SpendRow> rows;
+        try
+        {
+            error = isJson
+                ? SpendJsonParser.TryParse(buffer.AsMemory(0, length), out rows)
+                : SpendCsvParser.TryParse(buffer.AsSpan(0, length), out rows);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
+
+        if (error is not null) { return Problems.From(error); }
+        var written = await store.UpsertAsync(workspace.Id, rows, cancellationToken);
+        return TypedResults.Json(new SpendImportResponse(written), SpendJsonContext.Default.SpendImportResponse);
+    }
+}
+
+/// <summary>Rows written: distinct (date, platform, campaign) keys of the import.</summary>
+internal sealed record SpendImportResponse(int Rows);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SpendImportResponse))]
+internal sealed partial class SpendJsonContext : JsonSerializerContext;
