@@ -226,3 +226,65 @@ test('the date range reaches the APIs: a range in the future has nothing to show
   assert.deepEqual(unexpected(errors), []);
   await page.close();
 });
+
+test('a network failure is shown in the error element', { skip }, async () => {
+  const page = await browser.newPage();
+  await page.route('**/v1/attribution/compare*', (route) => route.abort('connectionrefused'));
+  await page.goto(`${collector.base}/report#token=${collector.readToken}`);
+  await page.waitForFunction(() => document.getElementById('report').dataset.state === 'error', null, { timeout: 15_000 });
+  assert.equal(await page.isVisible('#error'), true);
+  assert.match(await page.textContent('#error'), /Could not reach the collector/);
+  await page.close();
+});
+
+// The page must draw what the APIs are about to return (markov/shapley models, spend, paths) without a
+// change: these responses are the real ones with those additions, served through request interception.
+test('models, spend and paths the APIs add later render without a page change', { skip }, async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') { errors.push(message.text()); } });
+  const scaled = (rows, factor) => rows.map((r) => ({ ...r, conversions: r.conversions * factor, revenue: r.revenue * factor }));
+  const compare = structuredClone(api.compare);
+  compare.models.markov = scaled(compare.models.linear, 1);
+  compare.models.shapley = scaled(compare.models.first, 1);
+  const linear = await api.campaigns('linear');
+  const summary = {
+    ...linear,
+    rows: linear.rows.map((r) => (r.key === 'brand' ? { ...r, spend: 25, roas: r.revenue / 25, cpa: 25 / r.conversions } : { ...r, spend: null, roas: null, cpa: null })),
+  };
+  const paths = { paths: [
+    { path: 'Paid Search > Organic Social', touches: 2, conversions: 4, revenue: 400 },
+    { path: `Email > ${xssCampaign}`, touches: 2, conversions: 2, revenue: 120 },
+    { path: 'Direct', touches: 1, conversions: 1, revenue: 40 },
+  ] };
+  const json = (body) => (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+  await page.route('**/v1/attribution/compare*', json(compare));
+  await page.route('**/v1/attribution/summary*', json(summary));
+  await page.route('**/v1/attribution/paths*', json(paths));
+  await page.goto(`${collector.base}/report#token=${collector.readToken}`);
+  await page.waitForFunction(() => document.getElementById('report').dataset.state === 'ready', null, { timeout: 15_000 });
+
+  const legend = await page.$$eval('#channel-legend .item', (items) => items.map((i) => i.textContent));
+  assert.deepEqual(legend.slice(-2), ['Markov chain', 'Shapley']);
+  assert.equal(await page.$$eval('#channel-chart rect.bar', (r) => r.length), expectedChannels.length * Object.keys(compare.models).length);
+
+  const campaigns = await page.$$eval('#campaign-chart g.campaign', (groups) => groups.map((g) => ({
+    campaign: g.dataset.campaign, text: g.querySelector('text.value, text.nospend').textContent, bar: g.querySelector('rect.bar')?.getBoundingClientRect().width ?? 0,
+  })));
+  assert.equal(campaigns[0].campaign, 'brand', 'campaigns with a ROAS come first');
+  assert.ok(campaigns[0].bar > 0);
+  assert.equal(campaigns[0].text, '2.8× · revenue 70.00 / spend 25.00 · CPA 25.00');
+  assert.ok(campaigns.slice(1).every((c) => c.bar === 0 && c.text.includes('no spend')), JSON.stringify(campaigns));
+
+  const rows = await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => ({
+    steps: [...tr.querySelectorAll('.step')].map((s) => s.textContent), bar: Number(tr.querySelector('rect.bar').getAttribute('width')),
+  })));
+  assert.deepEqual(rows.map((r) => r.steps), [['Paid Search', 'Organic Social'], ['Email', xssCampaign], ['Direct']]);
+  assert.deepEqual(rows.map((r) => r.bar), [140, 70, 35]);
+  assert.equal(await page.$$eval('img', (images) => images.length), 0);
+
+  await page.screenshot({ path: join(artifacts, 'report-all-data.png'), fullPage: true });
+  t.diagnostic(`screenshot: ${join(artifacts, 'report-all-data.png')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
