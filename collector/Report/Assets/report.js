@@ -102,7 +102,7 @@
     const channels = [...byChannel.keys()].sort((a, b) => peak(byChannel.get(b)) - peak(byChannel.get(a)) || a.localeCompare(b));
     const axis = niceAxis(Math.max(...channels.map((c) => peak(byChannel.get(c)))));
     const max = axis.max;
-    const labelWidth = 170, valueRoom = 70, barHeight = 11, barGap = 3, groupGap = 16, top = 26;
+    const labelWidth = 190, valueRoom = 70, barHeight = 11, barGap = 3, groupGap = 16, top = 26;
     const plotWidth = WIDTH - labelWidth - valueRoom;
     const groupHeight = models.length * (barHeight + barGap) - barGap;
     const height = top + channels.length * (groupHeight + groupGap);
@@ -113,7 +113,7 @@
       const rows = byChannel.get(channel);
       const y0 = top + c * (groupHeight + groupGap);
       const group = svg('g', { class: 'group', 'data-channel': channel });
-      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y0 + groupHeight / 2 + 4, 'text-anchor': 'end' }, clip(channel, 24));
+      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y0 + groupHeight / 2 + 4, 'text-anchor': 'end' }, clip(channel, 22));
       label.append(svg('title', {}, channel));
       group.append(label);
       models.forEach((model, m) => {
@@ -152,7 +152,7 @@
     const anySpend = rows.some((r) => r.roas !== null);
     const axis = niceAxis(Math.max(0, ...rows.map((r) => r.roas ?? 0)));
     const max = axis.max;
-    const labelWidth = 170, textRoom = 330, barHeight = 18, rowGap = 10, top = anySpend ? 26 : 4;
+    const labelWidth = 190, textRoom = 330, barHeight = 18, rowGap = 10, top = anySpend ? 26 : 4;
     const plotWidth = WIDTH - labelWidth - textRoom;
     const height = top + rows.length * (barHeight + rowGap);
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': 'Return on ad spend by campaign' });
@@ -161,7 +161,7 @@
     rows.forEach((row, i) => {
       const y = top + i * (barHeight + rowGap);
       const group = svg('g', { class: 'campaign', 'data-campaign': row.key, 'data-roas': row.roas ?? '' });
-      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y + barHeight - 5, 'text-anchor': 'end' }, clip(row.key, 24));
+      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y + barHeight - 5, 'text-anchor': 'end' }, clip(row.key, 22));
       label.append(svg('title', {}, row.key));
       group.append(label);
       if (row.roas === null) {
