@@ -53,6 +53,12 @@ internal static class SpendBodyReader
 
             return (buffer, length, null);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own count (set above to limit + 1) can trip inside a read before ours sees the bytes.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, 0, TooLarge());
+        }
         catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
