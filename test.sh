@@ -12,8 +12,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && [ ! -x /usr/bin/chromium ]; then
   echo "=== installing chromium (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  # A failed install is not fatal here: the report suite then fails (CI=true) or skips, and says why.
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+    echo "apt-get install chromium failed"
 fi
 
 dotnet build OmniTrackIQ.sln -c Release
@@ -29,7 +30,7 @@ passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 
 echo "=== tests/report-e2e (node --test, headless Chromium)"
-if (cd tests/report-e2e && npm ci --no-audit --no-fund); then
+if (cd tests/report-e2e && npm ci --no-audit --no-fund --prefer-offline); then
   (cd tests/report-e2e && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1
   e2e_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
   e2e_failed=$(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
