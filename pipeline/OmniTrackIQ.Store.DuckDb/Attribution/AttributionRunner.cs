@@ -11,7 +11,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// scope; only their journeys are read and recomputed (all people on the first run, when the settings
 /// changed, or on request);</item>
 /// <item>in one transaction their old conversions, results and paths are deleted and the new ones written,
-/// then Markov and Shapley are refitted over all paths and their rows rewritten, and the state advances.</item>
+/// then Markov and Shapley are refitted over all paths (their rows are a view), and the state advances.</item>
 /// </list>
 /// Re-running with nothing new does nothing; re-running after a crash recomputes the same rows.
 /// </summary>
@@ -54,7 +54,19 @@ public sealed class AttributionRunner
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _tablesReady) == 1) { return; }
-        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents + AttributionSchema.Create), cancellationToken);
+        await _database.WriteAsync(connection =>
+        {
+            using (var check = connection.CreateCommand())
+            {
+                check.CommandText = AttributionSchema.ResultsTableExists;
+                if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                {
+                    DuckDbEventStore.Execute(connection, "DROP TABLE attribution_results; DROP TABLE IF EXISTS attribution_state;");
+                }
+            }
+
+            return DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents + AttributionSchema.Create + AttributionSchema.CreateResultsView);
+        }, cancellationToken);
         Volatile.Write(ref _tablesReady, 1);
     }
 
@@ -103,7 +115,7 @@ public sealed class AttributionRunner
             var writer = new ResultWriter(connection, workspace, computedAt);
             writer.DeleteOld(transaction, journeys, scoped: scopeKeys is not null);
             var (conversions, persons) = writer.Write(attributor, journeys, leadMs, progress);
-            DataDrivenCredits.Recompute(connection, transaction, workspace, settings.MarkovOrder, computedAt);
+            DataDrivenCredits.Refit(connection, transaction, workspace, settings.MarkovOrder, computedAt);
             RunState.Save(connection, transaction, workspace, state.Through, settings.Key, computedAt);
             transaction.Commit();
             return new AttributionRun(conversions, persons, full, state.Through);

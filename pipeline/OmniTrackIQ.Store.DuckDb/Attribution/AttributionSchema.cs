@@ -8,10 +8,9 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 internal static class AttributionSchema
 {
     public const string Create = """
-        CREATE TABLE IF NOT EXISTS attribution_results (
+        CREATE TABLE IF NOT EXISTS attribution_touches (
             workspace VARCHAR NOT NULL,
             conversion_id VARCHAR NOT NULL,
-            model VARCHAR NOT NULL,
             touch_index INTEGER NOT NULL,
             channel VARCHAR NOT NULL,
             source VARCHAR,
@@ -19,8 +18,15 @@ internal static class AttributionSchema
             campaign VARCHAR,
             touch_ts TIMESTAMP,
             conversion_ts TIMESTAMP NOT NULL,
-            credit DOUBLE NOT NULL,
-            revenue_credit DOUBLE NOT NULL,
+            revenue DOUBLE NOT NULL,
+            channel_touches INTEGER NOT NULL,
+            credit_first DOUBLE NOT NULL, -- one credit column per heuristic model (AttributionModels.Heuristics)
+            credit_last DOUBLE NOT NULL,
+            credit_last_non_direct DOUBLE NOT NULL,
+            credit_linear DOUBLE NOT NULL,
+            credit_time_decay DOUBLE NOT NULL,
+            credit_position DOUBLE NOT NULL,
+            credit_w_shaped DOUBLE NOT NULL,
             computed_at TIMESTAMP NOT NULL);
         CREATE TABLE IF NOT EXISTS identity_links (
             workspace VARCHAR NOT NULL,
@@ -61,6 +67,55 @@ internal static class AttributionSchema
             loaded_through BIGINT NOT NULL,
             settings VARCHAR NOT NULL,
             computed_at TIMESTAMP NOT NULL);
+        """;
+
+    /// <summary>
+    /// <c>attribution_results</c> in DESIGN's long shape (one row per conversion, model and credited touch)
+    /// as a view over <c>attribution_touches</c> (one row per kept touch, a credit column per heuristic
+    /// model — 7× fewer rows to write) and <c>attribution_channel_models</c>. Markov and Shapley rows are
+    /// derived at query time with the rule of ChannelWeightCredits: the channel's weight divided by its
+    /// number of touches in the path (<c>channel_touches</c>), over the sum of that for the path; 1/n per
+    /// touch when no channel of the path has weight. So a new path refits the models without rewriting
+    /// every conversion's rows.
+    /// </summary>
+    public static string CreateResultsView { get; } = BuildResultsView();
+
+    private static string BuildResultsView()
+    {
+        var heuristics = new List<string>();
+        foreach (var (model, _) in AttributionModels.Heuristics)
+        {
+            heuristics.Add($"""
+                SELECT workspace, conversion_id, '{model}' AS model, touch_index, channel, source, medium, campaign, touch_ts, conversion_ts,
+                       credit_{model} AS credit, credit_{model} * revenue AS revenue_credit, computed_at
+                FROM attribution_touches WHERE credit_{model} > 0
+                """);
+        }
+
+        return $"""
+            CREATE OR REPLACE VIEW attribution_results AS
+            {string.Join("\nUNION ALL\n", heuristics)}
+            UNION ALL
+            SELECT workspace, conversion_id, model, touch_index, channel, source, medium, campaign, touch_ts, conversion_ts,
+                   credit, credit * revenue AS revenue_credit, computed_at
+            FROM (
+                SELECT t.*, m.model,
+                       CASE WHEN sum(coalesce(w.weight, 0) / t.channel_touches) OVER p > 0
+                            THEN coalesce(w.weight, 0) / t.channel_touches / sum(coalesce(w.weight, 0) / t.channel_touches) OVER p
+                            ELSE 1.0 / count(*) OVER p END AS credit
+                FROM attribution_touches t
+                CROSS JOIN (VALUES ('markov'), ('shapley')) m(model)
+                LEFT JOIN attribution_channel_models w
+                       ON w.workspace = t.workspace AND w.model = m.model AND w.channel = t.channel AND w.weight > 0
+                WHERE t.credit_linear > 0
+                WINDOW p AS (PARTITION BY t.workspace, t.conversion_id, m.model))
+            WHERE credit > 0;
+            """;
+    }
+
+    /// <summary>Databases from before the view kept attribution_results as a table (dropped on open, with the state, so the next run recomputes all).</summary>
+    public const string ResultsTableExists = """
+        SELECT count(*) FROM information_schema.tables WHERE table_name = 'attribution_results' AND table_type = 'BASE TABLE'
         """;
 
     /// <summary>Channel of the single row recorded for a conversion without any touch, so its revenue is not lost.</summary>

@@ -8,16 +8,14 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
 /// The data-driven models in the store: fits Markov (removal effects) and Shapley over the workspace's
-/// aggregated paths (<c>person_paths</c>, converting and non-converting), keeps the channel-level output in
-/// <c>attribution_channel_models</c>, and rewrites the per-conversion "markov" / "shapley" rows from the
-/// "linear" rows (which hold exactly the kept touches of every conversion) with the rule of
-/// <see cref="ChannelWeightCredits"/>: a channel's weight over the weights of the path's distinct channels,
-/// split evenly over its touches; linear when no channel of the path has weight. Done in SQL so a
-/// recompute never pulls every conversion into memory.
+/// aggregated paths (<c>person_paths</c>, converting and non-converting) and keeps the channel-level output
+/// in <c>attribution_channel_models</c>. The per-conversion "markov" / "shapley" rows are derived from it
+/// by the <c>attribution_results</c> view (<see cref="AttributionSchema.CreateResultsView"/>), so a refit
+/// costs one aggregate over the paths, not a rewrite of every conversion.
 /// </summary>
 internal static class DataDrivenCredits
 {
-    public static void Recompute(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, int markovOrder, DateTime computedAt)
+    public static void Refit(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, int markovOrder, DateTime computedAt)
     {
         var paths = ReadPaths(connection, transaction, workspace);
         var weights = new List<(string Model, string Channel, double Weight, ChannelCredit Credit, double Error)>();
@@ -37,7 +35,6 @@ internal static class DataDrivenCredits
         }
 
         Execute(connection, transaction, workspace, "DELETE FROM attribution_channel_models WHERE workspace = $ws");
-        Execute(connection, transaction, workspace, "DELETE FROM attribution_results WHERE workspace = $ws AND model IN ('markov', 'shapley')");
         using (var appender = connection.CreateAppender("attribution_channel_models"))
         {
             foreach (var (model, channel, weight, credit, error) in weights)
@@ -46,38 +43,6 @@ internal static class DataDrivenCredits
                     .AppendValue(credit.Conversions).AppendValue(credit.Value).AppendValue(error).AppendValue(computedAt).EndRow();
             }
         }
-
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO attribution_results
-            WITH base AS (SELECT * FROM attribution_results WHERE workspace = $ws AND model = 'linear'),
-            per_channel AS (SELECT conversion_id, channel, count(*) AS n FROM base GROUP BY ALL),
-            models AS (SELECT DISTINCT model FROM attribution_channel_models WHERE workspace = $ws
-                       UNION SELECT 'markov' UNION SELECT 'shapley'),
-            totals AS (
-                SELECT m.model, p.conversion_id, sum(CASE WHEN w.weight > 0 THEN w.weight ELSE 0 END) AS total, sum(p.n) AS touches
-                FROM per_channel p CROSS JOIN models m
-                LEFT JOIN attribution_channel_models w ON w.workspace = $ws AND w.model = m.model AND w.channel = p.channel
-                GROUP BY ALL),
-            credited AS (
-                SELECT b.workspace, b.conversion_id, t.model, b.touch_index, b.channel, b.source, b.medium, b.campaign,
-                       b.touch_ts, b.conversion_ts,
-                       CASE WHEN t.total > 0 THEN (CASE WHEN w.weight > 0 THEN w.weight ELSE 0 END) / p.n / t.total
-                            ELSE 1.0 / t.touches END AS credit,
-                       c.revenue
-                FROM base b
-                JOIN per_channel p ON p.conversion_id = b.conversion_id AND p.channel = b.channel
-                JOIN totals t ON t.conversion_id = b.conversion_id
-                JOIN conversions c ON c.workspace = $ws AND c.conversion_id = b.conversion_id
-                LEFT JOIN attribution_channel_models w ON w.workspace = $ws AND w.model = t.model AND w.channel = b.channel)
-            SELECT workspace, conversion_id, model, touch_index, channel, source, medium, campaign, touch_ts, conversion_ts,
-                   credit, credit * revenue, $at
-            FROM credited WHERE credit > 0
-            """;
-        insert.Parameters.Add(new DuckDBParameter("ws", workspace));
-        insert.Parameters.Add(new DuckDBParameter("at", computedAt));
-        insert.ExecuteNonQuery();
     }
 
     private static List<PathCount> ReadPaths(DuckDBConnection connection, DuckDBTransaction transaction, string workspace)

@@ -7,7 +7,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// <summary>
 /// Writes the heuristic part of a run on the writer connection, inside the run's transaction: deletes the
 /// rows of the people in scope (or of the whole workspace), then streams each person's computed
-/// conversions, results and paths into appenders, so a full run never holds every result in memory.
+/// conversions, kept touches (a credit column per model) and paths into appenders, so a full run never
+/// holds every result in memory.
 /// </summary>
 internal sealed class ResultWriter(DuckDBConnection connection, string workspace, DateTime computedAt)
 {
@@ -15,7 +16,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
     {
         if (!scoped)
         {
-            foreach (var table in new[] { "attribution_results", "conversions", "person_paths" })
+            foreach (var table in new[] { "attribution_touches", "conversions", "person_paths" })
             {
                 DataDrivenCredits.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
             }
@@ -35,7 +36,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         }
 
         DataDrivenCredits.Execute(connection, transaction, workspace, """
-            DELETE FROM attribution_results WHERE workspace = $ws AND (
+            DELETE FROM attribution_touches WHERE workspace = $ws AND (
                 conversion_id IN (SELECT id FROM attribution_ids)
                 OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
             """);
@@ -56,7 +57,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         var conversions = 0;
         var done = 0;
         using var conversionRows = connection.CreateAppender("conversions");
-        using var resultRows = connection.CreateAppender("attribution_results");
+        using var touchRows = connection.CreateAppender("attribution_touches");
         using var pathRows = connection.CreateAppender("person_paths");
         foreach (var person in people)
         {
@@ -66,7 +67,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
             foreach (var attributed in result.Conversions)
             {
                 AppendConversion(conversionRows, person, attributed);
-                AppendResults(resultRows, attributed);
+                AppendTouches(touchRows, attributed);
                 conversions++;
             }
 
@@ -84,6 +85,9 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
     }
 
     private const int ProgressEvery = 1000;
+    private static readonly int LinearIndex = ModelIndex("linear");
+    private readonly double[] _credits = new double[AttributionModels.Heuristics.Count];
+    private double[] _perTouch = new double[64];
 
     private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
     {
@@ -94,43 +98,73 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         row.AppendValue(attributed.PathText).AppendValue(attributed.KeptChannels.Length).AppendValue(computedAt).EndRow();
     }
 
-    private void AppendResults(DuckDBAppender appender, AttributedConversion attributed)
+    /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model.</summary>
+    private void AppendTouches(DuckDBAppender appender, AttributedConversion attributed)
     {
         var conversion = attributed.Conversion;
+        var models = AttributionModels.Heuristics.Count;
         if (attributed.Credits.Count == 0)
         {
-            // No touch left: one row per heuristic model under "(none)", so the revenue still shows up.
-            foreach (var (name, _) in AttributionModels.Heuristics)
-            {
-                Append(appender, conversion, name, 0, null, 1);
-            }
-
+            // No touch left: one row under "(none)" with full credit, so the revenue still shows up.
+            _credits.AsSpan(0, models).Fill(1);
+            Append(appender, conversion, 0, null, 1);
             return;
         }
 
+        // Credits arrive model by model; gather them per touch. A kept touch has linear credit > 0.
+        var path = attributed.Path;
+        if (_perTouch.Length < path.Length * models) { _perTouch = new double[path.Length * models * 2]; }
+        var perTouch = _perTouch.AsSpan(0, path.Length * models);
+        perTouch.Clear();
         foreach (var credit in attributed.Credits)
         {
-            Append(appender, conversion, credit.Model, credit.TouchIndex, attributed.Path[credit.TouchIndex], credit.Credit);
+            perTouch[(credit.TouchIndex * models) + ModelIndex(credit.Model)] = credit.Credit;
+        }
+
+        for (var i = 0; i < path.Length; i++)
+        {
+            var touchCredits = perTouch.Slice(i * models, models);
+            if (touchCredits[LinearIndex] <= 0) { continue; }
+            touchCredits.CopyTo(_credits);
+            Append(appender, conversion, i, path[i], SameChannelKept(attributed.KeptChannels, path[i].Channel));
         }
     }
 
-    private void Append(DuckDBAppender appender, JourneyConversion conversion, string model, int touchIndex, Touchpoint? touch, double credit)
+    private void Append(DuckDBAppender appender, JourneyConversion conversion, int touchIndex, Touchpoint? touch, int channelTouches)
     {
         var row = appender.CreateRow()
             .AppendValue(workspace)
             .AppendValue(conversion.Id)
-            .AppendValue(model)
             .AppendValue(touchIndex)
             .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel)
             .AppendValue(touch?.Source)
             .AppendValue(touch?.Medium)
             .AppendValue(touch?.Campaign);
         row = touch is { } t ? row.AppendValue(Time(t.TimestampMs)) : row.AppendNullValue();
-        row.AppendValue(Time(conversion.TimestampMs))
-            .AppendValue(credit)
-            .AppendValue(credit * conversion.Revenue)
-            .AppendValue(computedAt)
-            .EndRow();
+        row = row.AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue).AppendValue(channelTouches);
+        for (var m = 0; m < AttributionModels.Heuristics.Count; m++) { row = row.AppendValue(_credits[m]); }
+        row.AppendValue(computedAt).EndRow();
+    }
+
+    private static int SameChannelKept(string[] keptChannels, string channel)
+    {
+        var count = 0;
+        foreach (var kept in keptChannels)
+        {
+            if (string.Equals(kept, channel, StringComparison.Ordinal)) { count++; }
+        }
+
+        return count;
+    }
+
+    private static int ModelIndex(string model)
+    {
+        for (var m = 0; m < AttributionModels.Heuristics.Count; m++)
+        {
+            if (AttributionModels.Heuristics[m].Name == model) { return m; }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(model), model, "not a heuristic model");
     }
 
     private static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Globalization;
+using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.WorkerBench;
+
+// End-to-end attribution worker benchmark on the embedded store (bench/RESULTS.md "Attribution worker"):
+//   dotnet run -c Release --project bench/OmniTrackIQ.WorkerBench -- [conversions=1000000] [non-converting people=500000]
+// Same DuckDB settings as the collector (memory_limit 256MB, 1 thread). Measures a full recompute, an idle
+// incremental tick, and an incremental tick after 1,000 new converting people; the baseline is DuckDB
+// itself scanning and grouping the same events (the floor any worker over this store pays).
+var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
+var dir = Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N"));
+try
+{
+    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"));
+    await new DuckDbEventStore(database).InitializeAsync(CancellationToken.None);
+    var runner = new AttributionRunner(database, TimeProvider.System);
+    await runner.EnsureTableAsync(CancellationToken.None);
+    var settings = new AttributionSettings();
+
+    var watch = Stopwatch.StartNew();
+    await database.WriteAsync(c => { SyntheticEvents.Insert(c, 0, conversions + nonConverting, conversions, "x"); return 0; }, CancellationToken.None);
+    var events = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM events"), CancellationToken.None);
+    Report("load synthetic events (SQL)", watch.Elapsed, $"{events:N0} events");
+
+    watch.Restart();
+    var grouped = await database.WriteAsync(c => SyntheticEvents.Count(c,
+        "SELECT count(*) FROM (SELECT anonymous_id, list(channel ORDER BY ts) FROM events WHERE workspace = 'bench' GROUP BY anonymous_id)"), CancellationToken.None);
+    Report("baseline: DuckDB groups every person's touches", watch.Elapsed, $"{grouped:N0} people");
+
+    var before = Process.GetCurrentProcess().WorkingSet64;
+    watch.Restart();
+    var full = await runner.RecomputeAsync("bench", settings, null, CancellationToken.None);
+    var fullTime = watch.Elapsed;
+    Report("full recompute (9 models)", fullTime,
+        $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s");
+
+    watch.Restart();
+    var idle = await runner.RunAsync("bench", settings, CancellationToken.None);
+    Report("incremental tick, nothing new", watch.Elapsed, $"{idle.People} people");
+
+    await database.WriteAsync(c => { SyntheticEvents.Insert(c, conversions + nonConverting, 1000, 1000, "y"); return 0; }, CancellationToken.None);
+    watch.Restart();
+    var incremental = await runner.RunAsync("bench", settings, CancellationToken.None);
+    Report("incremental tick, 1,000 new converting people", watch.Elapsed, $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people");
+
+    var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);
+    using var self = Process.GetCurrentProcess();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"attribution_touches rows: {rows:N0}; working set before the full run {before / 1048576} MB, peak {self.PeakWorkingSet64 / 1048576} MB"));
+}
+finally
+{
+    try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+}
+
+static void Report(string what, TimeSpan elapsed, string detail) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {elapsed.TotalSeconds:F2} s | {detail} |"));
