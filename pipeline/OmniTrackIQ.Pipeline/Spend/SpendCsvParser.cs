@@ -14,6 +14,8 @@ public static class SpendCsvParser
 {
     private static readonly string[] s_required = ["date", "platform", "campaign", "spend", "currency"];
     private static readonly string[] s_optional = ["impressions", "clicks", "channel"];
+    // Slots of s_required then s_optional in the header map.
+    private const int DateSlot = 0, PlatformSlot = 1, CampaignSlot = 2, SpendSlot = 3, CurrencySlot = 4, ImpressionsSlot = 5, ClicksSlot = 6, ChannelSlot = 7;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IngestError? TryParse(ReadOnlySpan<byte> utf8, out List<SpendRow> rows)
@@ -111,7 +113,7 @@ public static class SpendCsvParser
         }
 
         decimal? spend = null;
-        var spendText = fields[columns[3]].Trim();
+        var spendText = fields[columns[SpendSlot]].Trim();
         if (spendText.Length > 0)
         {
             if (!decimal.TryParse(spendText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount))
@@ -122,12 +124,12 @@ public static class SpendCsvParser
             spend = amount;
         }
 
-        var error = Count(at, "impressions", Field(fields, columns[5]), out var impressions);
+        var error = Count(at, "impressions", Field(fields, columns[ImpressionsSlot]), out var impressions);
         if (error is not null) { return error; }
-        error = Count(at, "clicks", Field(fields, columns[6]), out var clicks);
+        error = Count(at, "clicks", Field(fields, columns[ClicksSlot]), out var clicks);
         if (error is not null) { return error; }
-        return SpendRowBuilder.Build(at, fields[columns[0]], fields[columns[1]], fields[columns[2]], spend, fields[columns[4]],
-            impressions, clicks, Field(fields, columns[7]), out row);
+        return SpendRowBuilder.Build(at, fields[columns[DateSlot]], fields[columns[PlatformSlot]], fields[columns[CampaignSlot]], spend, fields[columns[CurrencySlot]],
+            impressions, clicks, Field(fields, columns[ChannelSlot]), out row);
     }
 
     private static string? Field(List<string> fields, int column) => column < 0 ? null : fields[column];

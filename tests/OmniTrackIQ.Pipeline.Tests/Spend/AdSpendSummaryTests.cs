@@ -154,12 +154,29 @@ public sealed class AdSpendSummaryTests : IDisposable
         await SeedAttributionAsync();
     }
 
-    /// <summary>linear: order 1 split between paid search and an organic facebook referral, order 2 all paid search; last: both paid search.</summary>
+    /// <summary>
+    /// linear: order 1 split between paid search and an organic facebook referral, order 2 all paid search;
+    /// last: both paid search. The summary reads the <c>attribution_results</c> relation (the runner keeps it
+    /// as a view over its own tables); the test stands a table in for it, in DESIGN's columns, so the credits
+    /// it joins spend to are exact inputs rather than the output of the models.
+    /// </summary>
     private async Task SeedAttributionAsync()
     {
-        await _summary.SummarizeAsync("w", "linear", "channel", null, null, CancellationToken.None); // creates the tables
+        await _summary.SummarizeAsync("w", "linear", "channel", null, null, CancellationToken.None); // the runner's DDL runs once, here
         await _database.WriteAsync(connection =>
         {
+            using (var swap = connection.CreateCommand())
+            {
+                swap.CommandText = """
+                    DROP VIEW IF EXISTS attribution_results;
+                    CREATE TABLE attribution_results (
+                        workspace VARCHAR NOT NULL, conversion_id VARCHAR NOT NULL, model VARCHAR NOT NULL, touch_index INTEGER NOT NULL,
+                        channel VARCHAR NOT NULL, source VARCHAR, medium VARCHAR, campaign VARCHAR, touch_ts TIMESTAMP,
+                        conversion_ts TIMESTAMP NOT NULL, credit DOUBLE NOT NULL, revenue_credit DOUBLE NOT NULL, computed_at TIMESTAMP NOT NULL);
+                    """;
+                swap.ExecuteNonQuery();
+            }
+
             Insert(connection, "linear", "1", "Paid Search", "google", "brand", "2026-11-02 10:00:00", 0.5, 50);
             Insert(connection, "linear", "1", "Organic Social", "facebook", null, "2026-11-02 10:00:00", 0.5, 50);
             Insert(connection, "linear", "2", "Paid Search", "google", "brand", "2026-11-03 10:00:00", 1, 80);
