@@ -15,20 +15,34 @@ if (args.Length > 0 && args[0] == "backfill") { return await OmniTrackIQ.Collect
 if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
+if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
+{
+    await Console.Error.WriteLineAsync(roleError);
+    return 2;
+}
+
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
-builder.Services.AddOmniTrackCollector(builder.Configuration);
+builder.Services.AddOmniTrackCollector(builder.Configuration, role);
 
 var app = builder.Build();
 CollectorServices.BindGauges(app.Services);
 _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRegistry>(); // print demo keys at start
 app.UseRequestTiming();
-app.UseBrowserCors();
 app.MapHealth();
-app.MapIngest();
-app.MapStats();
-app.MapAttribution();
-app.MapSpend();
-app.MapReport();
+if (role.Ingests())
+{
+    app.UseBrowserCors();
+    app.MapIngest();
+}
+
+if (role.Serves())
+{
+    app.MapStats();
+    app.MapAttribution();
+    app.MapSpend();
+    app.MapReport();
+}
+
 await app.RunAsync();
 return 0;
 

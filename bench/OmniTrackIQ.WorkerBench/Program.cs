@@ -6,7 +6,8 @@ using OmniTrackIQ.WorkerBench;
 
 // End-to-end attribution worker benchmark on the embedded store (bench/RESULTS.md "Attribution worker"):
 //   dotnet run -c Release --project bench/OmniTrackIQ.WorkerBench -- [conversions=1000000] [non-converting people=500000]
-// Same DuckDB settings as the collector (memory_limit 256MB, 1 thread). Measures a full recompute, an idle
+// DuckDB with 1 thread like the collector, but memory_limit 4GB: the events primary-key index (the dedup)
+// alone outgrows the collector's 256MB default at a few million events. Measures a full recompute, an idle
 // incremental tick, and an incremental tick after 1,000 new converting people; the baseline is DuckDB
 // itself scanning and grouping the same events (the floor any worker over this store pays).
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -14,14 +15,21 @@ var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantC
 var dir = Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N"));
 try
 {
-    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"));
+    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"), memoryLimit: "4GB", threads: 1);
     await new DuckDbEventStore(database).InitializeAsync(CancellationToken.None);
     var runner = new AttributionRunner(database, TimeProvider.System);
     await runner.EnsureTableAsync(CancellationToken.None);
     var settings = new AttributionSettings();
 
     var watch = Stopwatch.StartNew();
-    await database.WriteAsync(c => { SyntheticEvents.Insert(c, 0, conversions + nonConverting, conversions, "x"); return 0; }, CancellationToken.None);
+    const long Chunk = 250_000;
+    for (var first = 0L; first < conversions + nonConverting; first += Chunk)
+    {
+        var people = Math.Min(Chunk, conversions + nonConverting - first);
+        var converting = Math.Clamp(conversions - first, 0, people);
+        await database.WriteAsync(c => { SyntheticEvents.Insert(c, first, people, converting, "x"); return 0; }, CancellationToken.None);
+    }
+
     var events = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM events"), CancellationToken.None);
     Report("load synthetic events (SQL)", watch.Elapsed, $"{events:N0} events");
 

@@ -4,17 +4,17 @@ using OmniTrackIQ.Store.DuckDb.Attribution;
 // In the Hosting namespace so CollectorServices and Program pick the extensions up without a new using.
 namespace OmniTrackIQ.Collector.Hosting;
 
-/// <summary>DI wiring of the attribution runner, its periodic worker and the report reader.</summary>
+/// <summary>DI wiring of the attribution runner, its periodic worker (unless the role leaves it out) and the readers.</summary>
 internal static class AttributionServices
 {
-    public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration, bool worker = true)
     {
         services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
         services.AddSingleton<AttributionRunner>();
         services.AddSingleton<AttributionSummary>();
         services.AddSingleton<TopPaths>();
         services.AddSingleton<OmniTrackIQ.Store.DuckDb.Spend.AdSpendStore>();
-        services.AddHostedService<AttributionWorker>();
+        if (worker) { services.AddHostedService<AttributionWorker>(); }
         return services;
     }
 

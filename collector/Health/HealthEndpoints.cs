@@ -15,14 +15,16 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IEventStore store, SpoolWriter spool, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(HttpContext context, IEventStore store, CancellationToken cancellationToken)
     {
+        // Roles that do not ingest have no spool; only the store decides their readiness.
+        var spool = context.RequestServices.GetService<SpoolWriter>();
         bool storeOk;
         try { storeOk = await store.PingAsync(cancellationToken); }
         catch (Exception ex) when (ex is not OperationCanceledException) { storeOk = false; }
 
-        var spoolOk = spool.Healthy && spool.HasRoom;
-        var body = $"store: {(storeOk ? "ok" : "unreachable")}\nspool: {(spoolOk ? "ok" : "not writable or full")}\n";
+        var spoolOk = spool is null || (spool.Healthy && spool.HasRoom);
+        var body = $"store: {(storeOk ? "ok" : "unreachable")}\nspool: {(spool is null ? "not in this role" : spoolOk ? "ok" : "not writable or full")}\n";
         return storeOk && spoolOk ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -11,10 +11,10 @@ using OmniTrackIQ.UserAgents;
 
 namespace OmniTrackIQ.Collector.Hosting;
 
-/// <summary>Wires the collector: workspaces, enrichment, spool, channel, sink and the embedded store.</summary>
+/// <summary>Wires the collector: workspaces, the embedded store and attribution always; enrichment, spool, channel and sink for the roles that ingest.</summary>
 internal static class CollectorServices
 {
-    public static IServiceCollection AddOmniTrackCollector(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOmniTrackCollector(this IServiceCollection services, IConfiguration configuration, CollectorRole role = CollectorRole.All)
     {
         var dataDirectory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
         var spoolOptions = configuration.GetSection("OmniTrack:Spool").Get<SpoolOptions>() ?? new SpoolOptions();
@@ -27,13 +27,18 @@ internal static class CollectorServices
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
-        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
-        services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
-        services.AddSingleton<BadEventQueue>();
         var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
+        services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
+        if (!role.Ingests()) { return services; }
+
+        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
+        services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
+        services.AddSingleton<BadEventQueue>();
         services.AddSingleton<SpoolWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());
         services.AddSingleton<SinkWriter>();
@@ -44,9 +49,6 @@ internal static class CollectorServices
         // Order matters: UA (bot flag) first, then geo on the raw IP, then privacy (anonymises it), then channels.
         services.AddOmniTrackUserAgents(configuration);
         services.AddOmniTrackEnrichment(configuration);
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
-        services.AddOmniTrackAttribution(configuration);
         return services;
     }
 
@@ -54,8 +56,7 @@ internal static class CollectorServices
     public static void BindGauges(IServiceProvider services)
     {
         var metrics = services.GetRequiredService<CollectorMetrics>();
-        var spool = services.GetRequiredService<SegmentedSpool>();
-        var queue = services.GetRequiredService<SinkQueue>();
+        if (services.GetService<SegmentedSpool>() is not { } spool || services.GetService<SinkQueue>() is not { } queue) { return; }
         metrics.SpoolBytes = () => spool.BytesOnDisk;
         metrics.ChannelDepth = () => queue.Depth;
     }

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using OmniTrackIQ.Collector.Hosting;
+
+namespace OmniTrackIQ.Collector.Tests;
+
+/// <summary><c>--role</c>: each role maps only its own endpoints and services.</summary>
+public sealed class RoleTests
+{
+    [Theory]
+    [InlineData("all", "/v1/batch", true, "/v1/attribution/summary", true)]
+    [InlineData("ingest", "/v1/batch", true, "/v1/attribution/summary", false)]
+    [InlineData("api", "/v1/batch", false, "/v1/attribution/summary", true)]
+    [InlineData("attribute", "/v1/batch", false, "/v1/attribution/summary", false)]
+    public async Task A_role_serves_only_its_endpoints(string role, string ingestUrl, bool ingests, string apiUrl, bool serves)
+    {
+        await using var factory = new CollectorFactory();
+        factory.Settings["role"] = role;
+        using var client = factory.CreateClient();
+
+        using var batch = await client.PostAsync(ingestUrl, Payloads.Json(Payloads.Batch()));
+        Assert.Equal(ingests, batch.StatusCode != HttpStatusCode.NotFound);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, apiUrl);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CollectorFactory.ReadToken);
+        using var summary = await client.SendAsync(request);
+        Assert.Equal(serves ? HttpStatusCode.OK : HttpStatusCode.NotFound, summary.StatusCode);
+
+        using var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains(ingests ? "spool: ok" : "spool: not in this role", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("load", "load stage runs inside the ingest process")]
+    [InlineData("everything", "must be one of all, ingest, attribute, api")]
+    public void An_unknown_role_is_refused_with_the_reason(string role, string reason)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["role"] = role }).Build();
+        Assert.False(CollectorRoles.TryParse(configuration, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_role_means_all()
+    {
+        Assert.True(CollectorRoles.TryParse(new ConfigurationBuilder().Build(), out var role, out _));
+        Assert.Equal(CollectorRole.All, role);
+    }
+}
