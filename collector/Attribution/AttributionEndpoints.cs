@@ -29,7 +29,8 @@ internal static class AttributionEndpoints
             }
 
             if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
-            var rows = await summary.SummarizeAsync(workspace.Id, model, groupBy, from, to, cancellationToken);
+            if (!QueryOptions.TryRead(query, workspace, out var adHoc, out problem)) { return problem!; }
+            var rows = await summary.SummarizeAsync(workspace.Id, model, groupBy, from, to, cancellationToken, adHoc);
             return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         });
 
@@ -38,11 +39,8 @@ internal static class AttributionEndpoints
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
-            var models = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
-            foreach (var name in AttributionModels.Names)
-            {
-                models[name] = await summary.SummarizeAsync(workspace.Id, name, groupBy, from, to, cancellationToken);
-            }
+            if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
+            var models = await summary.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
         });
@@ -107,5 +105,5 @@ internal static class AttributionEndpoints
         return false;
     }
 
-    private static IResult Bad(string field, string detail, string reason) => Problems.From(new IngestError(400, field, detail, reason));
+    internal static IResult Bad(string field, string detail, string reason) => Problems.From(new IngestError(400, field, detail, reason));
 }

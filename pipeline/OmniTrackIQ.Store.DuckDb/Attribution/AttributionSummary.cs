@@ -33,7 +33,16 @@ public sealed class AttributionSummary
     /// listed too (0 conversions, 0 revenue), so money spent without a result is visible.
     /// </summary>
     public async Task<List<AttributionSummaryRow>> SummarizeAsync(string workspace, string model, string groupBy,
-        DateTime? from, DateTime? to, CancellationToken cancellationToken)
+        DateTime? from, DateTime? to, CancellationToken cancellationToken, AttributionSettings? adHoc = null) =>
+        (await SummarizeAsync(workspace, [model], groupBy, from, to, adHoc, cancellationToken))[model];
+
+    /// <summary>
+    /// The same for several models at once. With <paramref name="adHoc"/> (per-query options that differ from
+    /// the stored results') the models are computed on the fly over every journey (<see cref="AdHocAttribution"/>)
+    /// instead of read from attribution_results: slower, but any lookback or "paid clicks first" can be asked.
+    /// </summary>
+    public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
+        string groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken)
     {
         var (column, spendKey) = groupBy switch
         {
@@ -45,11 +54,30 @@ public sealed class AttributionSummary
         await _runner.EnsureTableAsync(cancellationToken);
         await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
+        var results = "attribution_results";
+        if (adHoc is not null)
+        {
+            AdHocAttribution.Fill(connection, workspace, adHoc, models);
+            results = AdHocAttribution.Table;
+        }
+
+        var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            byModel[model] = Summarize(connection, results, workspace, model, column, spendKey, from, to);
+        }
+
+        return byModel;
+    }
+
+    private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,
+        string column, string spendKey, DateTime? from, DateTime? to)
+    {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             WITH attributed AS (
                 SELECT coalesce({column}, '(none)') AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
-                FROM attribution_results
+                FROM {results}
                 WHERE workspace = $ws AND model = $model
                   {(from.HasValue ? "AND conversion_ts >= $from" : "")} {(to.HasValue ? "AND conversion_ts < $to" : "")}
                 GROUP BY k),

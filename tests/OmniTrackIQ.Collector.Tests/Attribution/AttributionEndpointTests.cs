@@ -109,7 +109,37 @@ public sealed class AttributionEndpointTests
         AssertRow(shapley, "Paid Search", 1 + (1.5 / 2), 50 + (100 * 1.5 / 2));
     }
 
+    [Fact]
+    public async Task Per_query_lookback_and_paid_first_are_computed_on_the_fly()
+    {
+        await using var factory = NewFactory();
+        using var client = NewClient(factory);
+        await PostAndStoreAsync(client, 3, PaidSearchPage, SocialPage, Conversion);
+        await RunAsync(client);
+
+        // The social visit is 25 h before the order, the paid one 3 days: 1 day keeps neither, 2 days only social.
+        AssertRow(await GetAsync(client, "/v1/attribution/summary?model=first&lookbackDays=1"), "(none)", 1, 100);
+        AssertRow(await GetAsync(client, "/v1/attribution/summary?model=first&lookbackDays=2"), "Organic Social", 1, 100);
+        AssertRow(await GetAsync(client, "/v1/attribution/summary?model=first&lookbackDays=any"), "Paid Search", 1, 100);
+        AssertRow(await GetAsync(client, "/v1/attribution/summary?model=last&paidFirst=true"), "Paid Search", 1, 100);
+        AssertRow(await GetAsync(client, "/v1/attribution/summary?model=markov&paidFirst=true"), "Paid Search", 1, 100);
+        var compare = (await GetAsync(client, "/v1/attribution/compare?lookbackDays=2")).GetProperty("models");
+        foreach (var model in compare.EnumerateObject())
+        {
+            var row = Assert.Single(model.Value.EnumerateArray());
+            Assert.Equal("Organic Social", row.GetProperty("key").GetString());
+            Assert.Equal(100, row.GetProperty("revenue").GetDouble(), 6);
+        }
+
+        // The stored results are untouched by the on-the-fly queries.
+        await AssertExpectedNumbersAsync(client);
+    }
+
     [Theory]
+    [InlineData("/v1/attribution/summary?lookbackDays=0", "lookbackDays")]
+    [InlineData("/v1/attribution/summary?lookbackDays=3651", "lookbackDays")]
+    [InlineData("/v1/attribution/compare?lookbackDays=week", "lookbackDays")]
+    [InlineData("/v1/attribution/summary?paidFirst=maybe", "paidFirst")]
     [InlineData("/v1/attribution/paths?top=0", "top")]
     [InlineData("/v1/attribution/paths?top=lots", "top")]
     [InlineData("/v1/attribution/paths?top=1001", "top")]
