@@ -17,7 +17,9 @@ internal static class AdHocAttribution
 {
     public const string Table = "adhoc_results";
 
-    public static void Fill(DuckDBConnection connection, string workspace, AttributionSettings settings, IReadOnlyCollection<string> models)
+    /// <param name="connection">Where the temp table is filled and later read.</param>
+    /// <param name="stream">A second connection of the same database to stream journeys from (a connection serves one result at a time).</param>
+    public static void Fill(DuckDBConnection connection, DuckDBConnection stream, string workspace, AttributionSettings settings, IReadOnlyCollection<string> models)
     {
         using (var create = connection.CreateCommand())
         {
@@ -29,25 +31,23 @@ internal static class AdHocAttribution
             create.ExecuteNonQuery();
         }
 
-        var people = IdentityGraph.Load(connection, workspace, out var leadMs);
-        var journeys = JourneyReader.Read(connection, workspace, people, scoped: false);
+        var people = IdentityGraph.Load(stream, workspace, out var leadMs);
+        JourneyReader.SetPeople(stream, people);
         var attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
-        var persons = new HashSet<string>(journeys.Touches.Keys, StringComparer.Ordinal);
-        persons.UnionWith(journeys.Conversions.Keys);
         var weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
             if (model is AttributionModels.Markov or AttributionModels.Shapley)
             {
-                weights[model] = FitWeights(attributor, journeys, persons, leadMs, model, settings.MarkovOrder);
+                weights[model] = FitWeights(attributor, JourneyReader.Stream(stream, workspace, leadMs, scoped: false), model, settings.MarkovOrder);
             }
         }
 
         using var appender = connection.CreateAppender(Table);
         var credits = new double[16];
-        foreach (var person in persons)
+        foreach (var journey in JourneyReader.Stream(stream, workspace, leadMs, scoped: false))
         {
-            foreach (var attributed in Attribute(attributor, journeys, person, leadMs).Conversions)
+            foreach (var attributed in Attribute(attributor, journey).Conversions)
             {
                 var conversion = attributed.Conversion;
                 if (attributed.KeptChannels.Length == 0)
@@ -77,13 +77,12 @@ internal static class AdHocAttribution
     }
 
     /// <summary>Markov removal effects or Shapley values over every path under these options (first pass).</summary>
-    private static Dictionary<string, double> FitWeights(JourneyAttributor attributor, Journeys journeys, HashSet<string> persons,
-        Dictionary<string, long> leadMs, string model, int markovOrder)
+    private static Dictionary<string, double> FitWeights(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys, string model, int markovOrder)
     {
         var totals = new Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)>(StringComparer.Ordinal);
-        foreach (var person in persons)
+        foreach (var journey in journeys)
         {
-            foreach (var path in Attribute(attributor, journeys, person, leadMs).Paths)
+            foreach (var path in Attribute(attributor, journey).Paths)
             {
                 var key = path.ToString();
                 totals[key] = totals.TryGetValue(key, out var t)
@@ -107,11 +106,8 @@ internal static class AdHocAttribution
         return weights;
     }
 
-    private static JourneyResult Attribute(JourneyAttributor attributor, Journeys journeys, string person, Dictionary<string, long> leadMs) =>
-        attributor.Attribute(
-            journeys.Touches.TryGetValue(person, out var t) ? t : [],
-            journeys.Conversions.TryGetValue(person, out var c) ? c : [],
-            leadMs.TryGetValue(person, out var lead) ? lead : null);
+    private static JourneyResult Attribute(JourneyAttributor attributor, PersonJourney journey) =>
+        attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
 
     /// <summary>The touches the options kept: exactly those with a linear credit.</summary>
     private static Touchpoint[] KeptTouches(AttributedConversion attributed)

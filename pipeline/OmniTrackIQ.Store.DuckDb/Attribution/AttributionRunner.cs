@@ -82,30 +82,23 @@ public sealed class AttributionRunner
             return new AttributionRun(0, 0, false, state.Through);
         }
 
-        PersonResolver people;
-        Dictionary<string, long> leadMs;
-        Journeys journeys;
+        // The reader streams journeys (its own snapshot) while the writer connection replaces the results.
+        using var reader = _database.OpenReader();
+        var people = IdentityGraph.Load(reader, workspace, out var leadMs);
         List<string>? scopeKeys = null;
-        using (var reader = _database.OpenReader())
+        if (!full)
         {
-            people = IdentityGraph.Load(reader, workspace, out leadMs);
-            if (!full)
-            {
-                var roots = scope == RunScope.Range
-                    ? ScopeReader.PeopleConvertingIn(reader, workspace, people, from, to)
-                    : ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through);
-                if (scope == RunScope.Range)
-                {
-                    roots.UnionWith(ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through));
-                }
-
-                scopeKeys = ScopeReader.KeysOf(people, roots);
-                JourneyReader.SetScope(reader, scopeKeys);
-            }
-
-            journeys = JourneyReader.Read(reader, workspace, people, scoped: !full);
+            var roots = scope == RunScope.Range
+                ? ScopeReader.PeopleConvertingIn(reader, workspace, people, from, to)
+                : [];
+            roots.UnionWith(ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through));
+            scopeKeys = ScopeReader.KeysOf(people, roots);
+            JourneyReader.SetScope(reader, scopeKeys);
         }
 
+        JourneyReader.SetPeople(reader, people);
+        var scoped = scopeKeys is not null;
+        var totalPeople = JourneyReader.CountPeople(reader, workspace, scoped);
         var computedAt = _time.GetUtcNow().UtcDateTime;
         var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
         return await _database.WriteAsync(connection =>
@@ -113,8 +106,8 @@ public sealed class AttributionRunner
             using var transaction = connection.BeginTransaction();
             if (scopeKeys is not null) { JourneyReader.SetScope(connection, scopeKeys); }
             var writer = new ResultWriter(connection, workspace, computedAt);
-            writer.DeleteOld(transaction, journeys, scoped: scopeKeys is not null);
-            var (conversions, persons) = writer.Write(attributor, journeys, leadMs, progress);
+            writer.DeleteOld(transaction, scoped);
+            var (conversions, persons) = writer.Write(attributor, JourneyReader.Stream(reader, workspace, leadMs, scoped), totalPeople, progress);
             DataDrivenCredits.Refit(connection, transaction, workspace, settings.MarkovOrder, computedAt);
             RunState.Save(connection, transaction, workspace, state.Through, settings.Key, computedAt);
             transaction.Commit();

@@ -57,7 +57,8 @@ public sealed class AttributionSummary
         var results = "attribution_results";
         if (adHoc is not null)
         {
-            AdHocAttribution.Fill(connection, workspace, adHoc, models);
+            using var stream = _database.OpenReader();
+            AdHocAttribution.Fill(connection, stream, workspace, adHoc, models);
             results = AdHocAttribution.Table;
         }
 

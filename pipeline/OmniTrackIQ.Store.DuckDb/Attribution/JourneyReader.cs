@@ -5,17 +5,12 @@ using OmniTrackIQ.Attribution.Paths;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
-/// <summary>The touches and conversions of the people in scope, grouped by person, each in time order.</summary>
-internal sealed class Journeys
-{
-    public Dictionary<string, List<Touchpoint>> Touches { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<JourneyConversion>> Conversions { get; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
-/// Path assembly for the embedded store: reads the page touchpoints and conversions of a workspace — all
-/// of them, or only those of the people whose keys are in the connection's temp table <c>attribution_scope</c>
-/// — and groups them by person. (A ClickHouse store does the same grouping in SQL with groupArray.)
+/// Path assembly for the embedded store. The identity graph's key → person map goes into the connection's
+/// temp table <c>attribution_people</c>; one query then returns every non-bot page view and (deduplicated)
+/// conversion of the workspace — or only of the keys in <c>attribution_scope</c> — ordered by person and
+/// time, and <see cref="Stream"/> yields one <see cref="PersonJourney"/> at a time, so memory holds one
+/// person, not the workspace. (A ClickHouse store does the same with groupArray per person.)
 /// </summary>
 internal static class JourneyReader
 {
@@ -25,83 +20,94 @@ internal static class JourneyReader
     private const string EventKey = """
         CASE WHEN nullif(anonymous_id, '') IS NOT NULL THEN 'a:' || anonymous_id
              WHEN nullif(user_id, '') IS NOT NULL THEN 'u:' || user_id
-             ELSE 'e:' || email_sha256 END
+             WHEN nullif(email_sha256, '') IS NOT NULL THEN 'e:' || email_sha256 END
         """;
 
+    /// <summary>The events of the workspace (in scope) with their person; conversions deduplicated by order id (earliest event wins).</summary>
+    private const string Events = $"""
+        WITH keyed AS (
+            SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id, revenue, currency, {EventKey} AS k
+            FROM events
+            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL))),
+        placed AS (
+            SELECT keyed.*, coalesce(p.person, keyed.k) AS person
+            FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k
+            WHERE keyed.k IS NOT NULL {"{scope}"}),
+        journey AS (
+            SELECT * FROM placed
+            QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
+        """;
+
+    private const string ScopeFilter = "AND keyed.k IN (SELECT k FROM attribution_scope)";
+
     /// <summary>Creates (or empties) the scope table on <paramref name="connection"/> and fills it with <paramref name="keys"/>.</summary>
-    public static void SetScope(DuckDBConnection connection, IEnumerable<string> keys)
-    {
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "CREATE TEMP TABLE IF NOT EXISTS attribution_scope (k VARCHAR); DELETE FROM attribution_scope;";
-            command.ExecuteNonQuery();
-        }
+    public static void SetScope(DuckDBConnection connection, IEnumerable<string> keys) =>
+        Fill(connection, "attribution_scope", "k VARCHAR", keys, static (row, key) => row.AppendValue(key));
 
-        using var appender = connection.CreateAppender("attribution_scope");
-        foreach (var key in keys) { appender.CreateRow().AppendValue(key).EndRow(); }
+    /// <summary>Loads the key → person map of <paramref name="people"/> into the connection's temp table.</summary>
+    public static void SetPeople(DuckDBConnection connection, PersonResolver people)
+    {
+        var keys = people.Keys.ToArray();
+        Fill(connection, "attribution_people", "k VARCHAR, person VARCHAR", keys, (row, key) => row.AppendValue(key).AppendValue(people.Find(key)));
     }
 
-    public static Journeys Read(DuckDBConnection connection, string workspace, PersonResolver people, bool scoped)
+    /// <summary>People the stream will yield (for progress).</summary>
+    public static int CountPeople(DuckDBConnection connection, string workspace, bool scoped)
     {
-        var journeys = new Journeys();
-        ReadConversions(connection, workspace, people, scoped, journeys.Conversions);
-        ReadTouches(connection, workspace, people, scoped, journeys.Touches);
-        return journeys;
-    }
-
-    /// <summary>One conversion per order id: the earliest event, if an order was posted twice (pixel and server).</summary>
-    private static void ReadConversions(DuckDBConnection connection, string workspace, PersonResolver people, bool scoped,
-        Dictionary<string, List<JourneyConversion>> byPerson)
-    {
-        using var command = Command(connection, workspace, scoped, """
-            SELECT order_id, anonymous_id, user_id, email_sha256, epoch_ms(ts), CAST(coalesce(revenue, 0) AS DOUBLE), currency
-            FROM events e {scope}
-            WHERE e.workspace = $ws AND e.type = 'conversion' AND e.order_id IS NOT NULL
-            ORDER BY e.ts, e.message_id
-            """);
-        using var reader = command.ExecuteReader();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            var id = reader.GetString(0);
-            var person = people.PersonOf(Text(reader, 1), Text(reader, 2), Text(reader, 3));
-            if (person is null || !seen.Add(id)) { continue; }
-            if (!byPerson.TryGetValue(person, out var list)) { byPerson[person] = list = []; }
-            list.Add(new JourneyConversion(id, reader.GetInt64(4), reader.GetDouble(5), Text(reader, 6)));
-        }
+        using var command = Command(connection, workspace, scoped, Events + "SELECT count(DISTINCT person) FROM journey");
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
-    /// Non-bot page events per person, in time order. A page view counts as a touch only when its channel
-    /// or UTM source / medium / campaign differ from the person's previous page view, or it came more than
-    /// 30 minutes after it: the pages of one visit are one touch. A null channel counts as 'Direct'.
+    /// One journey per person, in person order. A page view counts as a touch only when its channel or UTM
+    /// source / medium / campaign differ from the person's previous page view, or it came more than 30
+    /// minutes after it: the pages of one visit are one touch. A null channel counts as 'Direct'.
     /// </summary>
-    private static void ReadTouches(DuckDBConnection connection, string workspace, PersonResolver people, bool scoped,
-        Dictionary<string, List<Touchpoint>> byPerson)
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, Dictionary<string, long> leadMs, bool scoped)
     {
-        using var command = Command(connection, workspace, scoped, """
-            SELECT anonymous_id, user_id, email_sha256, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign
-            FROM events e {scope}
-            WHERE e.workspace = $ws AND e.type = 'page' AND NOT e.is_bot
-            ORDER BY e.ts, e.message_id
+        using var command = Command(connection, workspace, scoped, Events + """
+            SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
+                   order_id, CAST(coalesce(revenue, 0) AS DOUBLE), currency
+            FROM journey ORDER BY person, ts, message_id
             """);
+        command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
-        var lastPage = new Dictionary<string, Touchpoint>(StringComparer.Ordinal);
+        var strings = new StringPool();
+        string? person = null;
+        Touchpoint? lastPage = null;
+        var touches = new List<Touchpoint>();
+        var conversions = new List<JourneyConversion>();
         while (reader.Read())
         {
-            var person = people.PersonOf(Text(reader, 0), Text(reader, 1), Text(reader, 2));
-            if (person is null) { continue; }
-            var channel = reader.GetString(4);
-            var touch = new Touchpoint(channel, reader.GetInt64(3), FlagsOf(channel), Text(reader, 5), Text(reader, 6), Text(reader, 7));
-            var isNewVisit = !lastPage.TryGetValue(person, out var previous)
-                || touch.TimestampMs - previous.TimestampMs > VisitGapMs
-                || !SameSource(previous, touch);
-            lastPage[person] = touch;
-            if (!isNewVisit) { continue; }
-            if (!byPerson.TryGetValue(person, out var touches)) { byPerson[person] = touches = []; }
-            touches.Add(touch);
+            var rowPerson = reader.GetString(0);
+            if (person is not null && !string.Equals(rowPerson, person, StringComparison.Ordinal))
+            {
+                yield return Journey(person, touches, conversions, leadMs);
+                touches = [];
+                conversions = [];
+                lastPage = null;
+            }
+
+            person = rowPerson;
+            var ts = reader.GetInt64(2);
+            if (reader.GetString(1) == "conversion")
+            {
+                conversions.Add(new JourneyConversion(reader.GetString(7), ts, reader.GetDouble(8), strings.Get(reader, 9)));
+                continue;
+            }
+
+            var channel = strings.Get(reader, 3)!;
+            var touch = new Touchpoint(channel, ts, FlagsOf(channel), strings.Get(reader, 4), strings.Get(reader, 5), strings.Get(reader, 6));
+            var isNewVisit = lastPage is not { } previous || ts - previous.TimestampMs > VisitGapMs || !SameSource(previous, touch);
+            lastPage = touch;
+            if (isNewVisit) { touches.Add(touch); }
         }
+
+        if (person is not null) { yield return Journey(person, touches, conversions, leadMs); }
     }
+
+    private static PersonJourney Journey(string person, List<Touchpoint> touches, List<JourneyConversion> conversions, Dictionary<string, long> leadMs) =>
+        new(person, touches, conversions, leadMs.TryGetValue(person, out var lead) ? lead : null);
 
     private static TouchFlags FlagsOf(string channel)
     {
@@ -114,13 +120,38 @@ internal static class JourneyReader
     private static bool SameSource(Touchpoint a, Touchpoint b) =>
         a.Channel == b.Channel && a.Source == b.Source && a.Medium == b.Medium && a.Campaign == b.Campaign;
 
+    private static void Fill(DuckDBConnection connection, string table, string columns, IEnumerable<string> keys, Func<IDuckDBAppenderRow, string, IDuckDBAppenderRow> append)
+    {
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"CREATE TEMP TABLE IF NOT EXISTS {table} ({columns}); DELETE FROM {table};";
+            command.ExecuteNonQuery();
+        }
+
+        using var appender = connection.CreateAppender(table);
+        foreach (var key in keys) { append(appender.CreateRow(), key).EndRow(); }
+    }
+
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{scope}", scoped ? $"SEMI JOIN attribution_scope s ON s.k = ({EventKey})" : "", StringComparison.Ordinal);
+        command.CommandText = sql.Replace("{scope}", scoped ? ScopeFilter : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }
 
-    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>Channel and UTM values repeat endlessly; one string instance each keeps a million journeys small.</summary>
+    private sealed class StringPool
+    {
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+
+        public string? Get(DbDataReader reader, int ordinal)
+        {
+            if (reader.IsDBNull(ordinal)) { return null; }
+            var value = reader.GetString(ordinal);
+            if (_pool.TryGetValue(value, out var pooled)) { return pooled; }
+            if (_pool.Count < 100_000) { _pool[value] = value; }
+            return value;
+        }
+    }
 }

@@ -12,7 +12,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </summary>
 internal sealed class ResultWriter(DuckDBConnection connection, string workspace, DateTime computedAt)
 {
-    public void DeleteOld(DuckDBTransaction transaction, Journeys journeys, bool scoped)
+    public void DeleteOld(DuckDBTransaction transaction, bool scoped)
     {
         if (!scoped)
         {
@@ -25,63 +25,56 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         }
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
-        // different device), so they go by id as well as by person.
-        DuckDbEventStore.Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS attribution_ids (id VARCHAR); DELETE FROM attribution_ids;");
-        using (var appender = connection.CreateAppender("attribution_ids"))
-        {
-            foreach (var list in journeys.Conversions.Values)
-            {
-                foreach (var conversion in list) { appender.CreateRow().AppendValue(conversion.Id).EndRow(); }
-            }
-        }
-
-        DataDrivenCredits.Execute(connection, transaction, workspace, """
+        // different device), so they go by order id as well as by person.
+        const string ScopedOrders = """
+            SELECT order_id FROM events
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND (
+                'a:' || anonymous_id IN (SELECT k FROM attribution_scope) OR 'u:' || user_id IN (SELECT k FROM attribution_scope)
+                OR 'e:' || email_sha256 IN (SELECT k FROM attribution_scope))
+            """;
+        DataDrivenCredits.Execute(connection, transaction, workspace, $"""
             DELETE FROM attribution_touches WHERE workspace = $ws AND (
-                conversion_id IN (SELECT id FROM attribution_ids)
+                conversion_id IN ({ScopedOrders})
                 OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
             """);
-        DataDrivenCredits.Execute(connection, transaction, workspace, """
+        DataDrivenCredits.Execute(connection, transaction, workspace, $"""
             DELETE FROM conversions WHERE workspace = $ws AND (
-                conversion_id IN (SELECT id FROM attribution_ids) OR person IN (SELECT k FROM attribution_scope))
+                conversion_id IN ({ScopedOrders}) OR person IN (SELECT k FROM attribution_scope))
             """);
         DataDrivenCredits.Execute(connection, transaction, workspace,
             "DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
     }
 
-    /// <summary>Computes and appends every person of <paramref name="journeys"/>; returns conversions and people written.</summary>
-    public (int Conversions, int People) Write(JourneyAttributor attributor, Journeys journeys, Dictionary<string, long> leadMs,
+    /// <summary>Computes and appends every journey; returns conversions and people written.</summary>
+    public (int Conversions, int People) Write(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys, int totalPeople,
         IProgress<AttributionProgress>? progress)
     {
-        var people = new HashSet<string>(journeys.Touches.Keys, StringComparer.Ordinal);
-        people.UnionWith(journeys.Conversions.Keys);
         var conversions = 0;
         var done = 0;
         using var conversionRows = connection.CreateAppender("conversions");
         using var touchRows = connection.CreateAppender("attribution_touches");
         using var pathRows = connection.CreateAppender("person_paths");
-        foreach (var person in people)
+        foreach (var journey in journeys)
         {
-            var touches = journeys.Touches.TryGetValue(person, out var t) ? t : (IReadOnlyList<Touchpoint>)[];
-            var personConversions = journeys.Conversions.TryGetValue(person, out var c) ? c : (IReadOnlyList<JourneyConversion>)[];
-            var result = attributor.Attribute(touches, personConversions, leadMs.TryGetValue(person, out var lead) ? lead : null);
+            var result = attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
             foreach (var attributed in result.Conversions)
             {
-                AppendConversion(conversionRows, person, attributed);
+                AppendConversion(conversionRows, journey.Person, attributed);
                 AppendTouches(touchRows, attributed);
                 conversions++;
             }
 
             foreach (var path in result.Paths)
             {
-                pathRows.CreateRow().AppendValue(workspace).AppendValue(person).AppendValue(path.ToString())
+                pathRows.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
                     .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
             }
 
-            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, people.Count)); }
+            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople))); }
         }
 
-        progress?.Report(new AttributionProgress(done, people.Count));
-        return (conversions, people.Count);
+        progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople)));
+        return (conversions, done);
     }
 
     private const int ProgressEvery = 1000;
