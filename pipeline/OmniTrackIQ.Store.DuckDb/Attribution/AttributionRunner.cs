@@ -86,6 +86,7 @@ public sealed class AttributionRunner
         using var reader = _database.OpenReader();
         var people = IdentityGraph.Load(reader, workspace, out var leadMs);
         List<string>? scopeKeys = null;
+        var totalPeople = 0;
         if (!full)
         {
             var roots = scope == RunScope.Range
@@ -93,12 +94,13 @@ public sealed class AttributionRunner
                 : [];
             roots.UnionWith(ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through));
             scopeKeys = ScopeReader.KeysOf(people, roots);
+            totalPeople = roots.Count; // an upper bound (a root may have no events left), cheaper than counting
             JourneyReader.SetScope(reader, scopeKeys);
         }
 
         JourneyReader.SetPeople(reader, people);
         var scoped = scopeKeys is not null;
-        var totalPeople = JourneyReader.CountPeople(reader, workspace, scoped);
+        if (!scoped) { totalPeople = JourneyReader.CountPeople(reader, workspace, scoped: false); }
         var computedAt = _time.GetUtcNow().UtcDateTime;
         var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
         return await _database.WriteAsync(connection =>

@@ -28,17 +28,26 @@ internal static class JourneyReader
         WITH keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id, revenue, currency, {EventKey} AS k
             FROM events
-            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL))),
+            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)) {"{scope}"}),
         placed AS (
             SELECT keyed.*, coalesce(p.person, keyed.k) AS person
             FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k
-            WHERE keyed.k IS NOT NULL {"{scope}"}),
+            WHERE keyed.k IS NOT NULL),
         journey AS (
             SELECT * FROM placed
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
         """;
 
-    private const string ScopeFilter = "AND keyed.k IN (SELECT k FROM attribution_scope)";
+    /// <summary>
+    /// Events whose key is in scope, written per id column so DuckDB filters with plain semi-joins instead
+    /// of building every event's key string (an incremental tick reads a few people out of millions).
+    /// </summary>
+    public const string ScopeFilter = """
+        AND (anonymous_id IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'a:%')
+             OR (nullif(anonymous_id, '') IS NULL AND user_id IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'u:%'))
+             OR (nullif(anonymous_id, '') IS NULL AND nullif(user_id, '') IS NULL
+                 AND email_sha256 IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'e:%')))
+        """;
 
     /// <summary>Creates (or empties) the scope table on <paramref name="connection"/> and fills it with <paramref name="keys"/>.</summary>
     public static void SetScope(DuckDBConnection connection, IEnumerable<string> keys) =>

@@ -26,11 +26,9 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        const string ScopedOrders = """
+        const string ScopedOrders = $"""
             SELECT order_id FROM events
-            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND (
-                'a:' || anonymous_id IN (SELECT k FROM attribution_scope) OR 'u:' || user_id IN (SELECT k FROM attribution_scope)
-                OR 'e:' || email_sha256 IN (SELECT k FROM attribution_scope))
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {JourneyReader.ScopeFilter}
             """;
         DataDrivenCredits.Execute(connection, transaction, workspace, $"""
             DELETE FROM attribution_touches WHERE workspace = $ws AND (
@@ -73,7 +71,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
             if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople))); }
         }
 
-        progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople)));
+        progress?.Report(new AttributionProgress(done, done));
         return (conversions, done);
     }
 
