@@ -17,8 +17,6 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </summary>
 public sealed class AttributionRunner
 {
-    private const int ProgressEvery = 1000;
-
     private readonly DuckDbDatabase _database;
     private readonly TimeProvider _time;
     private int _tablesReady;

@@ -9,27 +9,21 @@ namespace OmniTrackIQ.Store.DuckDb.Spend;
 /// </summary>
 internal static class AdSpendSchema
 {
-    public const string CreateTables = """
-        CREATE TABLE IF NOT EXISTS ad_spend (
-            workspace VARCHAR NOT NULL,
-            date DATE NOT NULL,
-            platform VARCHAR NOT NULL,
-            channel VARCHAR NOT NULL,
-            campaign VARCHAR NOT NULL,
-            spend DECIMAL(18,4) NOT NULL,
-            currency VARCHAR NOT NULL,
-            impressions BIGINT,
-            clicks BIGINT);
-        CREATE TABLE IF NOT EXISTS ad_spend_staging (
-            workspace VARCHAR NOT NULL,
-            date DATE NOT NULL,
-            platform VARCHAR NOT NULL,
-            channel VARCHAR NOT NULL,
-            campaign VARCHAR NOT NULL,
-            spend DECIMAL(18,4) NOT NULL,
-            currency VARCHAR NOT NULL,
-            impressions BIGINT,
-            clicks BIGINT);
+    private const string Columns = """
+        workspace VARCHAR NOT NULL,
+        date DATE NOT NULL,
+        platform VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        campaign VARCHAR NOT NULL,
+        spend DECIMAL(18,4) NOT NULL,
+        currency VARCHAR NOT NULL,
+        impressions BIGINT,
+        clicks BIGINT
+        """;
+
+    public const string CreateTables = $"""
+        CREATE TABLE IF NOT EXISTS ad_spend ({Columns});
+        CREATE TABLE IF NOT EXISTS ad_spend_staging ({Columns});
         """;
 
     /// <summary>

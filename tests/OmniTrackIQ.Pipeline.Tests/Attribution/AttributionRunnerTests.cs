@@ -161,6 +161,21 @@ public sealed class AttributionRunnerTests : IDisposable
         Assert.Equal(AttributionSchema.NoTouchChannel, _db.Query("SELECT path FROM conversions", r => r.GetString(0)).Single());
     }
 
+    [Fact]
+    public async Task A_database_with_the_old_results_table_is_upgraded_to_the_view_and_recomputed()
+    {
+        await _db.Database.WriteAsync(c => OmniTrackIQ.Store.DuckDb.DuckDbEventStore.Execute(c,
+            "CREATE TABLE attribution_results (workspace VARCHAR, conversion_id VARCHAR, model VARCHAR, credit DOUBLE)"), CancellationToken.None);
+        await _db.WriteAsync(_db.Page("a", 1, "Email"), _db.Conversion("a", 2, "o1", 10));
+        var fresh = new AttributionRunner(_db.Database, TimeProvider.System);
+
+        var run = await fresh.RunAsync("w", _db.Settings, CancellationToken.None);
+
+        Assert.True(run.Full);
+        Assert.Equal("VIEW", _db.Query("SELECT table_type FROM information_schema.tables WHERE table_name = 'attribution_results'", r => r.GetString(0)).Single());
+        Assert.Equal(1, _db.CreditByChannel("shapley")["Email"], 12);
+    }
+
     public void Dispose() => _db.Dispose();
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
