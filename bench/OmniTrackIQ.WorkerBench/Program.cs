@@ -6,8 +6,7 @@ using OmniTrackIQ.WorkerBench;
 
 // End-to-end attribution worker benchmark on the embedded store (bench/RESULTS.md "Attribution worker"):
 //   dotnet run -c Release --project bench/OmniTrackIQ.WorkerBench -- [conversions=1000000] [non-converting people=500000]
-// DuckDB with 1 thread like the collector, but memory_limit 4GB: the events primary-key index (the dedup)
-// alone outgrows the collector's 256MB default at a few million events. Measures a full recompute, an idle
+// DuckDB with 1 thread like the collector, but memory_limit 4GB (OTQ_BENCH_DUCKDB_MEMORY to change it). Measures a full recompute, an idle
 // incremental tick, and an incremental tick after 1,000 new converting people; the baseline is DuckDB
 // itself scanning and grouping the same events (the floor any worker over this store pays).
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -15,7 +14,9 @@ var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantC
 var dir = Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N"));
 try
 {
-    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"), memoryLimit: "4GB", threads: 1);
+    var memoryLimit = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_MEMORY") ?? "4GB";
+    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"), memoryLimit, threads: 1);
+    Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
     await new DuckDbEventStore(database).InitializeAsync(CancellationToken.None);
     var runner = new AttributionRunner(database, TimeProvider.System);
     await runner.EnsureTableAsync(CancellationToken.None);

@@ -227,6 +227,34 @@ test('the date range reaches the APIs: a range in the future has nothing to show
   await page.close();
 });
 
+test('lookback and paid-clicks-first reach compare and summary and change the credit', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const asked = [];
+  page.on('request', (request) => { if (request.url().includes('/v1/attribution/')) { asked.push(new URL(request.url())); } });
+  await page.goto(`${collector.base}/report#token=${collector.readToken}&lookback=any&paidFirst=true`);
+  await page.waitForFunction(() => document.getElementById('report').dataset.state === 'ready', null, { timeout: 15_000 });
+
+  assert.equal(await page.inputValue('#lookback'), 'any');
+  assert.equal(await page.inputValue('#paid-first'), 'true');
+  for (const endpoint of ['/v1/attribution/compare', '/v1/attribution/summary']) {
+    const url = asked.find((u) => u.pathname === endpoint);
+    assert.ok(url, `${endpoint} was not called`);
+    assert.equal(url.searchParams.get('lookbackDays'), 'any', endpoint);
+    assert.equal(url.searchParams.get('paidFirst'), 'true', endpoint);
+  }
+
+  // Paid clicks first drops anon-c's direct visit: first touch gives Paid Search 125 + 40, Direct nothing.
+  const expected = (await call(collector, 'GET', '/v1/attribution/compare?groupBy=channel&lookbackDays=any&paidFirst=true', { token: collector.readToken })).body;
+  assert.equal(expected.models.first.find((r) => r.key === 'Paid Search').revenue, 165);
+  const bars = await page.$$eval('#channel-chart rect.bar', (rects) => rects.map((r) => ({
+    channel: r.dataset.channel, model: r.dataset.model, width: r.getBoundingClientRect().width,
+  })));
+  const width = (channel) => bars.find((b) => b.channel === channel && b.model === 'first')?.width ?? 0;
+  assert.equal(width('Direct'), 0);
+  assert.ok(Math.abs(width('Paid Search') / width('Email') - 165 / 60) < 0.02, `first-touch ratio ${width('Paid Search') / width('Email')}`);
+  await page.close();
+});
+
 test('a network failure is shown in the error element', { skip }, async () => {
   const page = await browser.newPage();
   await page.route('**/v1/attribution/compare*', (route) => route.abort('connectionrefused'));

@@ -18,6 +18,7 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     report: $('report'), form: $('controls'), token: $('token'), from: $('from'), to: $('to'), load: $('load'),
+    lookback: $('lookback'), paidFirst: $('paid-first'),
     error: $('error'), status: $('status'), model: $('model'),
     channelChart: $('channel-chart'), channelLegend: $('channel-legend'), campaignChart: $('campaign-chart'), paths: $('paths'),
   };
@@ -240,6 +241,14 @@
     return query.toString();
   }
 
+  /** Range plus the per-query attribution options (summary and compare only; paths are the stored ones). */
+  function modelQuery(extra) {
+    const query = new URLSearchParams(rangeQuery(extra));
+    if (ui.lookback.value) { query.set('lookbackDays', ui.lookback.value); }
+    if (ui.paidFirst.value) { query.set('paidFirst', ui.paidFirst.value); }
+    return query.toString();
+  }
+
   async function api(path, { allowMissing = false } = {}) {
     let response;
     try {
@@ -270,7 +279,7 @@
 
   async function loadCampaigns(mine) {
     const model = ui.model.value || 'linear';
-    const result = await api(`/v1/attribution/summary?${rangeQuery({ model, groupBy: 'campaign' })}`);
+    const result = await api(`/v1/attribution/summary?${modelQuery({ model, groupBy: 'campaign' })}`);
     if (mine === generation) { renderCampaigns(result.body); }
   }
 
@@ -289,7 +298,7 @@
     ui.load.disabled = true;
     ui.status.textContent = 'Loading…';
     try {
-      const compare = await api(`/v1/attribution/compare?${rangeQuery({ groupBy: 'channel' })}`);
+      const compare = await api(`/v1/attribution/compare?${modelQuery({ groupBy: 'channel' })}`);
       if (mine !== generation) { return; }
       const models = Object.keys(compare.body.models || {});
       fillModels(models);
@@ -311,10 +320,14 @@
     }
   }
 
-  /** `#token=rt_...&from=2026-11-01&to=2026-11-30&model=linear`: the fragment never reaches the server. */
+  /** `#token=rt_...&from=2026-11-01&to=2026-11-30&model=linear&lookback=7&paidFirst=true`: the fragment never reaches the server. */
   function readFragment() {
     const fragment = new URLSearchParams(location.hash.slice(1));
     if (fragment.get('token')) { ui.token.value = fragment.get('token'); }
+    for (const [key, select] of [['lookback', ui.lookback], ['paidFirst', ui.paidFirst]]) {
+      const value = fragment.get(key);
+      if (value !== null && [...select.options].some((o) => o.value === value)) { select.value = value; }
+    }
     if (fragment.get('from')) { ui.from.value = fragment.get('from'); }
     if (fragment.get('to')) { ui.to.value = fragment.get('to'); }
     if (fragment.get('model')) { ui.model.replaceChildren(html('option', { value: fragment.get('model') }, fragment.get('model'))); }
