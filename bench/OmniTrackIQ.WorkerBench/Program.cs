@@ -55,6 +55,19 @@ try
     var incremental = await runner.RunAsync("bench", settings, CancellationToken.None);
     Report("incremental tick, 1,000 new converting people", watch.Elapsed, $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people");
 
+    // What an analyst waits for: the summary per model (markov/shapley are derived by the view) and top paths.
+    var summary = new AttributionSummary(database, runner);
+    foreach (var model in new[] { "linear", "markov" })
+    {
+        watch.Restart();
+        var groups = await summary.SummarizeAsync("bench", model, "channel", null, null, CancellationToken.None);
+        Report($"GET /v1/attribution/summary?model={model}", watch.Elapsed, $"{groups.Count} channels");
+    }
+
+    watch.Restart();
+    var top = await new TopPaths(database, runner).ReadAsync("bench", 10, null, null, CancellationToken.None);
+    Report("GET /v1/attribution/paths?top=10", watch.Elapsed, $"top path '{top[0].Path}' × {top[0].Conversions:N0}");
+
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);
     using var self = Process.GetCurrentProcess();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
