@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Collector.Attribution;
@@ -14,9 +16,12 @@ internal sealed partial class AttributionWorker : BackgroundService
     private readonly AttributionRunner _runner;
     private readonly WorkspaceRegistry _workspaces;
     private readonly ILogger<AttributionWorker> _logger;
+    private readonly CollectorMetrics _metrics;
 
-    public AttributionWorker(AttributionWorkerOptions options, AttributionRunner runner, WorkspaceRegistry workspaces, ILogger<AttributionWorker> logger)
+    public AttributionWorker(AttributionWorkerOptions options, AttributionRunner runner, WorkspaceRegistry workspaces, CollectorMetrics metrics,
+        ILogger<AttributionWorker> logger)
     {
+        _metrics = metrics;
         _options = options;
         _runner = runner;
         _workspaces = workspaces;
@@ -35,11 +40,14 @@ internal sealed partial class AttributionWorker : BackgroundService
                 {
                     try
                     {
-                        await _runner.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
+                        var started = Stopwatch.GetTimestamp();
+                        var run = await _runner.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
+                        _metrics.AttributionRun(run.Conversions, Stopwatch.GetElapsedTime(started));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
                         // One failing workspace (or a store hiccup) must not stop the others or the next tick.
+                        _metrics.AttributionFailed();
                         LogRunFailed(_logger, workspace.Id, ex);
                     }
                 }

@@ -12,6 +12,10 @@ public sealed class CollectorMetrics
     private long _writeErrors;
     private long _replayedRecords;
     private long _spoolFullRejections;
+    private long _attributionRuns;
+    private long _attributionFailures;
+    private long _attributionConversions;
+    private long _attributionLastRunMicroseconds;
 
     public LabeledCounter RejectedEvents { get; } = new();
     public ConcurrentDictionary<string, LatencyHistogram> RequestLatency { get; } = new(StringComparer.Ordinal);
@@ -26,12 +30,26 @@ public sealed class CollectorMetrics
     public long WriteErrors => Interlocked.Read(ref _writeErrors);
     public long ReplayedRecords => Interlocked.Read(ref _replayedRecords);
     public long SpoolFullRejections => Interlocked.Read(ref _spoolFullRejections);
+    public long AttributionRuns => Interlocked.Read(ref _attributionRuns);
+    public long AttributionFailures => Interlocked.Read(ref _attributionFailures);
+    public long AttributionConversions => Interlocked.Read(ref _attributionConversions);
+    public double AttributionLastRunSeconds => Interlocked.Read(ref _attributionLastRunMicroseconds) / 1e6;
 
     public void EventsAccepted(int count) => Interlocked.Add(ref _acceptedEvents, count);
     public void EventsRejected(string reason, int count = 1) => RejectedEvents.Add(reason, count);
     public void SpoolFull() => Interlocked.Increment(ref _spoolFullRejections);
     public void RecordsReplayed(int count) => Interlocked.Add(ref _replayedRecords, count);
     public void WriteError() => Interlocked.Increment(ref _writeErrors);
+
+    /// <summary>One attribution worker run of one workspace: conversions recomputed and how long it took.</summary>
+    public void AttributionRun(int conversions, TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _attributionRuns);
+        Interlocked.Add(ref _attributionConversions, conversions);
+        Interlocked.Exchange(ref _attributionLastRunMicroseconds, (long)(elapsed.TotalMilliseconds * 1000));
+    }
+
+    public void AttributionFailed() => Interlocked.Increment(ref _attributionFailures);
 
     public void BatchWritten(int rows, int inserted)
     {

@@ -26,6 +26,10 @@ public static class PrometheusText
         Counter(sb, "otq_store_rows_deduplicated_total", "Rows skipped because their event id was already stored.", m.RowsDeduplicated);
         Counter(sb, "otq_store_write_errors_total", "Failed writes to the event store (retried).", m.WriteErrors);
         Counter(sb, "otq_spool_records_replayed_total", "Spool records read back from disk (replay after restart or channel overflow).", m.ReplayedRecords);
+        Counter(sb, "otq_attribution_runs_total", "Attribution worker runs (one per workspace and tick).", m.AttributionRuns);
+        Counter(sb, "otq_attribution_run_failures_total", "Attribution worker runs that failed (retried next tick).", m.AttributionFailures);
+        Counter(sb, "otq_attribution_conversions_total", "Conversions recomputed by the attribution worker.", m.AttributionConversions);
+        GaugeSeconds(sb, "otq_attribution_last_run_seconds", "Duration of the attribution worker's most recent run.", m.AttributionLastRunSeconds);
         Histograms(sb, m);
         return sb.ToString();
     }
@@ -52,6 +56,10 @@ public static class PrometheusText
     private static void Counter(StringBuilder sb, string name, string help, long value) => Metric(sb, "counter", name, help, value);
 
     private static void Gauge(StringBuilder sb, string name, string help, long value) => Metric(sb, "gauge", name, help, value);
+
+    private static void GaugeSeconds(StringBuilder sb, string name, string help, double seconds) =>
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n")
+          .Append(name).Append(' ').Append(seconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
 
     private static void Metric(StringBuilder sb, string type, string name, string help, long value) =>
         sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type).Append('\n')
