@@ -34,14 +34,10 @@ internal static class AdHocAttribution
         var people = IdentityGraph.Load(stream, workspace, out var leadMs);
         JourneyReader.SetPeople(stream, people);
         var attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
-        var weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var model in models)
-        {
-            if (model is AttributionModels.Markov or AttributionModels.Shapley)
-            {
-                weights[model] = FitWeights(attributor, JourneyReader.Stream(stream, workspace, leadMs, scoped: false), model, settings.MarkovOrder);
-            }
-        }
+        var dataDriven = models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley).ToList();
+        var weights = dataDriven.Count == 0
+            ? []
+            : FitWeights(attributor, JourneyReader.Stream(stream, workspace, leadMs, scoped: false), dataDriven, settings.MarkovOrder);
 
         using var appender = connection.CreateAppender(Table);
         var credits = new double[16];
@@ -76,8 +72,9 @@ internal static class AdHocAttribution
         }
     }
 
-    /// <summary>Markov removal effects or Shapley values over every path under these options (first pass).</summary>
-    private static Dictionary<string, double> FitWeights(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys, string model, int markovOrder)
+    /// <summary>Markov removal effects and/or Shapley values over every path under these options (a first pass over the journeys).</summary>
+    private static Dictionary<string, Dictionary<string, double>> FitWeights(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys,
+        List<string> models, int markovOrder)
     {
         var totals = new Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)>(StringComparer.Ordinal);
         foreach (var journey in journeys)
@@ -92,15 +89,19 @@ internal static class AdHocAttribution
         }
 
         var paths = totals.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
-        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (paths.Count == 0) { return weights; }
-        if (model == AttributionModels.Markov)
+        var weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var model in models)
         {
-            foreach (var (channel, effect) in MarkovModel.Compute(paths, markovOrder).RemovalEffects) { weights[channel] = effect; }
-        }
-        else
-        {
-            foreach (var (channel, credit) in ShapleyModel.Compute(paths).Channels) { weights[channel] = credit.Conversions; }
+            var channelWeights = weights[model] = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (paths.Count == 0) { continue; }
+            if (model == AttributionModels.Markov)
+            {
+                foreach (var (channel, effect) in MarkovModel.Compute(paths, markovOrder).RemovalEffects) { channelWeights[channel] = effect; }
+            }
+            else
+            {
+                foreach (var (channel, credit) in ShapleyModel.Compute(paths).Channels) { channelWeights[channel] = credit.Conversions; }
+            }
         }
 
         return weights;

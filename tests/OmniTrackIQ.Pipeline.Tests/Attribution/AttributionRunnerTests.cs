@@ -176,6 +176,31 @@ public sealed class AttributionRunnerTests : IDisposable
         Assert.Equal(1, _db.CreditByChannel("shapley")["Email"], 12);
     }
 
+    [Fact]
+    public async Task On_the_fly_attribution_with_the_stored_settings_equals_the_stored_results_for_every_model()
+    {
+        await _db.WriteAsync(
+            _db.Page("p1", 1, "Paid Search", "brand"), _db.Page("p1", 2, "Email"), _db.Identify("p1", 2.1, userId: "u1"),
+            _db.Page("p1", 3, "Direct"), _db.Conversion("p1", 4, "o1", 100),
+            _db.Page("p2", 1, "Paid Social", "retarget"), _db.Conversion("laptop", 2, "o2", 40, userId: "u2"), _db.Identify("p2", 1.5, userId: "u2"),
+            _db.Page("p3", 1, "Paid Search", "generic"), _db.Page("p3", 5, "Organic Search"),
+            _db.Page("p4", 1, "Email"), _db.Conversion("p4", 1.5, "o4", 30), _db.Page("p4", 2, "Referral"), _db.Conversion("p4", 3, "o5", 10),
+            _db.Conversion("p5", 1, "o6", 5));
+        await _db.RunAsync();
+        var summary = new AttributionSummary(_db.Database, _db.Runner);
+
+        foreach (var groupBy in new[] { "channel", "campaign" })
+        {
+            var stored = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, null, CancellationToken.None);
+            var onTheFly = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, _db.Settings, CancellationToken.None);
+            foreach (var model in AttributionModels.Names)
+            {
+                Assert.Equal(stored[model], onTheFly[model]);
+                Assert.Equal(185, stored[model].Sum(r => r.Revenue), 2); // rows are rounded to 4 decimals
+            }
+        }
+    }
+
     public void Dispose() => _db.Dispose();
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
