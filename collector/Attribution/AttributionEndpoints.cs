@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Read-token endpoints over attribution_results: <c>GET /v1/attribution/summary</c>,
-/// <c>GET /v1/attribution/compare</c>, <c>GET /v1/attribution/paths</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
+/// <c>GET /v1/attribution/compare</c>, <c>GET /v1/attribution/paths</c>, <c>GET /v1/attribution/coverage</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
 /// token's workspace, so tests and operators need not wait for the worker).
 /// </summary>
 internal static class AttributionEndpoints
@@ -60,6 +60,16 @@ internal static class AttributionEndpoints
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
             var rows = await paths.ReadAsync(workspace.Id, top, from, to, cancellationToken);
             return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
+        });
+
+        app.MapGet("/v1/attribution/coverage", async (HttpContext context, WorkspaceRegistry workspaces, CheckoutCoverage coverage, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            var query = context.Request.Query;
+            if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
+            var report = await coverage.ReadAsync(workspace.Id, from, to, cancellationToken);
+            return TypedResults.Json(report, AttributionJsonContext.Default.CoverageReport);
         });
 
         app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, AttributionRunner runner, CancellationToken cancellationToken) =>

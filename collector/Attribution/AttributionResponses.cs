@@ -16,4 +16,5 @@ internal sealed record AttributionRunResponse(int Conversions, int People);
 [JsonSerializable(typeof(AttributionCompareResponse))]
 [JsonSerializable(typeof(AttributionRunResponse))]
 [JsonSerializable(typeof(AttributionPathsResponse))]
+[JsonSerializable(typeof(CoverageReport))]
 internal sealed partial class AttributionJsonContext : JsonSerializerContext;

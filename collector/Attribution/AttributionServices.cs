@@ -13,6 +13,7 @@ internal static class AttributionServices
         services.AddSingleton<AttributionRunner>();
         services.AddSingleton<AttributionSummary>();
         services.AddSingleton<TopPaths>();
+        services.AddSingleton<CheckoutCoverage>();
         services.AddSingleton<OmniTrackIQ.Store.DuckDb.Spend.AdSpendStore>();
         if (worker) { services.AddHostedService<AttributionWorker>(); }
         return services;

@@ -91,6 +91,16 @@ public sealed class JourneyAttributorTests
     }
 
     [Fact]
+    public void A_conversion_without_credit_says_why()
+    {
+        var conversion = new JourneyConversion("o1", 10 * Day, 1);
+        Assert.Equal(MissReasons.NoVisit, Attributor().Attribute([], [conversion], null).Conversions[0].MissReason);
+        Assert.Equal(MissReasons.VisitsOnlyAfter, Attributor().Attribute([T("A", 11)], [conversion], null).Conversions[0].MissReason);
+        Assert.Equal(MissReasons.OutsideLookback, Attributor(lookbackDays: 7).Attribute([T("A", 1), T("B", 12)], [conversion], null).Conversions[0].MissReason);
+        Assert.Null(Attributor(lookbackDays: 7).Attribute([T("A", 5)], [conversion], null).Conversions[0].MissReason);
+    }
+
+    [Fact]
     public void Touches_out_of_time_order_are_refused()
     {
         Assert.Throws<ArgumentException>(() => Attributor().Attribute([T("A", 2), T("B", 1)], [], null));

@@ -203,6 +203,9 @@ test('top paths table matches the paths API, or says it is not available', { ski
     assert.deepEqual(rows.map((r) => r.path), api.paths.body.paths.map((p) => p.path));
     assert.ok(rows.length > 0 && rows.every((r) => r.bar > 0), JSON.stringify(rows));
   }
+  // Every seeded order has a visit before it: full checkout coverage.
+  assert.equal(await page.getAttribute('#coverage', 'data-state'), 'ready');
+  assert.equal(await page.textContent('#coverage'), 'Checkout coverage: 4 of 4 orders (100.0%, 100.0% of revenue) matched to a visit.');
   assert.equal(await page.isHidden('#error'), true);
   assert.deepEqual(unexpected(errors), []);
   await page.close();
@@ -220,6 +223,7 @@ test('a wrong token shows the 401 message and no charts', { skip }, async () => 
 test('the date range reaches the APIs: a range in the future has nothing to show', { skip }, async () => {
   const { page, errors } = await openReport(`token=${collector.readToken}&from=2100-01-01&to=2100-01-31`);
   assert.equal(await page.getAttribute('#channel-chart', 'data-state'), 'empty');
+  assert.equal(await page.textContent('#coverage'), 'No orders in this date range.');
   assert.equal(await page.getAttribute('#campaign-chart', 'data-state'), 'empty');
   assert.equal(await page.$$eval('#channel-chart rect.bar', (r) => r.length), 0);
   assert.equal(await page.isHidden('#error'), true);

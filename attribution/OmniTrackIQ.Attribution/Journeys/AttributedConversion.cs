@@ -16,6 +16,22 @@ public sealed record AttributedConversion(
     string[] KeptChannels,
     List<TouchCredit> Credits)
 {
+    /// <summary>Why nothing is credited (null when something is): one of the <see cref="MissReasons"/>.</summary>
+    public string? MissReason { get; init; }
+
     /// <summary>The kept channels as ChannelAttribution writes a path (<c>A &gt; B</c>); "(none)" when nothing is kept.</summary>
     public string PathText => KeptChannels.Length == 0 ? JourneyAttributor.NoPath : string.Join(JourneyAttributor.Separator, KeptChannels);
+}
+
+/// <summary>Why a conversion has no touch to credit — the "checkout coverage" an analyst checks first.</summary>
+public static class MissReasons
+{
+    /// <summary>The person has no (non-bot) visit at all: the snippet is missing on a page, or consent was refused.</summary>
+    public const string NoVisit = "no_visit";
+
+    /// <summary>Every visit came after the order (e.g. the thank-you page was the first tracked view).</summary>
+    public const string VisitsOnlyAfter = "visits_only_after";
+
+    /// <summary>Visits exist before the order, but all older than the lookback window.</summary>
+    public const string OutsideLookback = "outside_lookback";
 }

@@ -54,7 +54,8 @@ public sealed class JourneyAttributor
             var start = end;
             while (start > 0 && conversion.TimestampMs - journey[start - 1].TimestampMs <= maxAgeMs) { start--; }
             var path = journey[start..end];
-            attributed.Add(Attribute(conversion, path));
+            var result = Attribute(conversion, path);
+            attributed.Add(result.KeptChannels.Length > 0 ? result : result with { MissReason = MissReasonOf(journey.Length, end) });
             forModels.Add(new ConversionPath(path, conversion.TimestampMs, conversions: 1, value: conversion.Revenue));
             lastConversionMs = Math.Max(lastConversionMs, conversion.TimestampMs);
         }
@@ -69,6 +70,12 @@ public sealed class JourneyAttributor
 
         return new JourneyResult(attributed, PathCounts.Aggregate(forModels, _options, out _));
     }
+
+    /// <summary>Nothing kept: no touch at all, none up to the conversion, or none inside the window (paid-first never empties a path).</summary>
+    private static string MissReasonOf(int touches, int touchesUpToConversion) =>
+        touches == 0 ? MissReasons.NoVisit
+        : touchesUpToConversion == 0 ? MissReasons.VisitsOnlyAfter
+        : MissReasons.OutsideLookback;
 
     private AttributedConversion Attribute(JourneyConversion conversion, Touchpoint[] path)
     {

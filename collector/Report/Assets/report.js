@@ -21,6 +21,7 @@
     lookback: $('lookback'), paidFirst: $('paid-first'),
     error: $('error'), status: $('status'), model: $('model'),
     channelChart: $('channel-chart'), channelLegend: $('channel-legend'), campaignChart: $('campaign-chart'), paths: $('paths'),
+    coverage: $('coverage'),
   };
   let generation = 0; // responses of an older load are dropped
 
@@ -227,6 +228,30 @@
     ui.paths.dataset.state = 'ready';
   }
 
+  const missLabels = { no_visit: 'no tracked visit', visits_only_after: 'visits only after the order', outside_lookback: 'visits older than the lookback' };
+
+  /** Checkout coverage: how many orders the paths above can explain at all, and why the rest cannot. */
+  function renderCoverage(result) {
+    if (result.notAvailable || !result.body) {
+      ui.coverage.textContent = '';
+      ui.coverage.dataset.state = 'unavailable';
+      return;
+    }
+    const c = result.body;
+    const total = num(c.conversions) || 0;
+    if (total === 0) {
+      ui.coverage.textContent = 'No orders in this date range.';
+      ui.coverage.dataset.state = 'empty';
+      return;
+    }
+    const share = (100 * (num(c.share) || 0)).toFixed(1);
+    const revenueShare = (100 * ((num(c.matchedRevenue) || 0) / (num(c.revenue) || 1))).toFixed(1);
+    const misses = (c.misses || []).map((m) => `${count.format(num(m.conversions) || 0)} ${missLabels[m.reason] || String(m.reason)}`);
+    ui.coverage.textContent = `Checkout coverage: ${count.format(num(c.matched) || 0)} of ${count.format(total)} orders (${share}%, ${revenueShare}% of revenue) matched to a visit`
+      + (misses.length ? `; unmatched: ${misses.join(', ')}.` : '.');
+    ui.coverage.dataset.state = 'ready';
+  }
+
   // ---- data ----
   /** The day after a yyyy-mm-dd date: the API's `to` is exclusive, the form's is inclusive. */
   function nextDay(date) {
@@ -303,9 +328,14 @@
       const models = Object.keys(compare.body.models || {});
       fillModels(models);
       renderChannels(compare.body);
-      const [, paths] = await Promise.all([loadCampaigns(mine), api(`/v1/attribution/paths?${rangeQuery({ top: 10 })}`, { allowMissing: true })]);
+      const [, paths, coverage] = await Promise.all([
+        loadCampaigns(mine),
+        api(`/v1/attribution/paths?${rangeQuery({ top: 10 })}`, { allowMissing: true }),
+        api(`/v1/attribution/coverage?${rangeQuery({})}`, { allowMissing: true }),
+      ]);
       if (mine !== generation) { return; }
       renderPaths(paths);
+      renderCoverage(coverage);
       ui.status.textContent = `${models.length} models · updated ${new Date().toLocaleTimeString()}`;
       ui.report.dataset.state = 'ready';
     } catch (e) {

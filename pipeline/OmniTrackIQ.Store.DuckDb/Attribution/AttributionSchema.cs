@@ -45,7 +45,9 @@ internal static class AttributionSchema
             currency VARCHAR,
             path VARCHAR NOT NULL,
             touches INTEGER NOT NULL,
-            computed_at TIMESTAMP NOT NULL);
+            computed_at TIMESTAMP NOT NULL,
+            miss_reason VARCHAR);
+        ALTER TABLE conversions ADD COLUMN IF NOT EXISTS miss_reason VARCHAR;
         CREATE TABLE IF NOT EXISTS person_paths (
             workspace VARCHAR NOT NULL,
             person VARCHAR NOT NULL,

@@ -86,7 +86,8 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         var row = appender.CreateRow().AppendValue(workspace).AppendValue(conversion.Id).AppendValue(person)
             .AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue);
         row = conversion.Currency is null ? row.AppendNullValue() : row.AppendValue(conversion.Currency);
-        row.AppendValue(attributed.PathText).AppendValue(attributed.KeptChannels.Length).AppendValue(computedAt).EndRow();
+        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptChannels.Length).AppendValue(computedAt);
+        (attributed.MissReason is null ? row.AppendNullValue() : row.AppendValue(attributed.MissReason)).EndRow();
     }
 
     /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model.</summary>

@@ -110,6 +110,29 @@ public sealed class AttributionEndpointTests
     }
 
     [Fact]
+    public async Task Coverage_gives_the_matched_share_and_the_reason_for_each_miss()
+    {
+        await using var factory = NewFactory();
+        using var client = NewClient(factory);
+        const string Lonely = """{"type":"conversion","messageId":"c9","anonymousId":"anon-z","timestamp":"2026-11-23T11:00:00.000Z","properties":{"orderId":"2002","revenue":40}}""";
+        await PostAndStoreAsync(client, 4, PaidSearchPage, SocialPage, Conversion, Lonely);
+        await RunAsync(client);
+
+        var coverage = await GetAsync(client, "/v1/attribution/coverage");
+        Assert.Equal(2, coverage.GetProperty("conversions").GetInt64());
+        Assert.Equal(1, coverage.GetProperty("matched").GetInt64());
+        Assert.Equal(0.5, coverage.GetProperty("share").GetDouble());
+        Assert.Equal(140, coverage.GetProperty("revenue").GetDouble());
+        Assert.Equal(100, coverage.GetProperty("matchedRevenue").GetDouble());
+        var miss = Assert.Single(coverage.GetProperty("misses").EnumerateArray());
+        Assert.Equal("no_visit", miss.GetProperty("reason").GetString());
+        Assert.Equal((1L, 40.0), (miss.GetProperty("conversions").GetInt64(), miss.GetProperty("revenue").GetDouble()));
+
+        var none = await GetAsync(client, "/v1/attribution/coverage?from=2100-01-01");
+        Assert.Equal((0L, 0.0), (none.GetProperty("conversions").GetInt64(), none.GetProperty("share").GetDouble()));
+    }
+
+    [Fact]
     public async Task Per_query_lookback_and_paid_first_are_computed_on_the_fly()
     {
         await using var factory = NewFactory();
@@ -144,6 +167,7 @@ public sealed class AttributionEndpointTests
     [InlineData("/v1/attribution/paths?top=lots", "top")]
     [InlineData("/v1/attribution/paths?top=1001", "top")]
     [InlineData("/v1/attribution/paths?from=soon", "from")]
+    [InlineData("/v1/attribution/coverage?to=later", "to")]
     [InlineData("/v1/attribution/summary?model=magic", "model")]
     [InlineData("/v1/attribution/summary?model=linear&groupBy=country", "groupBy")]
     [InlineData("/v1/attribution/summary?from=yesterday-ish", "from")]
@@ -164,6 +188,7 @@ public sealed class AttributionEndpointTests
     [InlineData("GET", "/v1/attribution/summary")]
     [InlineData("GET", "/v1/attribution/compare")]
     [InlineData("GET", "/v1/attribution/paths")]
+    [InlineData("GET", "/v1/attribution/coverage")]
     [InlineData("POST", "/v1/attribution/run")]
     public async Task Without_a_read_token_it_is_401(string method, string url)
     {
