@@ -98,7 +98,7 @@ public sealed class AttributionRunner
 
         JourneyReader.SetPeople(reader, people);
         var scoped = scopeKeys is not null;
-        if (!scoped) { totalPeople = JourneyReader.CountPeople(reader, workspace, scoped: false); }
+        if (!scoped && progress is not null) { totalPeople = JourneyReader.CountPeople(reader, workspace, scoped: false); } // a scan: only when someone watches
         var computedAt = _time.GetUtcNow().UtcDateTime;
         var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
         return await _database.WriteAsync(connection =>
