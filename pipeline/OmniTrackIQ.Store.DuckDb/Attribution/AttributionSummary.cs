@@ -74,19 +74,20 @@ public sealed class AttributionSummary
     private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,
         string column, string spendKey, DateTime? from, DateTime? to)
     {
+        var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             WITH attributed AS (
                 SELECT coalesce({column}, '(none)') AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
                 FROM {results}
                 WHERE workspace = $ws AND model = $model
-                  {(from.HasValue ? "AND conversion_ts >= $from" : "")} {(to.HasValue ? "AND conversion_ts < $to" : "")}
+                  {range.Where("conversion_ts")}
                 GROUP BY k),
             spent AS (
                 SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
                 FROM ad_spend
                 WHERE workspace = $ws
-                  {(from.HasValue ? "AND date >= $from" : "")} {(to.HasValue ? "AND date < $to" : "")}
+                  {range.Where("date")}
                 GROUP BY k)
             SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend
             FROM attributed a FULL OUTER JOIN spent s ON a.k = s.k
@@ -94,8 +95,7 @@ public sealed class AttributionSummary
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("model", model));
-        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
-        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        range.Bind(command);
         using var reader = command.ExecuteReader();
         var rows = new List<AttributionSummaryRow>();
         while (reader.Read())

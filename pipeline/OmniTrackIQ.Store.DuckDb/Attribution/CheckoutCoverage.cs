@@ -29,15 +29,15 @@ public sealed class CheckoutCoverage
     {
         await _runner.EnsureTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
+        var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT coalesce(miss_reason, ''), count(*), sum(revenue) FROM conversions
-            WHERE workspace = $ws {(from.HasValue ? "AND ts >= $from" : "")} {(to.HasValue ? "AND ts < $to" : "")}
+            WHERE workspace = $ws {range.Where("ts")}
             GROUP BY 1 ORDER BY 2 DESC, 1
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
-        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        range.Bind(command);
         using var reader = command.ExecuteReader();
         long conversions = 0, matched = 0;
         double revenue = 0, matchedRevenue = 0;

@@ -38,15 +38,15 @@ internal static class ScopeReader
     public static HashSet<string> PeopleConvertingIn(DuckDBConnection connection, string workspace, PersonResolver people, DateTime? from, DateTime? to)
     {
         var roots = new HashSet<string>(StringComparer.Ordinal);
+        var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT DISTINCT anonymous_id, user_id, email_sha256 FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL
-              {(from.HasValue ? "AND ts >= $from" : "")} {(to.HasValue ? "AND ts < $to" : "")}
+              {range.Where("ts")}
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
-        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        range.Bind(command);
         AddPeople(command, people, roots);
         return roots;
     }

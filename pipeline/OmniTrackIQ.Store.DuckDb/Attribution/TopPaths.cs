@@ -29,15 +29,15 @@ public sealed class TopPaths
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, MaxTop);
         await _runner.EnsureTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
+        var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT path, max(touches), count(*), sum(revenue) FROM conversions
-            WHERE workspace = $ws {(from.HasValue ? "AND ts >= $from" : "")} {(to.HasValue ? "AND ts < $to" : "")}
+            WHERE workspace = $ws {range.Where("ts")}
             GROUP BY path ORDER BY 3 DESC, 4 DESC, path LIMIT {top}
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (from is { } fromValue) { command.Parameters.Add(new DuckDBParameter("from", fromValue)); }
-        if (to is { } toValue) { command.Parameters.Add(new DuckDBParameter("to", toValue)); }
+        range.Bind(command);
         using var reader = command.ExecuteReader();
         var rows = new List<TopPathRow>();
         while (reader.Read())

@@ -1,0 +1,20 @@
+using DuckDB.NET.Data;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>
+/// A half-open [from, to) filter every analyst query shares; null bounds are open. <see cref="Where"/> gives
+/// the SQL for one column (bound as <c>$from</c> / <c>$to</c>, never as text) and <see cref="Bind"/> adds
+/// those parameters once, however many columns the query filters.
+/// </summary>
+internal readonly record struct TimeRange(DateTime? From, DateTime? To)
+{
+    public string Where(string column) =>
+        (From.HasValue ? $"AND {column} >= $from " : "") + (To.HasValue ? $"AND {column} < $to" : "");
+
+    public void Bind(DuckDBCommand command)
+    {
+        if (From is { } from) { command.Parameters.Add(new DuckDBParameter("from", from)); }
+        if (To is { } to) { command.Parameters.Add(new DuckDBParameter("to", to)); }
+    }
+}
