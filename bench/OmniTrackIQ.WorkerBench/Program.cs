@@ -65,6 +65,10 @@ try
     }
 
     watch.Restart();
+    var adHoc = await summary.SummarizeAsync("bench", "linear", "channel", null, null, CancellationToken.None, settings with { LookbackDays = 7 });
+    Report("summary?model=linear&lookbackDays=7 (computed on the fly)", watch.Elapsed, $"{adHoc.Count} channels");
+
+    watch.Restart();
     var top = await new TopPaths(database, runner).ReadAsync("bench", 10, null, null, CancellationToken.None);
     Report("GET /v1/attribution/paths?top=10", watch.Elapsed, $"top path '{top[0].Path}' × {top[0].Conversions:N0}");
 
