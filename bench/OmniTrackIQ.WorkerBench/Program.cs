@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 using OmniTrackIQ.WorkerBench;

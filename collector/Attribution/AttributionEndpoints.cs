@@ -3,7 +3,7 @@ using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Stats;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -16,7 +16,7 @@ internal static class AttributionEndpoints
 {
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/attribution/summary", async (HttpContext context, WorkspaceRegistry workspaces, AttributionSummary summary, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/summary", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
@@ -30,53 +30,53 @@ internal static class AttributionEndpoints
 
             if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(query, workspace, out var adHoc, out problem)) { return problem!; }
-            var rows = await summary.SummarizeAsync(workspace.Id, model, groupBy, from, to, cancellationToken, adHoc);
+            var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, cancellationToken))[model];
             return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         });
 
-        app.MapGet("/v1/attribution/compare", async (HttpContext context, WorkspaceRegistry workspaces, AttributionSummary summary, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/compare", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
-            var models = await summary.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
+            var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
         });
 
-        app.MapGet("/v1/attribution/paths", async (HttpContext context, WorkspaceRegistry workspaces, TopPaths paths, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/paths", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
             var query = context.Request.Query;
             var topText = query["top"].ToString();
             var top = 10;
-            if (topText.Length > 0 && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > TopPaths.MaxTop))
+            if (topText.Length > 0 && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > AttributionGroupBy.MaxTopPaths))
             {
-                return Bad("top", $"must be a whole number from 1 to {TopPaths.MaxTop}", "invalid_top");
+                return Bad("top", $"must be a whole number from 1 to {AttributionGroupBy.MaxTopPaths}", "invalid_top");
             }
 
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
-            var rows = await paths.ReadAsync(workspace.Id, top, from, to, cancellationToken);
+            var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, cancellationToken);
             return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
         });
 
-        app.MapGet("/v1/attribution/coverage", async (HttpContext context, WorkspaceRegistry workspaces, CheckoutCoverage coverage, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/coverage", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
             var query = context.Request.Query;
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
-            var report = await coverage.ReadAsync(workspace.Id, from, to, cancellationToken);
+            var report = await queries.CoverageAsync(workspace.Id, from, to, cancellationToken);
             return TypedResults.Json(report, AttributionJsonContext.Default.CoverageReport);
         });
 
-        app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, AttributionRunner runner, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionStore store, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             if (workspace is null) { return problem!; }
-            var run = await runner.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
+            var run = await store.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
             return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
         });
         return app;
@@ -89,7 +89,7 @@ internal static class AttributionEndpoints
         problem = null;
         groupBy = query["groupBy"].ToString();
         if (groupBy.Length == 0) { groupBy = "channel"; }
-        if (!AttributionSummary.GroupBys.Contains(groupBy))
+        if (!AttributionGroupBy.All.Contains(groupBy))
         {
             problem = Bad("groupBy", "must be channel, source or campaign", "unknown_group_by");
             return false;

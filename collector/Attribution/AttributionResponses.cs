@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 

@@ -1,3 +1,4 @@
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Collector.Attribution;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -10,10 +11,10 @@ internal static class AttributionServices
     public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration, bool worker = true)
     {
         services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
+        // The embedded store's implementations; a ClickHouse store registers its own behind the same interfaces.
         services.AddSingleton<AttributionRunner>();
-        services.AddSingleton<AttributionSummary>();
-        services.AddSingleton<TopPaths>();
-        services.AddSingleton<CheckoutCoverage>();
+        services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<AttributionRunner>());
+        services.AddSingleton<IAttributionQueries, DuckDbAttributionQueries>();
         services.AddSingleton<OmniTrackIQ.Store.DuckDb.Spend.AdSpendStore>();
         if (worker) { services.AddHostedService<AttributionWorker>(); }
         return services;

@@ -1,29 +1,29 @@
 using System.Diagnostics;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Metrics;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Every <see cref="AttributionWorkerOptions.IntervalSeconds"/>, brings each workspace's attribution up to
 /// date incrementally: only the people whose events arrived since the last tick are recomputed (see
-/// <see cref="AttributionRunner"/>); a tick with nothing new costs one query per workspace.
+/// <see cref="IAttributionStore.RunAsync"/>); a tick with nothing new costs one query per workspace.
 /// </summary>
 internal sealed partial class AttributionWorker : BackgroundService
 {
     private readonly AttributionWorkerOptions _options;
-    private readonly AttributionRunner _runner;
+    private readonly IAttributionStore _store;
     private readonly WorkspaceRegistry _workspaces;
     private readonly ILogger<AttributionWorker> _logger;
     private readonly CollectorMetrics _metrics;
 
-    public AttributionWorker(AttributionWorkerOptions options, AttributionRunner runner, WorkspaceRegistry workspaces, CollectorMetrics metrics,
+    public AttributionWorker(AttributionWorkerOptions options, IAttributionStore store, WorkspaceRegistry workspaces, CollectorMetrics metrics,
         ILogger<AttributionWorker> logger)
     {
         _metrics = metrics;
         _options = options;
-        _runner = runner;
+        _store = store;
         _workspaces = workspaces;
         _logger = logger;
     }
@@ -41,7 +41,7 @@ internal sealed partial class AttributionWorker : BackgroundService
                     try
                     {
                         var started = Stopwatch.GetTimestamp();
-                        var run = await _runner.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
+                        var run = await _store.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
                         _metrics.AttributionRun(run.Conversions, Stopwatch.GetElapsedTime(started));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)

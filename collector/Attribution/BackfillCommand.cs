@@ -4,6 +4,7 @@ using DuckDB.NET.Data;
 using OmniTrackIQ.Collector.Spend;
 using OmniTrackIQ.Pipeline.Workspaces;
 using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Collector.Attribution;
@@ -60,7 +61,7 @@ internal static class BackfillCommand
         try
         {
             using var database = new DuckDbDatabase(path);
-            var runner = new AttributionRunner(database, TimeProvider.System);
+            IAttributionStore runner = new AttributionRunner(database, TimeProvider.System);
             var bar = new ProgressBar(errors, !Console.IsErrorRedirected);
             var watch = Stopwatch.StartNew();
             var run = await runner.BackfillAsync(workspace, settings, from, to, bar, CancellationToken.None);

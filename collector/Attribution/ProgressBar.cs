@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -6,13 +7,13 @@ namespace OmniTrackIQ.Collector.Attribution;
 /// A text progress bar for the backfill: redrawn in place (carriage return) on a terminal, one line per
 /// 10 % when stderr goes to a file or pipe so logs stay readable.
 /// </summary>
-internal sealed class ProgressBar(TextWriter writer, bool interactive) : IProgress<Store.DuckDb.Attribution.AttributionProgress>
+internal sealed class ProgressBar(TextWriter writer, bool interactive) : IProgress<AttributionProgress>
 {
     private const int Width = 30;
     private int _lastDecile = -1;
     private bool _drawn;
 
-    public void Report(Store.DuckDb.Attribution.AttributionProgress value)
+    public void Report(AttributionProgress value)
     {
         var fraction = value.Total == 0 ? 1 : (double)value.Done / value.Total;
         var filled = (int)(fraction * Width);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using OmniTrackIQ.Pipeline.Workspaces;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 

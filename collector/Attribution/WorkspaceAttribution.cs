@@ -1,5 +1,5 @@
 using OmniTrackIQ.Pipeline.Workspaces;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 

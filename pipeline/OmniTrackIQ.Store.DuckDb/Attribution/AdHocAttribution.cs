@@ -3,6 +3,7 @@ using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Markov;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Shapley;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -15,7 +16,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </list>
 /// Re-running with nothing new does nothing; re-running after a crash recomputes the same rows.
 /// </summary>
-public sealed class AttributionRunner
+public sealed class AttributionRunner : IAttributionStore
 {
     private readonly DuckDbDatabase _database;
     private readonly TimeProvider _time;

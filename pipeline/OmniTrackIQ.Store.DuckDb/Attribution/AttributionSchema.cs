@@ -1,3 +1,5 @@
+using OmniTrackIQ.Attribution.Storage;
+
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>

@@ -1,21 +1,12 @@
 using DuckDB.NET.Data;
 using OmniTrackIQ.Store.DuckDb.Spend;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
-
-/// <summary>
-/// Attributed conversions and revenue of one group (channel, source or campaign), with the group's ad spend
-/// when any <c>ad_spend</c> row maps to it: ROAS = revenue / spend, CPA = spend / conversions. Spend, ROAS and
-/// CPA are null without spend; ROAS is null when spend is 0, CPA when conversions are 0.
-/// </summary>
-public sealed record AttributionSummaryRow(string Key, double Conversions, double Revenue, double? Spend, double? Roas, double? Cpa);
 
 /// <summary>Reads <c>attribution_results</c> aggregated per model and group, joined with <c>ad_spend</c> of the same group.</summary>
 public sealed class AttributionSummary
 {
-    /// <summary>Group-by names the API accepts, mapped to their column (never user text in SQL).</summary>
-    public static IReadOnlyList<string> GroupBys { get; } = ["channel", "source", "campaign"];
-
     private readonly DuckDbDatabase _database;
     private readonly AttributionRunner _runner;
     private int _spendTableReady;
@@ -27,7 +18,7 @@ public sealed class AttributionSummary
     }
 
     /// <summary>
-    /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> (one of <see cref="GroupBys"/>),
+    /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> (one of <see cref="AttributionGroupBy.All"/>),
     /// for conversions with from ≤ conversion time &lt; to and spend days whose start lies in the same range;
     /// null bounds are open. Missing keys read '(none)'. Groups with spend but no attributed conversion are
     /// listed too (0 conversions, 0 revenue), so money spent without a result is visible.

@@ -1,12 +1,7 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
-
-/// <summary>Conversions without any creditable touch for one reason, and their revenue.</summary>
-public sealed record CoverageMiss(string Reason, long Conversions, double Revenue);
-
-/// <summary>Share of conversions (and revenue) matched to at least one visit, and why the others were not.</summary>
-public sealed record CoverageReport(long Conversions, long Matched, double Share, double Revenue, double MatchedRevenue, List<CoverageMiss> Misses);
 
 /// <summary>
 /// Checkout coverage (DESIGN "Attribution" outputs): read from the <c>conversions</c> table the worker keeps,

@@ -1,15 +1,11 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
-
-/// <summary>A converting path (kept channels, "A &gt; B") with how many conversions took it and their revenue.</summary>
-public sealed record TopPathRow(string Path, int Touches, long Conversions, double Revenue);
 
 /// <summary>The most common converting paths of a workspace, from the <c>conversions</c> table the worker keeps.</summary>
 public sealed class TopPaths
 {
-    public const int MaxTop = 1000;
-
     private readonly DuckDbDatabase _database;
     private readonly AttributionRunner _runner;
 
@@ -26,7 +22,7 @@ public sealed class TopPaths
     public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, MaxTop);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
         await _runner.EnsureTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
         var range = new TimeRange(from, to);

@@ -1,3 +1,4 @@
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Collector.Attribution;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Store.DuckDb;

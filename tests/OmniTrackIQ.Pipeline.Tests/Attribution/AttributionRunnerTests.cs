@@ -1,6 +1,7 @@
 using OmniTrackIQ.Attribution.Markov;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Shapley;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Pipeline.Tests.Attribution;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;

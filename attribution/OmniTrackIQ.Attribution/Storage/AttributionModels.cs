@@ -1,6 +1,6 @@
 using OmniTrackIQ.Attribution.Heuristics;
 
-namespace OmniTrackIQ.Store.DuckDb.Attribution;
+namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>The API / table names of the models (the <c>model</c> column of attribution_results).</summary>
 public static class AttributionModels

@@ -2,7 +2,7 @@ using System.Globalization;
 using OmniTrackIQ.Attribution.Heuristics;
 using OmniTrackIQ.Attribution.Markov;
 
-namespace OmniTrackIQ.Store.DuckDb.Attribution;
+namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>
 /// The per-workspace options the stored results were computed with. The worker keeps them in

@@ -1,0 +1,48 @@
+namespace OmniTrackIQ.Attribution.Storage;
+
+/// <summary>
+/// The attribution side of an event store: the worker, the run endpoint and the backfill command drive it
+/// through this interface, never through a store's own types. An implementation assembles each person's
+/// journey where the events live (DuckDB SQL here; ClickHouse with groupArray per person later), streams
+/// them as <see cref="Journeys.PersonJourney"/>s to <see cref="Journeys.JourneyAttributor"/> and the
+/// data-driven models, and keeps its results idempotent: a run replaces what it recomputes.
+/// </summary>
+public interface IAttributionStore
+{
+    /// <summary>Recomputes what changed since the last run (everything on the first run or when <paramref name="settings"/> changed).</summary>
+    Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Recomputes every conversion of the workspace.</summary>
+    Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress,
+        CancellationToken cancellationToken);
+
+    /// <summary>Recomputes the people with a conversion in [from, to) (everything when both are null), plus anything new.</summary>
+    Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
+        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>What analysts ask of a store's attribution results (read token endpoints, the report).</summary>
+public interface IAttributionQueries
+{
+    /// <summary>
+    /// Per model, rows grouped by <paramref name="groupBy"/> (one of <see cref="AttributionGroupBy.All"/>) for
+    /// conversions at from ≤ time &lt; to, with the group's ad spend. With <paramref name="adHoc"/> the models
+    /// are computed on the fly under those options instead of read from the stored results.
+    /// </summary>
+    Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken);
+
+    /// <summary>The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths.</summary>
+    Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken);
+
+    /// <summary>Checkout coverage: conversions matched to a visit, and the reason for each miss.</summary>
+    Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken);
+}
+
+/// <summary>The grouping names and limits the queries accept (the API validates against them).</summary>
+public static class AttributionGroupBy
+{
+    public static IReadOnlyList<string> All { get; } = ["channel", "source", "campaign"];
+
+    public const int MaxTopPaths = 1000;
+}

@@ -1,0 +1,28 @@
+using OmniTrackIQ.Attribution.Storage;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>The embedded store's answers to analysts: summary (with spend), top paths and checkout coverage.</summary>
+public sealed class DuckDbAttributionQueries : IAttributionQueries
+{
+    private readonly AttributionSummary _summary;
+    private readonly TopPaths _paths;
+    private readonly CheckoutCoverage _coverage;
+
+    public DuckDbAttributionQueries(DuckDbDatabase database, AttributionRunner runner)
+    {
+        _summary = new AttributionSummary(database, runner);
+        _paths = new TopPaths(database, runner);
+        _coverage = new CheckoutCoverage(database, runner);
+    }
+
+    public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken) =>
+        _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, cancellationToken);
+
+    public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
+        _paths.ReadAsync(workspace, top, from, to, cancellationToken);
+
+    public Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
+        _coverage.ReadAsync(workspace, from, to, cancellationToken);
+}
