@@ -101,6 +101,20 @@ public sealed class JourneyAttributorTests
     }
 
     [Fact]
+    public void A_path_keeps_only_its_most_recent_touches_up_to_the_cap()
+    {
+        var attributor = new JourneyAttributor(new AttributionOptions(), Models, maxPathTouches: 3);
+        var result = attributor.Attribute(
+            [T("A", 1), T("B", 2), T("C", 3), T("D", 4), T("E", 6), T("F", 7), T("G", 8), T("H", 9)],
+            [new JourneyConversion("o1", 5 * Day, 1)], null);
+
+        var conversion = result.Conversions[0];
+        Assert.Equal(["B", "C", "D"], conversion.KeptChannels);
+        Assert.Equal("B", conversion.Path[conversion.Credits.Single(c => c.Model == "first").TouchIndex].Channel);
+        Assert.Contains(result.Paths, p => p.ToString() == "F > G > H" && p.Nulls == 1);
+    }
+
+    [Fact]
     public void Touches_out_of_time_order_are_refused()
     {
         Assert.Throws<ArgumentException>(() => Attributor().Attribute([T("A", 2), T("B", 1)], [], null));

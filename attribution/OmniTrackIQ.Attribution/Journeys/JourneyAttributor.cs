@@ -8,7 +8,8 @@ namespace OmniTrackIQ.Attribution.Journeys;
 /// identified — into attributed conversions and the aggregated paths Markov and Shapley read. Pure: the
 /// worker feeds it from any store (DuckDB here, ClickHouse later), so the path rules live in one place:
 /// <list type="bullet">
-/// <item>a conversion's path is the touches at or before it and inside the lookback window;</item>
+/// <item>a conversion's path is the touches at or before it and inside the lookback window (at most the
+/// <see cref="DefaultMaxPathTouches"/> most recent);</item>
 /// <item>the lead-creation touch (W-shaped) is the last touch at or before the first identify — the visit
 /// in which the person became a lead;</item>
 /// <item>touches after the last conversion form one non-converting path (a "null" for the
@@ -21,15 +22,24 @@ public sealed class JourneyAttributor
     public const string Separator = " > ";
     public const string NoPath = "(none)";
 
+    /// <summary>
+    /// A path keeps at most this many of its most recent touches. Real journeys are far shorter; the cap
+    /// bounds the work one abusive anonymous id (thousands of campaign-hopping page views) can cause.
+    /// </summary>
+    public const int DefaultMaxPathTouches = 1000;
+
     private readonly AttributionOptions _options;
     private readonly PathAttributor _attributor;
     private readonly IReadOnlyList<(string Name, HeuristicModel Model)> _models;
+    private readonly int _maxPathTouches;
     private int[] _selected = new int[16];
     private double[] _credits = new double[16];
 
-    public JourneyAttributor(AttributionOptions options, IReadOnlyList<(string Name, HeuristicModel Model)> models)
+    public JourneyAttributor(AttributionOptions options, IReadOnlyList<(string Name, HeuristicModel Model)> models, int maxPathTouches = DefaultMaxPathTouches)
     {
         ArgumentNullException.ThrowIfNull(models);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPathTouches, 1);
+        _maxPathTouches = maxPathTouches;
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _attributor = new PathAttributor(_options);
         _models = models;
@@ -52,7 +62,7 @@ public sealed class JourneyAttributor
         {
             while (end < journey.Length && journey[end].TimestampMs <= conversion.TimestampMs) { end++; }
             var start = end;
-            while (start > 0 && conversion.TimestampMs - journey[start - 1].TimestampMs <= maxAgeMs) { start--; }
+            while (start > 0 && end - start < _maxPathTouches && conversion.TimestampMs - journey[start - 1].TimestampMs <= maxAgeMs) { start--; }
             var path = journey[start..end];
             var result = Attribute(conversion, path);
             attributed.Add(result.KeptChannels.Length > 0 ? result : result with { MissReason = MissReasonOf(journey.Length, end) });
@@ -64,7 +74,7 @@ public sealed class JourneyAttributor
         while (tailStart < journey.Length && journey[tailStart].TimestampMs <= lastConversionMs) { tailStart++; }
         if (tailStart < journey.Length)
         {
-            var tail = journey[tailStart..];
+            var tail = journey[Math.Max(tailStart, journey.Length - _maxPathTouches)..];
             forModels.Add(new ConversionPath(tail, tail[^1].TimestampMs, conversions: 0, nulls: 1));
         }
 
