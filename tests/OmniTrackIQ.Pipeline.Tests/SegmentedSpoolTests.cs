@@ -80,6 +80,24 @@ public sealed class SegmentedSpoolTests : IDisposable
         Assert.Empty(SpoolReader.Read(_dir, reopened.Checkpoint, reopened.DurableEnd));
     }
 
+    [Fact]
+    public void A_second_open_of_the_same_directory_is_refused_until_the_first_is_disposed()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "otq-spool-lock-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = SegmentedSpool.Open(dir, 4096, NullLogger.Instance);
+            var refused = Assert.Throws<IOException>(() => SegmentedSpool.Open(dir, 4096, NullLogger.Instance));
+            Assert.Contains("in use by another collector process", refused.Message, StringComparison.Ordinal);
+            first.Dispose();
+            SegmentedSpool.Open(dir, 4096, NullLogger.Instance).Dispose();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

@@ -48,7 +48,8 @@ public sealed partial class SinkWriter : BackgroundService
     {
         await _store.InitializeAsync(stoppingToken);
         _cursor = _spool.Checkpoint;
-        CatchUpFromDisk(_spool.DurableEnd, replay: true);
+        if (_cursor < _spool.DurableEnd) { LogReplaying(_cursor, _spool.DurableEnd); }
+        CatchUpFromDisk(_spool.DurableEnd);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -63,7 +64,7 @@ public sealed partial class SinkWriter : BackgroundService
 
         // Drain on stop: what is buffered or already in the channel is written once more, without cancellation.
         while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
-        CatchUpFromDisk(_spool.DurableEnd, replay: false);
+        CatchUpFromDisk(_spool.DurableEnd);
         await FlushAsync(CancellationToken.None, giveUpAfterFirstFailure: true);
     }
 
@@ -80,7 +81,7 @@ public sealed partial class SinkWriter : BackgroundService
             // The channel is empty: anything durable it did not carry is on disk only.
             if (_cursor < _spool.DurableEnd)
             {
-                CatchUpFromDisk(_spool.DurableEnd, replay: false);
+                CatchUpFromDisk(_spool.DurableEnd);
                 continue;
             }
 
@@ -107,24 +108,43 @@ public sealed partial class SinkWriter : BackgroundService
     private void Accept(SpooledBatch batch)
     {
         if (batch.End <= _cursor) { return; } // already read back from disk
-        if (batch.Start > _cursor) { CatchUpFromDisk(batch.Start, replay: false); }
+        if (batch.Start > _cursor)
+        {
+            CatchUpFromDisk(batch.Start);
+            // The buffer filled before the gap closed: this batch stays durable on disk and is read back
+            // in order by a later fill, like the overflow before it.
+            if (batch.Start > _cursor) { return; }
+        }
+
         if (batch.Start != _cursor)
         {
             // Cannot happen while one loop appends in order; never skip data silently if it does.
             _logger.LogError("Spool batch at {Start} does not follow the cursor {Cursor}; re-reading from disk", batch.Start, _cursor);
-            CatchUpFromDisk(batch.End, replay: false);
+            CatchUpFromDisk(batch.End);
             return;
         }
 
         Add(batch.Events, batch.End);
     }
 
-    private void CatchUpFromDisk(SpoolPosition to, bool replay)
+    /// <summary>
+    /// Reads spool records from the cursor towards <paramref name="to"/> into the buffer, but no further
+    /// than one batch: a backlog (channel overflow, or a long replay after a crash) is written to the store
+    /// in batches of <see cref="SinkOptions.BatchSize"/>, never as one insert that could outgrow the
+    /// store's memory and then fail on every retry.
+    /// </summary>
+    private void CatchUpFromDisk(SpoolPosition to)
     {
         var records = 0;
+        var complete = true;
         foreach (var record in SpoolReader.Read(_spool.DirectoryPath, _cursor, to))
         {
             if (record.Start < _cursor) { continue; }
+            if (_buffer.Count >= _options.BatchSize)
+            {
+                complete = false;
+                break;
+            }
 
             List<TrackedEvent>? events;
             try
@@ -144,13 +164,9 @@ public sealed partial class SinkWriter : BackgroundService
 
         // Every record before `to` has been read; what remains is the empty end of an older segment
         // (the writer rolled to a new one), so the cursor moves to `to`, always a record boundary.
-        if (_cursor < to) { _cursor = to; }
+        if (complete && _cursor < to) { _cursor = to; }
 
-        if (records > 0)
-        {
-            _metrics.RecordsReplayed(records);
-            if (replay) { LogReplayed(records, _cursor); }
-        }
+        if (records > 0) { _metrics.RecordsReplayed(records); }
     }
 
     private void Add(List<TrackedEvent> events, SpoolPosition end)
@@ -160,6 +176,6 @@ public sealed partial class SinkWriter : BackgroundService
         _cursor = end;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Records} spool records after restart (up to {Cursor})")]
-    private partial void LogReplayed(int records, SpoolPosition cursor);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replaying the spool after restart from {Checkpoint} to {End}, one batch at a time")]
+    private partial void LogReplaying(SpoolPosition checkpoint, SpoolPosition end);
 }

@@ -15,6 +15,7 @@ public sealed class SegmentedSpool : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _commitLock = new();
     private readonly Lock _endLock = new();
+    private readonly FileStream _lock;
     private FileStream _current;
     private long _currentSegment;
     private long _bytesOnDisk;
@@ -27,6 +28,7 @@ public sealed class SegmentedSpool : IDisposable
         _segmentBytes = segmentBytes;
         _logger = logger;
         Directory.CreateDirectory(directory);
+        _lock = AcquireLock(directory);
         _checkpoint = SpoolCheckpoint.Load(directory);
 
         var segments = SegmentFiles.List(directory);
@@ -103,7 +105,29 @@ public sealed class SegmentedSpool : IDisposable
         }
     }
 
-    public void Dispose() => _current.Dispose();
+    public void Dispose()
+    {
+        _current.Dispose();
+        _lock.Dispose();
+    }
+
+    /// <summary>
+    /// One process per spool directory: a second collector (or one still draining on shutdown) sharing it
+    /// would checkpoint and delete the other's segments. .NET takes an advisory exclusive lock (flock) for
+    /// FileShare.None on Unix, released when the process exits, so a crash never leaves it stuck.
+    /// </summary>
+    private static FileStream AcquireLock(string directory)
+    {
+        var path = Path.Combine(directory, "lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"the spool directory {directory} is in use by another collector process (lock file {path})", ex);
+        }
+    }
 
     private void Roll()
     {
