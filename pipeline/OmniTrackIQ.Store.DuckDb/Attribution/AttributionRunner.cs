@@ -18,6 +18,9 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </summary>
 public sealed class AttributionRunner : IAttributionStore
 {
+    /// <summary>Up to this many identity keys in scope, a run reads its journeys into memory before locking the writer.</summary>
+    private const int ReadAheadMaxKeys = 50_000;
+
     private readonly DuckDbDatabase _database;
     private readonly TimeProvider _time;
     private int _tablesReady;
@@ -102,13 +105,20 @@ public sealed class AttributionRunner : IAttributionStore
         if (!scoped && progress is not null) { totalPeople = JourneyReader.CountPeople(reader, workspace, scoped: false); } // a scan: only when someone watches
         var computedAt = _time.GetUtcNow().UtcDateTime;
         var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
+
+        // A usual incremental tick touches few people: read their journeys before taking the write lock, so
+        // the sink keeps loading events meanwhile. Full runs (and huge scopes) stream under the lock instead,
+        // one person at a time, so memory stays flat.
+        IEnumerable<PersonJourney> journeys = JourneyReader.Stream(reader, workspace, leadMs, scoped);
+        if (scopeKeys is { Count: <= ReadAheadMaxKeys }) { journeys = journeys.ToList(); }
+
         return await _database.WriteAsync(connection =>
         {
             using var transaction = connection.BeginTransaction();
             if (scopeKeys is not null) { JourneyReader.SetScope(connection, scopeKeys); }
             var writer = new ResultWriter(connection, workspace, computedAt);
             writer.DeleteOld(transaction, scoped);
-            var (conversions, persons) = writer.Write(attributor, JourneyReader.Stream(reader, workspace, leadMs, scoped), totalPeople, progress);
+            var (conversions, persons) = writer.Write(attributor, journeys, totalPeople, progress);
             DataDrivenCredits.Refit(connection, transaction, workspace, settings.MarkovOrder, computedAt);
             RunState.Save(connection, transaction, workspace, state.Through, settings.Key, computedAt);
             transaction.Commit();
