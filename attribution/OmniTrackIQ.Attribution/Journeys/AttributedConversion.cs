@@ -6,21 +6,27 @@ namespace OmniTrackIQ.Attribution.Journeys;
 public readonly record struct TouchCredit(string Model, int TouchIndex, double Credit);
 
 /// <summary>
-/// A conversion with its path (the person's touches inside the lookback window, time order), the
-/// channels the options kept (what Markov, Shapley and the paths report see) and the heuristic credits.
-/// A conversion with no kept touch has an empty <see cref="Credits"/>: it is unattributed.
+/// A conversion with its path (the person's touches inside the lookback window, time order), the indices
+/// of the touches the options kept (what Markov, Shapley and the paths report see) and the heuristic
+/// credits. A conversion with no kept touch has an empty <see cref="Credits"/>: it is unattributed.
 /// </summary>
 public sealed record AttributedConversion(
     JourneyConversion Conversion,
     Touchpoint[] Path,
-    string[] KeptChannels,
+    int[] KeptIndices,
     List<TouchCredit> Credits)
 {
+    /// <summary>The kept touches' channels, in path order.</summary>
+    public string[] KeptChannels => Array.ConvertAll(KeptIndices, i => Path[i].Channel);
+
+    /// <summary>The kept touches, in path order.</summary>
+    public Touchpoint[] KeptTouches => Array.ConvertAll(KeptIndices, i => Path[i]);
+
     /// <summary>Why nothing is credited (null when something is): one of the <see cref="MissReasons"/>.</summary>
     public string? MissReason { get; init; }
 
     /// <summary>The kept channels as ChannelAttribution writes a path (<c>A &gt; B</c>); "(none)" when nothing is kept.</summary>
-    public string PathText => KeptChannels.Length == 0 ? JourneyAttributor.NoPath : string.Join(JourneyAttributor.Separator, KeptChannels);
+    public string PathText => KeptIndices.Length == 0 ? JourneyAttributor.NoPath : string.Join(JourneyAttributor.Separator, KeptChannels);
 }
 
 /// <summary>Why a conversion has no touch to credit — the "checkout coverage" an analyst checks first.</summary>

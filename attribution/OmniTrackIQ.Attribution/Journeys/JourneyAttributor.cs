@@ -65,7 +65,7 @@ public sealed class JourneyAttributor
             while (start > 0 && end - start < _maxPathTouches && conversion.TimestampMs - journey[start - 1].TimestampMs <= maxAgeMs) { start--; }
             var path = journey[start..end];
             var result = Attribute(conversion, path);
-            attributed.Add(result.KeptChannels.Length > 0 ? result : result with { MissReason = MissReasonOf(journey.Length, end) });
+            attributed.Add(result.KeptIndices.Length > 0 ? result : result with { MissReason = MissReasonOf(journey.Length, end) });
             forModels.Add(new ConversionPath(path, conversion.TimestampMs, conversions: 1, value: conversion.Revenue));
             lastConversionMs = Math.Max(lastConversionMs, conversion.TimestampMs);
         }
@@ -96,8 +96,7 @@ public sealed class JourneyAttributor
         }
 
         var keptCount = TouchpointFilter.Select(path, conversion.TimestampMs, _options, _selected);
-        var kept = new string[keptCount];
-        for (var k = 0; k < keptCount; k++) { kept[k] = path[_selected[k]].Channel; }
+        var kept = _selected[..keptCount];
         var credits = new List<TouchCredit>(keptCount * _models.Count);
         if (keptCount > 0)
         {

@@ -47,7 +47,7 @@ internal static class AdHocAttribution
             foreach (var attributed in Attribute(attributor, journey).Conversions)
             {
                 var conversion = attributed.Conversion;
-                if (attributed.KeptChannels.Length == 0)
+                if (attributed.KeptIndices.Length == 0)
                 {
                     foreach (var model in models) { Append(appender, workspace, model, null, conversion, 1); }
                     continue;
@@ -59,7 +59,7 @@ internal static class AdHocAttribution
                 }
 
                 if (weights.Count == 0) { continue; }
-                var kept = KeptTouches(attributed);
+                var kept = attributed.KeptTouches;
                 if (credits.Length < kept.Length) { credits = new double[kept.Length * 2]; }
                 foreach (var (model, channelWeights) in weights)
                 {
@@ -110,18 +110,6 @@ internal static class AdHocAttribution
 
     private static JourneyResult Attribute(JourneyAttributor attributor, PersonJourney journey) =>
         attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
-
-    /// <summary>The touches the options kept: exactly those with a linear credit.</summary>
-    private static Touchpoint[] KeptTouches(AttributedConversion attributed)
-    {
-        var kept = new List<Touchpoint>(attributed.KeptChannels.Length);
-        foreach (var credit in attributed.Credits)
-        {
-            if (credit.Model == "linear") { kept.Add(attributed.Path[credit.TouchIndex]); }
-        }
-
-        return [.. kept];
-    }
 
     private static void Append(DuckDBAppender appender, string workspace, string model, Touchpoint? touch, JourneyConversion conversion, double credit)
     {

@@ -102,7 +102,7 @@ public sealed class AttributionRunner : IAttributionStore
 
         JourneyReader.SetPeople(reader, people);
         var scoped = scopeKeys is not null;
-        if (!scoped && progress is not null) { totalPeople = JourneyReader.CountPeople(reader, workspace, scoped: false); } // a scan: only when someone watches
+        if (!scoped && progress is not null) { totalPeople = JourneyReader.CountPeople(reader, workspace); } // a scan: only when someone watches
         var computedAt = _time.GetUtcNow().UtcDateTime;
         var attributor = new JourneyAttributor(options, AttributionModels.Heuristics);
 

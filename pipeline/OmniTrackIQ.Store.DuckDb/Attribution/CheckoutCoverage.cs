@@ -8,22 +8,13 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// where every conversion without a touch carries its <c>miss_reason</c> (see MissReasons). A low share is the
 /// first thing to fix before trusting any model: it means orders the snippet never saw a visit for.
 /// </summary>
-public sealed class CheckoutCoverage
+public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner runner)
 {
-    private readonly DuckDbDatabase _database;
-    private readonly AttributionRunner _runner;
-
-    public CheckoutCoverage(DuckDbDatabase database, AttributionRunner runner)
-    {
-        _database = database;
-        _runner = runner;
-    }
-
     /// <summary>Coverage of conversions at from ≤ ts &lt; to (null bounds are open).</summary>
     public async Task<CoverageReport> ReadAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        await _runner.EnsureTableAsync(cancellationToken);
-        using var connection = _database.OpenReader();
+        await runner.EnsureTableAsync(cancellationToken);
+        using var connection = database.OpenReader();
         var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""

@@ -35,7 +35,7 @@ internal static class DataDrivenCredits
             }
         }
 
-        Execute(connection, transaction, workspace, "DELETE FROM attribution_channel_models WHERE workspace = $ws");
+        WorkspaceSql.Execute(connection, transaction, workspace, "DELETE FROM attribution_channel_models WHERE workspace = $ws");
         using (var appender = connection.CreateAppender("attribution_channel_models"))
         {
             foreach (var (model, channel, weight, credit, error) in weights)
@@ -64,14 +64,5 @@ internal static class DataDrivenCredits
         }
 
         return paths;
-    }
-
-    internal static void Execute(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        command.ExecuteNonQuery();
     }
 }

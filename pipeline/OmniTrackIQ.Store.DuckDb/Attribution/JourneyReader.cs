@@ -60,10 +60,10 @@ internal static class JourneyReader
         Fill(connection, "attribution_people", "k VARCHAR, person VARCHAR", keys, (row, key) => row.AppendValue(key).AppendValue(people.Find(key)));
     }
 
-    /// <summary>People the stream will yield (for progress).</summary>
-    public static int CountPeople(DuckDBConnection connection, string workspace, bool scoped)
+    /// <summary>People a full run's stream will yield (for progress).</summary>
+    public static int CountPeople(DuckDBConnection connection, string workspace)
     {
-        using var command = Command(connection, workspace, scoped, Events + "SELECT count(DISTINCT person) FROM journey");
+        using var command = Command(connection, workspace, scoped: false, Events + "SELECT count(DISTINCT person) FROM journey");
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -19,7 +19,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         {
             foreach (var table in new[] { "attribution_touches", "conversions", "person_paths" })
             {
-                DataDrivenCredits.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
+                WorkspaceSql.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
             }
 
             return;
@@ -31,16 +31,16 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
             SELECT order_id FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {JourneyReader.ScopeFilter}
             """;
-        DataDrivenCredits.Execute(connection, transaction, workspace, $"""
+        WorkspaceSql.Execute(connection, transaction, workspace, $"""
             DELETE FROM attribution_touches WHERE workspace = $ws AND (
                 conversion_id IN ({ScopedOrders})
                 OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
             """);
-        DataDrivenCredits.Execute(connection, transaction, workspace, $"""
+        WorkspaceSql.Execute(connection, transaction, workspace, $"""
             DELETE FROM conversions WHERE workspace = $ws AND (
                 conversion_id IN ({ScopedOrders}) OR person IN (SELECT k FROM attribution_scope))
             """);
-        DataDrivenCredits.Execute(connection, transaction, workspace,
+        WorkspaceSql.Execute(connection, transaction, workspace,
             "DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
     }
 
@@ -77,7 +77,6 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
     }
 
     private const int ProgressEvery = 1000;
-    private static readonly int LinearIndex = ModelIndex("linear");
     private readonly double[] _credits = new double[AttributionModels.Heuristics.Count];
     private double[] _perTouch = new double[64];
 
@@ -87,7 +86,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         var row = appender.CreateRow().AppendValue(workspace).AppendValue(conversion.Id).AppendValue(person)
             .AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue);
         row = conversion.Currency is null ? row.AppendNullValue() : row.AppendValue(conversion.Currency);
-        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptChannels.Length).AppendValue(computedAt);
+        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptIndices.Length).AppendValue(computedAt);
         (attributed.MissReason is null ? row.AppendNullValue() : row.AppendValue(attributed.MissReason)).EndRow();
     }
 
@@ -104,7 +103,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
             return;
         }
 
-        // Credits arrive model by model; gather them per touch. A kept touch has linear credit > 0.
+        // Credits arrive model by model; gather them per touch.
         var path = attributed.Path;
         if (_perTouch.Length < path.Length * models) { _perTouch = new double[path.Length * models * 2]; }
         var perTouch = _perTouch.AsSpan(0, path.Length * models);
@@ -114,12 +113,10 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
             perTouch[(credit.TouchIndex * models) + ModelIndex(credit.Model)] = credit.Credit;
         }
 
-        for (var i = 0; i < path.Length; i++)
+        foreach (var i in attributed.KeptIndices)
         {
-            var touchCredits = perTouch.Slice(i * models, models);
-            if (touchCredits[LinearIndex] <= 0) { continue; }
-            touchCredits.CopyTo(_credits);
-            Append(appender, conversion, i, path[i], SameChannelKept(attributed.KeptChannels, path[i].Channel));
+            perTouch.Slice(i * models, models).CopyTo(_credits);
+            Append(appender, conversion, i, path[i], SameChannelKept(attributed, path[i].Channel));
         }
     }
 
@@ -139,12 +136,13 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         row.AppendValue(computedAt).EndRow();
     }
 
-    private static int SameChannelKept(string[] keptChannels, string channel)
+    /// <summary>Kept touches of the path on <paramref name="channel"/> (the view splits a channel's weight over them).</summary>
+    private static int SameChannelKept(AttributedConversion attributed, string channel)
     {
         var count = 0;
-        foreach (var kept in keptChannels)
+        foreach (var kept in attributed.KeptIndices)
         {
-            if (string.Equals(kept, channel, StringComparison.Ordinal)) { count++; }
+            if (string.Equals(attributed.Path[kept].Channel, channel, StringComparison.Ordinal)) { count++; }
         }
 
         return count;

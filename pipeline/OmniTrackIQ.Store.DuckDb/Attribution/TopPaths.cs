@@ -4,17 +4,8 @@ using OmniTrackIQ.Attribution.Storage;
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>The most common converting paths of a workspace, from the <c>conversions</c> table the worker keeps.</summary>
-public sealed class TopPaths
+public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
 {
-    private readonly DuckDbDatabase _database;
-    private readonly AttributionRunner _runner;
-
-    public TopPaths(DuckDbDatabase database, AttributionRunner runner)
-    {
-        _database = database;
-        _runner = runner;
-    }
-
     /// <summary>
     /// The <paramref name="top"/> paths by conversions (then revenue, then path) for conversions at
     /// from ≤ ts &lt; to (null bounds are open). Conversions without any touch appear as "(none)".
@@ -23,8 +14,8 @@ public sealed class TopPaths
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
-        await _runner.EnsureTableAsync(cancellationToken);
-        using var connection = _database.OpenReader();
+        await runner.EnsureTableAsync(cancellationToken);
+        using var connection = database.OpenReader();
         var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
