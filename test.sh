@@ -18,6 +18,20 @@ if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && [ ! -x /usr/bin/chromiu
 fi
 
 dotnet build OmniTrackIQ.sln -c Release
+
+# OTQ_FAKE_DATE="2031-12-01 09:00:00" runs every test (not the build) with the wall clock moved to that
+# instant and running on from there (libfaketime, Debian package faketime): the proof that no test depends
+# on the day it runs. Monotonic clocks are left alone so timers and timeouts behave.
+if [ -n "${OTQ_FAKE_DATE:-}" ]; then
+  faketime_lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+  if [ -z "$faketime_lib" ] && [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
+    faketime_lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 | head -n 1)
+  fi
+  [ -n "$faketime_lib" ] || { echo "OTQ_FAKE_DATE needs libfaketime (apt-get install faketime)"; exit 1; }
+  export LD_PRELOAD="$faketime_lib" FAKETIME="@$OTQ_FAKE_DATE" FAKETIME_DONT_FAKE_MONOTONIC=1
+  echo "=== wall clock moved to $(date -u +%FT%TZ) for the tests"
+fi
 log=$(mktemp)
 e2e_log=$(mktemp)
 trap 'rm -f "$log" "$e2e_log"' EXIT

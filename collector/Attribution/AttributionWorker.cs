@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Attribution.Storage;
@@ -17,10 +16,12 @@ internal sealed partial class AttributionWorker : BackgroundService
     private readonly WorkspaceRegistry _workspaces;
     private readonly ILogger<AttributionWorker> _logger;
     private readonly CollectorMetrics _metrics;
+    private readonly TimeProvider _time;
 
     public AttributionWorker(AttributionWorkerOptions options, IAttributionStore store, WorkspaceRegistry workspaces, CollectorMetrics metrics,
-        ILogger<AttributionWorker> logger)
+        TimeProvider time, ILogger<AttributionWorker> logger)
     {
+        _time = time;
         _metrics = metrics;
         _options = options;
         _store = store;
@@ -31,7 +32,7 @@ internal sealed partial class AttributionWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_options.IntervalSeconds <= 0) { return; }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.IntervalSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.IntervalSeconds), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -40,9 +41,9 @@ internal sealed partial class AttributionWorker : BackgroundService
                 {
                     try
                     {
-                        var started = Stopwatch.GetTimestamp();
+                        var started = _time.GetTimestamp();
                         var run = await _store.RunAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), stoppingToken);
-                        _metrics.AttributionRun(run.Conversions, Stopwatch.GetElapsedTime(started));
+                        _metrics.AttributionRun(run.Conversions, _time.GetElapsedTime(started));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -50,7 +50,8 @@ internal static class BackfillCommand
             return 1;
         }
 
-        var configured = ConfiguredWorkspace(workspace);
+        var configuration = Configuration();
+        var configured = (configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? []).Find(w => w.Id == workspace);
         var settings = new AttributionSettings
         {
             LookbackDays = lookback ?? configured?.LookbackDays ?? 30,
@@ -61,7 +62,7 @@ internal static class BackfillCommand
         try
         {
             using var database = new DuckDbDatabase(path);
-            IAttributionStore runner = new AttributionRunner(database, TimeProvider.System);
+            IAttributionStore runner = new AttributionRunner(database, Hosting.CollectorClock.From(configuration));
             var bar = new ProgressBar(errors, !Console.IsErrorRedirected);
             var watch = Stopwatch.StartNew();
             var run = await runner.BackfillAsync(workspace, settings, from, to, bar, CancellationToken.None);
@@ -77,15 +78,11 @@ internal static class BackfillCommand
         }
     }
 
-    private static WorkspaceSettings? ConfiguredWorkspace(string id)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var all = configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [];
-        return all.Find(w => w.Id == id);
-    }
+    /// <summary>The workspaces and the clock, as the server would read them (appsettings.json, then environment).</summary>
+    private static IConfiguration Configuration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
 
     private static bool TryDate(string text, out DateTime value)
     {

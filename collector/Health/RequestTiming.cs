@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OmniTrackIQ.Pipeline.Metrics;
 
 namespace OmniTrackIQ.Collector.Health;
@@ -9,9 +8,10 @@ internal static class RequestTiming
     public static IApplicationBuilder UseRequestTiming(this IApplicationBuilder app)
     {
         var metrics = app.ApplicationServices.GetRequiredService<CollectorMetrics>();
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
         {
-            var start = Stopwatch.GetTimestamp();
+            var start = time.GetTimestamp();
             try
             {
                 await next(context);
@@ -19,7 +19,7 @@ internal static class RequestTiming
             finally
             {
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-                metrics.ObserveRequest(route, Stopwatch.GetTimestamp() - start);
+                metrics.ObserveRequest(route, time.GetTimestamp() - start);
             }
         });
     }

@@ -22,7 +22,7 @@ internal static class CollectorServices
         var sinkOptions = configuration.GetSection("OmniTrack:Sink").Get<SinkOptions>() ?? new SinkOptions();
         var duckDbPath = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb");
 
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(CollectorClock.From(configuration));
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();

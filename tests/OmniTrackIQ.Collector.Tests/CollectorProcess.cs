@@ -36,6 +36,7 @@ internal sealed class CollectorProcess : IDisposable
         foreach (var arg in new[]
                  {
                      dll, "--urls", $"http://127.0.0.1:{port}", "--OmniTrack:DataDirectory", dataDirectory,
+                     "--OmniTrack:Clock:StartAt", Payloads.SentAt,
                      "--OmniTrack:Sink:MaxBatchAge", "00:00:00.050", "--OmniTrack:Workspaces:0:Id", "crash",
                      "--OmniTrack:Workspaces:0:WriteKey", writeKey,
                      "--OmniTrack:Workspaces:0:ReadTokenSha256:0", Workspaces.WorkspaceRegistry.Sha256Hex(readToken),
@@ -79,8 +80,8 @@ internal sealed class CollectorProcess : IDisposable
 
     private async Task WaitHealthyAsync()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (_process.HasExited) { throw new InvalidOperationException("collector exited during start:\n" + Output); }
             try

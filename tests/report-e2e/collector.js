@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinnedNow } from './seed.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const collectorDll = process.env.OTQ_COLLECTOR_DLL
@@ -45,6 +46,7 @@ export async function startCollector() {
   const args = [
     collectorDll, '--urls', `http://127.0.0.1:${port}`, '--OmniTrack:DataDirectory', dataDir,
     '--OmniTrack:Sink:MaxBatchAge', '00:00:00.050',
+    '--OmniTrack:Clock:StartAt', pinnedNow, // tests never depend on the wall clock
     '--OmniTrack:Attribution:IntervalSeconds', '0', // only the explicit run endpoint computes
     '--OmniTrack:Workspaces:0:Id', 'report',
     '--OmniTrack:Workspaces:0:WriteKey', keys.writeKey,
@@ -70,7 +72,7 @@ export async function startCollector() {
   };
 
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = performance.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -79,7 +81,7 @@ export async function startCollector() {
     try {
       if ((await fetch(`${base}/healthz`)).ok) { break; }
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       await stop();
       throw new Error(`collector did not become healthy:\n${log}`);
     }
@@ -103,7 +105,7 @@ export async function call(collector, method, path, { token, json } = {}) {
 /** Posts one batch and waits (bounded) until the stats count every event stored. */
 export async function postAndStore(collector, events) {
   const sent = await call(collector, 'POST', '/v1/batch', {
-    json: { writeKey: collector.writeKey, sentAt: new Date().toISOString(), batch: events },
+    json: { writeKey: collector.writeKey, sentAt: pinnedNow, batch: events },
   });
   if (sent.status < 200 || sent.status > 299) { throw new Error(`batch refused: ${sent.status} ${JSON.stringify(sent.body)}`); }
   let total = -1;

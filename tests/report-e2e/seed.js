@@ -1,5 +1,5 @@
-// Four journeys through the public wire format, timed relative to now so the default (open) date
-// range and any "last N days" range cover them. Expected credit per channel follows from the paths:
+// Four journeys through the public wire format, timed relative to `pinnedNow`: the collector runs on a
+// clock pinned to that instant (OmniTrack:Clock:StartAt), so the suite sees the same times on any day. Expected credit per channel follows from the paths:
 //   anon-a: Paid Search (brand) → Organic Social → order 1001, 100
 //   anon-b: Email (winter_sale) → identify → order 1002, 60
 //   anon-c: Direct → Paid Search (brand) → order 1003, 40
@@ -8,7 +8,9 @@ export const xssCampaign = '<img src=x onerror=window.__otqXss=1>';
 export const expectedChannels = ['Direct', 'Email', 'Organic Social', 'Paid Search'];
 export const totalRevenue = 225;
 
-const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString();
+/** The instant the test collector's clock starts at, and the seed's "now". */
+export const pinnedNow = '2026-11-23T12:00:00.000Z';
+const daysAgo = (days) => new Date(Date.parse(pinnedNow) - days * 86_400_000).toISOString();
 const landing = (params) => `https://shop.example/?${new URLSearchParams(params)}`;
 
 const page = (messageId, anonymousId, days, url, referrer = '') => ({

@@ -168,7 +168,7 @@ public sealed class AttributionRunnerTests : IDisposable
         await _db.Database.WriteAsync(c => OmniTrackIQ.Store.DuckDb.DuckDbEventStore.Execute(c,
             "CREATE TABLE attribution_results (workspace VARCHAR, conversion_id VARCHAR, model VARCHAR, credit DOUBLE)"), CancellationToken.None);
         await _db.WriteAsync(_db.Page("a", 1, "Email"), _db.Conversion("a", 2, "o1", 10));
-        var fresh = new AttributionRunner(_db.Database, TimeProvider.System);
+        var fresh = new AttributionRunner(_db.Database, OmniTrackIQ.Pipeline.Tests.Attribution.AttributionStoreFixture.Clock());
 
         var run = await fresh.RunAsync("w", _db.Settings, CancellationToken.None);
 

@@ -11,6 +11,9 @@ internal sealed class AttributionStoreFixture : IDisposable
 {
     public static readonly DateTimeOffset Day0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The runner's clock (it stamps computedAt): pinned, so no test reads the wall clock.</summary>
+    public static TimeProvider Clock() => new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Day0.AddDays(30));
+
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-attr-" + Guid.NewGuid().ToString("N"));
     private int _nextId;
 
@@ -19,7 +22,7 @@ internal sealed class AttributionStoreFixture : IDisposable
         Database = new DuckDbDatabase(Path.Combine(_dir, "a.duckdb"));
         Store = new DuckDbEventStore(Database);
         Store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        Runner = new AttributionRunner(Database, TimeProvider.System);
+        Runner = new AttributionRunner(Database, Clock());
     }
 
     public DuckDbDatabase Database { get; }
