@@ -9,5 +9,8 @@ namespace OmniTrackIQ.Collector;
 [JsonSerializable(typeof(WorkspaceSettings))]
 [JsonSerializable(typeof(EventStats))]
 [JsonSerializable(typeof(Ingest.AcceptedResponse))]
+[JsonSerializable(typeof(Ingest.SegmentSettings))]
+[JsonSerializable(typeof(Stats.RecentEvents))]
+[JsonSerializable(typeof(Stats.RecentBadEvents))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

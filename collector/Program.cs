@@ -32,6 +32,7 @@ app.MapHealth();
 if (role.Ingests())
 {
     app.UseBrowserCors();
+    app.UseRequestDecompression();
     app.MapIngest();
 }
 

@@ -31,6 +31,7 @@ internal static class CollectorServices
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
+        services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
@@ -45,6 +46,9 @@ internal static class CollectorServices
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<EventIngestor>();
+        services.AddSingleton<IngestEndpoints.IngestServices>();
+        // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
+        services.AddRequestDecompression();
 
         // Order matters: UA (bot flag) first, then geo on the raw IP, then privacy (anonymises it), then channels.
         services.AddOmniTrackUserAgents(configuration);

@@ -1,4 +1,10 @@
 namespace OmniTrackIQ.Collector.Ingest;
 
-/// <summary>Body of a 200 from <c>POST /v1/batch</c>: how many events are now durable.</summary>
-public sealed record AcceptedResponse(int Accepted);
+/// <summary>
+/// Body of a 200 from the event routes: how many events are now durable, and each event refused on its own
+/// (DESIGN "Acceptance"), also kept in <c>bad_events</c>.
+/// </summary>
+public sealed record AcceptedResponse(int Accepted, IReadOnlyList<Rejection> Rejected);
+
+/// <summary>One refused event: its position in the batch, the field (JSON path), a machine reason and what to fix.</summary>
+public sealed record Rejection(int Index, string Field, string Reason, string Detail);

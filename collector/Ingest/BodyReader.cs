@@ -1,16 +1,23 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
 using OmniTrackIQ.Pipeline.Ingest;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
-/// <summary>Reads a request body into a pooled buffer, refusing (413) as soon as it passes the limit, before buffering more.</summary>
+/// <summary>
+/// Reads a request body into a pooled buffer, refusing (413) as soon as it passes <c>limit</c>, before buffering
+/// more. The limit counts the bytes after decompression (a gzip body is read through the decompression
+/// middleware), so a gzip bomb stops at the limit and never grows memory past it.
+/// </summary>
 internal static class BodyReader
 {
-    public static async Task<(byte[]? Buffer, int Length, IngestError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(byte[]? Buffer, int Length, IngestError? Error)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        const int limit = WireLimits.MaxBodyBytes;
-        if (request.ContentLength > limit) { return (null, 0, TooLarge()); }
+        if (request.ContentLength > limit) { return (null, 0, TooLarge(limit)); }
+
+        // Kestrel's server-wide cap is sized for event batches; an endpoint with a larger limit (spend imports) raises it.
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false } && sizeFeature.MaxRequestBodySize < limit + 1L) { sizeFeature.MaxRequestBodySize = limit + 1L; }
 
         var reader = request.BodyReader;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
@@ -25,7 +32,7 @@ internal static class BodyReader
                 {
                     reader.AdvanceTo(data.End);
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, 0, TooLarge());
+                    return (null, 0, TooLarge(limit));
                 }
 
                 if (length + data.Length > buffer.Length)
@@ -42,13 +49,20 @@ internal static class BodyReader
                 if (result.IsCompleted) { return (buffer, length, null); }
             }
         }
-        catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Kestrel's (or the decompression middleware's) own count can trip inside a read before ours sees the bytes.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, 0, TooLarge(limit));
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidOperationException or InvalidDataException)
+        {
+            // InvalidDataException: a body labelled gzip that is not (or is cut short).
             ArrayPool<byte>.Shared.Return(buffer);
             return (null, 0, IngestError.BadRequest("$", "the request body could not be read: " + ex.Message, "unreadable_body"));
         }
     }
 
-    private static IngestError TooLarge() =>
-        new(413, "$", $"request body is over the limit of {WireLimits.MaxBodyBytes} bytes", "body_too_large");
+    private static IngestError TooLarge(int limit) =>
+        new(413, "$", $"request body is over the limit of {limit} bytes (after decompression)", "body_too_large");
 }

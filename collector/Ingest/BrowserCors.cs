@@ -13,7 +13,7 @@ internal static class BrowserCors
     public static IApplicationBuilder UseBrowserCors(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        var browserEndpoint = path.Equals("/v1/batch", StringComparison.Ordinal) || path.Equals("/p.gif", StringComparison.Ordinal);
+        var browserEndpoint = SegmentRoutes.IsBrowserPath(path);
         var origin = context.Request.Headers.Origin.ToString();
         if (!browserEndpoint || origin.Length == 0)
         {
@@ -28,8 +28,9 @@ internal static class BrowserCors
             if (known)
             {
                 SetHeaders(context, origin);
-                context.Response.Headers.AccessControlAllowMethods = "POST, GET";
-                context.Response.Headers.AccessControlAllowHeaders = "Content-Type, X-OTQ-Key";
+                context.Response.Headers.AccessControlAllowMethods = "POST, GET, OPTIONS";
+                // analytics.js sends the write key as Basic auth and counts retries in X-Retry-Count.
+                context.Response.Headers.AccessControlAllowHeaders = "Authorization, Content-Type, X-Retry-Count, X-OTQ-Key, X-Write-Key";
                 context.Response.Headers.AccessControlMaxAge = "86400";
             }
 

@@ -7,45 +7,68 @@ using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
-/// <summary>The stages between a parsed request and the spool: stamp server facts, enrich, make durable.</summary>
+/// <summary>
+/// The stages between a parsed request and the spool: stamp server facts, enrich, make durable. It takes a
+/// request description (<see cref="IngestRequest"/>), never the HttpContext, so any endpoint can feed it.
+/// </summary>
 public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestOptions options, SpoolWriter spool, CollectorMetrics metrics, TimeProvider time)
 {
     // Enrichment can be switched off only to measure its cost (bench/RESULTS.md); IPs are then not stored at all.
     private readonly IEventEnricher[] _enrichers = options.Enrich ? enrichers.ToArray() : [];
 
-    /// <summary>Stamps and enriches every event; the first refusal refuses the batch (nothing of it is stored).</summary>
-    public IngestError? Prepare(List<TrackedEvent> events, WorkspaceSettings workspace, DateTimeOffset? sentAt, HttpContext context)
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>
+    /// Stamps and enriches every event. An event an enricher refuses (e.g. no consent where the workspace needs it)
+    /// leaves <paramref name="events"/> and is added to <paramref name="refused"/> with the field, relative to the event.
+    /// </summary>
+    public void Prepare(List<TrackedEvent> events, in IngestRequest request, DateTimeOffset receivedAt, List<(TrackedEvent Event, IngestError Error)> refused)
     {
-        var receivedAt = time.GetUtcNow();
-        var request = new IngestRequest(
-            context.Connection.RemoteIpAddress is { } ip && ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : context.Connection.RemoteIpAddress,
-            context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent[0] : null,
-            context.Request.Headers["Sec-GPC"] == "1",
-            workspace);
+        var kept = 0;
         for (var i = 0; i < events.Count; i++)
         {
             var evt = events[i];
-            evt.Workspace = workspace.Id;
+            evt.Workspace = request.Workspace.Id;
             evt.ReceivedAt = receivedAt;
-            evt.Ts = ClockSkew.Correct(evt.Timestamp, sentAt, receivedAt);
+            evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt);
+            // context.ip is the visitor's address as a server-side client reports it: geo and anonymisation use it.
+            var eventRequest = evt.ContextIp is { } ip ? request with { ClientIp = ip } : request;
+            evt.ContextIp = null;
+            IngestError? error = null;
             foreach (var enricher in _enrichers)
             {
-                var verdict = enricher.Enrich(evt, request);
+                var verdict = enricher.Enrich(evt, eventRequest);
                 if (verdict.IsRejected)
                 {
-                    return IngestError.BadRequest($"batch[{i}].{verdict.RejectedField}", verdict.Reason!, "enrichment_rejected");
+                    error = IngestError.BadRequest(verdict.RejectedField!, verdict.Reason!, "enrichment_rejected");
+                    break;
                 }
             }
+
+            if (error is null) { events[kept++] = evt; }
+            else { refused.Add((evt, error)); }
         }
 
-        return null;
+        events.RemoveRange(kept, events.Count - kept);
     }
 
     public async Task AcceptAsync(List<TrackedEvent> events, bool waitForDisk, CancellationToken cancellationToken)
     {
+        if (events.Count == 0) { return; }
         await spool.AppendAsync(events, waitForDisk, cancellationToken);
         metrics.EventsAccepted(events.Count);
     }
 
     public bool HasRoom => spool.HasRoom;
+
+    /// <summary>What the HTTP request says about its sender: address (IPv4-mapped addresses unmapped), User-Agent, Sec-GPC.</summary>
+    public static IngestRequest Describe(HttpContext context, WorkspaceSettings workspace)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        return new IngestRequest(
+            ip is not null && ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip,
+            context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent[0] : null,
+            context.Request.Headers["Sec-GPC"] == "1",
+            workspace);
+    }
 }

@@ -5,10 +5,14 @@ using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
-/// <summary><c>POST /v1/batch</c> and <c>GET /p.gif</c>: the browser endpoints.</summary>
+/// <summary>
+/// The event routes: our batch and pixel, and Segment's API (<see cref="SegmentRoutes"/>), so that a Segment-spec
+/// client is pointed at us by changing its host. Acceptance is per event (DESIGN "Acceptance").
+/// </summary>
 internal static class IngestEndpoints
 {
     /// <summary>A transparent 1x1 GIF, the same 43 bytes as nginx's empty_gif.</summary>
@@ -16,48 +20,53 @@ internal static class IngestEndpoints
 
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/batch", PostBatchAsync);
+        foreach (var (path, type) in SegmentRoutes.All)
+        {
+            app.MapPost(path, (HttpContext context, IngestServices services) => PostEventsAsync(context, type, services));
+        }
+
+        // analytics.js's own usage metrics: answered so it stays quiet, never stored.
+        app.MapPost(SegmentRoutes.Metrics, () => TypedResults.Ok());
+        app.MapGet(SegmentRoutes.SettingsPrefix + "{writeKey}/settings", GetSettings);
         app.MapGet("/p.gif", GetPixelAsync);
         return app;
     }
 
-    private static async Task<IResult> PostBatchAsync(HttpContext context, WorkspaceRegistry workspaces, EventIngestor ingestor,
-        CollectorMetrics metrics, SpoolOptions spoolOptions)
-    {
-        var contentType = context.Request.ContentType;
-        if (contentType is null
-            || !(contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-                 || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)))
-        {
-            return Refuse(metrics, new IngestError(415, "Content-Type", "send application/json (or text/plain, as navigator.sendBeacon does)", "unsupported_media_type"));
-        }
+    /// <summary>What every event route needs, resolved once per request.</summary>
+    internal sealed record IngestServices(WorkspaceRegistry Workspaces, EventIngestor Ingestor, CollectorMetrics Metrics, SpoolOptions SpoolOptions, BadEventQueue BadEvents);
 
+    private static async Task<IResult> PostEventsAsync(HttpContext context, EventType? single, IngestServices services)
+    {
+        var (workspaces, ingestor, metrics, spoolOptions, _) = services;
+        if (RefuseContent(context.Request) is { } contentError) { return Refuse(metrics, contentError); }
         if (!ingestor.HasRoom)
         {
             metrics.SpoolFull();
             return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
-        var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, context.RequestAborted);
+        var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, WireLimits.MaxBodyBytes, context.RequestAborted);
         if (readError is not null) { return Refuse(metrics, readError); }
-
-        ParsedBatch batch;
-        IngestError? error;
         try
         {
-            error = BatchParser.TryParse(buffer.AsSpan(0, length), out batch);
+            return await IngestAsync(context, buffer!.AsMemory(0, length), single, services);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer!);
         }
+    }
 
-        var key = batch.WriteKey ?? (context.Request.Headers.TryGetValue("X-OTQ-Key", out var header) ? header.ToString() : null);
+    private static async Task<IResult> IngestAsync(HttpContext context, ReadOnlyMemory<byte> body, EventType? single, IngestServices services)
+    {
+        var (workspaces, ingestor, metrics, spoolOptions, badEvents) = services;
+        var error = BatchParser.TryParse(body.Span, single, out var batch);
+        var (key, keyField) = WriteKeys.Find(context.Request, batch.WriteKey);
         var workspace = workspaces.ByWriteKey(key);
         if (workspace is null)
         {
             // Authentication first: an unknown key learns nothing about its payload.
-            return Refuse(metrics, new IngestError(401, "writeKey", key is null ? "write key is required (body writeKey or X-OTQ-Key header)" : "unknown write key", "unknown_write_key"));
+            return Refuse(metrics, new IngestError(401, keyField, key is null ? "write key is required (HTTP Basic user, body writeKey, X-OTQ-Key header or ?writeKey=)" : "unknown write key", "unknown_write_key"));
         }
 
         if (!BrowserCors.AllowsRequest(context, workspace))
@@ -65,8 +74,17 @@ internal static class IngestEndpoints
             return Refuse(metrics, new IngestError(403, "Origin", "this origin is not allowed for the workspace", "origin_not_allowed"));
         }
 
-        error ??= ingestor.Prepare(batch.Events, workspace, batch.SentAt, context);
-        if (error is not null) { return Refuse(metrics, error, Math.Max(batch.Events.Count, 1)); }
+        if (error is not null) { return Refuse(metrics, error); }
+
+        var receivedAt = ingestor.Now;
+        var refused = new List<(TrackedEvent Event, IngestError Error)>();
+        ingestor.Prepare(batch.Events, EventIngestor.Describe(context, workspace), receivedAt, refused);
+        var prefix = single is null;
+        foreach (var (evt, refusal) in refused)
+        {
+            var field = prefix ? $"batch[{evt.BatchIndex}].{refusal.Field}" : refusal.Field;
+            batch.Rejected.Add(BatchParser.Reject(evt.BatchIndex, refusal with { Field = field }, body.Span[evt.Source]));
+        }
 
         try
         {
@@ -78,49 +96,109 @@ internal static class IngestEndpoints
             return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
-        return TypedResults.Ok(new AcceptedResponse(batch.Events.Count));
+        // Only now: a 503 above makes the client send the batch again, and its rejections with it.
+        return TypedResults.Ok(new AcceptedResponse(batch.Events.Count, KeepRejected(batch.Rejected, workspace, receivedAt, metrics, badEvents)));
     }
 
-    private static async Task GetPixelAsync(HttpContext context, WorkspaceRegistry workspaces, EventIngestor ingestor,
-        CollectorMetrics metrics, BadEventQueue badEvents, TimeProvider time)
+    private static Rejection[] KeepRejected(List<RejectedEvent> rejected, WorkspaceSettings workspace, DateTimeOffset receivedAt, CollectorMetrics metrics, BadEventQueue badEvents)
     {
+        if (rejected.Count == 0) { return []; }
+        rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        var answer = new Rejection[rejected.Count];
+        for (var i = 0; i < rejected.Count; i++)
+        {
+            var r = rejected[i];
+            answer[i] = new Rejection(r.Index, r.Field, r.Reason, r.Detail);
+            metrics.EventsRejected(r.Reason);
+            badEvents.TryAdd(new BadEvent(workspace.Id, r.Payload, $"{r.Reason}: {r.Detail}", receivedAt, r.Index, r.Field));
+        }
+
+        return answer;
+    }
+
+    /// <summary>
+    /// Bodies are JSON whatever their label among those real clients use: application/json, text/plain (sendBeacon,
+    /// analytics.js) and application/x-www-form-urlencoded (RudderStack's Node SDK labels its gzipped JSON so, and
+    /// so does curl -d). An encoding the decompression middleware did not undo is refused.
+    /// </summary>
+    private static IngestError? RefuseContent(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (contentType is null
+            || !(contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+                 || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)
+                 || contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new IngestError(415, "Content-Type", "send JSON as application/json (or text/plain, as navigator.sendBeacon does)", "unsupported_media_type");
+        }
+
+        return request.Headers.ContentEncoding.Count > 0 && request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding && encoding != "identity"
+            ? new IngestError(415, "Content-Encoding", $"'{encoding}' is not supported: send gzip, deflate or br, or no encoding", "unsupported_encoding")
+            : null;
+    }
+
+    private static IResult GetSettings(string writeKey, HttpContext context, WorkspaceRegistry workspaces)
+    {
+        if (workspaces.ByWriteKey(writeKey) is null)
+        {
+            return Problems.From(new IngestError(404, "writeKey", "no workspace has this write key", "unknown_write_key"));
+        }
+
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Ok(SegmentSettings.For(writeKey, context.Request));
+    }
+
+    private static async Task GetPixelAsync(HttpContext context, IngestServices services)
+    {
+        var (workspaces, ingestor, metrics, _, badEvents) = services;
         // The GIF is always the answer: a broken pixel must never break a page, and the browser ignores errors anyway.
         var response = context.Response;
         response.ContentType = "image/gif";
         response.Headers.CacheControl = "no-store, max-age=0";
         response.ContentLength = s_gif.Length;
 
-        var error = PixelQueryParser.TryParse(context.Request.Query, out var key, out var sentAt, out var evt);
+        var error = PixelQueryParser.TryParse(context.Request.Query, out var key, out _, out var evt);
         var workspace = workspaces.ByWriteKey(key);
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
-        List<TrackedEvent> events = [evt];
-        if (error is null) { error = ingestor.Prepare(events, workspace!, sentAt, context); }
-        if (error is null && !ingestor.HasRoom) { error = new IngestError(503, "$", "spool full", "spool_full"); }
-
+        var receivedAt = ingestor.Now;
         if (error is null)
         {
-            try
+            var request = EventIngestor.Describe(context, workspace!);
+            if (evt.MessageId.Length == 0)
             {
-                await ingestor.AcceptAsync(events, waitForDisk: false, context.RequestAborted);
+                evt.MessageId = MessageIds.ForPixel(context.Request.QueryString.Value ?? "", request.UserAgent, request.ClientIp, receivedAt);
             }
-            catch (Exception ex) when (ex is SpoolUnavailableException or System.Threading.Channels.ChannelClosedException or OperationCanceledException)
+
+            List<TrackedEvent> events = [evt];
+            var refused = new List<(TrackedEvent Event, IngestError Error)>(0);
+            ingestor.Prepare(events, request, receivedAt, refused);
+            if (refused.Count > 0) { error = refused[0].Error; }
+            else if (!ingestor.HasRoom) { error = new IngestError(503, "$", "spool full", "spool_full"); }
+            else
             {
-                error = new IngestError(503, "$", "spool unavailable", "spool_full");
+                try
+                {
+                    await ingestor.AcceptAsync(events, waitForDisk: false, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is SpoolUnavailableException or System.Threading.Channels.ChannelClosedException or OperationCanceledException)
+                {
+                    error = new IngestError(503, "$", "spool unavailable", "spool_full");
+                }
             }
         }
 
         if (error is not null)
         {
             metrics.EventsRejected(error.Reason);
-            badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", time.GetUtcNow()));
+            badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", receivedAt, null, error.Field));
         }
 
         await response.Body.WriteAsync(s_gif, context.RequestAborted);
     }
 
-    private static IResult Refuse(CollectorMetrics metrics, IngestError error, int events = 1)
+    private static IResult Refuse(CollectorMetrics metrics, IngestError error)
     {
-        metrics.EventsRejected(error.Reason, events);
+        metrics.EventsRejected(error.Reason);
         return Problems.From(error);
     }
 }

@@ -42,7 +42,7 @@ internal static class SpendEndpoints
             return Problems.From(new IngestError(415, "Content-Type", "send application/json or text/csv", "unsupported_media_type"));
         }
 
-        var (buffer, length, error) = await SpendBodyReader.ReadAsync(context, cancellationToken);
+        var (buffer, length, error) = await Ingest.BodyReader.ReadAsync(context.Request, SpendLimits.MaxBodyBytes, cancellationToken);
         if (error is not null) { return Problems.From(error); }
 
         List<SpendRow> rows;

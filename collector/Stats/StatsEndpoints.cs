@@ -6,11 +6,30 @@ using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Stats;
 
-/// <summary><c>GET /v1/events/stats</c>: stored event counts by type and channel, for the read token's workspace only.</summary>
+/// <summary>
+/// <c>GET /v1/events/stats</c> (stored event counts by type and channel), <c>GET /v1/events</c> and
+/// <c>GET /v1/events/bad</c> (the last events and rejections, as stored): for the read token's workspace only.
+/// </summary>
 internal static class StatsEndpoints
 {
+    private const int MaxListed = 1000;
+
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/v1/events", async (HttpContext context, WorkspaceRegistry workspaces, IEventBrowser browser, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            if (Limit(context, out var limit) is { } limitProblem) { return limitProblem; }
+            return TypedResults.Ok(new RecentEvents(await browser.RecentEventsAsync(workspace.Id, limit, cancellationToken)));
+        });
+        app.MapGet("/v1/events/bad", async (HttpContext context, WorkspaceRegistry workspaces, IEventBrowser browser, CancellationToken cancellationToken) =>
+        {
+            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
+            if (workspace is null) { return problem!; }
+            if (Limit(context, out var limit) is { } limitProblem) { return limitProblem; }
+            return TypedResults.Ok(new RecentBadEvents(await browser.RecentBadEventsAsync(workspace.Id, limit, cancellationToken)));
+        });
         app.MapGet("/v1/events/stats", async (HttpContext context, WorkspaceRegistry workspaces, IEventStore store, CancellationToken cancellationToken) =>
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
@@ -18,7 +37,23 @@ internal static class StatsEndpoints
         });
         return app;
     }
+
+    /// <summary><c>?limit=</c>, 1 to 1000 (default 100).</summary>
+    private static IResult? Limit(HttpContext context, out int limit)
+    {
+        limit = 100;
+        var text = context.Request.Query["limit"].ToString();
+        if (text.Length == 0) { return null; }
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxListed) { return null; }
+        return Problems.From(IngestError.BadRequest("limit", $"must be a whole number from 1 to {MaxListed}", "invalid_limit"));
+    }
 }
+
+/// <summary>Body of <c>GET /v1/events</c>.</summary>
+public sealed record RecentEvents(IReadOnlyList<StoredEvent> Events);
+
+/// <summary>Body of <c>GET /v1/events/bad</c>.</summary>
+public sealed record RecentBadEvents(IReadOnlyList<StoredBadEvent> BadEvents);
 
 /// <summary>Read-token authentication (<c>Authorization: Bearer rt_...</c>) shared by every analyst endpoint.</summary>
 public static class ReadAuth

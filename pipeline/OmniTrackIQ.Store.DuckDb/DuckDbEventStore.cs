@@ -26,7 +26,7 @@ public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
             foreach (var bad in badEvents)
             {
                 appender.CreateRow().AppendValue(bad.Workspace).AppendValue(bad.Payload).AppendValue(bad.Reason)
-                    .AppendValue(bad.ReceivedAt.UtcDateTime).EndRow();
+                    .AppendValue(bad.ReceivedAt.UtcDateTime).AppendValue(bad.Index).AppendValue(bad.Field).EndRow();
             }
 
             return 0;

@@ -53,6 +53,10 @@ internal static class EventRow
             .AppendValue((bool?)e.IsBot)
             .AppendValue(e.Channel)
             .AppendValue(e.AdPlatform)
+            .AppendValue(e.PreviousId)
+            .AppendValue(e.GroupId)
+            .AppendValue(e.PhoneSha256)
+            .AppendValue(e.Flags)
             .EndRow();
 
     public static string TypeName(EventType type) => type switch
@@ -61,6 +65,9 @@ internal static class EventRow
         EventType.Track => "track",
         EventType.Identify => "identify",
         EventType.Conversion => "conversion",
+        EventType.Screen => "screen",
+        EventType.Group => "group",
+        EventType.Alias => "alias",
         _ => "unknown",
     };
 }

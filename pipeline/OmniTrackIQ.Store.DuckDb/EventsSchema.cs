@@ -51,8 +51,24 @@ internal static class EventsSchema
         device_class VARCHAR,
         is_bot BOOLEAN NOT NULL,
         channel VARCHAR,
-        ad_platform VARCHAR
+        ad_platform VARCHAR,
+        previous_id VARCHAR,
+        group_id VARCHAR,
+        phone_sha256 VARCHAR,
+        flags VARCHAR
         """;
+
+    /// <summary>Columns added after the first release: databases made before them get them by ALTER (at the end).</summary>
+    private const string AddedColumns = """
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS previous_id VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS group_id VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS phone_sha256 VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS flags VARCHAR;
+        """;
+
+    /// <summary>The column names of <see cref="Columns"/>, in order: rows move by name, since upgraded tables order them differently.</summary>
+    public static readonly string ColumnNames = string.Join(", ",
+        Columns.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line[..line.IndexOf(' ', StringComparison.Ordinal)]));
 
     /// <summary>
     /// <c>events</c> has one column more than staging: <c>load_seq</c>, drawn from a sequence as rows are
@@ -64,19 +80,27 @@ internal static class EventsSchema
         CREATE SEQUENCE IF NOT EXISTS events_load_seq;
         CREATE TABLE IF NOT EXISTS events ({Columns}, load_seq BIGINT, PRIMARY KEY (workspace, message_id));
         ALTER TABLE events ADD COLUMN IF NOT EXISTS load_seq BIGINT;
+        {AddedColumns}
         """;
 
-    public const string MoveStaged = "INSERT OR IGNORE INTO events SELECT *, nextval('events_load_seq') FROM events_staging";
+    public static readonly string MoveStaged =
+        $"INSERT OR IGNORE INTO events ({ColumnNames}, load_seq) SELECT {ColumnNames}, nextval('events_load_seq') FROM events_staging";
 
-    /// <summary>Staging table without the key: the appender fills it, one INSERT OR IGNORE moves new rows.</summary>
+    /// <summary>
+    /// Staging table without the key: the appender fills it, one INSERT OR IGNORE moves new rows. It holds nothing
+    /// between writes (each write empties it in its transaction), so it is made anew at start, with today's columns.
+    /// </summary>
     public static readonly string CreateStaging =
-        $"CREATE TABLE IF NOT EXISTS events_staging ({Columns}); DELETE FROM events_staging;";
+        $"DROP TABLE IF EXISTS events_staging; CREATE TABLE events_staging ({Columns});";
 
+    /// <summary><c>event_index</c> and <c>field</c> name the rejected event of a batch and the field at fault (null for whole payloads).</summary>
     public const string CreateBadEvents = """
         CREATE TABLE IF NOT EXISTS bad_events (
             workspace VARCHAR,
             payload VARCHAR NOT NULL,
             reason VARCHAR NOT NULL,
             received_at TIMESTAMP NOT NULL);
+        ALTER TABLE bad_events ADD COLUMN IF NOT EXISTS event_index INTEGER;
+        ALTER TABLE bad_events ADD COLUMN IF NOT EXISTS field VARCHAR;
         """;
 }

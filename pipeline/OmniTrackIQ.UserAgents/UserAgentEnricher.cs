@@ -15,7 +15,9 @@ public sealed class UserAgentEnricher(UserAgentCache cache) : IEventEnricher
     {
         ArgumentNullException.ThrowIfNull(evt);
 
-        var raw = request.UserAgent ?? evt.UserAgent;
+        // The event's context.userAgent is the visitor's browser; the request header is the sender's, which for a
+        // server-side client (analytics-node, a shop backend) is a library, not the visitor.
+        var raw = evt.UserAgent ?? request.UserAgent;
         var info = cache.GetOrParse(raw);
 
         // Store the raw UA cut to the parsed length; the capped copy already lives in the cached result.

@@ -1,45 +1,36 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 
 namespace OmniTrackIQ.Collector.Tests;
 
-/// <summary>Every malformed body gets a 4xx problem naming the field; never a 500, and nothing is stored.</summary>
+/// <summary>
+/// Every malformed input gets a clear answer and never a 500 (DESIGN "Acceptance"): a body that cannot be read at
+/// all is a 4xx problem naming the field and stores nothing; an invalid event is rejected alone — the answer is 200
+/// with the event's index, field and reason, a <c>bad_events</c> row keeps it, and its valid neighbours are stored.
+/// </summary>
 public sealed class BadInputTests : IClassFixture<CollectorFactory>
 {
     private readonly HttpClient _client;
 
     public BadInputTests(CollectorFactory factory) => _client = factory.CreateClient();
 
-    public static TheoryData<string, int, string, string> Cases() => new()
+    public static TheoryData<string, int, string, string> WholeRequestCases() => new()
     {
         { "truncated JSON", 400, "$", Payloads.Batch(Payloads.Event("t1"))[..40] },
         { "wrong type: batch", 400, "batch", """{"writeKey":"wk_test","batch":{"type":"page"}}""" },
-        { "wrong type: messageId", 400, "batch[0].messageId", Payloads.Batch("""{"type":"page","messageId":true,"anonymousId":"a"}""") },
-        { "wrong type: timestamp", 400, "batch[0].timestamp", Payloads.Batch("""{"type":"page","messageId":"m","anonymousId":"a","timestamp":12}""") },
-        { "bad timestamp", 400, "batch[0].timestamp", Payloads.Batch("""{"type":"page","messageId":"m","anonymousId":"a","timestamp":"yesterday"}""") },
-        { "wrong type: revenue", 400, "batch[0].properties.revenue", Payloads.Batch("""{"type":"page","messageId":"m","anonymousId":"a","properties":{"revenue":[1]}}""") },
-        { "unknown event type", 400, "batch[0].type", Payloads.Batch("""{"type":"screen","messageId":"m","anonymousId":"a"}""") },
         { "deep nesting", 400, "$", Payloads.Batch(Payloads.Event("d", extra: ",\"properties\":{\"a\":" + new string('[', 40) + new string(']', 40) + "}")) },
-        { "huge string", 400, "batch[0].context.page.url", Payloads.Batch(Payloads.Event("h", extra: ",\"context\":{\"page\":{\"url\":\"" + new string('x', 5000) + "\"}}")) },
-        { "event over 32 KiB", 413, "batch[0]", Payloads.Batch(Payloads.Event("big", extra: ",\"properties\":{\"blob\":\"" + new string('x', 33 * 1024) + "\"}")) },
         { "empty batch", 400, "batch", Payloads.Batch() },
         { "missing batch", 400, "batch", """{"writeKey":"wk_test"}""" },
-        { "501 events", 400, "batch", Payloads.ManyEvents(501, "e") },
-        { "missing messageId", 400, "batch[0].messageId", Payloads.Batch("""{"type":"page","anonymousId":"a"}""") },
-        { "missing anonymousId and userId", 400, "batch[0].anonymousId", Payloads.Batch("""{"type":"page","messageId":"m"}""") },
-        { "duplicated messageId", 400, "batch[1].messageId", Payloads.Batch(Payloads.Event("dup"), Payloads.Event("dup")) },
-        { "track without event", 400, "batch[0].event", Payloads.Batch(Payloads.Event("tr", "track")) },
-        { "conversion without orderId", 400, "batch[0].properties.orderId", Payloads.Batch(Payloads.Event("cv", "conversion")) },
-        { "bad currency", 400, "batch[0].properties.currency", Payloads.Batch(Payloads.Event("cu", extra: ",\"properties\":{\"currency\":\"E1\"}")) },
-        { "bad email hash", 400, "batch[0].context.traits.emailSha256", Payloads.Batch(Payloads.Event("eh", extra: ",\"context\":{\"traits\":{\"emailSha256\":\"zz\"}}")) },
         { "not an object", 400, "$", "[1,2,3]" },
-        { "escaped lone surrogate", 400, "$", Payloads.Batch(Payloads.Event("ls", extra: ",\"event\":\"\\ud800\"")) },
         { "trailing garbage", 400, "$", Payloads.Batch(Payloads.Event("tg")) + "}" },
+        { "bad sentAt", 400, "sentAt", """{"writeKey":"wk_test","sentAt":"soon","batch":[{"type":"page","anonymousId":"a"}]}""" },
+        { "bad batch-level context", 400, "context.page.url", """{"writeKey":"wk_test","context":{"page":{"url":7}},"batch":[{"type":"page","anonymousId":"a"}]}""" },
     };
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task BadBodiesAreRefusedNamingTheField(string name, int status, string field, string body)
+    [MemberData(nameof(WholeRequestCases))]
+    public async Task UnreadableBodiesAreRefusedWholeNamingTheField(string name, int status, string field, string body)
     {
         using var content = Payloads.Json(body);
         content.Headers.Add("X-OTQ-Key", CollectorFactory.WriteKey);
@@ -48,6 +39,114 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
         var problem = await CollectorClient.ProblemAsync(response);
         Assert.Equal(field, problem.GetProperty("field").GetString());
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
+    }
+
+    /// <summary>Each case: one bad event, sent first in a batch with one valid event behind it.</summary>
+    public static TheoryData<string, string, string, string> PerEventCases() => new()
+    {
+        { "wrong type: messageId", """{"type":"page","messageId":true,"anonymousId":"a"}""", "batch[0].messageId", "invalid_type" },
+        { "wrong type: timestamp", """{"type":"page","messageId":"m","anonymousId":"a","timestamp":12}""", "batch[0].timestamp", "invalid_type" },
+        { "bad timestamp", """{"type":"page","messageId":"m","anonymousId":"a","timestamp":"yesterday"}""", "batch[0].timestamp", "invalid_timestamp" },
+        { "wrong type: revenue", """{"type":"page","messageId":"m","anonymousId":"a","properties":{"revenue":[1]}}""", "batch[0].properties.revenue", "invalid_type" },
+        { "unknown event type", """{"type":"purchase","messageId":"m","anonymousId":"a"}""", "batch[0].type", "invalid_type" },
+        { "missing type", """{"messageId":"m","anonymousId":"a"}""", "batch[0].type", "missing_field" },
+        { "event over 32 KiB", Payloads.Event("big", extra: ",\"properties\":{\"blob\":\"" + new string('x', 33 * 1024) + "\"}"), "batch[0]", "event_too_large" },
+        { "missing anonymousId and userId", """{"type":"page","messageId":"m"}""", "batch[0].anonymousId", "missing_field" },
+        { "track without event", Payloads.Event("tr", "track"), "batch[0].event", "missing_field" },
+        { "conversion without orderId", Payloads.Event("cv", "conversion"), "batch[0].properties.orderId", "missing_field" },
+        { "Order Completed without order_id", Payloads.Event("oc", "track", ",\"event\":\"Order Completed\",\"properties\":{\"revenue\":5}"), "batch[0].properties.order_id", "missing_field" },
+        { "alias without previousId", """{"type":"alias","messageId":"al","userId":"u"}""", "batch[0].previousId", "missing_field" },
+        { "group without groupId", """{"type":"group","messageId":"gr","userId":"u"}""", "batch[0].groupId", "missing_field" },
+        { "bad currency", Payloads.Event("cu", extra: ",\"properties\":{\"currency\":\"E1\"}"), "batch[0].properties.currency", "invalid_currency" },
+        { "bad email hash", Payloads.Event("eh", extra: ",\"context\":{\"traits\":{\"emailSha256\":\"zz\"}}"), "batch[0].context.traits.emailSha256", "enrichment_rejected" },
+        { "escaped lone surrogate", Payloads.Event("ls", extra: ",\"event\":\"\\ud800\""), "batch[0]", "invalid_json" },
+        { "not an object", "42", "batch[0]", "invalid_type" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PerEventCases))]
+    public async Task AnInvalidEventIsRejectedAloneAndKeptInBadEvents(string name, string badEvent, string field, string reason)
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(badEvent, Payloads.Event("good-" + name.Length))));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal((0, field, reason), (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString(), rejected.GetProperty("reason").GetString()));
+
+        var stored = await CollectorClient.WaitForEventsAsync(client, 1);
+        Assert.Equal("good-" + name.Length, Assert.Single(stored).GetProperty("messageId").GetString());
+        var bad = Assert.Single(await CollectorClient.WaitForBadEventsAsync(client, 1));
+        Assert.Equal((0, field), (bad.GetProperty("index").GetInt32(), bad.GetProperty("field").GetString()));
+        Assert.StartsWith(reason + ": ", bad.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PastFiveHundredEventsTheRestAreRejectedAndTheFirstFiveHundredStored()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.ManyEvents(502, "e")));
+
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(500, answer.GetProperty("accepted").GetInt32());
+        Assert.Equal([500, 501], answer.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()));
+        Assert.All(answer.GetProperty("rejected").EnumerateArray(), r => Assert.Equal("too_many_events", r.GetProperty("reason").GetString()));
+        Assert.Equal(500, await CollectorClient.WaitForStoredAsync(client, 500));
+    }
+
+    [Fact]
+    public async Task ADuplicatedMessageIdInOneBatchKeepsTheFirstAndRejectsTheSecond()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("dup"), Payloads.Event("dup"))));
+
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal((1, "batch[1].messageId", "duplicate_message_id"), (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString(), rejected.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task FreeTextOverItsLimitIsCutAtACharacterAndFlaggedNotRefused()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        // 1,500 characters of a 3-byte character: 4,500 bytes, over the 1,024-byte title limit; a 5,000-byte referrer.
+        var title = new string('€', 1500);
+        var referrer = "https://ref.example/?" + new string('q', 5000);
+        var page = $$"""{"url":"https://shop.example/","title":"{{title}}","referrer":"{{referrer}}"}""";
+        var body = Payloads.Batch(Payloads.Event("long", extra: ",\"context\":{\"page\":" + page + "}"));
+        using var response = await client.PostAsync("/v1/batch", Payloads.Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = Assert.Single(await CollectorClient.WaitForEventsAsync(client, 1));
+        Assert.Equal(new string('€', 341), stored.GetProperty("pageTitle").GetString()); // 341 × 3 = 1,023 bytes: the 342nd does not fit whole
+        Assert.Equal(4096, Encoding.UTF8.GetByteCount(stored.GetProperty("pageReferrer").GetString()!));
+        Assert.Equal("truncated:batch[0].context.page.title,truncated:batch[0].context.page.referrer", stored.GetProperty("flags").GetString());
+    }
+
+    [Fact]
+    public async Task AnEventWithoutMessageIdGetsOneFromItsContentSoARetryIsStoredOnce()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        const string Event = """{"type":"page","anonymousId":"a","timestamp":"2026-11-23T11:00:00.000Z"}""";
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Event)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var other = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Event.Replace("11:00", "11:01", StringComparison.Ordinal))));
+        var stored = await CollectorClient.WaitForEventsAsync(client, 2);
+        Assert.Equal(2, stored.Length);
+        Assert.All(stored, e => Assert.Matches("^otq-[0-9a-f]{32}$", e.GetProperty("messageId").GetString()));
+        Assert.NotEqual(stored[0].GetProperty("messageId").GetString(), stored[1].GetProperty("messageId").GetString());
     }
 
     [Fact]
@@ -83,10 +182,10 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task RefusedBatchesStoreNothing()
+    public async Task RefusedRequestsStoreNothing()
     {
         var before = (await CollectorClient.StatsAsync(_client)).GetProperty("total").GetInt64();
-        using var response = await _client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("ok1"), "{\"type\":\"page\"}")));
+        using var response = await _client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("ok1")) + "garbage"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var good = await _client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("ok2"))));
         Assert.Equal(before + 1, await CollectorClient.WaitForStoredAsync(_client, before + 1));

@@ -35,4 +35,36 @@ internal static class CollectorClient
 
         return total;
     }
+
+    /// <summary>GET a read-token endpoint and parse its JSON.</summary>
+    public static async Task<JsonElement> GetJsonAsync(HttpClient client, string path, string token = CollectorFactory.ReadToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>The stored events (GET /v1/events), once <paramref name="expected"/> are there (bounded wait).</summary>
+    public static Task<JsonElement[]> WaitForEventsAsync(HttpClient client, int expected, string token = CollectorFactory.ReadToken) =>
+        WaitForRowsAsync(client, "/v1/events?limit=1000", "events", expected, token);
+
+    /// <summary>The stored bad events (GET /v1/events/bad), once <paramref name="expected"/> are there (bounded wait).</summary>
+    public static Task<JsonElement[]> WaitForBadEventsAsync(HttpClient client, int expected, string token = CollectorFactory.ReadToken) =>
+        WaitForRowsAsync(client, "/v1/events/bad?limit=1000", "badEvents", expected, token);
+
+    private static async Task<JsonElement[]> WaitForRowsAsync(HttpClient client, string path, string property, int expected, string token)
+    {
+        JsonElement[] rows = [];
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            rows = [.. (await GetJsonAsync(client, path, token)).GetProperty(property).EnumerateArray()];
+            if (rows.Length >= expected) { return rows; }
+            await Task.Delay(50);
+        }
+
+        return rows;
+    }
 }

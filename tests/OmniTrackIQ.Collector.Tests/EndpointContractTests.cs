@@ -23,7 +23,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
             Payloads.Event("c3", "conversion", ""","properties":{"orderId":1001,"revenue":"59.90","currency":"eur"}"""));
         using var first = await _client.PostAsync("/v1/batch", Payloads.Json(body));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("""{"accepted":3}""", await first.Content.ReadAsStringAsync());
+        Assert.Equal("""{"accepted":3,"rejected":[]}""", await first.Content.ReadAsStringAsync());
 
         // A client retry of the same batch is accepted again but stored once.
         using var retry = await _client.PostAsync("/v1/batch", Payloads.Json(body, "text/plain"));
@@ -144,10 +144,11 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     [Fact]
     public async Task AWorkspaceThatRequiresConsentRefusesEventsWithoutIt()
     {
-        var body = Payloads.BatchWithKey("wk_other", Payloads.Event("n1"));
+        var body = Payloads.BatchWithKey("wk_other", Payloads.Event("n1"), Payloads.Event("n2", extra: ",\"context\":{\"consent\":{\"analytics\":true}}"));
         using var response = await _client.PostAsync("/v1/batch", Payloads.Json(body));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("batch[0].context.consent.analytics", (await CollectorClient.ProblemAsync(response)).GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"accepted":1,"rejected":[{"index":0,"field":"batch[0].context.consent.analytics","reason":"enrichment_rejected","detail":"analytics consent required by this workspace"}]}""",
+            await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

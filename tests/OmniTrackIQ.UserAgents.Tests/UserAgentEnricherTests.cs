@@ -15,7 +15,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     [Fact]
     public void TheRequestUserAgentFillsEveryColumn()
     {
-        var evt = new TrackedEvent { UserAgent = "ignored when the request has one" };
+        var evt = new TrackedEvent();
 
         var verdict = _enricher.Enrich(evt, Request(SampleUserAgents.SafariIPhone));
 
@@ -29,6 +29,19 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
         Assert.Equal("Apple", evt.DeviceBrand);
         Assert.Equal("iPhone", evt.DeviceModel);
         Assert.Equal("mobile", evt.DeviceClass);
+        Assert.False(evt.IsBot);
+    }
+
+    [Fact]
+    public void TheEventsContextUserAgentWinsOverTheSendersHeader()
+    {
+        // A server-side client posts with its library's User-Agent and the visitor's in context.userAgent.
+        var evt = new TrackedEvent { UserAgent = SampleUserAgents.SafariIPhone };
+
+        _enricher.Enrich(evt, Request("analytics-node-next/latest"));
+
+        Assert.Equal(SampleUserAgents.SafariIPhone, evt.UserAgent);
+        Assert.Equal("Mobile Safari", evt.Browser);
         Assert.False(evt.IsBot);
     }
 
@@ -91,9 +104,12 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     {
         var evt = new TrackedEvent();
         var longUa = SampleUserAgents.GalaxyTab + new string('w', 1_000);
+        // The event's own user agent wins over the request's, so each round starts without one (as a new event would).
         for (var i = 0; i < 10; i++)
         {
+            evt.UserAgent = null;
             _enricher.Enrich(evt, Request(SampleUserAgents.SafariIPhone));
+            evt.UserAgent = null;
             _enricher.Enrich(evt, Request(longUa));
         }
 
@@ -102,7 +118,9 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1_000; i++)
         {
+            evt.UserAgent = null;
             _enricher.Enrich(evt, phone);
+            evt.UserAgent = null;
             _enricher.Enrich(evt, tablet);
         }
 

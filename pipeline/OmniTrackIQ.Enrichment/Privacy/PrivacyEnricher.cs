@@ -1,5 +1,6 @@
 using OmniTrackIQ.Pipeline.Enrichment;
 using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Privacy;
 
 namespace OmniTrackIQ.Enrichment.Privacy;
 
@@ -12,6 +13,7 @@ public sealed class PrivacyEnricher : IEventEnricher
 {
     internal const string ConsentField = "context.consent.analytics";
     internal const string EmailHashField = "context.traits.emailSha256";
+    internal const string PhoneHashField = "context.traits.phoneSha256";
 
     public EnrichmentVerdict Enrich(TrackedEvent evt, in IngestRequest request)
     {
@@ -21,6 +23,8 @@ public sealed class PrivacyEnricher : IEventEnricher
         // Whatever the verdict, clear text must not survive this step.
         var clearText = evt.EmailClearText;
         evt.EmailClearText = null;
+        var phone = evt.PhoneClearText;
+        evt.PhoneClearText = null;
         evt.GlobalPrivacyControl = request.GlobalPrivacyControl;
         evt.Ip = workspace is null
             ? IpAnonymizer.Anonymize(request.ClientIp, 24, 48)
@@ -29,6 +33,18 @@ public sealed class PrivacyEnricher : IEventEnricher
         if (workspace?.RequireAnalyticsConsent == true && evt.ConsentAnalytics != true)
         {
             return EnrichmentVerdict.Reject(ConsentField, "analytics consent required by this workspace");
+        }
+
+        if (phone is not null)
+        {
+            // Only an international number has one E.164 form to hash; a national one is dropped and said so.
+            evt.PhoneSha256 = PhoneHasher.Hash(phone);
+            if (evt.PhoneSha256 is null) { evt.Flag("dropped:traits.phone (not an international number: +country code and digits)"); }
+        }
+        else if (evt.PhoneSha256 is not null)
+        {
+            evt.PhoneSha256 = EmailHasher.NormaliseClientHash(evt.PhoneSha256);
+            if (evt.PhoneSha256 is null) { return EnrichmentVerdict.Reject(PhoneHashField, "must be a SHA-256 hex digest (64 hex characters)"); }
         }
 
         // A server-computed hash wins over one the client sent alongside the clear text.

@@ -1,10 +1,19 @@
 namespace OmniTrackIQ.Pipeline.Events;
 
-/// <summary>The four event types of the wire format (DESIGN.md "Wire format").</summary>
+/// <summary>
+/// Event types: our four (DESIGN.md "Wire format") plus Segment's screen, group and alias, which
+/// Segment-spec clients send and we store as they are (README "Sending from Segment-spec clients").
+/// </summary>
 public enum EventType : byte
 {
     Page = 1,
     Track = 2,
     Identify = 3,
     Conversion = 4,
+    /// <summary>A mobile app's page view: stored like a page (name in <c>event</c> and <c>page_title</c>).</summary>
+    Screen = 5,
+    /// <summary>The user joined an account (<see cref="TrackedEvent.GroupId"/>, its traits in properties).</summary>
+    Group = 6,
+    /// <summary><see cref="TrackedEvent.PreviousId"/> and the user id are one person: an identity link.</summary>
+    Alias = 7,
 }

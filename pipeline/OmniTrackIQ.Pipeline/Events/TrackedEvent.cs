@@ -43,6 +43,43 @@ public sealed class TrackedEvent
     public string? EmailClearText { get; set; }
     public string? EmailSha256 { get; set; }
 
+    /// <summary>Clear-text phone from traits; the privacy enricher hashes its E.164 form into <see cref="PhoneSha256"/> and clears this. Never spooled.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? PhoneClearText { get; set; }
+    public string? PhoneSha256 { get; set; }
+
+    /// <summary>Alias: the id the person was known by before (an anonymous id or an earlier user id).</summary>
+    public string? PreviousId { get; set; }
+    /// <summary>Group: the account the user belongs to.</summary>
+    public string? GroupId { get; set; }
+
+    /// <summary>
+    /// <c>context.ip</c>: the visitor's address as a server-side client reports it. Replaces the connection's
+    /// address for geo and anonymisation; never spooled (only the anonymised <see cref="Ip"/> is).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Net.IPAddress? ContextIp { get; set; }
+
+    /// <summary>
+    /// What ingest changed on the way in, comma-separated: <c>truncated:context.page.title</c> for free text cut
+    /// at its limit, <c>dropped:traits.phone</c> for a value that could not be used. Null when nothing was.
+    /// </summary>
+    public string? Flags { get; set; }
+
+    /// <summary>Client send time for this event (its own <c>sentAt</c>, else the batch's): input to skew correction, not stored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>Position in its request's batch, and where its JSON lies in the body: for naming and keeping a rejection.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int BatchIndex { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Range Source { get; set; }
+
+    /// <summary>Adds one entry to <see cref="Flags"/>.</summary>
+    public void Flag(string entry) => Flags = Flags is null ? entry : Flags + "," + entry;
+
     public bool? ConsentAnalytics { get; set; }
     public bool? ConsentAds { get; set; }
 

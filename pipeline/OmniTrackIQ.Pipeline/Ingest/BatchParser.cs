@@ -1,41 +1,41 @@
 using System.Text.Json;
 using System.Text.Unicode;
 using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Privacy;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
 
 /// <summary>
-/// Parses and validates a <c>POST /v1/batch</c> body straight from UTF-8 (no intermediate DOM).
-/// Unknown fields are ignored (forward compatibility); every refusal names the JSON path of the
-/// field and the limit it broke.
+/// Parses a request body straight from UTF-8 (no intermediate DOM) in two passes. The first reads the envelope
+/// (<c>writeKey</c>, <c>sentAt</c>, batch-level <c>context</c>) and finds each event's bytes; only what makes the
+/// whole body unusable (not JSON, not an object, no batch) is refused whole. The second parses each event on its
+/// own, so one invalid event is rejected alone and its neighbours are accepted (DESIGN "Acceptance"). Unknown
+/// fields are ignored; every refusal names the JSON path of the field and the limit it broke.
 /// </summary>
 public static class BatchParser
 {
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = WireLimits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static IngestError? TryParse(ReadOnlySpan<byte> body, out ParsedBatch batch)
+    /// <summary>A batch body: <c>{writeKey?, sentAt?, context?, batch: [event…]}</c> (<c>/v1/batch</c>, <c>/v1/b</c>).</summary>
+    public static IngestError? TryParse(ReadOnlySpan<byte> body, out ParsedBatch batch) => TryParse(body, null, out batch);
+
+    /// <summary>
+    /// With <paramref name="single"/>, the body is one event of that type with the envelope fields beside its own
+    /// (<c>/v1/track</c>, <c>/v1/t</c>, …); its <c>type</c>, if any, is the route's.
+    /// </summary>
+    public static IngestError? TryParse(ReadOnlySpan<byte> body, EventType? single, out ParsedBatch batch)
     {
         batch = new ParsedBatch();
-        if (body.IsEmpty)
-        {
-            return IngestError.BadRequest("$", "request body is empty", "empty_body");
-        }
-
-        if (!Utf8.IsValid(body))
-        {
-            return IngestError.BadRequest("$", "request body is not valid UTF-8", "invalid_utf8");
-        }
+        if (body.IsEmpty) { return IngestError.BadRequest("$", "request body is empty", "empty_body"); }
+        if (!Utf8.IsValid(body)) { return IngestError.BadRequest("$", "request body is not valid UTF-8", "invalid_utf8"); }
 
         var reader = new Utf8JsonReader(body, s_options);
+        var envelope = new Envelope();
         try
         {
-            var error = ParseRoot(ref reader, body, batch);
-            if (error is null && reader.Read())
-            {
-                error = IngestError.BadRequest("$", "unexpected data after the JSON object", "invalid_json");
-            }
-
-            return error;
+            var error = ReadEnvelope(ref reader, single is not null, batch, ref envelope);
+            if (error is null && reader.Read()) { error = IngestError.BadRequest("$", "unexpected data after the JSON object", "invalid_json"); }
+            if (error is not null) { return error; }
         }
         catch (InvalidOperationException ex)
         {
@@ -44,26 +44,83 @@ public static class BatchParser
         }
         catch (JsonException ex)
         {
-            var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
-            return depth
+            return ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
                 ? IngestError.BadRequest("$", $"JSON nesting deeper than the limit of {WireLimits.MaxDepth}", "too_deep")
                 : IngestError.BadRequest("$", $"malformed JSON at byte {reader.BytesConsumed}: {Trim(ex.Message)}", "invalid_json");
         }
+
+        var context = body[envelope.Context];
+        var contextError = EventParser.CheckBatchContext(context);
+        if (contextError is not null) { return contextError; }
+
+        if (single is { } type)
+        {
+            ParseOne(body, new EventSource(0, envelope.SingleEvent), "", type, context, batch, null);
+            return null;
+        }
+
+        HashSet<string>? ids = null;
+        for (var i = 0; i < envelope.Events.Count; i++)
+        {
+            ParseOne(body, new EventSource(i, envelope.Events[i]), $"batch[{i}].", null, context, batch, ids ??= new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        return null;
     }
 
-    private static string Trim(string message)
+    private static void ParseOne(ReadOnlySpan<byte> body, EventSource source, string prefix, EventType? single, ReadOnlySpan<byte> context,
+        ParsedBatch batch, HashSet<string>? ids)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var json = body[source.Range];
+        var at = prefix.Length == 0 ? "$" : prefix[..^1];
+        IngestError? error;
+        TrackedEvent? evt = null;
+        if (source.Index >= WireLimits.MaxEventsPerBatch)
+        {
+            error = new IngestError(400, at, $"more than {WireLimits.MaxEventsPerBatch} events in one batch: this one and the ones after it are not accepted", "too_many_events");
+        }
+        else if (json.Length > WireLimits.MaxEventBytes)
+        {
+            error = new IngestError(413, at, $"event is {json.Length} bytes, over the limit of {WireLimits.MaxEventBytes} bytes", "event_too_large");
+        }
+        else
+        {
+            evt = new TrackedEvent { BatchIndex = source.Index, Source = source.Range, SentAt = batch.SentAt };
+            try
+            {
+                error = EventParser.Parse(json, prefix, single, context, evt);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // e.g. an escaped lone surrogate ("\ud800"): valid JSON syntax, not a valid string.
+                error = IngestError.BadRequest(at, "invalid string: " + ex.Message, "invalid_json");
+            }
+            if (error is null && ids is not null && !ids.Add(evt.MessageId))
+            {
+                error = IngestError.BadRequest(prefix + "messageId", $"duplicates the messageId '{evt.MessageId}' of an earlier event in this batch", "duplicate_message_id");
+            }
+        }
+
+        if (error is null) { batch.Events.Add(evt!); }
+        else { batch.Rejected.Add(Reject(source.Index, error, json)); }
     }
 
-    private static IngestError? ParseRoot(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ParsedBatch batch)
+    /// <summary>A rejection with the event's JSON, PII hashed, to keep in <c>bad_events</c>.</summary>
+    public static RejectedEvent Reject(int index, IngestError error, ReadOnlySpan<byte> json)
+    {
+        // Far past the bad-event payload cap there is nothing worth walking: keep the head only.
+        var kept = json.Length > WireLimits.MaxEventBytes ? json[..WireLimits.MaxEventBytes] : json;
+        return new RejectedEvent(index, error.Field, error.Reason, error.Detail, PiiRedactor.Redact(kept));
+    }
+
+    private static IngestError? ReadEnvelope(ref Utf8JsonReader reader, bool single, ParsedBatch batch, ref Envelope envelope)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return IngestError.BadRequest("$", "body must be a JSON object", "invalid_json");
         }
 
+        var rootStart = (int)reader.TokenStartIndex;
         var sawBatch = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -81,11 +138,28 @@ public static class BatchParser
                 if (error is not null) { return error; }
                 batch.SentAt = sentAt;
             }
-            else if (reader.ValueTextEquals("batch"u8))
+            else if (!single && reader.ValueTextEquals("context"u8))
             {
                 reader.Read();
-                var error = ParseEvents(ref reader, body, batch);
-                if (error is not null) { return error; }
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                envelope.Context = start..(int)reader.BytesConsumed;
+            }
+            else if (!single && reader.ValueTextEquals("batch"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return IngestError.BadRequest("batch", $"must be an array of events, got {JsonFields.Describe(reader.TokenType)}", "invalid_type");
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    envelope.Events.Add(start..(int)reader.BytesConsumed);
+                }
+
                 sawBatch = true;
             }
             else
@@ -95,51 +169,29 @@ public static class BatchParser
             }
         }
 
-        if (!sawBatch)
+        if (single)
         {
-            return IngestError.BadRequest("batch", "field is required: an array of 1 to 500 events", "missing_field");
+            envelope.SingleEvent = rootStart..(int)reader.BytesConsumed;
+            return null;
         }
 
-        return batch.Events.Count == 0
-            ? IngestError.BadRequest("batch", "batch is empty: send 1 to 500 events", "empty_batch")
-            : null;
+        if (!sawBatch) { return IngestError.BadRequest("batch", "field is required: an array of 1 to 500 events", "missing_field"); }
+        return envelope.Events.Count == 0 ? IngestError.BadRequest("batch", "batch is empty: send 1 to 500 events", "empty_batch") : null;
     }
 
-    private static IngestError? ParseEvents(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ParsedBatch batch)
+    private static string Trim(string message)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return IngestError.BadRequest("batch", "must be an array of events", "invalid_type");
-        }
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
 
-        HashSet<string>? ids = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            var index = batch.Events.Count;
-            if (index >= WireLimits.MaxEventsPerBatch)
-            {
-                return new IngestError(400, "batch", $"more than {WireLimits.MaxEventsPerBatch} events in one batch (limit {WireLimits.MaxEventsPerBatch})", "too_many_events");
-            }
+    private readonly record struct EventSource(int Index, Range Range);
 
-            var start = reader.TokenStartIndex;
-            var evt = new TrackedEvent();
-            var error = EventParser.Parse(ref reader, body, index, evt);
-            if (error is not null) { return error; }
-
-            if (reader.BytesConsumed - start > WireLimits.MaxEventBytes)
-            {
-                return new IngestError(413, $"batch[{index}]", $"event is {reader.BytesConsumed - start} bytes, over the limit of {WireLimits.MaxEventBytes} bytes", "event_too_large");
-            }
-
-            ids ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!ids.Add(evt.MessageId))
-            {
-                return IngestError.BadRequest($"batch[{index}].messageId", $"duplicates the messageId '{evt.MessageId}' of an earlier event in this batch", "duplicate_message_id");
-            }
-
-            batch.Events.Add(evt);
-        }
-
-        return null;
+    /// <summary>Where the envelope's parts lie in the body.</summary>
+    private struct Envelope()
+    {
+        public Range Context = default(Range);
+        public Range SingleEvent = default(Range);
+        public List<Range> Events = [];
     }
 }

@@ -3,7 +3,10 @@ using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
 
-/// <summary>Reads an event's <c>context</c>: page, campaign, clickIds, traits, consent, userAgent.</summary>
+/// <summary>
+/// Reads an event's <c>context</c>: page, campaign, clickIds, traits, consent, userAgent, ip. Free text is cut at
+/// its limit and flagged (<see cref="JsonFields.ReadFreeText"/>), never refused.
+/// </summary>
 internal static class ContextParser
 {
     /// <summary>Click id names we keep, in priority order when several arrive.</summary>
@@ -21,7 +24,8 @@ internal static class ContextParser
             else if (reader.ValueTextEquals("clickIds"u8)) { reader.Read(); error = ParseClickIds(ref reader, path + ".clickIds", evt); }
             else if (reader.ValueTextEquals("traits"u8)) { reader.Read(); error = ParseTraits(ref reader, path + ".traits", evt); }
             else if (reader.ValueTextEquals("consent"u8)) { reader.Read(); error = ParseConsent(ref reader, path + ".consent", evt); }
-            else if (reader.ValueTextEquals("userAgent"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".userAgent", WireLimits.MaxTextLength, out var v); evt.UserAgent = v; }
+            else if (reader.ValueTextEquals("userAgent"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".userAgent", WireLimits.MaxTextLength, evt, out var v); evt.UserAgent = v; }
+            else if (reader.ValueTextEquals("ip"u8)) { reader.Read(); error = ReadIp(ref reader, path + ".ip", evt); }
             else { reader.Read(); reader.Skip(); }
         }
 
@@ -33,14 +37,19 @@ internal static class ContextParser
         if (reader.TokenType == JsonTokenType.Null) { return null; }
 
         var error = JsonFields.ExpectObject(ref reader, path);
+        string? pagePath = null, search = null;
         while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("url"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".url", WireLimits.MaxUrlLength, out var v); evt.PageUrl = v; }
-            else if (reader.ValueTextEquals("referrer"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".referrer", WireLimits.MaxUrlLength, out var v); evt.PageReferrer = v; }
-            else if (reader.ValueTextEquals("title"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".title", WireLimits.MaxTextLength, out var v); evt.PageTitle = v; }
+            const int url = WireLimits.MaxUrlLength;
+            if (reader.ValueTextEquals("url"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".url", url, evt, out var v); evt.PageUrl = v; }
+            else if (reader.ValueTextEquals("referrer"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".referrer", url, evt, out var v); evt.PageReferrer = v; }
+            else if (reader.ValueTextEquals("title"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".title", WireLimits.MaxTextLength, evt, out var v); evt.PageTitle = v; }
+            else if (reader.ValueTextEquals("path"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".path", url, evt, out pagePath); }
+            else if (reader.ValueTextEquals("search"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".search", url, evt, out search); }
             else { reader.Read(); reader.Skip(); }
         }
 
+        evt.PageUrl ??= PageUrls.FromPath(pagePath, search);
         return error;
     }
 
@@ -51,12 +60,13 @@ internal static class ContextParser
         var error = JsonFields.ExpectObject(ref reader, path);
         while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            // Segment names utm_campaign "name"; analytics.js copies every other utm_X to X.
             const int max = WireLimits.MaxTextLength;
-            if (reader.ValueTextEquals("source"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".source", max, out var v); evt.UtmSource = v; }
-            else if (reader.ValueTextEquals("medium"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".medium", max, out var v); evt.UtmMedium = v; }
-            else if (reader.ValueTextEquals("name"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".name", max, out var v); evt.UtmCampaign = v; }
-            else if (reader.ValueTextEquals("term"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".term", max, out var v); evt.UtmTerm = v; }
-            else if (reader.ValueTextEquals("content"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".content", max, out var v); evt.UtmContent = v; }
+            if (reader.ValueTextEquals("source"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".source", max, evt, out var v); evt.UtmSource = v; }
+            else if (reader.ValueTextEquals("medium"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".medium", max, evt, out var v); evt.UtmMedium = v; }
+            else if (reader.ValueTextEquals("name"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".name", max, evt, out var v); evt.UtmCampaign = v; }
+            else if (reader.ValueTextEquals("term"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".term", max, evt, out var v); evt.UtmTerm = v; }
+            else if (reader.ValueTextEquals("content"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".content", max, evt, out var v); evt.UtmContent = v; }
             else { reader.Read(); reader.Skip(); }
         }
 
@@ -79,7 +89,7 @@ internal static class ContextParser
                 continue;
             }
 
-            error = JsonFields.ReadString(ref reader, $"{path}.{ClickIdNames[rank]}", WireLimits.MaxTextLength, out var value);
+            error = JsonFields.ReadFreeText(ref reader, $"{path}.{ClickIdNames[rank]}", WireLimits.MaxTextLength, evt, out var value);
             if (value is not null && rank < bestRank)
             {
                 bestRank = rank;
@@ -101,7 +111,8 @@ internal static class ContextParser
         return -1;
     }
 
-    private static IngestError? ParseTraits(ref Utf8JsonReader reader, string path, TrackedEvent evt)
+    /// <summary>Identity traits (<c>context.traits</c>, or an identify's <c>traits</c>): e-mail and phone, hashed later; other traits are not kept.</summary>
+    public static IngestError? ParseTraits(ref Utf8JsonReader reader, string path, TrackedEvent evt)
     {
         if (reader.TokenType == JsonTokenType.Null) { return null; }
 
@@ -109,7 +120,9 @@ internal static class ContextParser
         while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("emailSha256"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".emailSha256", 64, out var v); evt.EmailSha256 = v; }
-            else if (reader.ValueTextEquals("email"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".email", 320, out var v); evt.EmailClearText = v; }
+            else if (reader.ValueTextEquals("email"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".email", 320, out var v); evt.EmailClearText = v ?? evt.EmailClearText; }
+            else if (reader.ValueTextEquals("phone"u8)) { reader.Read(); error = ReadPhone(ref reader, path + ".phone", evt); }
+            else if (reader.ValueTextEquals("phoneSha256"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".phoneSha256", 64, out var v); evt.PhoneSha256 = v; }
             else { reader.Read(); reader.Skip(); }
         }
 
@@ -129,5 +142,30 @@ internal static class ContextParser
         }
 
         return error;
+    }
+
+    private static IngestError? ReadPhone(ref Utf8JsonReader reader, string path, TrackedEvent evt)
+    {
+        // Phones arrive as strings or numbers (4155550100); either way only their hash is kept.
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            evt.PhoneClearText = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+            return null;
+        }
+
+        var error = JsonFields.ReadString(ref reader, path, 64, out var phone);
+        if (phone is not null) { evt.PhoneClearText = phone; }
+        return error;
+    }
+
+    private static IngestError? ReadIp(ref Utf8JsonReader reader, string path, TrackedEvent evt)
+    {
+        var error = JsonFields.ReadString(ref reader, path, 64, out var text);
+        if (error is not null || text is null) { return error; }
+
+        // A server-side client reports the visitor's address; one we cannot read is dropped, not fatal.
+        if (text.AsSpan().IndexOfAny('.', ':') >= 0 && System.Net.IPAddress.TryParse(text, out var ip)) { evt.ContextIp = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip; }
+        else { evt.Flag("dropped:" + path); }
+        return null;
     }
 }

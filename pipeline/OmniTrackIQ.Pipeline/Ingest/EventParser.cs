@@ -1,66 +1,158 @@
-using System.Text;
 using System.Text.Json;
 using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Privacy;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
 
-/// <summary>Reads one event object of a batch into a <see cref="TrackedEvent"/> and checks its required fields.</summary>
+/// <summary>
+/// Reads one event's JSON into a <see cref="TrackedEvent"/> and checks its required fields. Speaks our wire format
+/// and Segment's spec (README "Sending from Segment-spec clients"): <c>originalTimestamp</c>, top-level
+/// <c>traits</c>, <c>name</c>, <c>previousId</c>, <c>groupId</c>, page facts in <c>properties</c>, and the
+/// e-commerce spec's <c>Order Completed</c> as a conversion.
+/// </summary>
 internal static class EventParser
 {
-    public static IngestError? Parse(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, TrackedEvent evt)
+    /// <summary>Segment's e-commerce spec event that is an order.</summary>
+    public const string OrderCompleted = "Order Completed";
+
+    private static readonly JsonReaderOptions s_options = new() { MaxDepth = WireLimits.MaxDepth };
+
+    /// <summary>The batch-level context must be readable, since it becomes part of every event.</summary>
+    public static IngestError? CheckBatchContext(ReadOnlySpan<byte> context)
     {
-        var path = $"batch[{index}]";
-        var error = JsonFields.ExpectObject(ref reader, path);
+        if (context.IsEmpty) { return null; }
+        var reader = new Utf8JsonReader(context, s_options);
+        reader.Read();
+        return ContextParser.Parse(ref reader, "context", new TrackedEvent());
+    }
+
+    /// <param name="json">The event object.</param>
+    /// <param name="prefix">Its JSON path with a trailing dot (<c>batch[3].</c>), empty for a single-event body.</param>
+    /// <param name="single">The route's event type for a single-event body, else null (the event's <c>type</c> decides).</param>
+    /// <param name="batchContext">The batch-level <c>context</c>, applied first so the event's own context wins.</param>
+    public static IngestError? Parse(ReadOnlySpan<byte> json, string prefix, EventType? single, ReadOnlySpan<byte> batchContext, TrackedEvent evt)
+    {
+        if (!batchContext.IsEmpty)
+        {
+            var context = new Utf8JsonReader(batchContext, s_options);
+            context.Read();
+            ContextParser.Parse(ref context, "context", evt); // checked once for the whole batch
+        }
+
+        var reader = new Utf8JsonReader(json, s_options);
+        reader.Read();
+        var at = prefix.Length == 0 ? "$" : prefix[..^1];
+        var error = JsonFields.ExpectObject(ref reader, at);
         if (error is not null) { return error; }
 
-        string? type = null;
+        string? type = null, messageId = null, name = null;
+        DateTimeOffset? timestamp = null, originalTimestamp = null;
+        var properties = default(Range);
+        var traits = default(Range);
+        var facts = new PropertyFacts();
         while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("type"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".type", 32, out type); }
-            else if (reader.ValueTextEquals("messageId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".messageId", out var v); evt.MessageId = v ?? ""; }
-            else if (reader.ValueTextEquals("anonymousId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".anonymousId", out var v); evt.AnonymousId = v; }
-            else if (reader.ValueTextEquals("userId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".userId", out var v); evt.UserId = v; }
-            else if (reader.ValueTextEquals("event"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, path + ".event", WireLimits.MaxIdLength, out var v); evt.Event = v; }
-            else if (reader.ValueTextEquals("timestamp"u8)) { reader.Read(); error = JsonFields.ReadTimestamp(ref reader, path + ".timestamp", out var v); evt.Timestamp = v; }
-            else if (reader.ValueTextEquals("properties"u8)) { reader.Read(); error = ParseProperties(ref reader, body, path + ".properties", evt); }
-            else if (reader.ValueTextEquals("context"u8)) { reader.Read(); error = ContextParser.Parse(ref reader, path + ".context", evt); }
+            if (reader.ValueTextEquals("type"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, prefix + "type", 32, out type); }
+            else if (reader.ValueTextEquals("messageId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, prefix + "messageId", out messageId); }
+            else if (reader.ValueTextEquals("anonymousId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, prefix + "anonymousId", out var v); evt.AnonymousId = v; }
+            else if (reader.ValueTextEquals("userId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, prefix + "userId", out var v); evt.UserId = v; }
+            else if (reader.ValueTextEquals("previousId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, prefix + "previousId", out var v); evt.PreviousId = v; }
+            else if (reader.ValueTextEquals("groupId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, prefix + "groupId", out var v); evt.GroupId = v; }
+            else if (reader.ValueTextEquals("event"u8)) { reader.Read(); error = JsonFields.ReadString(ref reader, prefix + "event", WireLimits.MaxIdLength, out var v); evt.Event = v; }
+            else if (reader.ValueTextEquals("name"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, prefix + "name", WireLimits.MaxIdLength, evt, out name); }
+            else if (reader.ValueTextEquals("timestamp"u8)) { reader.Read(); error = JsonFields.ReadTimestamp(ref reader, prefix + "timestamp", out timestamp); }
+            else if (reader.ValueTextEquals("originalTimestamp"u8)) { reader.Read(); error = JsonFields.ReadTimestamp(ref reader, prefix + "originalTimestamp", out originalTimestamp); }
+            else if (reader.ValueTextEquals("sentAt"u8)) { reader.Read(); error = JsonFields.ReadTimestamp(ref reader, prefix + "sentAt", out var v); evt.SentAt = v ?? evt.SentAt; }
+            else if (reader.ValueTextEquals("properties"u8)) { reader.Read(); error = ReadProperties(ref reader, prefix + "properties", evt, ref facts, out properties); }
+            else if (reader.ValueTextEquals("traits"u8)) { reader.Read(); error = SpanOfObject(ref reader, prefix + "traits", out traits); }
+            else if (reader.ValueTextEquals("context"u8)) { reader.Read(); error = ContextParser.Parse(ref reader, prefix + "context", evt); }
             else { reader.Read(); reader.Skip(); }
         }
 
-        return error ?? Validate(path, type, evt);
+        if (error is not null) { return error; }
+
+        var eventType = single;
+        if (eventType is null)
+        {
+            if (type is null) { return IngestError.BadRequest(prefix + "type", "field is required: one of page, track, identify, conversion, screen, group, alias", "missing_field"); }
+            if (!TryParseType(type, out var parsed)) { return IngestError.BadRequest(prefix + "type", $"unknown type '{type}': expected one of page, track, identify, conversion, screen, group, alias", "invalid_type"); }
+            eventType = parsed;
+        }
+
+        evt.Type = eventType.Value;
+        evt.Timestamp = timestamp ?? originalTimestamp;
+        // Segment makes messageId optional: the same event content, sent again, gets the same id and dedups.
+        evt.MessageId = messageId ?? MessageIds.Derive(json);
+        if (!properties.Equals(default(Range)))
+        {
+            evt.PropertiesJson = PiiRedactor.Redact(json[properties]);
+        }
+
+        error = ApplyTraits(json, traits, prefix, evt);
+        if (error is not null) { return error; }
+
+        facts.ApplyPage(evt);
+        if (name is not null && evt.Type is EventType.Page or EventType.Screen)
+        {
+            evt.Event ??= name;
+            if (evt.Type == EventType.Screen) { evt.PageTitle ??= name; }
+        }
+
+        return Validate(prefix, evt, ref facts);
     }
 
-    private static IngestError? Validate(string path, string? type, TrackedEvent evt)
+    private static IngestError? ApplyTraits(ReadOnlySpan<byte> json, Range traits, string prefix, TrackedEvent evt)
     {
-        if (type is null)
+        if (traits.Equals(default(Range))) { return null; }
+        if (evt.Type == EventType.Group)
         {
-            return IngestError.BadRequest(path + ".type", "field is required: one of page, track, identify, conversion", "missing_field");
+            // A group's traits describe the account (name, plan, industry): they are its properties.
+            evt.PropertiesJson = PiiRedactor.Redact(json[traits]);
+            return null;
         }
 
-        if (!TryParseType(type, out var eventType))
-        {
-            return IngestError.BadRequest(path + ".type", $"unknown type '{type}': expected one of page, track, identify, conversion", "invalid_type");
-        }
+        var reader = new Utf8JsonReader(json[traits], s_options);
+        reader.Read();
+        return ContextParser.ParseTraits(ref reader, prefix + "traits", evt);
+    }
 
-        evt.Type = eventType;
-        if (evt.MessageId.Length == 0)
-        {
-            return IngestError.BadRequest(path + ".messageId", "field is required: a client-generated unique id (the dedup key)", "missing_field");
-        }
-
+    private static IngestError? Validate(string prefix, TrackedEvent evt, ref PropertyFacts facts)
+    {
         if (evt.AnonymousId is null && evt.UserId is null)
         {
-            return IngestError.BadRequest(path + ".anonymousId", "anonymousId or userId is required", "missing_field");
+            return IngestError.BadRequest(prefix + "anonymousId", "anonymousId or userId is required", "missing_field");
         }
 
-        if (eventType == EventType.Track && evt.Event is null)
+        switch (evt.Type)
         {
-            return IngestError.BadRequest(path + ".event", "field is required for track events (e.g. add_to_cart)", "missing_field");
+            case EventType.Track when evt.Event is null:
+                return IngestError.BadRequest(prefix + "event", "field is required for track events (e.g. add_to_cart)", "missing_field");
+            case EventType.Track when evt.Event == OrderCompleted:
+                // Segment's e-commerce spec: the order is a conversion; revenue (excluding shipping and tax) before total.
+                evt.Type = EventType.Conversion;
+                if (facts.OrderId is null)
+                {
+                    return IngestError.BadRequest(prefix + "properties.order_id", "field is required for Order Completed: the order id is the conversion's identity", "missing_field");
+                }
+
+                break;
+            case EventType.Conversion when facts.OrderId is null:
+                return IngestError.BadRequest(prefix + "properties.orderId", "field is required for conversion events: the order id is the conversion's identity", "missing_field");
+            case EventType.Alias when evt.PreviousId is null || evt.UserId is null:
+                return IngestError.BadRequest(prefix + (evt.PreviousId is null ? "previousId" : "userId"), "alias needs previousId and userId: the two ids of one person", "missing_field");
+            case EventType.Group when evt.GroupId is null:
+                return IngestError.BadRequest(prefix + "groupId", "field is required for group events", "missing_field");
         }
 
-        if (eventType == EventType.Conversion && evt.OrderId is null)
+        if (evt.Type == EventType.Conversion)
         {
-            return IngestError.BadRequest(path + ".properties.orderId", "field is required for conversion events: the order id is the conversion's identity", "missing_field");
+            evt.OrderId = facts.OrderId;
+            evt.Revenue = facts.Revenue ?? facts.Total;
+        }
+        else
+        {
+            evt.Revenue = facts.Revenue;
+            evt.OrderId = facts.OrderId;
         }
 
         return null;
@@ -74,32 +166,53 @@ internal static class EventParser
             "track" => EventType.Track,
             "identify" => EventType.Identify,
             "conversion" => EventType.Conversion,
+            "screen" => EventType.Screen,
+            "group" => EventType.Group,
+            "alias" => EventType.Alias,
             _ => 0,
         };
         return eventType != 0;
     }
 
-    private static IngestError? ParseProperties(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, string path, TrackedEvent evt)
+    private static IngestError? SpanOfObject(ref Utf8JsonReader reader, string path, out Range range)
     {
+        range = default;
+        if (reader.TokenType == JsonTokenType.Null) { return null; }
+        var error = JsonFields.ExpectObject(ref reader, path);
+        if (error is not null) { return error; }
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        range = start..(int)reader.BytesConsumed;
+        return null;
+    }
+
+    private static IngestError? ReadProperties(ref Utf8JsonReader reader, string path, TrackedEvent evt, ref PropertyFacts facts, out Range range)
+    {
+        range = default;
         if (reader.TokenType == JsonTokenType.Null) { return null; }
 
         var error = JsonFields.ExpectObject(ref reader, path);
         if (error is not null) { return error; }
 
         var start = (int)reader.TokenStartIndex;
+        var depth = reader.CurrentDepth;
         while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("revenue"u8)) { reader.Read(); error = JsonFields.ReadDecimal(ref reader, path + ".revenue", out var v); evt.Revenue = v; }
+            const int url = WireLimits.MaxUrlLength;
+            if (reader.ValueTextEquals("revenue"u8)) { reader.Read(); error = JsonFields.ReadDecimal(ref reader, path + ".revenue", out facts.Revenue); }
+            else if (reader.ValueTextEquals("total"u8)) { reader.Read(); error = JsonFields.ReadDecimal(ref reader, path + ".total", out facts.Total); }
             else if (reader.ValueTextEquals("currency"u8)) { reader.Read(); error = ReadCurrency(ref reader, path + ".currency", evt); }
-            else if (reader.ValueTextEquals("orderId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".orderId", out var v); evt.OrderId = v; }
+            else if (reader.ValueTextEquals("orderId"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".orderId", out var v); facts.OrderId ??= v; }
+            else if (reader.ValueTextEquals("order_id"u8)) { reader.Read(); error = JsonFields.ReadId(ref reader, path + ".order_id", out var v); facts.OrderId ??= v; }
+            else if (reader.ValueTextEquals("url"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".url", url, evt, out facts.Url); }
+            else if (reader.ValueTextEquals("referrer"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".referrer", url, evt, out facts.Referrer); }
+            else if (reader.ValueTextEquals("title"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".title", WireLimits.MaxTextLength, evt, out facts.Title); }
+            else if (reader.ValueTextEquals("path"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".path", url, evt, out facts.Path); }
+            else if (reader.ValueTextEquals("search"u8)) { reader.Read(); error = JsonFields.ReadFreeText(ref reader, path + ".search", url, evt, out facts.Search); }
             else { reader.Read(); reader.Skip(); }
         }
 
-        if (error is null)
-        {
-            evt.PropertiesJson = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
-        }
-
+        if (error is null && reader.CurrentDepth == depth) { range = start..(int)reader.BytesConsumed; }
         return error;
     }
 
@@ -125,5 +238,26 @@ internal static class EventParser
         }
 
         return true;
+    }
+
+    /// <summary>What <c>properties</c> says that has a column: money and order id, and Segment's page facts.</summary>
+    private struct PropertyFacts
+    {
+        public decimal? Revenue;
+        public decimal? Total;
+        public string? OrderId;
+        public string? Url;
+        public string? Referrer;
+        public string? Title;
+        public string? Path;
+        public string? Search;
+
+        /// <summary><c>context.page</c> wins; <c>properties</c> fills what it left out (Segment's page calls put them there).</summary>
+        public readonly void ApplyPage(TrackedEvent evt)
+        {
+            evt.PageUrl ??= Url ?? PageUrls.FromPath(Path, Search);
+            evt.PageReferrer ??= Referrer;
+            evt.PageTitle ??= Title;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
 
@@ -36,6 +37,32 @@ internal static class JsonFields
             default:
                 return IngestError.BadRequest(field, $"must be a string, got {Describe(reader.TokenType)}", "invalid_type");
         }
+    }
+
+    /// <summary>
+    /// Free text (titles, URLs, referrers, campaign values, user agents): a value over <paramref name="maxBytes"/>
+    /// UTF-8 bytes is cut at the last whole character that fits and the field is flagged on the event
+    /// (<c>truncated:field</c>), never refused, so a real page view with a very long title is kept.
+    /// </summary>
+    public static IngestError? ReadFreeText(ref Utf8JsonReader reader, string field, int maxBytes, TrackedEvent evt, out string? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null) { return null; }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return IngestError.BadRequest(field, $"must be a string, got {Describe(reader.TokenType)}", "invalid_type");
+        }
+
+        // The event is at most WireLimits.MaxEventBytes, so the whole string is bounded before it is cut.
+        value = reader.GetString();
+        if (string.IsNullOrEmpty(value)) { value = null; return null; }
+        if (Utf8Text.Truncate(value, maxBytes) is { } cut)
+        {
+            value = cut;
+            evt.Flag("truncated:" + field);
+        }
+
+        return null;
     }
 
     /// <summary>Ids may arrive as numbers (order 1001); they are kept as their invariant text.</summary>

@@ -24,14 +24,15 @@ public static class PixelQueryParser
         evt.Event = Text(query, "ev", WireLimits.MaxIdLength, ref error);
         evt.Timestamp = Time(query, "ts", ref error);
         sentAt = Time(query, "sa", ref error);
-        evt.PageUrl = Text(query, "url", WireLimits.MaxUrlLength, ref error);
-        evt.PageReferrer = Text(query, "ref", WireLimits.MaxUrlLength, ref error);
-        evt.PageTitle = Text(query, "title", WireLimits.MaxTextLength, ref error);
-        evt.UtmSource = Text(query, "utm_source", WireLimits.MaxTextLength, ref error);
-        evt.UtmMedium = Text(query, "utm_medium", WireLimits.MaxTextLength, ref error);
-        evt.UtmCampaign = Text(query, "utm_campaign", WireLimits.MaxTextLength, ref error);
-        evt.UtmTerm = Text(query, "utm_term", WireLimits.MaxTextLength, ref error);
-        evt.UtmContent = Text(query, "utm_content", WireLimits.MaxTextLength, ref error);
+        evt.SentAt = sentAt;
+        evt.PageUrl = FreeText(query, "url", WireLimits.MaxUrlLength, evt);
+        evt.PageReferrer = FreeText(query, "ref", WireLimits.MaxUrlLength, evt);
+        evt.PageTitle = FreeText(query, "title", WireLimits.MaxTextLength, evt);
+        evt.UtmSource = FreeText(query, "utm_source", WireLimits.MaxTextLength, evt);
+        evt.UtmMedium = FreeText(query, "utm_medium", WireLimits.MaxTextLength, evt);
+        evt.UtmCampaign = FreeText(query, "utm_campaign", WireLimits.MaxTextLength, evt);
+        evt.UtmTerm = FreeText(query, "utm_term", WireLimits.MaxTextLength, evt);
+        evt.UtmContent = FreeText(query, "utm_content", WireLimits.MaxTextLength, evt);
         foreach (var name in ContextParser.ClickIdNames)
         {
             var value = Text(query, name, WireLimits.MaxTextLength, ref error);
@@ -58,12 +59,12 @@ public static class PixelQueryParser
 
         if (!EventParser.TryParseType(type, out var eventType))
         {
-            return IngestError.BadRequest("t", $"unknown type '{type}': expected one of page, track, identify, conversion", "invalid_type");
+            return IngestError.BadRequest("t", $"unknown type '{type}': expected one of page, track, identify, conversion, screen, group, alias", "invalid_type");
         }
 
         evt.Type = eventType;
         if (writeKey is null) { return new IngestError(401, "wk", "write key is required", "missing_write_key"); }
-        if (evt.MessageId.Length == 0) { return IngestError.BadRequest("mid", "field is required: a client-generated unique id", "missing_field"); }
+        // A missing mid (a plain <img> in <noscript> cannot make one) is derived by the endpoint: MessageIds.ForPixel.
         if (evt.AnonymousId is null && evt.UserId is null) { return IngestError.BadRequest("aid", "aid or uid is required", "missing_field"); }
         if (eventType == EventType.Track && evt.Event is null) { return IngestError.BadRequest("ev", "field is required for track events", "missing_field"); }
         if (eventType == EventType.Conversion && evt.OrderId is null) { return IngestError.BadRequest("oid", "field is required for conversion events", "missing_field"); }
@@ -84,6 +85,16 @@ public static class PixelQueryParser
         }
 
         return value;
+    }
+
+    /// <summary>Free text over its limit is cut at a whole character and flagged, as in the JSON body.</summary>
+    private static string? FreeText(IQueryCollection query, string name, int maxBytes, TrackedEvent evt)
+    {
+        if (!query.TryGetValue(name, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0])) { return null; }
+        var value = values[0]!;
+        if (Utf8Text.Truncate(value, maxBytes) is not { } cut) { return value; }
+        evt.Flag("truncated:" + name);
+        return cut;
     }
 
     private static DateTimeOffset? Time(IQueryCollection query, string name, ref IngestError? error)

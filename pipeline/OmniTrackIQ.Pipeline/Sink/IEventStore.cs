@@ -24,8 +24,8 @@ public interface IEventStore
     Task<EventStats> GetStatsAsync(string workspace, CancellationToken cancellationToken);
 }
 
-/// <summary>A refused payload, kept for inspection.</summary>
-public sealed record BadEvent(string? Workspace, string Payload, string Reason, DateTimeOffset ReceivedAt);
+/// <summary>A refused payload, kept for inspection; <paramref name="Index"/> and <paramref name="Field"/> name a rejected event of a batch.</summary>
+public sealed record BadEvent(string? Workspace, string Payload, string Reason, DateTimeOffset ReceivedAt, int? Index = null, string? Field = null);
 
 /// <summary>Event counts of a workspace.</summary>
 public sealed record EventStats(string Workspace, long Total, IReadOnlyDictionary<string, long> ByType, IReadOnlyDictionary<string, long> ByChannel);

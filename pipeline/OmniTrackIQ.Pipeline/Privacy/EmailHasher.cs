@@ -2,14 +2,14 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OmniTrackIQ.Enrichment.Privacy;
+namespace OmniTrackIQ.Pipeline.Privacy;
 
 /// <summary>
 /// SHA-256 of a normalised email (trimmed, lower-case invariant, UTF-8) as lower-case hex: the form
 /// ad platforms' conversion APIs expect, so the same person matches across tools. Only the result
 /// string is allocated; long input (far beyond any real address) goes through pooled buffers.
 /// </summary>
-internal static class EmailHasher
+public static class EmailHasher
 {
     private const int StackLimit = 256;
 
