@@ -2,6 +2,7 @@ using OmniTrackIQ.Attribution.Cli;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Stats;
 
 // Verbs that are not the server: `attribute-paths` runs the attribution models over a path export.
@@ -27,6 +28,7 @@ builder.Services.AddOmniTrackCollector(builder.Configuration, role);
 var app = builder.Build();
 CollectorServices.BindGauges(app.Services);
 _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRegistry>(); // print demo keys at start
+app.UseTrustedProxies();
 app.UseRequestTiming();
 app.MapHealth();
 if (role.Ingests())

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Enrichment;
 using OmniTrackIQ.Pipeline.Metrics;
@@ -27,6 +28,7 @@ internal static class CollectorServices
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddTrustedProxies(configuration);
         var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
