@@ -28,6 +28,7 @@ builder.Services.AddOmniTrackCollector(builder.Configuration, role);
 var app = builder.Build();
 CollectorServices.BindGauges(app.Services);
 _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRegistry>(); // print demo keys at start
+_ = app.Services.GetRequiredService<OmniTrackIQ.Collector.RateLimits.WorkspaceRateLimiter>(); // a bad limit fails now, not on the first request
 app.UseTrustedProxies();
 app.UseRequestTiming();
 app.MapHealth();

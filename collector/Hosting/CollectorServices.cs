@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Proxies;
+using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Enrichment;
 using OmniTrackIQ.Pipeline.Metrics;
@@ -28,6 +29,7 @@ internal static class CollectorServices
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
         var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
