@@ -32,6 +32,7 @@ _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.RateLimits.WorkspaceRa
 app.UseTrustedProxies();
 app.UseRequestTiming();
 app.MapHealth();
+app.MapOmniTrackDocs();
 if (role.Ingests())
 {
     app.UseBrowserCors();

@@ -31,6 +31,7 @@ internal static class CollectorServices
         services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
         services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
+        services.AddOmniTrackOpenApi();
         var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));

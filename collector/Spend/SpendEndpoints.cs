@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Serialization;
+using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Spend;
@@ -20,7 +21,14 @@ internal static class SpendEndpoints
 {
     public static IEndpointRouteBuilder MapSpend(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/spend", PostSpendAsync);
+        app.MapPost("/v1/spend", PostSpendAsync)
+            .WithTags("Spend").WithSummary("Import ad spend rows (JSON or CSV); replaces earlier imports of the same date, platform and campaign")
+            .DocumentsBody("{\"rows\": [{date, platform, campaign, spend, currency, impressions?, clicks?, channel?}]} or CSV with that header.", "application/json", "text/csv")
+            .Produces<SpendImportResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequiresSecretKey();
         return app;
     }
 
