@@ -20,7 +20,7 @@ public sealed class IngestRouteMetadataTests
         builder.Services.AddOmniTrackOpenApi();
         await using var app = builder.Build();
         app.MapOpenApi();
-        app.MapPost("/v1/batch", () => TypedResults.Ok(new AcceptedResponse(1))).WithBatchMetadata();
+        app.MapPost("/v1/batch", () => Results.Ok()).WithBatchMetadata(); // the 200 schema comes from the helper, not from this stand-in
         app.MapGet("/p.gif", () => Results.Empty).WithPixelMetadata();
         app.MapGet("/pixel2", () => Results.Empty).WithPixelMetadata(SecuritySchemes.PixelWriteKey, SecuritySchemes.WriteKeyQuery);
         await app.StartAsync();
@@ -53,7 +53,7 @@ public sealed class IngestRouteMetadataTests
         builder.WebHost.UseTestServer();
         builder.Services.AddOmniTrackOpenApi();
         await using var app = builder.Build();
-        app.MapPost("/v1/batch", () => TypedResults.Ok(new AcceptedResponse(7))).WithBatchMetadata();
+        app.MapPost("/v1/batch", () => Results.Text("handler reached")).WithBatchMetadata();
         await app.StartAsync();
         using var client = app.GetTestClient();
 
@@ -61,7 +61,7 @@ public sealed class IngestRouteMetadataTests
         using var response = await client.PostAsync("/v1/batch", new StringContent("a,b", System.Text.Encoding.UTF8, "text/csv"));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"accepted":7}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("handler reached", await response.Content.ReadAsStringAsync());
     }
 
     private static List<string> Schemes(JsonElement operation) =>
