@@ -2,6 +2,7 @@ using OmniTrackIQ.Attribution.Cli;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Stats;
 
 // Verbs that are not the server: `attribute-paths` runs the attribution models over a path export.
@@ -27,8 +28,11 @@ builder.Services.AddOmniTrackCollector(builder.Configuration, role);
 var app = builder.Build();
 CollectorServices.BindGauges(app.Services);
 _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRegistry>(); // print demo keys at start
+_ = app.Services.GetRequiredService<OmniTrackIQ.Collector.RateLimits.WorkspaceRateLimiter>(); // a bad limit fails now, not on the first request
+app.UseTrustedProxies();
 app.UseRequestTiming();
 app.MapHealth();
+app.MapOmniTrackDocs();
 if (role.Ingests())
 {
     app.UseBrowserCors();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Stats;
 using OmniTrackIQ.Collector.Workspaces;
@@ -32,7 +33,9 @@ internal static class AttributionEndpoints
             if (!QueryOptions.TryRead(query, workspace, out var adHoc, out problem)) { return problem!; }
             var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, cancellationToken))[model];
             return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
-        });
+        })
+            .WithTags("Attribution").WithSummary("Attributed conversions, revenue, spend, ROAS and CPA per channel, source or campaign under one model")
+            .Produces<AttributionSummaryResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
 
         app.MapGet("/v1/attribution/compare", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -43,7 +46,9 @@ internal static class AttributionEndpoints
             var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
-        });
+        })
+            .WithTags("Attribution").WithSummary("The summary rows of every model side by side")
+            .Produces<AttributionCompareResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
 
         app.MapGet("/v1/attribution/paths", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -60,7 +65,9 @@ internal static class AttributionEndpoints
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
             var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, cancellationToken);
             return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
-        });
+        })
+            .WithTags("Attribution").WithSummary("Most common converting paths")
+            .Produces<AttributionPathsResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
 
         app.MapGet("/v1/attribution/coverage", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -70,7 +77,9 @@ internal static class AttributionEndpoints
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
             var report = await queries.CoverageAsync(workspace.Id, from, to, cancellationToken);
             return TypedResults.Json(report, AttributionJsonContext.Default.CoverageReport);
-        });
+        })
+            .WithTags("Attribution").WithSummary("Checkout coverage: how many orders a visit explains, and why the others are not")
+            .Produces<CoverageReport>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
 
         app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionStore store, CancellationToken cancellationToken) =>
         {
@@ -78,7 +87,9 @@ internal static class AttributionEndpoints
             if (workspace is null) { return problem!; }
             var run = await store.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
             return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
-        });
+        })
+            .WithTags("Attribution").WithSummary("Full recompute of the workspace now")
+            .Produces<AttributionRunResponse>().RequiresReadToken();
         return app;
     }
 

@@ -9,9 +9,13 @@ internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
-        app.MapGet("/readyz", ReadyAsync);
-        app.MapGet("/metrics", (CollectorMetrics metrics) => TypedResults.Text(PrometheusText.Render(metrics), PrometheusText.ContentType));
+        app.MapGet("/healthz", () => TypedResults.Text("ok"))
+            .WithTags("Health").WithSummary("The process is up");
+        app.MapGet("/readyz", ReadyAsync)
+            .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
+        app.MapGet("/metrics", (CollectorMetrics metrics) => TypedResults.Text(PrometheusText.Render(metrics), PrometheusText.ContentType))
+            .WithTags("Health").WithSummary("Prometheus metrics (text exposition format 0.0.4)");
         return app;
     }
 

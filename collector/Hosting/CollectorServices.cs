@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Proxies;
+using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Enrichment;
 using OmniTrackIQ.Pipeline.Metrics;
@@ -27,6 +29,9 @@ internal static class CollectorServices
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddSingleton<WorkspaceRateLimiter>();
+        services.AddTrustedProxies(configuration);
+        services.AddOmniTrackOpenApi();
         var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
         var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));

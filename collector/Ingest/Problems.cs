@@ -19,6 +19,14 @@ internal static class Problems
         return From(new IngestError(503, "$", "the collector's spool is full or unavailable; retry later", "spool_full"));
     }
 
+    /// <summary>429 with <c>Retry-After</c>: the workspace's write-key (field <c>writeKey</c>) or secret-key (<c>Authorization</c>) budget is spent.</summary>
+    public static IResult RateLimited(int retryAfterSeconds, HttpContext context, RateLimits.RateLimitedKey kind = RateLimits.RateLimitedKey.WriteKey)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (field, what) = kind == RateLimits.RateLimitedKey.WriteKey ? ("writeKey", "events") : ("Authorization", "requests");
+        return From(new IngestError(429, field, $"the workspace's rate limit for {what} is reached; retry after {retryAfterSeconds} s", "rate_limited"));
+    }
+
     private static string Title(int status) => status switch
     {
         400 => "Invalid event data",
@@ -26,6 +34,7 @@ internal static class Problems
         403 => "Forbidden",
         413 => "Payload too large",
         415 => "Unsupported media type",
+        429 => "Too many requests",
         503 => "Service unavailable",
         _ => "Request refused",
     };

@@ -43,7 +43,9 @@ internal static class ReportEndpoints
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.XFrameOptions = "DENY";
                 return TypedResults.Bytes(asset.Content, asset.ContentType);
-            });
+            })
+                .WithTags("Report").WithSummary(route == "/report" ? "The analyst report page (asks for a read token)" : "A static asset of the report page")
+                .Produces(StatusCodes.Status200OK, typeof(byte[]), asset.ContentType.Split(';')[0]);
         }
 
         return app;

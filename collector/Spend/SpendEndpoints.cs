@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json.Serialization;
+using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Spend;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -19,11 +21,18 @@ internal static class SpendEndpoints
 {
     public static IEndpointRouteBuilder MapSpend(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/spend", PostSpendAsync);
+        app.MapPost("/v1/spend", PostSpendAsync)
+            .WithTags("Spend").WithSummary("Import ad spend rows (JSON or CSV); replaces earlier imports of the same date, platform and campaign")
+            .DocumentsBody("{\"rows\": [{date, platform, campaign, spend, currency, impressions?, clicks?, channel?}]} or CSV with that header.", "application/json", "text/csv")
+            .Produces<SpendImportResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequiresSecretKey();
         return app;
     }
 
-    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRegistry workspaces, AdSpendStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRegistry workspaces, WorkspaceRateLimiter limiter, AdSpendStore store, CancellationToken cancellationToken)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
@@ -34,6 +43,10 @@ internal static class SpendEndpoints
             return Problems.From(new IngestError(401, "Authorization",
                 key is null ? "the workspace's secret key is required (Authorization: Bearer <secret key>)" : "unknown secret key", "unknown_secret_key"));
         }
+
+        // Before the body is read: a refused request costs no parsing.
+        var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
+        if (!rate.Allowed) { return Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey); }
 
         var contentType = context.Request.ContentType ?? "";
         var isJson = contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -34,7 +35,9 @@ internal static class StatsEndpoints
         {
             var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
             return workspace is null ? problem! : TypedResults.Ok(await store.GetStatsAsync(workspace.Id, cancellationToken));
-        });
+        })
+            .WithTags("Analytics").WithSummary("Stored events of the token's workspace by type and channel")
+            .Produces<EventStats>().RequiresReadToken();
         return app;
     }
 

@@ -18,7 +18,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 1); // almost every batch overflows and must be read back from disk
         var sinkOptions = new SinkOptions { BatchSize = 7, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -58,7 +58,7 @@ public sealed class SinkWriterTests : IDisposable
         while (queue.Reader.TryRead(out _)) { }
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 50, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
         for (var i = 0; i < 400 && store.Ids.Count < 600; i++) { await Task.Delay(10); }
         await sink.StopAsync(CancellationToken.None);
@@ -80,7 +80,7 @@ public sealed class SinkWriterTests : IDisposable
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 64, MaxBatchAge = TimeSpan.FromMilliseconds(2), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 

@@ -18,6 +18,10 @@ public sealed class CollectorMetrics
     private long _attributionLastRunMicroseconds;
 
     public LabeledCounter RejectedEvents { get; } = new();
+    /// <summary>Events (write key) or requests (secret key) refused by a workspace's rate limit, by workspace.</summary>
+    public LabeledCounter RateLimitedByWorkspace { get; } = new();
+    /// <summary>Bad-event rows not kept (over a workspace's budget or the queue's capacity), by workspace.</summary>
+    public LabeledCounter BadEventsDroppedByWorkspace { get; } = new();
     public ConcurrentDictionary<string, LatencyHistogram> RequestLatency { get; } = new(StringComparer.Ordinal);
 
     public Func<long> SpoolBytes { get; set; } = static () => 0;
@@ -38,6 +42,8 @@ public sealed class CollectorMetrics
     public void EventsAccepted(int count) => Interlocked.Add(ref _acceptedEvents, count);
     public void EventsRejected(string reason, int count = 1) => RejectedEvents.Add(reason, count);
     public void SpoolFull() => Interlocked.Increment(ref _spoolFullRejections);
+    public void RateLimited(string workspace, int count = 1) => RateLimitedByWorkspace.Add(workspace, count);
+    public void BadEventDropped(string workspace) => BadEventsDroppedByWorkspace.Add(workspace);
     public void RecordsReplayed(int count) => Interlocked.Add(ref _replayedRecords, count);
     public void WriteError() => Interlocked.Increment(ref _writeErrors);
 

@@ -12,12 +12,9 @@ public static class PrometheusText
     {
         var sb = new StringBuilder(4096);
         Counter(sb, "otq_events_accepted_total", "Events accepted (answered 2xx) by ingest.", m.AcceptedEvents);
-        sb.Append("# HELP otq_events_rejected_total Events refused, by reason.\n# TYPE otq_events_rejected_total counter\n");
-        foreach (var (reason, value) in m.RejectedEvents.Snapshot())
-        {
-            sb.Append("otq_events_rejected_total{reason=\"").Append(Escape(reason)).Append("\"} ").Append(Num(value)).Append('\n');
-        }
-
+        Labeled(sb, "otq_events_rejected_total", "Events refused, by reason.", "reason", m.RejectedEvents);
+        Labeled(sb, "otq_rate_limited_total", "Events (write key) and requests (secret key) refused by a workspace's rate limit.", "workspace", m.RateLimitedByWorkspace);
+        Labeled(sb, "otq_bad_events_dropped_total", "Refused payloads not kept in bad_events (over the workspace's budget or the queue's capacity).", "workspace", m.BadEventsDroppedByWorkspace);
         Counter(sb, "otq_spool_full_total", "Requests answered 503 because the spool was full.", m.SpoolFullRejections);
         Gauge(sb, "otq_spool_bytes", "Bytes held by spool segment files.", m.SpoolBytes());
         Gauge(sb, "otq_channel_depth", "Durable batches waiting in the channel for the sink writer.", m.ChannelDepth());
@@ -54,6 +51,15 @@ public static class PrometheusText
     }
 
     private static void Counter(StringBuilder sb, string name, string help, long value) => Metric(sb, "counter", name, help, value);
+
+    private static void Labeled(StringBuilder sb, string name, string help, string label, LabeledCounter counter)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n");
+        foreach (var (value, count) in counter.Snapshot())
+        {
+            sb.Append(name).Append('{').Append(label).Append("=\"").Append(Escape(value)).Append("\"} ").Append(Num(count)).Append('\n');
+        }
+    }
 
     private static void Gauge(StringBuilder sb, string name, string help, long value) => Metric(sb, "gauge", name, help, value);
 

@@ -1,23 +1,46 @@
 using System.Collections.Concurrent;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.RateLimits;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
 /// <summary>
-/// Refused payloads waiting to be written to <c>bad_events</c> with the next batch. Bounded: under a
-/// flood of garbage the oldest are not kept (the rejection metric still counts every one).
+/// Refused payloads waiting to be written to <c>bad_events</c> with the next batch. Bounded twice: each
+/// workspace may add at most <see cref="PerWorkspacePerSecond"/> rows a second (a token bucket on the
+/// collector's clock), so one shop's flood of junk cannot crowd out another's, and the queue as a whole
+/// holds at most <see cref="Capacity"/>. Rows not kept are counted in <c>otq_bad_events_dropped_total</c>
+/// (and the rejection metric still counts every refusal).
 /// </summary>
-public sealed class BadEventQueue
+public sealed class BadEventQueue(TimeProvider time, CollectorMetrics metrics, int perWorkspacePerSecond = BadEventQueue.PerWorkspacePerSecond)
 {
+    public const int PerWorkspacePerSecond = 100;
     private const int Capacity = 10_000;
     private const int MaxPayloadChars = 4096;
+
+    /// <summary>Budget and label of rows without a workspace: unknown write keys, unreadable spool records.</summary>
+    public const string NoWorkspace = "(none)";
+
+    /// <summary>Workspace ids come from configuration, but the cap keeps memory bounded whatever a caller passes.</summary>
+    private const int MaxBudgets = 1024;
+    private const string OverflowBudget = "(other)";
+
     private readonly ConcurrentQueue<BadEvent> _queue = new();
+    private readonly ConcurrentDictionary<string, TokenBucket> _budgets = new(StringComparer.Ordinal);
     private int _count;
 
     public bool TryAdd(BadEvent badEvent)
     {
+        var workspace = badEvent.Workspace ?? NoWorkspace;
+        if (!Budget(workspace).TryTake(time.GetTimestamp(), 1, out _))
+        {
+            metrics.BadEventDropped(workspace);
+            return false;
+        }
+
         if (Interlocked.Increment(ref _count) > Capacity)
         {
             Interlocked.Decrement(ref _count);
+            metrics.BadEventDropped(workspace);
             return false;
         }
 
@@ -36,5 +59,12 @@ public sealed class BadEventQueue
         }
 
         return items;
+    }
+
+    private TokenBucket Budget(string workspace)
+    {
+        if (_budgets.TryGetValue(workspace, out var bucket)) { return bucket; }
+        var key = _budgets.Count < MaxBudgets ? workspace : OverflowBudget;
+        return _budgets.GetOrAdd(key, _ => new TokenBucket(perWorkspacePerSecond, perWorkspacePerSecond, time.TimestampFrequency, time.GetTimestamp()));
     }
 }

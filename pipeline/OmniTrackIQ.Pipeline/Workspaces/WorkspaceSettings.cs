@@ -26,4 +26,8 @@ public sealed class WorkspaceSettings
     public bool PaidClicksFirst { get; set; }
     /// <summary>Order (1–4) of the worker's Markov model.</summary>
     public int MarkovOrder { get; set; } = 1;
+    /// <summary>Events per second the write key may send (bursts of two seconds' worth pass); 0 = no limit.</summary>
+    public int EventsPerSecond { get; set; } = 2000;
+    /// <summary>Requests per second on the secret-key routes (bursts of two seconds' worth pass); 0 = no limit.</summary>
+    public int SecretKeyRequestsPerSecond { get; set; } = 20;
 }
