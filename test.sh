@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: builds the solution and runs every .NET test project, then the report's
-# headless-Chromium suite (tests/report-e2e, node --test against the built collector), then prints one
-# closing line "N passed, N failed" (both suites counted). Exits non-zero on any failure.
+# The one test command: builds the solution and runs every .NET test project, then the Node suites against
+# the built collector (tests/report-e2e: the report in headless Chromium; tests/segment-clients: the real
+# Segment-spec clients), then prints one closing line "N passed, N failed" (all suites counted). Exits
+# non-zero on any failure.
 # Needs the .NET SDK (see global.json), Node 20+ with npm, and Chromium at /usr/bin/chromium: run as root
 # on Debian, this script installs Chromium when it is missing. DuckDB is embedded and the crash and
 # report tests start the collector themselves. With CI=true a missing Chromium fails the report suite.
@@ -43,19 +44,23 @@ done
 passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 
-echo "=== tests/report-e2e (node --test, headless Chromium)"
-if (cd tests/report-e2e && npm ci --no-audit --no-fund --prefer-offline); then
-  (cd tests/report-e2e && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1
-  e2e_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
-  e2e_failed=$(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
-  [ "$e2e_passed" -gt 0 ] || [ "${CI:-}" != true ] || status=1 # in CI the suite must really run
-  passed=$((passed + e2e_passed))
-  failed=$((failed + e2e_failed))
-else
-  echo "npm ci failed in tests/report-e2e"
-  status=1
-  failed=$((failed + 1))
-fi
+# The Node suites against the built collector: the report in headless Chromium, and the real Segment-spec
+# clients (analytics-node, rudder-sdk-node, analytics.js in Chromium). Each must really run in CI.
+for suite in tests/report-e2e tests/segment-clients; do
+  echo "=== $suite (node --test)"
+  if (cd "$suite" && npm ci --no-audit --no-fund --prefer-offline); then
+    (cd "$suite" && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1
+    e2e_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
+    e2e_failed=$(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
+    [ "$e2e_passed" -gt 0 ] || [ "${CI:-}" != true ] || status=1
+    passed=$((passed + e2e_passed))
+    failed=$((failed + e2e_failed))
+  else
+    echo "npm ci failed in $suite"
+    status=1
+    failed=$((failed + 1))
+  fi
+done
 
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"

@@ -3,10 +3,10 @@ using System.Globalization;
 namespace OmniTrackIQ.LoadGen;
 
 /// <summary>Command-line options; parsed by hand to keep the tool dependency-free.</summary>
-internal sealed record LoadOptions(Uri Url, string WriteKey, TimeSpan Duration, TimeSpan Warmup, int Connections, int Batch)
+internal sealed record LoadOptions(Uri Url, string WriteKey, TimeSpan Duration, TimeSpan Warmup, int Connections, int Batch, bool Gzip = false)
 {
     public const string Usage =
-        "usage: --url http://127.0.0.1:8080 --write-key wk_... [--duration 10s] [--warmup 0s] [--connections 64] [--batch 20]";
+        "usage: --url http://127.0.0.1:8080 --write-key wk_... [--duration 10s] [--warmup 0s] [--connections 64] [--batch 20] [--gzip true]";
 
     public static LoadOptions? Parse(string[] args, TextWriter error)
     {
@@ -16,6 +16,7 @@ internal sealed record LoadOptions(Uri Url, string WriteKey, TimeSpan Duration, 
         var warmup = TimeSpan.Zero;
         var connections = 64;
         var batch = 20;
+        var gzip = false;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -33,6 +34,7 @@ internal sealed record LoadOptions(Uri Url, string WriteKey, TimeSpan Duration, 
                 case "--warmup": warmup = ParseSpan(value); break;
                 case "--connections": connections = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--batch": batch = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--gzip": gzip = bool.Parse(value); break;
                 default:
                     error.WriteLine($"unknown option {name}");
                     return null;
@@ -43,7 +45,7 @@ internal sealed record LoadOptions(Uri Url, string WriteKey, TimeSpan Duration, 
             error.WriteLine("--url and --write-key are required; connections >= 1; 1 <= batch <= 99; duration > 0");
             return null;
         }
-        return new LoadOptions(new Uri(url.TrimEnd('/') + "/v1/batch"), key, duration, warmup, connections, batch);
+        return new LoadOptions(new Uri(url.TrimEnd('/') + "/v1/batch"), key, duration, warmup, connections, batch, gzip);
     }
 
     // Accepts "10s", "500ms", "2m" or a bare number of seconds.

@@ -38,15 +38,25 @@ internal static class LoadRunner
         {
             var body = new BatchBody(runId, c, options.Batch, options.WriteKey);
             var userAgent = UserAgents[c % UserAgents.Length];
-            loops[c] = Task.Run(() => LoopAsync(client, options.Url, body, userAgent, measureFrom, stopAt));
+            loops[c] = Task.Run(() => LoopAsync(client, options.Url, body, userAgent, measureFrom, stopAt, options.Gzip));
         }
         var all = await Task.WhenAll(loops);
         var elapsed = Stopwatch.GetElapsedTime(measureFrom);
         return LoadResult.Merge(all, elapsed, runId);
     }
 
+    /// <summary>The body as RudderStack's SDK sends it: gzip, Content-Encoding set (compression cost is the client's).</summary>
+    private static ByteArrayContent Gzipped(byte[] json)
+    {
+        var compressed = new MemoryStream(json.Length / 4);
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) { gzip.Write(json); }
+        var content = new ByteArrayContent(compressed.GetBuffer(), 0, (int)compressed.Length);
+        content.Headers.ContentEncoding.Add("gzip");
+        return content;
+    }
+
     private static async Task<LoopStats> LoopAsync(
-        HttpClient client, Uri url, BatchBody body, string userAgent, long measureFrom, long stopAt)
+        HttpClient client, Uri url, BatchBody body, string userAgent, long measureFrom, long stopAt, bool gzip)
     {
         var stats = new LoopStats();
         long sequence = 0;
@@ -58,7 +68,7 @@ internal static class LoadRunner
                 return stats;
             }
             body.Prepare(sequence++, DateTime.UtcNow);
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body.Buffer) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = gzip ? Gzipped(body.Buffer) : new ByteArrayContent(body.Buffer) };
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
             var status = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -22,22 +23,28 @@ internal static class IngestEndpoints
     {
         foreach (var (path, type) in SegmentRoutes.All)
         {
-            app.MapPost(path, (HttpContext context, IngestServices services) => PostEventsAsync(context, type, services));
+            var route = app.MapPost(path, (HttpContext context, IngestServices services) => PostEventsAsync(context, type, services));
+            if (type is { } single) { route.WithSingleEventMetadata(EventTypes.Name(single)); }
+            else { route.WithBatchMetadata(); }
         }
 
         // analytics.js's own usage metrics: answered so it stays quiet, never stored.
-        app.MapPost(SegmentRoutes.Metrics, () => TypedResults.Ok());
-        app.MapGet(SegmentRoutes.SettingsPrefix + "{writeKey}/settings", GetSettings);
-        app.MapGet("/p.gif", GetPixelAsync);
+        app.MapPost(SegmentRoutes.Metrics, () => TypedResults.Ok())
+            .WithTags("Ingest").WithSummary("analytics.js client metrics: answered 200, never stored");
+        app.MapGet(SegmentRoutes.SettingsPrefix + "{writeKey}/settings", GetSettings)
+            .WithTags("Ingest").WithSummary("Settings for analytics.js (cdnURL): the Segment.io destination pointed at this collector")
+            .Produces<SegmentSettings>().ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/p.gif", GetPixelAsync).WithPixelMetadata();
         return app;
     }
 
     /// <summary>What every event route needs, resolved once per request.</summary>
-    internal sealed record IngestServices(WorkspaceRegistry Workspaces, EventIngestor Ingestor, CollectorMetrics Metrics, SpoolOptions SpoolOptions, BadEventQueue BadEvents);
+    internal sealed record IngestServices(WorkspaceRegistry Workspaces, EventIngestor Ingestor, CollectorMetrics Metrics, SpoolOptions SpoolOptions,
+        BadEventQueue BadEvents, WorkspaceRateLimiter Limiter);
 
     private static async Task<IResult> PostEventsAsync(HttpContext context, EventType? single, IngestServices services)
     {
-        var (workspaces, ingestor, metrics, spoolOptions, _) = services;
+        var (_, ingestor, metrics, spoolOptions, _, _) = services;
         if (RefuseContent(context.Request) is { } contentError) { return Refuse(metrics, contentError); }
         if (!ingestor.HasRoom)
         {
@@ -59,7 +66,7 @@ internal static class IngestEndpoints
 
     private static async Task<IResult> IngestAsync(HttpContext context, ReadOnlyMemory<byte> body, EventType? single, IngestServices services)
     {
-        var (workspaces, ingestor, metrics, spoolOptions, badEvents) = services;
+        var (workspaces, ingestor, metrics, spoolOptions, badEvents, limiter) = services;
         var error = BatchParser.TryParse(body.Span, single, out var batch);
         var (key, keyField) = WriteKeys.Find(context.Request, batch.WriteKey);
         var workspace = workspaces.ByWriteKey(key);
@@ -75,6 +82,13 @@ internal static class IngestEndpoints
         }
 
         if (error is not null) { return Refuse(metrics, error); }
+
+        // Counted in events, after authentication (one workspace's flood never spends another's budget) and before
+        // enrichment (a refused batch costs nothing more). The limiter counts what it refuses, per workspace.
+        if (batch.Events.Count > 0 && limiter.TryAcquire(workspace, RateLimitedKey.WriteKey, batch.Events.Count) is { Allowed: false } rate)
+        {
+            return Problems.RateLimited(rate.RetryAfterSeconds, context);
+        }
 
         var receivedAt = ingestor.Now;
         var refused = new List<(TrackedEvent Event, IngestError Error)>();
@@ -150,7 +164,7 @@ internal static class IngestEndpoints
 
     private static async Task GetPixelAsync(HttpContext context, IngestServices services)
     {
-        var (workspaces, ingestor, metrics, _, badEvents) = services;
+        var (workspaces, ingestor, metrics, _, badEvents, limiter) = services;
         // The GIF is always the answer: a broken pixel must never break a page, and the browser ignores errors anyway.
         var response = context.Response;
         response.ContentType = "image/gif";
@@ -161,7 +175,9 @@ internal static class IngestEndpoints
         var workspace = workspaces.ByWriteKey(key);
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
         var receivedAt = ingestor.Now;
-        if (error is null)
+        // Over its limit a pixel still gets its GIF (a page must never break); the limiter counted it, nothing is stored.
+        var limited = error is null && !limiter.TryAcquire(workspace!, RateLimitedKey.WriteKey).Allowed;
+        if (error is null && !limited)
         {
             var request = EventIngestor.Describe(context, workspace!);
             if (evt.MessageId.Length == 0)

@@ -17,7 +17,7 @@ public sealed class DuckDbEventBrowser(DuckDbDatabase database) : IEventBrowser
         Task.FromResult(Read(
             $"SELECT * FROM (SELECT {EventColumns}, load_seq FROM events WHERE workspace = $ws ORDER BY load_seq DESC LIMIT $limit) ORDER BY load_seq",
             workspace, limit, static r => new StoredEvent(
-                r.GetString(0), r.GetString(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetDateTime(5), r.GetDateTime(6), Text(r, 7),
+                r.GetString(0), r.GetString(1), Text(r, 2), Text(r, 3), Text(r, 4), Utc(r, 5), Utc(r, 6), Text(r, 7),
                 r.IsDBNull(8) ? null : r.GetDecimal(8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12), Text(r, 13), Text(r, 14),
                 Text(r, 15), Text(r, 16), Text(r, 17), Text(r, 18), Text(r, 19), Text(r, 20), Text(r, 21), Text(r, 22), Text(r, 23),
                 Text(r, 24), Text(r, 25), Text(r, 26), Text(r, 27), Text(r, 28), Text(r, 29), r.GetBoolean(30), Text(r, 31), Text(r, 32))));
@@ -26,7 +26,7 @@ public sealed class DuckDbEventBrowser(DuckDbDatabase database) : IEventBrowser
         Task.FromResult(Read(
             // bad_events has no sequence: rowid is insertion order in DuckDB.
             "SELECT * FROM (SELECT event_index, field, reason, payload, received_at, rowid AS r FROM bad_events WHERE workspace = $ws ORDER BY r DESC LIMIT $limit) ORDER BY r",
-            workspace, limit, static r => new StoredBadEvent(r.IsDBNull(0) ? null : r.GetInt32(0), Text(r, 1), r.GetString(2), r.GetString(3), r.GetDateTime(4))));
+            workspace, limit, static r => new StoredBadEvent(r.IsDBNull(0) ? null : r.GetInt32(0), Text(r, 1), r.GetString(2), r.GetString(3), Utc(r, 4))));
 
     private IReadOnlyList<T> Read<T>(string sql, string workspace, int limit, Func<DbDataReader, T> map)
     {
@@ -40,6 +40,9 @@ public sealed class DuckDbEventBrowser(DuckDbDatabase database) : IEventBrowser
         while (reader.Read()) { rows.Add(map(reader)); }
         return rows;
     }
+
+    /// <summary>Stored times are UTC; say so, so that JSON readers do not take them for local time.</summary>
+    private static DateTime Utc(DbDataReader reader, int ordinal) => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc);
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

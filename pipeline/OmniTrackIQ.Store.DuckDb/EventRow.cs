@@ -59,15 +59,5 @@ internal static class EventRow
             .AppendValue(e.Flags)
             .EndRow();
 
-    public static string TypeName(EventType type) => type switch
-    {
-        EventType.Page => "page",
-        EventType.Track => "track",
-        EventType.Identify => "identify",
-        EventType.Conversion => "conversion",
-        EventType.Screen => "screen",
-        EventType.Group => "group",
-        EventType.Alias => "alias",
-        _ => "unknown",
-    };
+    public static string TypeName(EventType type) => EventTypes.Name(type);
 }

@@ -54,7 +54,6 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
         { "missing anonymousId and userId", """{"type":"page","messageId":"m"}""", "batch[0].anonymousId", "missing_field" },
         { "track without event", Payloads.Event("tr", "track"), "batch[0].event", "missing_field" },
         { "conversion without orderId", Payloads.Event("cv", "conversion"), "batch[0].properties.orderId", "missing_field" },
-        { "Order Completed without order_id", Payloads.Event("oc", "track", ",\"event\":\"Order Completed\",\"properties\":{\"revenue\":5}"), "batch[0].properties.order_id", "missing_field" },
         { "alias without previousId", """{"type":"alias","messageId":"al","userId":"u"}""", "batch[0].previousId", "missing_field" },
         { "group without groupId", """{"type":"group","messageId":"gr","userId":"u"}""", "batch[0].groupId", "missing_field" },
         { "bad currency", Payloads.Event("cu", extra: ",\"properties\":{\"currency\":\"E1\"}"), "batch[0].properties.currency", "invalid_currency" },

@@ -33,10 +33,10 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts the collector and waits for /healthz. Returns { base, writeKey, readToken, secretKey, output(), stop() };
+ * Starts the collector (`extraArgs`: more `--OmniTrack:…` settings) and waits for /healthz. Returns { base, writeKey, readToken, secretKey, output(), stop() };
  * stop() kills the process and deletes the data directory.
  */
-export async function startCollector() {
+export async function startCollector({ extraArgs = [] } = {}) {
   if (!existsSync(collectorDll)) {
     throw new Error(`${collectorDll} is missing: build it first (dotnet build collector/OmniTrackIQ.Collector.csproj -c Release)`);
   }
@@ -52,6 +52,7 @@ export async function startCollector() {
     '--OmniTrack:Workspaces:0:WriteKey', keys.writeKey,
     '--OmniTrack:Workspaces:0:ReadTokenSha256:0', sha256(keys.readToken),
     '--OmniTrack:Workspaces:0:SecretKeySha256', sha256(keys.secretKey),
+    ...extraArgs,
   ];
   const child = spawn('dotnet', args, { cwd: dirname(collectorDll), stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

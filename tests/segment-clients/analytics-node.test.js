@@ -63,11 +63,13 @@ test('analytics-node: track, page, identify, alias, screen and group are stored 
 
   const order = one(rows, trackId);
   assertRow(order, { messageId: trackId, type: 'conversion', userId: 'seg-user', orderId: '1001', revenue: 59.9, currency: 'EUR' }, 'Order Completed');
+  assert.equal(order.event, 'Order Completed');
   assert.deepEqual(propertiesOf(order)?.products, products, 'products kept in properties');
 
   assertRow(one(rows, identifyId), { messageId: identifyId, type: 'identify', userId: 'seg-user', emailSha256, phoneSha256 }, 'identify');
   assertRow(one(rows, aliasId), { messageId: aliasId, type: 'alias', userId: 'seg-user', previousId: 'seg-anon' }, 'alias');
-  assertRow(one(rows, screenId), { messageId: screenId, type: 'screen', userId: 'seg-user' }, 'screen');
+  // A screen's name is its title; an order_id in any event's properties is kept as its orderId.
+  assertRow(one(rows, screenId), { messageId: screenId, type: 'screen', userId: 'seg-user', pageTitle: 'Order confirmation', orderId: '1001' }, 'screen');
   assertRow(one(rows, groupId), { messageId: groupId, type: 'group', userId: 'seg-user', groupId: 'acme' }, 'group');
 
   await assertNothingInClear(collector);
@@ -85,6 +87,36 @@ test('analytics-node: an order with total but no revenue takes total as revenue'
   assert.equal(rows.length, 1);
   assertRow(rows[0], { messageId: 'seg-total-order', type: 'conversion', userId: 'seg-total', orderId: '1002', revenue: 64.9, currency: 'USD' }, 'order');
   assert.deepEqual(propertiesOf(rows[0])?.products, products.slice(0, 1));
+});
+
+// Segment's e-commerce spec makes no property of Order Completed required. The contract turns it into a
+// conversion only "with order_id + total or revenue + currency"; without those it is still a track event
+// the client sent, to be stored as one, not refused and not counted as a conversion.
+test('analytics-node: an Order Completed without order_id is stored as a track event, not refused', { timeout: 60_000 }, async () => {
+  const tap = await startTap(collector.base);
+  const { analytics, errors } = segment(tap.base);
+  analytics.track({ userId: 'seg-noid', event: 'Order Completed', messageId: 'seg-noid-order', properties: { revenue: 20, currency: 'EUR', products } });
+  await analytics.closeAndFlush({ timeout: 20_000 });
+  await tap.close();
+  assert.deepEqual(errors, []);
+  assertAllAccepted(tap.exchanges);
+  const rows = await waitForRows(collector, (r) => r.userId === 'seg-noid', 1, { timeoutMs: 3_000 });
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].type, 'track', JSON.stringify(rows[0]));
+  assert.equal(rows[0].event, 'Order Completed');
+  assert.equal(rows[0].orderId, null);
+});
+
+test('analytics-node: an Order Completed with order_id but neither revenue nor total is no conversion', { timeout: 60_000 }, async () => {
+  const { analytics, errors } = segment(collector.base);
+  analytics.track({ userId: 'seg-noamount', event: 'Order Completed', messageId: 'seg-noamount-order', properties: { order_id: '1004', currency: 'EUR', products } });
+  await analytics.closeAndFlush({ timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  const rows = await waitForRows(collector, (r) => r.userId === 'seg-noamount', 1);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].type, 'track', JSON.stringify(rows[0]));
+  assert.equal(rows[0].event, 'Order Completed');
+  assert.equal(rows[0].revenue, null);
 });
 
 test('analytics-node: the same event sent twice with the same messageId (a retry) is stored once', { timeout: 60_000 }, async () => {
@@ -108,7 +140,10 @@ test('analytics-node: the same event sent twice with the same messageId (a retry
   const rows = await waitForRows(collector, (r) => r.userId === 'seg-retry', 2);
   assert.deepEqual(rows.map((r) => r.messageId).sort(), ['seg-retry-1', 'seg-retry-2']);
   assert.equal(propertiesOf(one(rows, 'seg-retry-1')).attempt, 1, 'the first copy stays');
-  for (const row of rows) { assertRow(row, { messageId: row.messageId, type: 'track', userId: 'seg-retry' }, row.messageId); }
+  for (const row of rows) {
+    assertRow(row, { messageId: row.messageId, type: 'track', userId: 'seg-retry' }, row.messageId);
+    assert.equal(row.event, 'Product Viewed');
+  }
 });
 
 test('analytics-node: a batch whose 200 was lost is retried by the client (X-Retry-Count) and stored once', { timeout: 60_000 }, async () => {

@@ -31,20 +31,9 @@ export const products = [
   { product_id: 'p-sock', sku: 'SKU-SOCK-3', name: 'Socks (3 pairs)', category: 'Socks', price: 10, quantity: 1 },
 ];
 
-/**
- * startCollector() of tests/report-e2e with browser origins for the workspace. startCollector takes no
- * options yet, so the origins travel as environment variables, which ASP.NET Core reads into the same
- * keys as `--OmniTrack:Workspaces:0:AllowedOrigins:N` (the child inherits process.env at spawn).
- */
-export async function startSegmentCollector({ allowedOrigins = [] } = {}) {
-  const names = allowedOrigins.map((_, i) => `OmniTrack__Workspaces__0__AllowedOrigins__${i}`);
-  const saved = names.map((name) => process.env[name]);
-  allowedOrigins.forEach((origin, i) => { process.env[names[i]] = origin; });
-  try {
-    return await startCollector();
-  } finally {
-    names.forEach((name, i) => { if (saved[i] === undefined) { delete process.env[name]; } else { process.env[name] = saved[i]; } });
-  }
+/** startCollector() of tests/report-e2e, with browser origins allowed for its workspace. */
+export function startSegmentCollector({ allowedOrigins = [] } = {}) {
+  return startCollector({ extraArgs: allowedOrigins.flatMap((origin, i) => [`--OmniTrack:Workspaces:0:AllowedOrigins:${i}`, origin]) });
 }
 
 /** GET /v1/events?limit=1000 → { rows, text } (rows in load order, text the raw JSON for leak checks). */

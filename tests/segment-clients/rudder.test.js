@@ -65,12 +65,13 @@ async function assertSixRows({ tap, errors, anon, user, url }, prefix) {
 
   const order = one(rows, trackId);
   assertRow(order, { messageId: trackId, type: 'conversion', userId: user, orderId: `${prefix}-1001`, revenue: 59.9, currency: 'EUR' }, 'Order Completed');
+  assert.equal(order.event, 'Order Completed');
   assert.deepEqual(propertiesOf(order)?.products, products);
 
   // Rudder also copies the traits into context.traits: neither copy may survive in clear.
   assertRow(one(rows, identifyId), { messageId: identifyId, type: 'identify', userId: user, emailSha256, phoneSha256 }, 'identify');
   assertRow(one(rows, aliasId), { messageId: aliasId, type: 'alias', userId: user, previousId: anon }, 'alias');
-  assertRow(one(rows, screenId), { messageId: screenId, type: 'screen', userId: user }, 'screen');
+  assertRow(one(rows, screenId), { messageId: screenId, type: 'screen', userId: user, pageTitle: 'Order confirmation', orderId: `${prefix}-1001` }, 'screen');
   assertRow(one(rows, groupId), { messageId: groupId, type: 'group', userId: user, groupId: `${prefix}-acme` }, 'group');
   await assertNothingInClear(collector);
 }

@@ -17,3 +17,19 @@ public enum EventType : byte
     /// <summary><see cref="TrackedEvent.PreviousId"/> and the user id are one person: an identity link.</summary>
     Alias = 7,
 }
+
+/// <summary>Wire names of <see cref="EventType"/>.</summary>
+public static class EventTypes
+{
+    public static string Name(EventType type) => type switch
+    {
+        EventType.Page => "page",
+        EventType.Track => "track",
+        EventType.Identify => "identify",
+        EventType.Conversion => "conversion",
+        EventType.Screen => "screen",
+        EventType.Group => "group",
+        EventType.Alias => "alias",
+        _ => "unknown",
+    };
+}

@@ -128,13 +128,11 @@ internal static class EventParser
             case EventType.Track when evt.Event is null:
                 return IngestError.BadRequest(prefix + "event", "field is required for track events (e.g. add_to_cart)", "missing_field");
             case EventType.Track when evt.Event == OrderCompleted:
-                // Segment's e-commerce spec: the order is a conversion; revenue (excluding shipping and tax) before total.
-                evt.Type = EventType.Conversion;
-                if (facts.OrderId is null)
-                {
-                    return IngestError.BadRequest(prefix + "properties.order_id", "field is required for Order Completed: the order id is the conversion's identity", "missing_field");
-                }
-
+                // Segment's e-commerce spec: an order (order_id and an amount) is a conversion; revenue (excluding
+                // shipping and tax) before total. Without them it is still an event the client sent: kept as a
+                // track event, and flagged, rather than refused or counted as an order it cannot be.
+                if (facts.OrderId is not null && (facts.Revenue ?? facts.Total) is not null) { evt.Type = EventType.Conversion; }
+                else { evt.Flag("not_a_conversion:" + prefix + (facts.OrderId is null ? "properties.order_id" : "properties.revenue") + " missing"); }
                 break;
             case EventType.Conversion when facts.OrderId is null:
                 return IngestError.BadRequest(prefix + "properties.orderId", "field is required for conversion events: the order id is the conversion's identity", "missing_field");

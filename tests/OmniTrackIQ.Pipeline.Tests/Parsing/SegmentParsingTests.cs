@@ -78,6 +78,17 @@ public sealed class SegmentParsingTests
         Assert.Equal((EventType.Conversion, "5", 12.50m, "USD"), (evt.Type, evt.OrderId, evt.Revenue, evt.Currency));
     }
 
+    [Theory]
+    [InlineData("""{"revenue":20,"currency":"EUR"}""", "not_a_conversion:batch[0].properties.order_id missing")]
+    [InlineData("""{"order_id":"7","currency":"EUR"}""", "not_a_conversion:batch[0].properties.revenue missing")]
+    public void AnOrderCompletedThatIsNoOrderStaysATrackEventAndSaysWhy(string properties, string flag)
+    {
+        var batch = Parse($$"""{"batch":[{"type":"track","userId":"u","event":"Order Completed","properties":{{properties}}}]}""");
+        var evt = Assert.Single(batch.Events);
+        Assert.Empty(batch.Rejected);
+        Assert.Equal((EventType.Track, flag), (evt.Type, evt.Flags));
+    }
+
     [Fact]
     public void OtherEcommerceEventsStayTrackEventsWithTheirNames()
     {
