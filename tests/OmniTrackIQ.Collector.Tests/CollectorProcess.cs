@@ -39,6 +39,7 @@ internal sealed class CollectorProcess : IDisposable
                      "--OmniTrack:Clock:StartAt", Payloads.SentAt,
                      "--OmniTrack:Sink:MaxBatchAge", "00:00:00.050", "--OmniTrack:Workspaces:0:Id", "crash",
                      "--OmniTrack:Workspaces:0:WriteKey", writeKey,
+                     "--OmniTrack:Workspaces:0:EventsPerSecond", "0", // load tests measure the collector, not its limiter
                      "--OmniTrack:Workspaces:0:ReadTokenSha256:0", Workspaces.WorkspaceRegistry.Sha256Hex(readToken),
                  })
         {

@@ -54,19 +54,28 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events lost, e.g. {string.Join(",", missing.Take(5))}");
         var sentSet = sent.ToHashSet();
         Assert.All(stored, id => Assert.Contains(id, sentSet)); // nothing invented (no garbage replayed from the torn tail)
+        Assert.DoesNotContain(stored, id => id.EndsWith("-bad", StringComparison.Ordinal)); // a rejected event is never stored
     }
 
     private static async Task SendUntilStoppedAsync(HttpClient client, int clientId, ConcurrentBag<string> acked, ConcurrentBag<string> sent, CancellationToken stop)
     {
         for (var batch = 0; !stop.IsCancellationRequested; batch++)
         {
-            var ids = Enumerable.Range(0, 10).Select(i => $"c{clientId}-b{batch}-e{i}").ToArray();
+            // Per-event acceptance under the crash: every batch carries one invalid event (index 3, a track without
+            // its name) that must be rejected alone, never stored, while its nine neighbours are acknowledged.
+            var ids = Enumerable.Range(0, 10).Select(i => i == 3 ? $"c{clientId}-b{batch}-bad" : $"c{clientId}-b{batch}-e{i}").ToArray();
             foreach (var id in ids) { sent.Add(id); }
-            var body = Payloads.BatchWithKey(WriteKey, ids.Select(id => Payloads.Event(id)).ToArray());
+            var body = Payloads.BatchWithKey(WriteKey, ids.Select(id => id.EndsWith("-bad", StringComparison.Ordinal) ? Payloads.Event(id, "track") : Payloads.Event(id)).ToArray());
             try
             {
                 using var response = await client.PostAsync("/v1/batch", Payloads.Json(body), stop);
-                if (response.StatusCode == HttpStatusCode.OK) { foreach (var id in ids) { acked.Add(id); } }
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop)).RootElement;
+                    Assert.Equal(9, answer.GetProperty("accepted").GetInt32());
+                    Assert.Equal(3, Assert.Single(answer.GetProperty("rejected").EnumerateArray()).GetProperty("index").GetInt32());
+                    foreach (var id in ids.Where(id => !id.EndsWith("-bad", StringComparison.Ordinal))) { acked.Add(id); }
+                }
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
