@@ -55,49 +55,49 @@ public static class BatchParser
 
         if (single is { } type)
         {
-            ParseOne(body, new EventSource(0, envelope.SingleEvent), "", type, context, batch, null);
+            ParseOne(body, new EventSource(0, envelope.SingleEvent), -1, type, context, batch, null);
             return null;
         }
 
         HashSet<string>? ids = null;
         for (var i = 0; i < envelope.Events.Count; i++)
         {
-            ParseOne(body, new EventSource(i, envelope.Events[i]), $"batch[{i}].", null, context, batch, ids ??= new HashSet<string>(StringComparer.Ordinal));
+            ParseOne(body, new EventSource(i, envelope.Events[i]), i, null, context, batch, ids ??= new HashSet<string>(StringComparer.Ordinal));
         }
 
         return null;
     }
 
-    private static void ParseOne(ReadOnlySpan<byte> body, EventSource source, string prefix, EventType? single, ReadOnlySpan<byte> context,
+    /// <param name="pathIndex">The index that paths name (<c>batch[3].…</c>), -1 for a single-event body.</param>
+    private static void ParseOne(ReadOnlySpan<byte> body, EventSource source, int pathIndex, EventType? single, ReadOnlySpan<byte> context,
         ParsedBatch batch, HashSet<string>? ids)
     {
         var json = body[source.Range];
-        var at = prefix.Length == 0 ? "$" : prefix[..^1];
         IngestError? error;
         TrackedEvent? evt = null;
         if (source.Index >= WireLimits.MaxEventsPerBatch)
         {
-            error = new IngestError(400, at, $"more than {WireLimits.MaxEventsPerBatch} events in one batch: this one and the ones after it are not accepted", "too_many_events");
+            error = new IngestError(400, new FieldPath(pathIndex, "").ToString(), $"more than {WireLimits.MaxEventsPerBatch} events in one batch: this one and the ones after it are not accepted", "too_many_events");
         }
         else if (json.Length > WireLimits.MaxEventBytes)
         {
-            error = new IngestError(413, at, $"event is {json.Length} bytes, over the limit of {WireLimits.MaxEventBytes} bytes", "event_too_large");
+            error = new IngestError(413, new FieldPath(pathIndex, "").ToString(), $"event is {json.Length} bytes, over the limit of {WireLimits.MaxEventBytes} bytes", "event_too_large");
         }
         else
         {
             evt = new TrackedEvent { BatchIndex = source.Index, Source = source.Range, SentAt = batch.SentAt };
             try
             {
-                error = EventParser.Parse(json, prefix, single, context, evt);
+                error = EventParser.Parse(json, pathIndex, single, context, evt);
             }
             catch (InvalidOperationException ex)
             {
                 // e.g. an escaped lone surrogate ("\ud800"): valid JSON syntax, not a valid string.
-                error = IngestError.BadRequest(at, "invalid string: " + ex.Message, "invalid_json");
+                error = IngestError.BadRequest(new FieldPath(pathIndex, "").ToString(), "invalid string: " + ex.Message, "invalid_json");
             }
             if (error is null && ids is not null && !ids.Add(evt.MessageId))
             {
-                error = IngestError.BadRequest(prefix + "messageId", $"duplicates the messageId '{evt.MessageId}' of an earlier event in this batch", "duplicate_message_id");
+                error = IngestError.BadRequest(new FieldPath(pathIndex, "messageId").ToString(), $"duplicates the messageId '{evt.MessageId}' of an earlier event in this batch", "duplicate_message_id");
             }
         }
 
