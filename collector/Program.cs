@@ -2,6 +2,7 @@ using OmniTrackIQ.Attribution.Cli;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Snippet;
 using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Stats;
 
@@ -38,6 +39,7 @@ if (role.Ingests())
     app.UseBrowserCors();
     app.UseRequestDecompression();
     app.MapIngest();
+    app.MapSnippet();
 }
 
 if (role.Serves())

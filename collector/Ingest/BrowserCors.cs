@@ -59,6 +59,8 @@ internal static class BrowserCors
     private static void SetHeaders(HttpContext context, string origin)
     {
         context.Response.Headers.AccessControlAllowOrigin = origin;
+        // The snippet backs off by Retry-After on 429/503; a cross-origin script can read it only when exposed.
+        context.Response.Headers.AccessControlExposeHeaders = "Retry-After";
         context.Response.Headers.Vary = "Origin";
     }
 }

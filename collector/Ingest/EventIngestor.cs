@@ -2,6 +2,7 @@ using OmniTrackIQ.Pipeline.Enrichment;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
 
@@ -31,6 +32,13 @@ public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestO
             evt.Workspace = request.Workspace.Id;
             evt.ReceivedAt = receivedAt;
             evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt);
+            if (evt.Type == EventType.Conversion)
+            {
+                // A browser's order report is the least authoritative of an order's sources (README "Orders").
+                evt.OrderSource ??= OrderSources.Pixel;
+                evt.OrderStatus ??= "paid";
+            }
+
             // context.ip is the visitor's address as a server-side client reports it: geo and anonymisation use it.
             var eventRequest = evt.ContextIp is { } ip ? request with { ClientIp = ip } : request;
             evt.ContextIp = null;

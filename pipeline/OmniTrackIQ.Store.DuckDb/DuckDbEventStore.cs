@@ -13,6 +13,7 @@ public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
             Execute(connection, EventsSchema.CreateEvents);
             Execute(connection, EventsSchema.CreateStaging);
             Execute(connection, EventsSchema.CreateBadEvents);
+            Execute(connection, Orders.OrdersSchema.CreateView);
             return 0;
         }, cancellationToken);
 

@@ -57,6 +57,11 @@ internal static class EventRow
             .AppendValue(e.GroupId)
             .AppendValue(e.PhoneSha256)
             .AppendValue(e.Flags)
+            .AppendValue(e.OrderSource)
+            .AppendValue(e.OrderStatus)
+            .AppendValue(e.Refunded)
+            .AppendValue(e.NetRevenue)
+            .AppendValue(e.SourceName)
             .EndRow();
 
     public static string TypeName(EventType type) => EventTypes.Name(type);

@@ -55,7 +55,12 @@ internal static class EventsSchema
         previous_id VARCHAR,
         group_id VARCHAR,
         phone_sha256 VARCHAR,
-        flags VARCHAR
+        flags VARCHAR,
+        order_source VARCHAR,
+        order_status VARCHAR,
+        refunded DECIMAL(18,4),
+        net_revenue DECIMAL(18,4),
+        source_name VARCHAR
         """;
 
     /// <summary>Columns added after the first release: databases made before them get them by ALTER (at the end).</summary>
@@ -64,6 +69,11 @@ internal static class EventsSchema
         ALTER TABLE events ADD COLUMN IF NOT EXISTS group_id VARCHAR;
         ALTER TABLE events ADD COLUMN IF NOT EXISTS phone_sha256 VARCHAR;
         ALTER TABLE events ADD COLUMN IF NOT EXISTS flags VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS order_source VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS order_status VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS refunded DECIMAL(18,4);
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS net_revenue DECIMAL(18,4);
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS source_name VARCHAR;
         """;
 
     /// <summary>The column names of <see cref="Columns"/>, in order: rows move by name, since upgraded tables order them differently.</summary>

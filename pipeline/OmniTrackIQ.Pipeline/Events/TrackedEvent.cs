@@ -48,6 +48,17 @@ public sealed class TrackedEvent
     public string? PhoneClearText { get; set; }
     public string? PhoneSha256 { get; set; }
 
+    /// <summary>Conversions: who reported the order (<c>pixel</c>, <c>s2s</c>, <c>shopify</c>); the ledger ranks them.</summary>
+    public string? OrderSource { get; set; }
+    /// <summary>Conversions: paid, pending, cancelled, refunded or partially_refunded, as this report says.</summary>
+    public string? OrderStatus { get; set; }
+    /// <summary>Conversions: refunds this report knows of (shop currency).</summary>
+    public decimal? Refunded { get; set; }
+    /// <summary>Conversions: the order's current total after refunds and edits, when the source says it.</summary>
+    public decimal? NetRevenue { get; set; }
+    /// <summary>Conversions: the shop's sales channel (Shopify <c>source_name</c>: web, pos, shopify_draft_order, …).</summary>
+    public string? SourceName { get; set; }
+
     /// <summary>Alias: the id the person was known by before (an anonymous id or an earlier user id).</summary>
     public string? PreviousId { get; set; }
     /// <summary>Group: the account the user belongs to.</summary>

@@ -23,11 +23,19 @@ internal static class JourneyReader
              WHEN nullif(email_sha256, '') IS NOT NULL THEN 'e:' || email_sha256 END
         """;
 
-    /// <summary>The events of the workspace (in scope) with their person; conversions deduplicated by order id (earliest event wins).</summary>
+    /// <summary>
+    /// The events of the workspace (in scope) with their person; conversions deduplicated by order id (earliest event
+    /// wins its person and time), each with its order's net revenue from the ledger view.
+    /// </summary>
     private const string Events = $"""
         WITH keyed AS (
-            SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id, revenue, currency, {EventKey} AS k
+            SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
+                   -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
+                   CASE WHEN type = 'conversion' THEN coalesce(o_net, revenue) ELSE revenue END AS revenue,
+                   CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, {EventKey} AS k
             FROM events
+            LEFT JOIN (SELECT workspace AS o_ws, order_id AS o_id, net_revenue AS o_net, currency AS o_currency FROM orders WHERE workspace = $ws)
+                   ON type = 'conversion' AND o_ws = workspace AND o_id = order_id
             WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)) {"{scope}"}),
         placed AS (
             SELECT keyed.*, coalesce(p.person, keyed.k) AS person

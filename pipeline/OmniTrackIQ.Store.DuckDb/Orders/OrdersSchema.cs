@@ -1,0 +1,47 @@
+namespace OmniTrackIQ.Store.DuckDb.Orders;
+
+/// <summary>
+/// The order ledger (README "Orders"): a view over the conversion events, one row per (workspace, order id), so
+/// every report stays a row of its own (the history) and nothing is rewritten when a report arrives. The most
+/// authoritative source's latest report (webhook > S2S > pixel, then load order) gives gross, currency, status
+/// and net; refunds are the larger of what that report knows and the sum of separate refund reports.
+/// A cancelled order nets 0.
+/// </summary>
+internal static class OrdersSchema
+{
+    /// <summary>Ranks reports: authority first, then the order they were loaded in.</summary>
+    private const string Rank = """
+        (CASE coalesce(order_source, 'pixel') WHEN 'shopify' THEN 3 WHEN 's2s' THEN 2 ELSE 1 END) * 1000000000000000 + coalesce(load_seq, 0)
+        """;
+
+    public static readonly string CreateView = $"""
+        CREATE OR REPLACE VIEW orders AS
+        WITH reports AS (
+            SELECT workspace, order_id, coalesce(order_source, 'pixel') AS source, {Rank} AS rank, ts, received_at,
+                   revenue, coalesce(refunded, 0) AS refunded, net_revenue, currency, coalesce(order_status, 'paid') AS status,
+                   coalesce(event = 'Refund', false) AS is_refund
+            FROM events WHERE type = 'conversion' AND order_id IS NOT NULL),
+        folded AS (
+            SELECT workspace, order_id,
+                   arg_max(revenue, rank) FILTER (WHERE NOT is_refund) AS gross,
+                   arg_max(refunded, rank) FILTER (WHERE NOT is_refund) AS order_refunded,
+                   arg_max(net_revenue, rank) FILTER (WHERE NOT is_refund) AS reported_net,
+                   arg_max(status, rank) FILTER (WHERE NOT is_refund) AS reported_status,
+                   arg_max(currency, rank) FILTER (WHERE NOT is_refund) AS currency,
+                   coalesce(sum(refunded) FILTER (WHERE is_refund), 0) AS refund_reports,
+                   min(ts) FILTER (WHERE NOT is_refund) AS ts, max(received_at) AS updated_at, count(*) AS reports,
+                   string_agg(DISTINCT source, ',') AS sources
+            FROM reports GROUP BY workspace, order_id),
+        settled AS (
+            SELECT *, greatest(coalesce(order_refunded, 0), refund_reports) AS refunded_total FROM folded)
+        SELECT workspace, order_id, gross, currency, sources, ts, updated_at, reports, refunded_total AS refunded,
+               CASE WHEN reported_status = 'cancelled' THEN 'cancelled'
+                    WHEN gross > 0 AND refunded_total >= gross THEN 'refunded'
+                    WHEN refunded_total > 0 THEN 'partially_refunded'
+                    ELSE coalesce(reported_status, 'paid') END AS status,
+               CASE WHEN reported_status = 'cancelled' THEN 0
+                    WHEN gross IS NULL THEN NULL
+                    ELSE greatest(least(coalesce(reported_net, gross), gross - refunded_total), 0) END AS net_revenue
+        FROM settled
+        """;
+}

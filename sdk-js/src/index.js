@@ -1,0 +1,3 @@
+import { boot } from './otq.js';
+
+boot(window, document);
