@@ -11,6 +11,7 @@ namespace OmniTrackIQ.Collector;
 [JsonSerializable(typeof(Ingest.AcceptedResponse))]
 [JsonSerializable(typeof(Ingest.SegmentSettings))]
 [JsonSerializable(typeof(Stats.RecentEvents))]
+[JsonSerializable(typeof(OmniTrackIQ.Pipeline.Orders.OrderDetail))]
 [JsonSerializable(typeof(Stats.RecentBadEvents))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using OmniTrackIQ.Attribution.Cli;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Orders;
 using OmniTrackIQ.Collector.Snippet;
 using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Stats;
@@ -40,6 +41,8 @@ if (role.Ingests())
     app.UseRequestDecompression();
     app.MapIngest();
     app.MapSnippet();
+    app.MapConversions();
+    app.MapShopifyWebhooks();
 }
 
 if (role.Serves())
@@ -47,6 +50,7 @@ if (role.Serves())
     app.MapStats();
     app.MapAttribution();
     app.MapSpend();
+    app.MapOrderQueries();
     app.MapReport();
 }
 

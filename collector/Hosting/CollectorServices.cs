@@ -37,6 +37,7 @@ internal static class CollectorServices
         services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
+        services.AddSingleton<OmniTrackIQ.Pipeline.Orders.IOrderLedger, OmniTrackIQ.Store.DuckDb.Orders.DuckDbOrderLedger>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
@@ -52,6 +53,7 @@ internal static class CollectorServices
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
+        services.AddSingleton<Orders.OrderIngest>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
         services.AddRequestDecompression();
 

@@ -34,15 +34,9 @@ internal static class SpendEndpoints
 
     private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRegistry workspaces, WorkspaceRateLimiter limiter, AdSpendStore store, CancellationToken cancellationToken)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        var workspace = workspaces.BySecretKey(key);
-        if (workspace is null)
-        {
-            // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
-            return Problems.From(new IngestError(401, "Authorization",
-                key is null ? "the workspace's secret key is required (Authorization: Bearer <secret key>)" : "unknown secret key", "unknown_secret_key"));
-        }
+        // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
+        var workspace = SecretKeyAuth.Authenticate(context, workspaces, out var problem);
+        if (workspace is null) { return problem!; }
 
         // Before the body is read: a refused request costs no parsing.
         var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);

@@ -34,6 +34,8 @@ public sealed class WorkspaceRegistry
 
     public IReadOnlyCollection<WorkspaceSettings> All => _byId.Values;
 
+    public WorkspaceSettings? ById(string? id) => id is not null && _byId.TryGetValue(id, out var ws) ? ws : null;
+
     public WorkspaceSettings? ByWriteKey(string? key) => key is not null && _byWriteKey.TryGetValue(key, out var ws) ? ws : null;
 
     public WorkspaceSettings? ByReadToken(string? token) =>

@@ -11,6 +11,8 @@ public sealed class CollectorFactory : WebApplicationFactory<Program>
     public const string SecretKey = "sk_test";
     public const string OtherReadToken = "rt_other";
     public const string Origin = "https://shop.example";
+    public const string ShopifySecret = "shpss_test_secret";
+    public const string ShopDomain = "shop-example.myshopify.com";
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "otq-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -26,6 +28,8 @@ public sealed class CollectorFactory : WebApplicationFactory<Program>
         builder.UseSetting("OmniTrack:Workspaces:0:ReadTokenSha256:0", Workspaces.WorkspaceRegistry.Sha256Hex(ReadToken));
         builder.UseSetting("OmniTrack:Workspaces:0:SecretKeySha256", Workspaces.WorkspaceRegistry.Sha256Hex(SecretKey));
         builder.UseSetting("OmniTrack:Workspaces:0:AllowedOrigins:0", Origin);
+        builder.UseSetting("OmniTrack:Workspaces:0:ShopifyWebhookSecret", ShopifySecret);
+        builder.UseSetting("OmniTrack:Workspaces:0:ShopifyShopDomain", ShopDomain);
         builder.UseSetting("OmniTrack:Workspaces:1:Id", "other");
         builder.UseSetting("OmniTrack:Workspaces:1:WriteKey", "wk_other");
         builder.UseSetting("OmniTrack:Workspaces:1:RequireAnalyticsConsent", "true");

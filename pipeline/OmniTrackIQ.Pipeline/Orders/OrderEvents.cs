@@ -41,6 +41,8 @@ public static class OrderEvents
             PhoneClearText = report.PhoneClearText,
             PageUrl = report.LandingUrl,
             PageReferrer = report.Referrer,
+            ClickIdType = report.ClickIdType,
+            ClickId = report.ClickId,
             PropertiesJson = Properties(report),
             ConsentAnalytics = true, // the shop's own order record, not browser tracking
         };
@@ -48,7 +50,7 @@ public static class OrderEvents
         // A refund names only its order: it changes the ledger, and the order's stored owner is recomputed.
         if (report.RefundId is not null) { conversion.AnonymousId = "order:" + report.OrderId; }
         var events = new List<TrackedEvent>(2) { conversion };
-        if (report.AnonymousId is null && report.RefundId is null && (report.LandingUrl is not null || report.Referrer is not null))
+        if (report.AnonymousId is null && report.RefundId is null && (report.LandingUrl is not null || report.Referrer is not null || report.ClickId is not null))
         {
             events.Add(new TrackedEvent
             {
@@ -62,6 +64,8 @@ public static class OrderEvents
                 EmailClearText = report.EmailClearText,
                 PageUrl = report.LandingUrl,
                 PageReferrer = report.Referrer,
+                ClickIdType = report.ClickIdType,
+                ClickId = report.ClickId,
                 ConsentAnalytics = true,
             });
         }

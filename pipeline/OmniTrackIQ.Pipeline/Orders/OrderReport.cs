@@ -44,6 +44,9 @@ public sealed record OrderReport
     public string? LastTouch { get; init; }
     /// <summary>line_items reduced to [{id, product_id, variant_id, sku, title, quantity, price}] as compact JSON.</summary>
     public string? LineItemsJson { get; init; }
+    /// <summary>An ad click id the server saw with the order (S2S <c>clickIds</c>), by name (gclid, fbclid, …).</summary>
+    public string? ClickIdType { get; init; }
+    public string? ClickId { get; init; }
     /// <summary>Set for a refunds/create report.</summary>
     public string? RefundId { get; init; }
 }

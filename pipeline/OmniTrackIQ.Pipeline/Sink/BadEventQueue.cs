@@ -49,6 +49,9 @@ public sealed class BadEventQueue(TimeProvider time, CollectorMetrics metrics, i
         return true;
     }
 
+    /// <summary>Rows wait to be written (the sink writes them even when no event comes to carry them).</summary>
+    public bool HasPending => Volatile.Read(ref _count) > 0;
+
     public List<BadEvent> Drain()
     {
         var items = new List<BadEvent>();

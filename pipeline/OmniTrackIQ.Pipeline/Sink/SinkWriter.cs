@@ -100,7 +100,9 @@ public sealed partial class SinkWriter : BackgroundService
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (_buffer.Count > 0) { return; }
+                // Rejections with no accepted event behind them (a signed webhook that did not map, a refused pixel)
+                // are written on the idle tick, not left waiting for the next event.
+                if (_buffer.Count > 0 || _badEvents.HasPending) { return; }
             }
         }
     }

@@ -24,6 +24,14 @@ public sealed class WorkspaceSettings
     public int LookbackDays { get; set; } = 30;
     /// <summary>Attribution: ignore direct, organic and e-mail touches when a path has a paid one.</summary>
     public bool PaidClicksFirst { get; set; }
+    /// <summary>
+    /// Shopify's webhook signing secret (the app's client secret, or the one shown for webhooks made in the admin), in
+    /// clear because HMAC needs the secret itself: configure it from an environment variable or a secret store
+    /// (<c>OmniTrack__Workspaces__0__ShopifyWebhookSecret</c>), never in a committed file. Unset: webhooks are refused.
+    /// </summary>
+    public string? ShopifyWebhookSecret { get; set; }
+    /// <summary>The shop's <c>*.myshopify.com</c> domain; a webhook whose X-Shopify-Shop-Domain differs is refused (403).</summary>
+    public string? ShopifyShopDomain { get; set; }
     /// <summary>Order (1–4) of the worker's Markov model.</summary>
     public int MarkovOrder { get; set; } = 1;
     /// <summary>Events per second the write key may send (bursts of two seconds' worth pass); 0 = no limit.</summary>

@@ -1,0 +1,79 @@
+using OmniTrackIQ.Collector.Docs;
+using System.Buffers;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.RateLimits;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+
+namespace OmniTrackIQ.Collector.Orders;
+
+/// <summary>
+/// <c>POST /v1/conversions</c>: the shop's server reports orders (secret key). Accepted per order like events;
+/// a retried report is stored once, a changed one is a new report of the same order (the ledger keeps both).
+/// </summary>
+internal static class ConversionEndpoints
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapConversions(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/conversions", PostAsync)
+            .WithTags("Orders").WithSummary("Report orders from the shop's server (one, an array, or {orders: [...]}, up to 500)")
+            .DocumentsBody("{orderId, timestamp, revenue, currency, anonymousId?, userId?, email?|emailSha256?, phone?, clickIds?, landingUrl?, referrer?, lineItems?, status?, refunds?}", "application/json")
+            .Produces<AcceptedResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequiresSecretKey();
+        return app;
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext context, WorkspaceRegistry workspaces, WorkspaceRateLimiter limiter, OrderIngest orders,
+        CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
+    {
+        var workspace = SecretKeyAuth.Authenticate(context, workspaces, out var problem);
+        if (workspace is null) { return problem!; }
+        var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
+        if (!rate.Allowed) { return Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey); }
+        if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.From(new IngestError(415, "Content-Type", "send application/json", "unsupported_media_type"));
+        }
+
+        var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (readError is not null) { return Problems.From(readError); }
+        IngestError? error;
+        List<(OrderReport Report, string MessageId)> reports;
+        List<RejectedEvent> rejected;
+        try
+        {
+            error = ConversionApiParser.TryParse(buffer.AsSpan(0, length), out reports, out rejected);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
+
+        if (error is not null) { return Problems.From(error); }
+        var (spooled, accepted, receivedAt) = await orders.AcceptAsync(reports, OrderSource.ServerToServer, workspace, rejected, cancellationToken);
+        if (!spooled)
+        {
+            metrics.SpoolFull();
+            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
+        }
+
+        var answer = new List<Rejection>(rejected.Count);
+        foreach (var r in rejected.OrderBy(r => r.Index))
+        {
+            answer.Add(new Rejection(r.Index, r.Field, r.Reason, r.Detail));
+            metrics.EventsRejected(r.Reason);
+            badEvents.TryAdd(new BadEvent(workspace.Id, r.Payload, $"{r.Reason}: {r.Detail}", receivedAt, r.Index, r.Field));
+        }
+
+        return TypedResults.Ok(new AcceptedResponse(accepted, answer));
+    }
+}

@@ -1,0 +1,62 @@
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Pipeline.Enrichment;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Workspaces;
+
+namespace OmniTrackIQ.Collector.Orders;
+
+/// <summary>
+/// Order reports from servers into the same stages as every event: stamp, enrich (the e-mail and phone are hashed,
+/// the landing URL gives UTMs, click ids and a channel), spool durably. The request's own address and User-Agent
+/// are the shop's server, never the buyer's, so they are not given to the enrichers.
+/// </summary>
+internal sealed class OrderIngest(EventIngestor ingestor)
+{
+    public DateTimeOffset Now => ingestor.Now;
+
+    /// <summary>
+    /// Spools the reports' events. Spooled is false when the spool could not take them (answer 503); Accepted counts
+    /// the reports kept (an enricher may refuse one: a malformed e-mail hash), each refusal added to <paramref name="rejected"/>.
+    /// </summary>
+    public async Task<(bool Spooled, int Accepted, DateTimeOffset ReceivedAt)> AcceptAsync(IEnumerable<(OrderReport Report, string MessageId)> reports, OrderSource source, WorkspaceSettings workspace,
+        List<RejectedEvent> rejected, CancellationToken cancellationToken)
+    {
+        var events = new List<TrackedEvent>();
+        var index = 0;
+        foreach (var (report, messageId) in reports)
+        {
+            foreach (var evt in OrderEvents.From(report, source, messageId))
+            {
+                evt.BatchIndex = index;
+                events.Add(evt);
+            }
+
+            index++;
+        }
+
+        var receivedAt = ingestor.Now;
+        var refused = new List<(TrackedEvent Event, IngestError Error)>();
+        ingestor.Prepare(events, new IngestRequest(null, null, false, workspace), receivedAt, refused);
+        var refusedOrders = new HashSet<int>();
+        foreach (var (evt, error) in refused)
+        {
+            // A refused order takes its landing view with it: neither is half-stored.
+            if (!refusedOrders.Add(evt.BatchIndex)) { continue; }
+            rejected.Add(new RejectedEvent(evt.BatchIndex, $"orders[{evt.BatchIndex}].{error.Field}", error.Reason, error.Detail, "{\"orderId\":\"" + evt.OrderId + "\"}"));
+        }
+
+        events.RemoveAll(e => refusedOrders.Contains(e.BatchIndex));
+        try
+        {
+            await ingestor.AcceptAsync(events, waitForDisk: true, cancellationToken);
+            return (true, index - refusedOrders.Count, receivedAt);
+        }
+        catch (Exception ex) when (ex is SpoolUnavailableException or System.Threading.Channels.ChannelClosedException)
+        {
+            return (false, 0, receivedAt);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Privacy;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+
+namespace OmniTrackIQ.Collector.Orders;
+
+/// <summary>
+/// <c>POST /v1/webhooks/shopify/{workspace}</c>, one URL for every order topic (README "Shopify order webhooks").
+/// The signature is checked over the raw bytes before anything is parsed; the shop must be the workspace's; a
+/// delivery is keyed by Shopify's event id, so a retry is stored once. The 200 comes once the mapped order is
+/// durable in the spool (milliseconds: far inside Shopify's 5 s); attribution happens after, in the worker.
+/// </summary>
+internal static class ShopifyWebhookEndpoints
+{
+    /// <summary>Shopify's own order payloads are a few KB; anything near this is not one.</summary>
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapShopifyWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/webhooks/shopify/{workspace}", PostAsync)
+            .WithTags("Orders").WithSummary("Shopify order webhooks: orders/create, orders/paid, orders/updated, orders/cancelled, refunds/create")
+            .WithDescription("Signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with the workspace's ShopifyWebhookSecret). " +
+                             "401 for a missing or wrong signature, 403 for another shop, 413 over 1 MiB; a signed payload that cannot be mapped is kept in bad_events and answered 200 so Shopify does not retry it.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, OrderIngest orders,
+        CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
+    {
+        var settings = workspaces.ById(workspace);
+        if (settings is null) { return Problems.From(new IngestError(404, "workspace", "no such workspace", "unknown_workspace")); }
+        if (string.IsNullOrEmpty(settings.ShopifyWebhookSecret))
+        {
+            return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
+        }
+
+        var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (readError is not null) { return Problems.From(readError); }
+        try
+        {
+            var body = buffer.AsMemory(0, length);
+            var headers = context.Request.Headers;
+            if (!ShopifyHmac.IsValid(body.Span, headers["X-Shopify-Hmac-Sha256"].ToString(), settings.ShopifyWebhookSecret))
+            {
+                metrics.EventsRejected("bad_signature");
+                return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "missing or wrong signature: nothing was stored", "bad_signature"));
+            }
+
+            var shop = headers["X-Shopify-Shop-Domain"].ToString();
+            if (!string.Equals(shop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.From(new IngestError(403, "X-Shopify-Shop-Domain", $"'{shop}' is not this workspace's shop", "wrong_shop"));
+            }
+
+            var topic = headers["X-Shopify-Topic"].ToString();
+            var mapped = ShopifyOrderMapper.Map(topic, body.Span);
+            if (mapped.Report is null)
+            {
+                // Signed by Shopify but not an order we can read: kept for inspection and answered 200, because any other
+                // answer makes Shopify retry the same payload 8 times over 4 hours and then drop the subscription.
+                metrics.EventsRejected("unmappable_webhook");
+                badEvents.TryAdd(new BadEvent(settings.Id, PiiRedactor.Redact(body.Span), $"unmappable_webhook: {topic}: {mapped.Error}", orders.Now, null, mapped.Field));
+                return TypedResults.Ok();
+            }
+
+            // One delivery, one report: Shopify's event id (the same on every retry), else the webhook id, else the bytes.
+            var deliveryId = FirstOf(headers["X-Shopify-Event-Id"].ToString(), headers["X-Shopify-Webhook-Id"].ToString())
+                ?? Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32];
+            var rejected = new List<RejectedEvent>();
+            var (spooled, _, _) = await orders.AcceptAsync([(mapped.Report, $"shopify:{deliveryId}")], OrderSource.ShopifyWebhook, settings, rejected, cancellationToken);
+            if (!spooled)
+            {
+                metrics.SpoolFull();
+                return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
+            }
+
+            foreach (var r in rejected)
+            {
+                badEvents.TryAdd(new BadEvent(settings.Id, PiiRedactor.Redact(body.Span), $"{r.Reason}: {r.Detail}", orders.Now, null, r.Field));
+            }
+
+            return TypedResults.Ok();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
+    }
+
+    private static string? FirstOf(string a, string b) => a.Length > 0 ? a : b.Length > 0 ? b : null;
+}
