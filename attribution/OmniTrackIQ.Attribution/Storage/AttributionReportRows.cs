@@ -14,4 +14,5 @@ public sealed record TopPathRow(string Path, int Touches, long Conversions, doub
 public sealed record CoverageMiss(string Reason, long Conversions, double Revenue);
 
 /// <summary>Share of conversions (and revenue) matched to at least one visit, and why the others were not.</summary>
-public sealed record CoverageReport(long Conversions, long Matched, double Share, double Revenue, double MatchedRevenue, List<CoverageMiss> Misses);
+/// <param name="ShopReported">Conversions the shop itself reported (order webhook or S2S), whether or not the browser did too.</param>
+public sealed record CoverageReport(long Conversions, long Matched, double Share, double Revenue, double MatchedRevenue, List<CoverageMiss> Misses, long ShopReported = 0);
