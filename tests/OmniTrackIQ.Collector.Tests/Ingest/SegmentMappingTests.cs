@@ -114,14 +114,14 @@ public sealed class SegmentMappingTests
         // Every column of every table, read as text: no clear e-mail, no phone digits, no name from the traits.
         using var connection = new DuckDBConnection($"Data Source={Path.Combine(data, "omnitrack.duckdb")}");
         connection.Open();
-        var tables = Tables(connection);
+        var tables = TableScan.Tables(connection);
         Assert.Superset(new HashSet<string> { "events", "bad_events", "identity_links", "conversions" }, tables.ToHashSet());
         foreach (var table in tables)
         {
-            Assert.True(RowsMatching(connection, table, "jane\\.doe@|415.?555|jane doe") == 0, $"clear-text PII in table {table}");
+            Assert.True(TableScan.RowsMatching(connection, table, "jane\\.doe@|415.?555|jane doe") == 0, $"clear-text PII in table {table}");
         }
 
-        Assert.Equal(1, RowsMatching(connection, "events", "acme")); // the scan does see stored text: the group's name
+        Assert.Equal(1, TableScan.RowsMatching(connection, "events", "acme")); // the scan does see stored text: the group's name
 
         connection.Close();
         try { Directory.Delete(data, recursive: true); } catch (IOException) { }
@@ -188,20 +188,4 @@ public sealed class SegmentMappingTests
         (await client.SendAsync(run)).EnsureSuccessStatusCode();
     }
 
-    private static long RowsMatching(DuckDBConnection connection, string table, string pattern)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM \"{table}\" t WHERE regexp_matches(lower(CAST(t AS VARCHAR)), '{pattern}')";
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static List<string> Tables(DuckDBConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'";
-        using var reader = command.ExecuteReader();
-        var tables = new List<string>();
-        while (reader.Read()) { tables.Add(reader.GetString(0)); }
-        return tables;
-    }
 }

@@ -101,4 +101,35 @@ public sealed class ShopifyWebhookTests
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
+
+    [Fact]
+    public async Task No_table_holds_a_buyers_clear_e_mail_or_phone_after_webhooks_and_s2s_orders()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "otq-orders-pii-" + Guid.NewGuid().ToString("N"));
+        await using (var factory = new CollectorFactory())
+        {
+            factory.Settings["OmniTrack:DataDirectory"] = data;
+            factory.Settings["OmniTrack:Attribution:IntervalSeconds"] = "0";
+            using var client = factory.CreateClient();
+            await client.SendAsync(OrderRequests.Webhook("orders/create", OrderRequests.Fixture("orders-create.json"), "evt-a"));
+            await client.SendAsync(OrderRequests.Webhook("orders/paid", OrderRequests.Fixture("orders-paid.json"), "evt-b"));
+            await client.SendAsync(OrderRequests.Conversions("""{"orderId":"s-9","timestamp":"2026-11-23T10:00:00Z","revenue":9,"email":"Ann@Example.com","phone":"+44 20 7946 0958"}"""));
+            await OrderRequests.WaitForOrderAsync(client, "s-9", 1);
+            await OrderRequests.WaitForOrderAsync(client, "450789469", 1);
+            await OrderRequests.RunAttributionAsync(client);
+        }
+
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(data, "omnitrack.duckdb")}"))
+        {
+            connection.Open();
+            foreach (var table in TableScan.Tables(connection))
+            {
+                Assert.True(TableScan.RowsMatching(connection, table, "jon@doe\\.ca|bob\\.norman@|ann@example|7946.?0958|555-555-(bill|ship)") == 0, $"clear-text PII in table {table}");
+            }
+
+            Assert.True(TableScan.RowsMatching(connection, "events", "820982911946154508") > 0); // the scan sees the stored orders
+        }
+
+        try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+    }
 }
