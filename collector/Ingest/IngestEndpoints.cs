@@ -111,23 +111,7 @@ internal static class IngestEndpoints
         }
 
         // Only now: a 503 above makes the client send the batch again, and its rejections with it.
-        return TypedResults.Ok(new AcceptedResponse(batch.Events.Count, KeepRejected(batch.Rejected, workspace, receivedAt, metrics, badEvents)));
-    }
-
-    private static Rejection[] KeepRejected(List<RejectedEvent> rejected, WorkspaceSettings workspace, DateTimeOffset receivedAt, CollectorMetrics metrics, BadEventQueue badEvents)
-    {
-        if (rejected.Count == 0) { return []; }
-        rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-        var answer = new Rejection[rejected.Count];
-        for (var i = 0; i < rejected.Count; i++)
-        {
-            var r = rejected[i];
-            answer[i] = new Rejection(r.Index, r.Field, r.Reason, r.Detail);
-            metrics.EventsRejected(r.Reason);
-            badEvents.TryAdd(new BadEvent(workspace.Id, r.Payload, $"{r.Reason}: {r.Detail}", receivedAt, r.Index, r.Field));
-        }
-
-        return answer;
+        return TypedResults.Ok(new AcceptedResponse(batch.Events.Count, Rejections.Keep(batch.Rejected, workspace.Id, receivedAt, metrics, badEvents)));
     }
 
     /// <summary>

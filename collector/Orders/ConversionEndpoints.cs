@@ -66,14 +66,6 @@ internal static class ConversionEndpoints
             return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
-        var answer = new List<Rejection>(rejected.Count);
-        foreach (var r in rejected.OrderBy(r => r.Index))
-        {
-            answer.Add(new Rejection(r.Index, r.Field, r.Reason, r.Detail));
-            metrics.EventsRejected(r.Reason);
-            badEvents.TryAdd(new BadEvent(workspace.Id, r.Payload, $"{r.Reason}: {r.Detail}", receivedAt, r.Index, r.Field));
-        }
-
-        return TypedResults.Ok(new AcceptedResponse(accepted, answer));
+        return TypedResults.Ok(new AcceptedResponse(accepted, Rejections.Keep(rejected, workspace.Id, receivedAt, metrics, badEvents)));
     }
 }
