@@ -21,7 +21,7 @@ public sealed class CollectorFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("OmniTrack:DataDirectory", DataDirectory);
-        builder.UseSetting("OmniTrack:Clock:StartAt", Payloads.SentAt);
+        builder.UseSetting("OmniTrack:Clock:StartAt", TestClock.StartAt);
         builder.UseSetting("OmniTrack:Sink:MaxBatchAge", "00:00:00.050");
         builder.UseSetting("OmniTrack:Workspaces:0:Id", "shop");
         builder.UseSetting("OmniTrack:Workspaces:0:WriteKey", WriteKey);

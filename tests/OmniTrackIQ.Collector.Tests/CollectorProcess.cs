@@ -36,7 +36,7 @@ internal sealed class CollectorProcess : IDisposable
         foreach (var arg in new[]
                  {
                      dll, "--urls", $"http://127.0.0.1:{port}", "--OmniTrack:DataDirectory", dataDirectory,
-                     "--OmniTrack:Clock:StartAt", Payloads.SentAt,
+                     "--OmniTrack:Clock:StartAt", TestClock.StartAt,
                      "--OmniTrack:Sink:MaxBatchAge", "00:00:00.050", "--OmniTrack:Workspaces:0:Id", "crash",
                      "--OmniTrack:Workspaces:0:WriteKey", writeKey,
                      "--OmniTrack:Workspaces:0:EventsPerSecond", "0", // load tests measure the collector, not its limiter

@@ -46,7 +46,8 @@ export async function startCollector({ extraArgs = [] } = {}) {
   const args = [
     collectorDll, '--urls', `http://127.0.0.1:${port}`, '--OmniTrack:DataDirectory', dataDir,
     '--OmniTrack:Sink:MaxBatchAge', '00:00:00.050',
-    '--OmniTrack:Clock:StartAt', pinnedNow, // tests never depend on the wall clock
+    // tests never depend on the wall clock; OTQ_CLOCK_OFFSET_DAYS moves it on (README "Tests")
+    '--OmniTrack:Clock:StartAt', new Date(Date.parse(pinnedNow) + Number(process.env.OTQ_CLOCK_OFFSET_DAYS ?? 0) * 86_400_000).toISOString(),
     '--OmniTrack:Attribution:IntervalSeconds', '0', // only the explicit run endpoint computes
     '--OmniTrack:Workspaces:0:Id', 'report',
     '--OmniTrack:Workspaces:0:WriteKey', keys.writeKey,

@@ -26,7 +26,7 @@ public sealed class BackfillCommandTests : IDisposable
             ], CancellationToken.None);
 
             // A first run attributes everything (there is no state yet); the backfill below then redoes only its range.
-            await new OmniTrackIQ.Store.DuckDb.Attribution.AttributionRunner(database, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse(Payloads.SentAt, System.Globalization.CultureInfo.InvariantCulture)))
+            await new OmniTrackIQ.Store.DuckDb.Attribution.AttributionRunner(database, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestClock.Now))
                 .RunAsync("shop", new(), CancellationToken.None);
         }
 

@@ -6,7 +6,7 @@ namespace OmniTrackIQ.Collector.Tests.RateLimits;
 
 public sealed class BadEventQueueTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse(Payloads.SentAt, System.Globalization.CultureInfo.InvariantCulture));
+    private readonly FakeTimeProvider _time = new(TestClock.Now);
     private readonly CollectorMetrics _metrics = new();
 
     private BadEvent Junk(string? workspace, int i) => new(workspace, "wk=x&junk=" + i, "t: bad", _time.GetUtcNow());

@@ -1,8 +1,17 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OmniTrackIQ.Collector.RateLimits;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Metrics;
 
 namespace OmniTrackIQ.Collector.Tests.RateLimits;
 
-/// <summary>One workspace flooding the event routes is refused with 429; the others are not touched.</summary>
+/// <summary>
+/// One workspace flooding the event routes is refused with 429; the others are not touched. The limiter runs on a
+/// stopped clock, so no refill can happen between two requests however slow the machine is.
+/// </summary>
 public sealed class IngestRateLimitTests
 {
     private const string OtherWithConsent = """{"type":"page","messageId":"o1","anonymousId":"a","context":{"consent":{"analytics":true}}}""";
@@ -10,8 +19,9 @@ public sealed class IngestRateLimitTests
     [Fact]
     public async Task A_flooding_workspace_gets_429_with_retry_after_while_another_is_accepted()
     {
-        await using var factory = new CollectorFactory();
-        factory.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1"; // a bucket of 2 events
+        await using var collector = new CollectorFactory();
+        collector.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1"; // a bucket of 2 events
+        await using var factory = StoppedLimiterClock(collector);
         using var client = factory.CreateClient();
 
         using var first = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("f1"), Payloads.Event("f2"))));
@@ -30,8 +40,9 @@ public sealed class IngestRateLimitTests
     [Fact]
     public async Task A_pixel_over_the_limit_still_gets_its_gif_and_is_counted_not_stored()
     {
-        await using var factory = new CollectorFactory();
-        factory.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1";
+        await using var collector = new CollectorFactory();
+        collector.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1";
+        await using var factory = StoppedLimiterClock(collector);
         using var client = factory.CreateClient();
         using var fill = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("p1"), Payloads.Event("p2"))));
 
@@ -41,5 +52,12 @@ public sealed class IngestRateLimitTests
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains("otq_rate_limited_total{workspace=\"shop\"} 1", metrics, StringComparison.Ordinal);
         Assert.Equal(0, (await CollectorClient.GetJsonAsync(client, "/v1/events/bad")).GetProperty("badEvents").GetArrayLength());
+    }
+
+    private static Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> StoppedLimiterClock(CollectorFactory collector)
+    {
+        var time = new FakeTimeProvider(TestClock.Now);
+        return collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
+            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
     }
 }

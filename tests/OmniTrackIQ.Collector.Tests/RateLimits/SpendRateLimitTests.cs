@@ -19,7 +19,7 @@ public sealed class SpendRateLimitTests
     [Fact]
     public async Task The_third_immediate_request_is_429_with_Retry_After_and_the_other_workspace_is_unaffected()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse(Payloads.SentAt, System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(TestClock.Now);
         await using var collector = new CollectorFactory();
         collector.Settings["OmniTrack:Attribution:IntervalSeconds"] = "0";
         collector.Settings["OmniTrack:Workspaces:0:SecretKeyRequestsPerSecond"] = "1";

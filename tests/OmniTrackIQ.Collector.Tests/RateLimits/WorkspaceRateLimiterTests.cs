@@ -8,7 +8,7 @@ namespace OmniTrackIQ.Collector.Tests.RateLimits;
 
 public sealed class WorkspaceRateLimiterTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse(Payloads.SentAt, System.Globalization.CultureInfo.InvariantCulture));
+    private readonly FakeTimeProvider _time = new(TestClock.Now);
     private readonly CollectorMetrics _metrics = new();
     private readonly WorkspaceSettings _shop = new() { Id = "shop", WriteKey = "wk_shop", EventsPerSecond = 100, SecretKeyRequestsPerSecond = 2 };
     private readonly WorkspaceSettings _other = new() { Id = "other", WriteKey = "wk_other", EventsPerSecond = 100, SecretKeyRequestsPerSecond = 2 };

@@ -11,8 +11,14 @@ internal sealed class AttributionStoreFixture : IDisposable
 {
     public static readonly DateTimeOffset Day0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The runner's clock (it stamps computedAt): pinned, so no test reads the wall clock.</summary>
-    public static TimeProvider Clock() => new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Day0.AddDays(30));
+    /// <summary>
+    /// The runner's clock (it stamps computedAt): pinned, so no test reads the wall clock; moved on by
+    /// <c>OTQ_CLOCK_OFFSET_DAYS</c> when set (README "Tests").
+    /// </summary>
+    public static TimeProvider Clock() => new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Day0.AddDays(30 + OffsetDays));
+
+    private static readonly int OffsetDays = int.TryParse(Environment.GetEnvironmentVariable("OTQ_CLOCK_OFFSET_DAYS"), System.Globalization.NumberStyles.Integer,
+        System.Globalization.CultureInfo.InvariantCulture, out var days) ? days : 0;
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-attr-" + Guid.NewGuid().ToString("N"));
     private int _nextId;
