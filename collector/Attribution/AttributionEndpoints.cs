@@ -1,7 +1,6 @@
 using System.Globalization;
 using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
-using OmniTrackIQ.Collector.Stats;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Attribution.Storage;
@@ -17,10 +16,10 @@ internal static class AttributionEndpoints
 {
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/attribution/summary", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/summary", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
+            var workspace = context.Workspace();
+            IResult? problem;
             var query = context.Request.Query;
             var model = query["model"].ToString();
             if (model.Length == 0) { model = "linear"; }
@@ -35,12 +34,12 @@ internal static class AttributionEndpoints
             return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         })
             .WithTags("Attribution").WithSummary("Attributed conversions, revenue, spend, ROAS and CPA per channel, source or campaign under one model")
-            .Produces<AttributionSummaryResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
+            .Produces<AttributionSummaryResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
-        app.MapGet("/v1/attribution/compare", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/compare", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
+            var workspace = context.Workspace();
+            IResult? problem;
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
             var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
@@ -48,12 +47,12 @@ internal static class AttributionEndpoints
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
         })
             .WithTags("Attribution").WithSummary("The summary rows of every model side by side")
-            .Produces<AttributionCompareResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
+            .Produces<AttributionCompareResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
-        app.MapGet("/v1/attribution/paths", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/paths", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
+            var workspace = context.Workspace();
+            IResult? problem;
             var query = context.Request.Query;
             var topText = query["top"].ToString();
             var top = 10;
@@ -67,29 +66,28 @@ internal static class AttributionEndpoints
             return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
         })
             .WithTags("Attribution").WithSummary("Most common converting paths")
-            .Produces<AttributionPathsResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
+            .Produces<AttributionPathsResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
-        app.MapGet("/v1/attribution/coverage", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionQueries queries, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/attribution/coverage", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
+            var workspace = context.Workspace();
+            IResult? problem;
             var query = context.Request.Query;
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
             var report = await queries.CoverageAsync(workspace.Id, from, to, cancellationToken);
             return TypedResults.Json(report, AttributionJsonContext.Default.CoverageReport);
         })
             .WithTags("Attribution").WithSummary("Checkout coverage: how many orders a visit explains, and why the others are not")
-            .Produces<CoverageReport>().ProducesProblem(StatusCodes.Status400BadRequest).RequiresReadToken();
+            .Produces<CoverageReport>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
-        app.MapPost("/v1/attribution/run", async (HttpContext context, WorkspaceRegistry workspaces, IAttributionStore store, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/attribution/run", async (HttpContext context, IAttributionStore store, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
+            var workspace = context.Workspace();
             var run = await store.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
             return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
         })
             .WithTags("Attribution").WithSummary("Full recompute of the workspace now")
-            .Produces<AttributionRunResponse>().RequiresReadToken();
+            .Produces<AttributionRunResponse>().RequireReadToken();
         return app;
     }
 

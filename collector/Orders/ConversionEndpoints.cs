@@ -28,15 +28,14 @@ internal static class ConversionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequiresSecretKey();
+            .RequireSecretKey();
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, WorkspaceRegistry workspaces, WorkspaceRateLimiter limiter, OrderIngest orders,
+    private static async Task<IResult> PostAsync(HttpContext context, WorkspaceRateLimiter limiter, OrderIngest orders,
         CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
     {
-        var workspace = SecretKeyAuth.Authenticate(context, workspaces, out var problem);
-        if (workspace is null) { return problem!; }
+        var workspace = context.Workspace();
         var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
         if (!rate.Allowed) { return Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey); }
         if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))

@@ -1,6 +1,5 @@
 using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Ingest;
-using OmniTrackIQ.Collector.Stats;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Orders;
@@ -12,10 +11,9 @@ internal static class OrderQueryEndpoints
 {
     public static IEndpointRouteBuilder MapOrderQueries(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/orders/{orderId}", async (string orderId, HttpContext context, WorkspaceRegistry workspaces, IOrderLedger ledger, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/orders/{orderId}", async (string orderId, HttpContext context, IOrderLedger ledger, CancellationToken cancellationToken) =>
             {
-                var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-                if (workspace is null) { return problem!; }
+                var workspace = context.Workspace();
                 var order = await ledger.GetAsync(workspace.Id, orderId, cancellationToken);
                 return order is null
                     ? Problems.From(new IngestError(404, "orderId", "no source reported this order to the workspace", "unknown_order"))
@@ -23,7 +21,7 @@ internal static class OrderQueryEndpoints
             })
             .WithTags("Orders").WithSummary("One order: sources with their reports, gross, refunds, net, status, identity keys and attributed path")
             .Produces<OrderDetail>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
-            .RequiresReadToken();
+            .RequireReadToken();
         return app;
     }
 }

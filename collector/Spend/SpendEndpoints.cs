@@ -28,15 +28,14 @@ internal static class SpendEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .RequiresSecretKey();
+            .RequireSecretKey();
         return app;
     }
 
-    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRegistry workspaces, WorkspaceRateLimiter limiter, AdSpendStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRateLimiter limiter, AdSpendStore store, CancellationToken cancellationToken)
     {
         // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
-        var workspace = SecretKeyAuth.Authenticate(context, workspaces, out var problem);
-        if (workspace is null) { return problem!; }
+        var workspace = context.Workspace();
 
         // Before the body is read: a refused request costs no parsing.
         var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);

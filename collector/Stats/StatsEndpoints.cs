@@ -17,27 +17,24 @@ internal static class StatsEndpoints
 
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/events", async (HttpContext context, WorkspaceRegistry workspaces, IEventBrowser browser, CancellationToken cancellationToken) =>
+        app.MapGet("/v1/events", async (HttpContext context, IEventBrowser browser, CancellationToken cancellationToken) =>
         {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
             if (Limit(context, out var limit) is { } limitProblem) { return limitProblem; }
-            return TypedResults.Ok(new RecentEvents(await browser.RecentEventsAsync(workspace.Id, limit, cancellationToken)));
-        });
-        app.MapGet("/v1/events/bad", async (HttpContext context, WorkspaceRegistry workspaces, IEventBrowser browser, CancellationToken cancellationToken) =>
-        {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            if (workspace is null) { return problem!; }
-            if (Limit(context, out var limit) is { } limitProblem) { return limitProblem; }
-            return TypedResults.Ok(new RecentBadEvents(await browser.RecentBadEventsAsync(workspace.Id, limit, cancellationToken)));
-        });
-        app.MapGet("/v1/events/stats", async (HttpContext context, WorkspaceRegistry workspaces, IEventStore store, CancellationToken cancellationToken) =>
-        {
-            var workspace = ReadAuth.Authenticate(context, workspaces, out var problem);
-            return workspace is null ? problem! : TypedResults.Ok(await store.GetStatsAsync(workspace.Id, cancellationToken));
+            return TypedResults.Ok(new RecentEvents(await browser.RecentEventsAsync(context.Workspace().Id, limit, cancellationToken)));
         })
+            .WithTags("Analytics").WithSummary("The workspace's last stored events, oldest first, as stored (to check what a client's events became)")
+            .Produces<RecentEvents>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+        app.MapGet("/v1/events/bad", async (HttpContext context, IEventBrowser browser, CancellationToken cancellationToken) =>
+        {
+            if (Limit(context, out var limit) is { } limitProblem) { return limitProblem; }
+            return TypedResults.Ok(new RecentBadEvents(await browser.RecentBadEventsAsync(context.Workspace().Id, limit, cancellationToken)));
+        })
+            .WithTags("Analytics").WithSummary("The workspace's last rejections (bad_events), with index, field, reason and payload")
+            .Produces<RecentBadEvents>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+        app.MapGet("/v1/events/stats", async (HttpContext context, IEventStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await store.GetStatsAsync(context.Workspace().Id, cancellationToken)))
             .WithTags("Analytics").WithSummary("Stored events of the token's workspace by type and channel")
-            .Produces<EventStats>().RequiresReadToken();
+            .Produces<EventStats>().RequireReadToken();
         return app;
     }
 

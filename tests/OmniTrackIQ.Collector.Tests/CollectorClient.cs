@@ -27,7 +27,7 @@ internal static class CollectorClient
     public static async Task<long> WaitForStoredAsync(HttpClient client, long expected, string token = CollectorFactory.ReadToken)
     {
         long total = -1;
-        for (var attempt = 0; attempt < 200 && total != expected; attempt++)
+        for (var attempt = 0; attempt < 600 && total != expected; attempt++)
         {
             total = (await StatsAsync(client, token)).GetProperty("total").GetInt64();
             if (total != expected) { await Task.Delay(50); }
@@ -58,7 +58,7 @@ internal static class CollectorClient
     private static async Task<JsonElement[]> WaitForRowsAsync(HttpClient client, string path, string property, int expected, string token)
     {
         JsonElement[] rows = [];
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 600; attempt++)
         {
             rows = [.. (await GetJsonAsync(client, path, token)).GetProperty(property).EnumerateArray()];
             if (rows.Length >= expected) { return rows; }

@@ -3,31 +3,36 @@ namespace OmniTrackIQ.Store.DuckDb.Orders;
 /// <summary>
 /// The order ledger (README "Orders"): a view over the conversion events, one row per (workspace, order id), so
 /// every report stays a row of its own (the history) and nothing is rewritten when a report arrives. The most
-/// authoritative source's latest report (webhook > S2S > pixel, then load order) gives gross, currency, status
+/// authoritative source's last received report (webhook > S2S > pixel) gives gross, currency, status
 /// and net; refunds are the larger of what that report knows and the sum of separate refund reports.
 /// A cancelled order nets 0.
 /// </summary>
 internal static class OrdersSchema
 {
-    /// <summary>Ranks reports: authority first, then the order they were loaded in.</summary>
-    private const string Rank = """
-        (CASE coalesce(order_source, 'pixel') WHEN 'shopify' THEN 3 WHEN 's2s' THEN 2 ELSE 1 END) * 1000000000000000 + coalesce(load_seq, 0)
+    /// <summary>
+    /// The deciding report of an order: the most authoritative source's, then the last received (one request's rows
+    /// share a load batch, whose sequence numbers need not follow the order they were sent in), then the last loaded.
+    /// </summary>
+    private const string Deciding = """
+        row_number() OVER (PARTITION BY workspace, order_id, coalesce(event = 'Refund', false)
+                           ORDER BY CASE coalesce(order_source, 'pixel') WHEN 'shopify' THEN 3 WHEN 's2s' THEN 2 ELSE 1 END DESC,
+                                    received_at DESC, coalesce(load_seq, 0) DESC) = 1
         """;
 
     public static readonly string CreateView = $"""
         CREATE OR REPLACE VIEW orders AS
         WITH reports AS (
-            SELECT workspace, order_id, coalesce(order_source, 'pixel') AS source, {Rank} AS rank, ts, received_at,
+            SELECT workspace, order_id, coalesce(order_source, 'pixel') AS source, {Deciding} AS deciding, ts, received_at,
                    revenue, coalesce(refunded, 0) AS refunded, net_revenue, currency, coalesce(order_status, 'paid') AS status,
                    coalesce(event = 'Refund', false) AS is_refund
             FROM events WHERE type = 'conversion' AND order_id IS NOT NULL),
         folded AS (
             SELECT workspace, order_id,
-                   arg_max(revenue, rank) FILTER (WHERE NOT is_refund) AS gross,
-                   arg_max(refunded, rank) FILTER (WHERE NOT is_refund) AS order_refunded,
-                   arg_max(net_revenue, rank) FILTER (WHERE NOT is_refund) AS reported_net,
-                   arg_max(status, rank) FILTER (WHERE NOT is_refund) AS reported_status,
-                   arg_max(currency, rank) FILTER (WHERE NOT is_refund) AS currency,
+                   max(revenue) FILTER (WHERE deciding AND NOT is_refund) AS gross,
+                   max(refunded) FILTER (WHERE deciding AND NOT is_refund) AS order_refunded,
+                   max(net_revenue) FILTER (WHERE deciding AND NOT is_refund) AS reported_net,
+                   max(status) FILTER (WHERE deciding AND NOT is_refund) AS reported_status,
+                   max(currency) FILTER (WHERE deciding AND NOT is_refund) AS currency,
                    coalesce(sum(refunded) FILTER (WHERE is_refund), 0) AS refund_reports,
                    min(ts) FILTER (WHERE NOT is_refund) AS ts, max(received_at) AS updated_at, count(*) AS reports,
                    string_agg(DISTINCT source, ',') AS sources

@@ -37,8 +37,9 @@ public sealed class OrderLedgerTests
         await using var factory = NewFactory();
         using var client = Browser(factory);
         await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Visit)));
-        await client.SendAsync(OrderRequests.Webhook("orders/paid", OrderRequests.Fixture("orders-paid.json"), "evt-1"));
-        await client.SendAsync(OrderRequests.Webhook("refunds/create", OrderRequests.Fixture("refunds-create.json"), "evt-2"));
+        using var paid = await client.SendAsync(OrderRequests.Webhook("orders/paid", OrderRequests.Fixture("orders-paid.json"), "evt-1"));
+        using var refund = await client.SendAsync(OrderRequests.Webhook("refunds/create", OrderRequests.Fixture("refunds-create.json"), "evt-2"));
+        Assert.Equal((System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.OK), (paid.StatusCode, refund.StatusCode));
 
         var refunded = await OrderRequests.WaitForOrderAsync(client, "450789469", 2);
         Assert.Equal(("partially_refunded", 41.94m, 557.00m), (refunded.GetProperty("status").GetString(), refunded.GetProperty("refunded").GetDecimal(), refunded.GetProperty("net").GetDecimal()));
@@ -47,7 +48,8 @@ public sealed class OrderLedgerTests
 
         var cancelled = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(OrderRequests.Fixture("orders-paid.json"))
             .Replace("\"cancelled_at\": null", "\"cancelled_at\": \"2008-01-11T09:00:00-05:00\"", StringComparison.Ordinal));
-        await client.SendAsync(OrderRequests.Webhook("orders/cancelled", cancelled, "evt-3"));
+        using var cancel = await client.SendAsync(OrderRequests.Webhook("orders/cancelled", cancelled, "evt-3"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, cancel.StatusCode);
         var order = await OrderRequests.WaitForOrderAsync(client, "450789469", 3);
         Assert.Equal(("cancelled", 0m), (order.GetProperty("status").GetString(), order.GetProperty("net").GetDecimal()));
         await OrderRequests.RunAttributionAsync(client);

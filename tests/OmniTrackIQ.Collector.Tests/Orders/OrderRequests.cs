@@ -32,11 +32,12 @@ internal static class OrderRequests
         return request;
     }
 
-    /// <summary>GET /v1/orders/{id} once the order has <paramref name="reports"/> stored reports (bounded wait).</summary>
+    /// <summary>GET /v1/orders/{id} once the order has <paramref name="reports"/> stored reports (bounded wait: 30 s, since a
+    /// sink write can queue behind an attribution run holding the store on a loaded machine).</summary>
     public static async Task<JsonElement> WaitForOrderAsync(HttpClient client, string orderId, int reports)
     {
         JsonElement order = default;
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var attempt = 0; attempt < 600; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/orders/" + orderId);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CollectorFactory.ReadToken);
