@@ -10,7 +10,7 @@ internal static class EventRow
         appender.CreateRow()
             .AppendValue(e.Workspace)
             .AppendValue(e.MessageId)
-            .AppendValue(TypeName(e.Type))
+            .AppendValue(EventTypes.Name(e.Type))
             .AppendValue(e.Event)
             .AppendValue(e.AnonymousId)
             .AppendValue(e.UserId)
@@ -63,6 +63,4 @@ internal static class EventRow
             .AppendValue(e.NetRevenue)
             .AppendValue(e.SourceName)
             .EndRow();
-
-    public static string TypeName(EventType type) => EventTypes.Name(type);
 }

@@ -18,8 +18,6 @@ const skip = !haveChromium && process.env.CI !== 'true' ? `${chromiumPath} is mi
 const distPath = new URL('../../sdk-js/dist/otq.js', import.meta.url);
 const snippetPath = new URL('../../sdk-js/shopify/otq.liquid', import.meta.url);
 const pixelPath = new URL('../../sdk-js/shopify/custom-pixel.js', import.meta.url);
-// The collector embeds dist/otq.js and serves it at GET /otq.js: the pages load it from there, as a shop would.
-const collectorServesSnippet = true;
 const landingSearch = '?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=TESTGCLID';
 
 let dataDir;
@@ -29,7 +27,8 @@ let shop;
 let browser;
 const cart = { attributes: {} };
 
-const scriptUrl = () => (collectorServesSnippet ? `${forwarder.base}/otq.js` : `${shop.origin}/otq.js`);
+// The collector embeds dist/otq.js and serves it at GET /otq.js: the pages load it from there, as a shop would.
+const scriptUrl = () => `${forwarder.base}/otq.js`;
 /** The loader exactly as sdk-js/README.md documents it, with this test's URLs. */
 const loader = (writeKey, options) => `<script>!function(w,d,u){w.otq=w.otq||function(){(w.otq.q=w.otq.q||[]).push(arguments)};var s=d.createElement('script');s.async=1;s.src=u;d.head.appendChild(s)}(window,document,${JSON.stringify(scriptUrl())});otq('init',${JSON.stringify(writeKey)},${JSON.stringify({ endpoint: forwarder.base, ...options })});</script>`;
 const storefront = (title, writeKey, options = {}) => `<!doctype html>
@@ -61,17 +60,14 @@ before(async () => {
   forwarder = await startForwarder();
   shop = await startShop(async (req, res, { url, body }) => {
     const path = url.pathname;
-    if (path === '/otq.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(readFileSync(distPath));
-    } else if (path.startsWith('/shop/')) {
+    if (path.startsWith('/shop/')) {
       html(res, storefront('Trail Shop', collector.writeKey));
     } else if (path.startsWith('/consent/')) {
       html(res, storefront('Consent Shop', consentWorkspace.writeKey, { requireConsent: true }));
     } else if (path.startsWith('/liquid/')) {
       // What Shopify renders for {% render 'otq', … %} in theme.liquid's <head>, from the snippet file itself.
       const rendered = renderLiquid(readFileSync(snippetPath, 'utf8'), {
-        write_key: collector.writeKey, collector_url: forwarder.base, ...(collectorServesSnippet ? {} : { script_url: scriptUrl() }),
+        write_key: collector.writeKey, collector_url: forwarder.base,
         'cart.attributes': cart.attributes, 'routes.cart_update_url': '/cart/update',
       });
       html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Liquid Shop</title><link rel="icon" href="data:,">\n${rendered}\n</head><body><h1>Liquid Shop</h1></body></html>`);
