@@ -27,7 +27,8 @@ dotnet build OmniTrackIQ.sln -c Release
 
 log=$(mktemp)
 e2e_log=$(mktemp)
-trap 'rm -f "$log" "$e2e_log"' EXIT
+e2e_failures=$(mktemp)
+trap 'rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
 status=0
 for project in tests/*/*.Tests.csproj; do
   echo "=== $project"
@@ -45,6 +46,7 @@ for suite in sdk-js tests/report-e2e tests/segment-clients tests/sdk-e2e; do
     (cd "$suite" && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1
     e2e_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
     e2e_failed=$(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' "$e2e_log")
+    grep -E '^not ok ' "$e2e_log" | sed "s|^|$suite: |" >> "$e2e_failures" || true
     [ "$e2e_passed" -gt 0 ] || [ "${CI:-}" != true ] || status=1
     passed=$((passed + e2e_passed))
     failed=$((failed + e2e_failed))
@@ -56,5 +58,11 @@ for suite in sdk-js tests/report-e2e tests/segment-clients tests/sdk-e2e; do
 done
 
 [ "$passed" -gt 0 ] || status=1
+# CI shows only the tail of this output: name every failed test again here, next to the count.
+if [ "$failed" -gt 0 ]; then
+  echo "=== failed tests"
+  grep -E '^ *Failed [A-Za-z_]' "$log" || true
+  cat "$e2e_failures" 2>/dev/null || true
+fi
 echo "$passed passed, $failed failed"
 exit $status
