@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using DuckDB.NET.Data;
-using OmniTrackIQ.Collector.Spend;
-using OmniTrackIQ.Pipeline.Workspaces;
-using OmniTrackIQ.Store.DuckDb;
+using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Attribution.Storage;
-using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -50,7 +47,7 @@ internal static class BackfillCommand
             return 1;
         }
 
-        var configuration = Configuration();
+        var configuration = Hosting.StoreServices.CommandConfiguration();
         var configured = (configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? []).Find(w => w.Id == workspace);
         var settings = new AttributionSettings
         {
@@ -58,11 +55,10 @@ internal static class BackfillCommand
             PaidClicksFirst = paidFirst || (configured?.PaidClicksFirst ?? false),
             MarkovOrder = markovOrder ?? configured?.MarkovOrder ?? 1,
         };
-        var path = ImportSpendCommand.DatabasePath(dataDirectory);
         try
         {
-            using var database = new DuckDbDatabase(path);
-            IAttributionStore runner = new AttributionRunner(database, Hosting.CollectorClock.From(configuration));
+            using var store = Hosting.StoreServices.ForCommand(dataDirectory);
+            var runner = store.GetRequiredService<IAttributionStore>();
             var bar = new ProgressBar(errors, !Console.IsErrorRedirected);
             var watch = Stopwatch.StartNew();
             var run = await runner.BackfillAsync(workspace, settings, from, to, bar, CancellationToken.None);
@@ -71,18 +67,12 @@ internal static class BackfillCommand
                 $"backfilled {run.Conversions} conversions of {run.People} people in {watch.Elapsed.TotalSeconds:F1} s ({(run.Full ? "full recompute" : "range")}, {settings.Key})"));
             return 0;
         }
-        catch (DuckDBException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            await errors.WriteLineAsync($"backfill: cannot use {path} (is the collector running? it holds the file): {ex.Message}");
+            await errors.WriteLineAsync($"backfill: cannot use the store (an embedded DuckDB file is held by a running collector): {ex.Message}");
             return 1;
         }
     }
-
-    /// <summary>The workspaces and the clock, as the server would read them (appsettings.json, then environment).</summary>
-    private static IConfiguration Configuration() => new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-        .AddEnvironmentVariables()
-        .Build();
 
     private static bool TryDate(string text, out DateTime value)
     {

@@ -8,12 +8,11 @@ using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
-using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.UserAgents;
 
 namespace OmniTrackIQ.Collector.Hosting;
 
-/// <summary>Wires the collector: workspaces, the embedded store and attribution always; enrichment, spool, channel and sink for the roles that ingest.</summary>
+/// <summary>Wires the collector: workspaces, the store (<see cref="StoreServices"/>) and attribution always; enrichment, spool, channel and sink for the roles that ingest.</summary>
 internal static class CollectorServices
 {
     public static IServiceCollection AddOmniTrackCollector(this IServiceCollection services, IConfiguration configuration, CollectorRole role = CollectorRole.All)
@@ -22,7 +21,6 @@ internal static class CollectorServices
         var spoolOptions = configuration.GetSection("OmniTrack:Spool").Get<SpoolOptions>() ?? new SpoolOptions();
         spoolOptions.Directory ??= Path.Combine(dataDirectory, "spool");
         var sinkOptions = configuration.GetSection("OmniTrack:Sink").Get<SinkOptions>() ?? new SinkOptions();
-        var duckDbPath = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb");
 
         services.AddSingleton(CollectorClock.From(configuration));
         services.AddSingleton(spoolOptions);
@@ -32,12 +30,7 @@ internal static class CollectorServices
         services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
-        var duckDbMemory = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB";
-        var duckDbThreads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1);
-        services.AddSingleton(_ => new DuckDbDatabase(duckDbPath, duckDbMemory, duckDbThreads));
-        services.AddSingleton<IEventStore, DuckDbEventStore>();
-        services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
-        services.AddSingleton<OmniTrackIQ.Pipeline.Orders.IOrderLedger, OmniTrackIQ.Store.DuckDb.Orders.DuckDbOrderLedger>();
+        services.AddOmniTrackStore(configuration, dataDirectory);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());

@@ -1,15 +1,14 @@
-using DuckDB.NET.Data;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Spend;
-using OmniTrackIQ.Store.DuckDb;
-using OmniTrackIQ.Store.DuckDb.Spend;
+using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Collector.Hosting;
 
 namespace OmniTrackIQ.Collector.Spend;
 
 /// <summary>
 /// <c>collector import-spend --input FILE --workspace ID [--data-dir DIR]</c>: parses a spend file (CSV, or
-/// JSON when it ends in .json) and upserts it into the collector's DuckDB file
-/// (<c>DIR/omnitrack.duckdb</c>; without --data-dir, OmniTrack:DuckDb:Path or OmniTrack:DataDirectory from
+/// JSON when it ends in .json) and upserts it into the store the collector's settings name (<c>OmniTrack:Store</c>;
+/// for DuckDB <c>DIR/omnitrack.duckdb</c>; without --data-dir, OmniTrack:DuckDb:Path or OmniTrack:DataDirectory from
 /// appsettings.json / environment, else ./data). DuckDB lets one process write a file, so run it while the
 /// collector is stopped, or use <c>POST /v1/spend</c> instead. Exit codes: 0 imported, 1 usage or database
 /// error, 2 invalid file (nothing imported).
@@ -63,31 +62,18 @@ internal static class ImportSpendCommand
             return 2;
         }
 
-        var path = DatabasePath(dataDirectory);
         try
         {
-            using var database = new DuckDbDatabase(path);
-            var written = await new AdSpendStore(database).UpsertAsync(workspace, rows, CancellationToken.None);
+            using var store = StoreServices.ForCommand(dataDirectory);
+            var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, rows, CancellationToken.None);
             await output.WriteLineAsync($"imported {written} rows");
             return 0;
         }
-        catch (DuckDBException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            await errors.WriteLineAsync($"import-spend: cannot write {path} (is the collector running? it holds the file): {ex.Message}");
+            await errors.WriteLineAsync($"import-spend: cannot write to the store (an embedded DuckDB file is held by a running collector): {ex.Message}");
             return 1;
         }
-    }
-
-    /// <summary>The file <see cref="Hosting.CollectorServices"/> opens, from the same settings.</summary>
-    internal static string DatabasePath(string? dataDirectory)
-    {
-        if (dataDirectory is not null) { return Path.Combine(Path.GetFullPath(dataDirectory), "omnitrack.duckdb"); }
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var directory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
-        return configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(directory, "omnitrack.duckdb");
     }
 
     private static int Usage(TextWriter errors)

@@ -7,7 +7,6 @@ using OmniTrackIQ.Collector.Spend;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Spend;
-using OmniTrackIQ.Store.DuckDb.Spend;
 
 // In the Hosting namespace so Program picks MapSpend up without a new using.
 namespace OmniTrackIQ.Collector.Hosting;
@@ -32,7 +31,7 @@ internal static class SpendEndpoints
         return app;
     }
 
-    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRateLimiter limiter, AdSpendStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRateLimiter limiter, ISpendStore store, CancellationToken cancellationToken)
     {
         // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
         var workspace = context.Workspace();

@@ -5,6 +5,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 /// <summary>The API / table names of the models (the <c>model</c> column of attribution_results).</summary>
 public static class AttributionModels
 {
+    /// <summary>The channel a conversion without any creditable touch is credited to, in every store's results.</summary>
+    public const string NoTouchChannel = "(none)";
+
     public const string Markov = "markov";
     public const string Shapley = "shapley";
 

@@ -95,7 +95,7 @@ public sealed class AttributionRunner : IAttributionStore
                 ? ScopeReader.PeopleConvertingIn(reader, workspace, people, from, to)
                 : [];
             roots.UnionWith(ScopeReader.PeopleChangedSince(reader, workspace, people, state.Previous, state.Through));
-            scopeKeys = ScopeReader.KeysOf(people, roots);
+            scopeKeys = people.KeysOf(roots);
             totalPeople = roots.Count; // an upper bound (a root may have no events left), cheaper than counting
             JourneyReader.SetScope(reader, scopeKeys);
         }

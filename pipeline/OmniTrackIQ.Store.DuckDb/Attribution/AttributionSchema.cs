@@ -123,5 +123,5 @@ internal static class AttributionSchema
         """;
 
     /// <summary>Channel of the single row recorded for a conversion without any touch, so its revenue is not lost.</summary>
-    public const string NoTouchChannel = "(none)";
+    public const string NoTouchChannel = AttributionModels.NoTouchChannel;
 }

@@ -91,14 +91,7 @@ public sealed class AttributionSummary
         var rows = new List<AttributionSummaryRow>();
         while (reader.Read())
         {
-            // Rounded so float noise of summed credits (0.30000000000000004) does not reach the API; the
-            // ratios use the rounded figures so a reader can check them from the same row.
-            var conversions = Math.Round(reader.GetDouble(1), 6);
-            var revenue = Math.Round(reader.GetDouble(2), 4);
-            double? spend = reader.IsDBNull(3) ? null : Math.Round(reader.GetDouble(3), 4);
-            double? roas = spend is > 0 ? Math.Round(revenue / spend.Value, 4) : null;
-            double? cpa = spend is not null && conversions > 0 ? Math.Round(spend.Value / conversions, 4) : null;
-            rows.Add(new AttributionSummaryRow(reader.GetString(0), conversions, revenue, spend, roas, cpa));
+            rows.Add(SummaryArithmetic.Row(reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
         }
 
         return rows;

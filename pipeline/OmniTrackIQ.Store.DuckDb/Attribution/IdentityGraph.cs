@@ -1,9 +1,10 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Identity;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Maintains <c>identity_links</c> from events and loads it into a <see cref="PersonResolver"/>. An event
+/// Maintains <c>identity_links</c> from events and reads it back for <see cref="PersonResolver"/>. An event
 /// carrying several identifiers links its first key (anonymous id, else user id) to each of the others
 /// (user id, <c>e:</c> e-mail and <c>p:</c> phone SHA-256, an alias's previous id);
 /// <c>source</c> is the event type that showed the link (identify, conversion, page…), so the first
@@ -45,34 +46,16 @@ internal static class IdentityGraph
         command.ExecuteNonQuery();
     }
 
-    /// <summary>
-    /// Every link of the workspace, unioned; <paramref name="leadMs"/> gets, per person, the time of their
-    /// first identify (epoch ms).
-    /// </summary>
-    public static PersonResolver Load(DuckDBConnection connection, string workspace, out Dictionary<string, long> leadMs)
+    /// <summary>Every link of the workspace, unioned (<see cref="PersonResolver.FromLinks"/>), with each person's first identify time.</summary>
+    public static PersonResolver Load(DuckDBConnection connection, string workspace, out Dictionary<string, long> leadMs) =>
+        PersonResolver.FromLinks(ReadLinks(connection, workspace), out leadMs);
+
+    private static IEnumerable<IdentityLink> ReadLinks(DuckDBConnection connection, string workspace)
     {
-        var people = new PersonResolver();
-        var identifies = new List<(string Key, long FirstSeenMs)>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT id_key, person_key, source, epoch_ms(first_seen) FROM identity_links WHERE workspace = $ws";
-            command.Parameters.Add(new DuckDBParameter("ws", workspace));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var idKey = reader.GetString(0);
-                people.Link(idKey, reader.GetString(1));
-                if (reader.GetString(2) == "identify") { identifies.Add((idKey, reader.GetInt64(3))); }
-            }
-        }
-
-        leadMs = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, firstSeenMs) in identifies)
-        {
-            var person = people.Find(key);
-            if (!leadMs.TryGetValue(person, out var known) || firstSeenMs < known) { leadMs[person] = firstSeenMs; }
-        }
-
-        return people;
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id_key, person_key, source, epoch_ms(first_seen) FROM identity_links WHERE workspace = $ws";
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) { yield return new IdentityLink(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)); }
     }
 }

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
-using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Identity;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -9,14 +9,11 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// Path assembly for the embedded store. The identity graph's key → person map goes into the connection's
 /// temp table <c>attribution_people</c>; one query then returns every non-bot page view and (deduplicated)
 /// conversion of the workspace — or only of the keys in <c>attribution_scope</c> — ordered by person and
-/// time, and <see cref="Stream"/> yields one <see cref="PersonJourney"/> at a time, so memory holds one
-/// person, not the workspace. (A ClickHouse store does the same with groupArray per person.)
+/// time, and <see cref="Stream"/> yields one <see cref="PersonJourney"/> at a time through the shared
+/// <see cref="JourneyAssembler"/>, so memory holds one person, not the workspace.
 /// </summary>
 internal static class JourneyReader
 {
-    /// <summary>A new page view of the same source within this gap is the same visit, not a new touch.</summary>
-    private const long VisitGapMs = 30 * 60 * 1000;
-
     private const string EventKey = """
         CASE WHEN nullif(anonymous_id, '') IS NOT NULL THEN 'a:' || anonymous_id
              WHEN nullif(user_id, '') IS NOT NULL THEN 'u:' || user_id
@@ -75,12 +72,12 @@ internal static class JourneyReader
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// One journey per person, in person order. A page view counts as a touch only when its channel or UTM
-    /// source / medium / campaign differ from the person's previous page view, or it came more than 30
-    /// minutes after it: the pages of one visit are one touch. A null channel counts as 'Direct'.
-    /// </summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, Dictionary<string, long> leadMs, bool scoped)
+    /// <summary>One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>).</summary>
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, Dictionary<string, long> leadMs, bool scoped) =>
+        JourneyAssembler.Assemble(Rows(connection, workspace, scoped), leadMs);
+
+    /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
+    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped)
     {
         using var command = Command(connection, workspace, scoped, Events + """
             SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
@@ -90,52 +87,13 @@ internal static class JourneyReader
         command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
         var strings = new StringPool();
-        string? person = null;
-        Touchpoint? lastPage = null;
-        var touches = new List<Touchpoint>();
-        var conversions = new List<JourneyConversion>();
         while (reader.Read())
         {
-            var rowPerson = reader.GetString(0);
-            if (person is not null && !string.Equals(rowPerson, person, StringComparison.Ordinal))
-            {
-                yield return Journey(person, touches, conversions, leadMs);
-                touches = [];
-                conversions = [];
-                lastPage = null;
-            }
-
-            person = rowPerson;
-            var ts = reader.GetInt64(2);
-            if (reader.GetString(1) == "conversion")
-            {
-                conversions.Add(new JourneyConversion(reader.GetString(7), ts, reader.GetDouble(8), strings.Get(reader, 9)));
-                continue;
-            }
-
-            var channel = strings.Get(reader, 3)!;
-            var touch = new Touchpoint(channel, ts, FlagsOf(channel), strings.Get(reader, 4), strings.Get(reader, 5), strings.Get(reader, 6));
-            var isNewVisit = lastPage is not { } previous || ts - previous.TimestampMs > VisitGapMs || !SameSource(previous, touch);
-            lastPage = touch;
-            if (isNewVisit) { touches.Add(touch); }
+            var conversion = reader.GetString(1) == "conversion";
+            yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Get(reader, 3)!, strings.Get(reader, 4),
+                strings.Get(reader, 5), strings.Get(reader, 6), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Get(reader, 9));
         }
-
-        if (person is not null) { yield return Journey(person, touches, conversions, leadMs); }
     }
-
-    private static PersonJourney Journey(string person, List<Touchpoint> touches, List<JourneyConversion> conversions, Dictionary<string, long> leadMs) =>
-        new(person, touches, conversions, leadMs.TryGetValue(person, out var lead) ? lead : null);
-
-    private static TouchFlags FlagsOf(string channel)
-    {
-        if (channel == "Direct") { return TouchFlags.Direct; }
-        if (channel.StartsWith("Paid", StringComparison.Ordinal) || channel == "Cross-network") { return TouchFlags.Paid; }
-        if (channel.StartsWith("Organic", StringComparison.Ordinal)) { return TouchFlags.Organic; }
-        return channel == "Email" ? TouchFlags.Email : TouchFlags.None;
-    }
-
-    private static bool SameSource(Touchpoint a, Touchpoint b) =>
-        a.Channel == b.Channel && a.Source == b.Source && a.Medium == b.Medium && a.Campaign == b.Campaign;
 
     private static void Fill(DuckDBConnection connection, string table, string columns, IEnumerable<string> keys, Func<IDuckDBAppenderRow, string, IDuckDBAppenderRow> append)
     {

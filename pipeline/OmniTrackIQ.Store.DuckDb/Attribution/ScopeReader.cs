@@ -1,9 +1,10 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Identity;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
-/// <summary>Finds the people a partial run must recompute, and every key that names them.</summary>
+/// <summary>Finds the people a partial run must recompute.</summary>
 internal static class ScopeReader
 {
     /// <summary>
@@ -49,18 +50,6 @@ internal static class ScopeReader
         range.Bind(command);
         AddPeople(command, people, roots);
         return roots;
-    }
-
-    /// <summary>Every key whose person is in <paramref name="roots"/> (a person's stored rows may carry any of its keys as an earlier name).</summary>
-    public static List<string> KeysOf(PersonResolver people, HashSet<string> roots)
-    {
-        var keys = new List<string>(roots);
-        foreach (var key in people.Keys.ToArray())
-        {
-            if (!roots.Contains(key) && roots.Contains(people.Find(key))) { keys.Add(key); }
-        }
-
-        return keys;
     }
 
     private static void AddPeople(DuckDBCommand command, PersonResolver people, HashSet<string> roots)

@@ -12,6 +12,9 @@ public sealed class DuckDbOrderLedger(DuckDbDatabase database) : IOrderLedger
     public Task<OrderDetail?> GetAsync(string workspace, string orderId, CancellationToken cancellationToken)
     {
         using var connection = database.OpenReader();
+        // One snapshot for the view and the reports: read apart, a report committed in between showed up in the
+        // history while the status still came from the state before it.
+        using var snapshot = connection.BeginTransaction();
         using var order = Command(connection, workspace, orderId, "SELECT status, gross, refunded, net_revenue, currency, sources FROM orders WHERE workspace = $ws AND order_id = $id");
         using var row = order.ExecuteReader();
         if (!row.Read()) { return Task.FromResult<OrderDetail?>(null); }

@@ -7,14 +7,13 @@ namespace OmniTrackIQ.Store.DuckDb.Spend;
 /// Writes <c>ad_spend</c>. Idempotent per (workspace, date, platform, campaign): an import replaces the rows
 /// of the keys it carries, in one transaction, so importing the same file twice never doubles spend.
 /// </summary>
-public sealed class AdSpendStore
+public sealed class AdSpendStore : ISpendStore
 {
     private readonly DuckDbDatabase _database;
     private int _tableReady;
 
     public AdSpendStore(DuckDbDatabase database) => _database = database;
 
-    /// <summary>Replaces the given rows of <paramref name="workspace"/>; rows sharing a key are summed. Returns the keys written.</summary>
     public async Task<int> UpsertAsync(string workspace, IReadOnlyList<SpendRow> rows, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(workspace);

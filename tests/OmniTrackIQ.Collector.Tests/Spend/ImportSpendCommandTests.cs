@@ -64,8 +64,14 @@ public sealed class ImportSpendCommandTests : IDisposable
     [Fact]
     public void Without_a_data_dir_the_path_is_the_collectors_default()
     {
-        Assert.Equal(Path.Combine(Path.GetFullPath("data"), "omnitrack.duckdb"), ImportSpendCommand.DatabasePath(null));
-        Assert.Equal(Path.Combine(_dir, "omnitrack.duckdb"), ImportSpendCommand.DatabasePath(_dir));
+        Assert.Equal(Path.Combine(Path.GetFullPath("data"), "omnitrack.duckdb"), DuckDbPath(null));
+        Assert.Equal(Path.Combine(_dir, "omnitrack.duckdb"), DuckDbPath(_dir));
+    }
+
+    private static string DuckDbPath(string? dataDirectory)
+    {
+        using var store = Hosting.StoreServices.ForCommand(dataDirectory);
+        return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OmniTrackIQ.Store.DuckDb.DuckDbStoreOptions>(store).Path;
     }
 
     private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)

@@ -1,12 +1,13 @@
-namespace OmniTrackIQ.Store.DuckDb.Attribution;
+namespace OmniTrackIQ.Attribution.Identity;
 
 /// <summary>
 /// Identity stitching as a union-find over person keys (<c>a:</c> anonymous id, <c>u:</c> user id,
 /// <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
 /// (ordinal), so the same links always give the same person names whatever order they are read in — the
-/// incremental worker relies on that to find rows written under a person's earlier name.
+/// incremental worker relies on that to find rows written under a person's earlier name. Every store builds
+/// one from its <c>identity_links</c> rows with <see cref="FromLinks"/>.
 /// </summary>
-internal sealed class PersonResolver
+public sealed class PersonResolver
 {
     private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
 
@@ -54,5 +55,41 @@ internal sealed class PersonResolver
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// Unions every link of a workspace; <paramref name="leadMs"/> gets, per person, the time (epoch ms) of their
+    /// first identify — the W-shaped lead-creation moment — from the links an identify showed.
+    /// </summary>
+    public static PersonResolver FromLinks(IEnumerable<IdentityLink> links, out Dictionary<string, long> leadMs)
+    {
+        var people = new PersonResolver();
+        var identifies = new List<(string Key, long FirstSeenMs)>();
+        foreach (var link in links)
+        {
+            people.Link(link.IdKey, link.PersonKey);
+            if (link.Source == "identify") { identifies.Add((link.IdKey, link.FirstSeenMs)); }
+        }
+
+        leadMs = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, firstSeenMs) in identifies)
+        {
+            var person = people.Find(key);
+            if (!leadMs.TryGetValue(person, out var known) || firstSeenMs < known) { leadMs[person] = firstSeenMs; }
+        }
+
+        return people;
+    }
+
+    /// <summary>Every key whose person is in <paramref name="roots"/> (a person's stored rows may carry any of its keys as an earlier name).</summary>
+    public List<string> KeysOf(IReadOnlySet<string> roots)
+    {
+        var keys = new List<string>(roots);
+        foreach (var key in _parent.Keys.ToArray())
+        {
+            if (!roots.Contains(key) && roots.Contains(Find(key))) { keys.Add(key); }
+        }
+
+        return keys;
     }
 }

@@ -1,0 +1,51 @@
+using OmniTrackIQ.Store.DuckDb;
+
+namespace OmniTrackIQ.Collector.Hosting;
+
+/// <summary>
+/// Picks the store by <c>OmniTrack:Store</c> (<c>DuckDb</c>, the default, or <c>ClickHouse</c>) and registers it
+/// with its own DI extension; the rest of the collector and the CLI verbs see only the store interfaces.
+/// </summary>
+internal static class StoreServices
+{
+    public const string DuckDb = "DuckDb";
+    public const string ClickHouse = "ClickHouse";
+
+    public static IServiceCollection AddOmniTrackStore(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        var store = configuration["OmniTrack:Store"] ?? DuckDb;
+        if (store.Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { return services.AddDuckDbStore(DuckDbOptions(configuration, dataDirectory)); }
+        throw new InvalidOperationException($"OmniTrack:Store is '{store}'; it must be {DuckDb} or {ClickHouse}.");
+    }
+
+    /// <summary>
+    /// The store a CLI verb (backfill, import-spend) works on, from the same settings the server reads
+    /// (appsettings.json, then environment); <paramref name="dataDirectory"/> overrides the data directory.
+    /// </summary>
+    public static ServiceProvider ForCommand(string? dataDirectory)
+    {
+        var configuration = CommandConfiguration();
+        var directory = Path.GetFullPath(dataDirectory ?? configuration["OmniTrack:DataDirectory"] ?? "data");
+        var services = new ServiceCollection();
+        services.AddSingleton(CollectorClock.From(configuration));
+        // --data-dir names the DuckDB file's folder even where OmniTrack:DuckDb:Path is configured.
+        var options = DuckDbOptions(configuration, directory);
+        if (dataDirectory is not null) { options.Path = Path.Combine(directory, "omnitrack.duckdb"); }
+        if ((configuration["OmniTrack:Store"] ?? DuckDb).Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { services.AddDuckDbStore(options); }
+        else { services.AddOmniTrackStore(configuration, directory); }
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>appsettings.json of the working directory, then the environment (as the server reads them).</summary>
+    public static IConfiguration CommandConfiguration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    private static DuckDbStoreOptions DuckDbOptions(IConfiguration configuration, string dataDirectory) => new()
+    {
+        Path = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb"),
+        MemoryLimit = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB",
+        Threads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1),
+    };
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Store.DuckDb.Orders;
+using OmniTrackIQ.Store.DuckDb.Spend;
+
+namespace OmniTrackIQ.Store.DuckDb;
+
+/// <summary>Registers the embedded store behind every store interface (DESIGN "The store seam"); needs a <see cref="TimeProvider"/> registered.</summary>
+public static class DuckDbStoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddDuckDbStore(this IServiceCollection services, DuckDbStoreOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(_ => new DuckDbDatabase(options.Path, options.MemoryLimit, options.Threads));
+        services.AddSingleton<IEventStore, DuckDbEventStore>();
+        services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
+        services.AddSingleton<IOrderLedger, DuckDbOrderLedger>();
+        services.AddSingleton<AttributionRunner>();
+        services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<AttributionRunner>());
+        services.AddSingleton<IAttributionQueries, DuckDbAttributionQueries>();
+        services.AddSingleton<ISpendStore, AdSpendStore>();
+        return services;
+    }
+}
