@@ -122,7 +122,7 @@ public sealed class ClickHouseDatabase : IDisposable
     private async Task<JsonElement> ReadSingleRowAsync(string sql, CancellationToken cancellationToken)
     {
         JsonElement? result = null;
-        await ReadRowsCoreAsync(sql, row => result = row, cancellationToken);
+        await ReadRowsCoreAsync(sql, row => result = row.Clone(), cancellationToken);
         return result ?? throw new InvalidOperationException("ClickHouse answered no row to: " + sql);
     }
 
