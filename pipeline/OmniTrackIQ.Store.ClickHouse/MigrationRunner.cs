@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// </summary>
 internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider time)
 {
-    /// <summary>Answers to a re-run ALTER that mean "already done": DUPLICATE_COLUMN, ILLEGAL_COLUMN (18.16 says this for an existing column).</summary>
+    /// <summary>Answers to a re-run ALTER ADD COLUMN that mean "already done": 44 on 18.16 (measured: "column with this name already exists"), DUPLICATE_COLUMN 15 on current servers.</summary>
     private static readonly HashSet<int> AlreadyAppliedCodes = [15, 44];
 
     public async Task RunAsync(CancellationToken cancellationToken)
