@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO;
+
+namespace OmniTrackIQ.Store.ClickHouse;
+
+/// <summary>
+/// The process's one way to the ClickHouse server: one HttpClient (pooled connections, with the
+/// <see cref="LegacySettingsHandler"/>), one driver client, and the server's version probed once. Every
+/// statement names its table with the database (<see cref="Table"/>): the client itself stays on
+/// <c>default</c>, so that it works before the store's database exists.
+/// </summary>
+public sealed class ClickHouseDatabase : IDisposable
+{
+    private readonly LegacySettingsHandler _handler;
+    private readonly HttpClient _http;
+    private readonly ClickHouseClient _client;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _probeLock = new(1, 1);
+    private ServerVersion? _server;
+    private long _lastLoadMs;
+
+    public ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time)
+    {
+        Options = options;
+        _time = time;
+        var parsed = new ClickHouseClientSettings(options.ConnectionString);
+        Name = SqlLiteral.Identifier(string.IsNullOrEmpty(parsed.Database) ? "default" : parsed.Database);
+
+        _handler = new LegacySettingsHandler { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        _http = new HttpClient(_handler) { Timeout = options.RequestTimeout };
+        var settings = new ClickHouseClientSettings(parsed) { HttpClient = _http, UseCompression = false };
+        settings.Database = "default";
+        _client = new ClickHouseClient(settings);
+    }
+
+    public ClickHouseStoreOptions Options { get; }
+
+    /// <summary>The store's database (from the connection string).</summary>
+    public string Name { get; }
+
+    /// <summary>A table of the store's database, qualified for SQL text.</summary>
+    public string Table(string table) => Name + "." + table;
+
+    /// <summary>
+    /// The server's version, probed on first use. A failed probe is not remembered: the server may simply not
+    /// be up yet, and the next call asks again.
+    /// </summary>
+    internal async Task<ServerVersion> ServerAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { } known) { return known; }
+        await _probeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_server is { } raced) { return raced; }
+            var names = string.Join(", ", LegacySettingsHandler.JsonAsStringSettings.Select(SqlLiteral.String));
+            var row = await ReadSingleRowAsync(
+                $"SELECT version() AS v, (SELECT count() FROM system.settings WHERE name IN ({names})) AS known", cancellationToken);
+            var known2 = Number(row.GetProperty("known")) == LegacySettingsHandler.JsonAsStringSettings.Length;
+            var server = new ServerVersion(ServerVersion.Parse(row.GetProperty("v").GetString() ?? ""), known2);
+            _handler.StripSettings = !server.KnowsJsonAsStringSettings;
+            _server = server;
+            return server;
+        }
+        finally
+        {
+            _probeLock.Release();
+        }
+    }
+
+    /// <summary>Runs one statement that returns no rows (DDL, INSERT … VALUES).</summary>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await ServerAsync(cancellationToken);
+        await _client.ExecuteNonQueryAsync(sql, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a query and hands each result row to <paramref name="onRow"/> as JSON. Rows are read as raw
+    /// JSONEachRow: 18.16 cannot answer the driver's typed reader. 64-bit integers arrive as strings
+    /// (output_format_json_quote_64bit_integers), see <see cref="Number"/>.
+    /// </summary>
+    public async Task ReadRowsAsync(string sql, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    {
+        await ServerAsync(cancellationToken);
+        await ReadRowsCoreAsync(sql, onRow, cancellationToken);
+    }
+
+    /// <summary>Streams <paramref name="rows"/> as RowBinary into one INSERT (the driver writes them straight into the request body).</summary>
+    public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyDictionary<string, string> columnTypes,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var server = await ServerAsync(cancellationToken);
+        var options = server.AcceptsZstdRequests
+            ? new InsertOptions { ColumnTypes = columnTypes }
+            : new InsertOptions { ColumnTypes = columnTypes, Compressor = null };
+        // The driver's row type is object[] with nulls for NULL; the cast only widens the static type.
+        return await _client.InsertBinaryAsync(Table(table), columns, (IEnumerable<object[]>)rows, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// The load mark of a write: epoch milliseconds on this node's clock, strictly increasing per node, so that
+    /// two writes of one process never share a mark even within one millisecond.
+    /// </summary>
+    internal ulong NextLoadMs()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastLoadMs);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref _lastLoadMs, next, last) == last) { return (ulong)next; }
+        }
+    }
+
+    /// <summary>An integer column of a JSONEachRow row (quoted when 64-bit).</summary>
+    internal static long Number(JsonElement value) => value.ValueKind == JsonValueKind.String
+        ? long.Parse(value.GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
+        : value.GetInt64();
+
+    private async Task<JsonElement> ReadSingleRowAsync(string sql, CancellationToken cancellationToken)
+    {
+        JsonElement? result = null;
+        await ReadRowsCoreAsync(sql, row => result = row.Clone(), cancellationToken);
+        return result ?? throw new InvalidOperationException("ClickHouse answered no row to: " + sql);
+    }
+
+    private async Task ReadRowsCoreAsync(string sql, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    {
+        using var result = await _client.ExecuteRawResultAsync(sql + " FORMAT JSONEachRow", null, cancellationToken);
+        await using var stream = await result.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0) { continue; }
+            using var document = JsonDocument.Parse(line);
+            onRow(document.RootElement);
+        }
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _http.Dispose();
+        _probeLock.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Sink;
+
+namespace OmniTrackIQ.Store.ClickHouse;
+
+/// <summary>
+/// The production event store. Writes are idempotent by (workspace, message_id): duplicates inside a batch are
+/// dropped, then one existence query per chunk of ids leaves out what is already stored, and only new rows are
+/// inserted (RowBinary). Two writers racing on one id can both insert it; reads count one row per message id
+/// (<see cref="EventsSchema.CreateEvents"/>). Retrying failed writes is the sink's job (SinkWriter backs off);
+/// a refusal for the data's sake is thrown as <see cref="StoreRejectedDataException"/>.
+/// </summary>
+public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvider time) : IEventStore
+{
+    public Task InitializeAsync(CancellationToken cancellationToken) => new MigrationRunner(database, time).RunAsync(cancellationToken);
+
+    public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
+    {
+        // A batch may hold the same event twice (a client retry spooled twice): keep the first, as DuckDB does.
+        var seen = new HashSet<(string, string)>(events.Count);
+        var unique = new List<TrackedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (seen.Add((e.Workspace, e.MessageId))) { unique.Add(e); }
+        }
+
+        var stored = await StoredIdsAsync(unique, cancellationToken);
+        var fresh = stored.Count == 0 ? unique : unique.FindAll(e => !stored.Contains((e.Workspace, e.MessageId)));
+        if (fresh.Count == 0) { return 0; }
+
+        await InsertAsync(fresh, cancellationToken);
+        return fresh.Count;
+    }
+
+    /// <summary>Inserts rows as they are, without the existence check: the write itself, and a racing writer's in tests.</summary>
+    internal async Task InsertAsync(IReadOnlyList<TrackedEvent> rows, CancellationToken cancellationToken)
+    {
+        var loadMs = database.NextLoadMs();
+        try
+        {
+            await database.InsertAsync("events", EventsColumns.Names, EventsColumns.Types, Rows(rows, loadMs), cancellationToken);
+        }
+        catch (Exception ex) when (InsertErrors.AsRejection(ex) is { } rejection)
+        {
+            throw rejection;
+        }
+    }
+
+    public async Task WriteBadEventsAsync(IReadOnlyList<BadEvent> badEvents, CancellationToken cancellationToken)
+    {
+        if (badEvents.Count == 0) { return; }
+        var loadMs = database.NextLoadMs();
+        await database.InsertAsync("bad_events", BadEventsColumns.Names, BadEventsColumns.Types, BadRows(badEvents, loadMs), cancellationToken);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var one = 0L;
+            await database.ReadRowsAsync("SELECT 1 AS one", row => one = ClickHouseDatabase.Number(row.GetProperty("one")), cancellationToken);
+            return one == 1;
+        }
+#pragma warning disable CA1031 // a health check answers false for every failure, it never throws
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Counts one row per message id, merged or not. Measured on 18.16 (2 cores), one workspace of 1M events plus
+    /// 150k unmerged copies (100k with the same sorting key, 50k with a ts 5 ms off), stats by type and channel:
+    /// plain count 0.08 s (1.15M, wrong); FINAL 0.52–0.62 s and still wrong (1.05M: FINAL only collapses equal
+    /// sorting keys); uniqExact(message_id) per (type, channel) 0.50–0.56 s, exact only while copies agree on type
+    /// and channel; GROUP BY message_id with argMax 1.06–1.49 s, exact always. The stats are a dashboard call, so
+    /// exactness wins: argMax. (FINAL is no cheaper and cannot be made exact here.)
+    /// </summary>
+    public async Task<EventStats> GetStatsAsync(string workspace, CancellationToken cancellationToken)
+    {
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byChannel = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        var sql = $"""
+            SELECT type, ifNull(channel, 'Unassigned') AS channel, count() AS n
+            FROM (SELECT message_id, argMax(type, load_ms) AS type, argMax(channel, load_ms) AS channel
+                  FROM {database.Table("events")} WHERE workspace = {SqlLiteral.String(workspace)} GROUP BY message_id)
+            GROUP BY type, channel
+            """;
+        await database.ReadRowsAsync(sql, row =>
+        {
+            var n = ClickHouseDatabase.Number(row.GetProperty("n"));
+            var type = row.GetProperty("type").GetString()!;
+            var channel = row.GetProperty("channel").GetString()!;
+            byType[type] = byType.GetValueOrDefault(type) + n;
+            byChannel[channel] = byChannel.GetValueOrDefault(channel) + n;
+            total += n;
+        }, cancellationToken);
+        return new EventStats(workspace, total, byType, byChannel);
+    }
+
+    /// <summary>
+    /// The ids of <paramref name="events"/> already stored. Ids go into the SQL as literals, in chunks that keep the
+    /// query under max_query_size. Only workspace is a key prefix here, so each chunk reads the workspace's
+    /// message_id column (cheap per batch; see CLUSTER.md for the id table that makes it a key lookup at scale).
+    /// </summary>
+    private async Task<HashSet<(string, string)>> StoredIdsAsync(List<TrackedEvent> events, CancellationToken cancellationToken)
+    {
+        var stored = new HashSet<(string, string)>();
+        var options = database.Options;
+        var sql = new StringBuilder();
+        var inChunk = 0;
+        foreach (var e in events)
+        {
+            if (inChunk == 0) { sql.Clear().Append("SELECT workspace, message_id FROM ").Append(database.Table("events")).Append(" WHERE (workspace, message_id) IN ("); }
+            else { sql.Append(", "); }
+            sql.Append('(');
+            SqlLiteral.Append(sql, e.Workspace);
+            sql.Append(", ");
+            SqlLiteral.Append(sql, e.MessageId);
+            sql.Append(')');
+            inChunk++;
+            if (inChunk >= options.LookupChunkSize || sql.Length >= options.MaxLookupQueryBytes)
+            {
+                await LookupAsync(sql.Append(')').ToString(), stored, cancellationToken);
+                inChunk = 0;
+            }
+        }
+
+        if (inChunk > 0) { await LookupAsync(sql.Append(')').ToString(), stored, cancellationToken); }
+        return stored;
+    }
+
+    private Task LookupAsync(string sql, HashSet<(string, string)> stored, CancellationToken cancellationToken) =>
+        database.ReadRowsAsync(sql, row => stored.Add((row.GetProperty("workspace").GetString()!, row.GetProperty("message_id").GetString()!)), cancellationToken);
+
+    private static IEnumerable<object?[]> Rows(IReadOnlyList<TrackedEvent> events, ulong loadMs)
+    {
+        for (var i = 0; i < events.Count; i++) { yield return EventRow.Values(events[i], loadMs, (uint)i); }
+    }
+
+    private static IEnumerable<object?[]> BadRows(IReadOnlyList<BadEvent> badEvents, ulong loadMs)
+    {
+        for (var i = 0; i < badEvents.Count; i++)
+        {
+            var bad = badEvents[i];
+            yield return [bad.Workspace, bad.Payload, bad.Reason, EventRow.Ms(bad.ReceivedAt), bad.Index, bad.Field, loadMs, (uint)i];
+        }
+    }
+}

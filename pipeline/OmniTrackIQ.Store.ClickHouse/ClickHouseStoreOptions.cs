@@ -1,0 +1,24 @@
+namespace OmniTrackIQ.Store.ClickHouse;
+
+/// <summary>Where the ClickHouse store lives and how it writes.</summary>
+public sealed class ClickHouseStoreOptions
+{
+    /// <summary>
+    /// ClickHouse.Driver connection string over HTTP, e.g. <c>Host=127.0.0.1;Port=8123;Database=otq</c>. The
+    /// database is created when missing. <c>Compression=false</c> is forced: 18.16 cannot read the driver's
+    /// compressed requests, and on a LAN the CPU costs more than the bytes.
+    /// </summary>
+    public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=8123;Database=otq";
+
+    /// <summary>
+    /// Message ids per existence query. Each id is a quoted literal in the SQL text; ClickHouse refuses a query
+    /// over <c>max_query_size</c> (256 KiB by default), so chunks also stop at <see cref="MaxLookupQueryBytes"/>.
+    /// </summary>
+    public int LookupChunkSize { get; set; } = 2_000;
+
+    /// <summary>Upper bound of one existence query's SQL text, kept under the server's default max_query_size.</summary>
+    public int MaxLookupQueryBytes { get; set; } = 200_000;
+
+    /// <summary>Per-request timeout of the shared HttpClient.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OmniTrackIQ.Pipeline.Sink;
+
+namespace OmniTrackIQ.Store.ClickHouse;
+
+public static class ClickHouseStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the ClickHouse store: one <see cref="ClickHouseDatabase"/> (one HttpClient for the process),
+    /// <see cref="IEventStore"/> and <see cref="IEventBrowser"/>. The database and tables are made by
+    /// <see cref="IEventStore.InitializeAsync"/> (the sink calls it at start). Times come from the registered
+    /// <see cref="TimeProvider"/>, else the system clock.
+    /// </summary>
+    public static IServiceCollection AddClickHouseStore(this IServiceCollection services, ClickHouseStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new ClickHouseDatabase(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ClickHouseEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
+        services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
+        return services;
+    }
+}

@@ -1,0 +1,47 @@
+using ClickHouse.Driver;
+
+namespace OmniTrackIQ.Store.ClickHouse;
+
+/// <summary>
+/// Brings a database to the newest schema: creates it, then applies each step of <see cref="Migrations"/> not yet
+/// recorded in <c>schema_migrations</c>. Concurrent runs are safe because every statement is idempotent; the worst
+/// a race costs is a step run twice and recorded twice (the table collapses rows by version).
+/// </summary>
+internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider time)
+{
+    /// <summary>Answers to a re-run ALTER ADD COLUMN that mean "already done": 44 on 18.16 (measured: "column with this name already exists"), DUPLICATE_COLUMN 15 on current servers.</summary>
+    private static readonly HashSet<int> AlreadyAppliedCodes = [15, 44];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var db = database.Name;
+        await database.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {db}", cancellationToken);
+        await database.ExecuteAsync(EventsSchema.CreateMigrations(db), cancellationToken);
+
+        var applied = new HashSet<long>();
+        await database.ReadRowsAsync($"SELECT DISTINCT version FROM {database.Table("schema_migrations")}",
+            row => applied.Add(ClickHouseDatabase.Number(row.GetProperty("version"))), cancellationToken);
+
+        foreach (var migration in Migrations.All)
+        {
+            if (applied.Contains(migration.Version)) { continue; }
+            foreach (var statement in migration.Statements(db)) { await RunIdempotentAsync(statement, cancellationToken); }
+            await database.ExecuteAsync(
+                $"INSERT INTO {database.Table("schema_migrations")} (version, description, applied_at) VALUES " +
+                $"({migration.Version}, {SqlLiteral.String(migration.Description)}, {SqlLiteral.Integer(time.GetUtcNow().ToUnixTimeMilliseconds())})",
+                cancellationToken);
+        }
+    }
+
+    private async Task RunIdempotentAsync(string statement, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.ExecuteAsync(statement, cancellationToken);
+        }
+        catch (ClickHouseServerException ex) when (AlreadyAppliedCodes.Contains(ex.ErrorCode) && statement.Contains("ALTER", StringComparison.Ordinal))
+        {
+            // Another node applied this step a moment ago.
+        }
+    }
+}

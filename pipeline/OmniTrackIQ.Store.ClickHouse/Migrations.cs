@@ -1,0 +1,18 @@
+namespace OmniTrackIQ.Store.ClickHouse;
+
+/// <summary>One numbered schema step: statements run in order, each one statement (the HTTP interface takes one per request).</summary>
+internal sealed record Migration(int Version, string Description, Func<string, IReadOnlyList<string>> Statements);
+
+/// <summary>
+/// The schema's history. Append only: a released step is never edited, a change is a new step. Each statement
+/// must be safe to run twice (CREATE … IF NOT EXISTS; an ALTER ADD COLUMN whose "already exists" answer the
+/// runner accepts), because two nodes starting together may both apply a step.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "events", db => [EventsSchema.CreateEvents(db)]),
+        new(2, "bad_events", db => [EventsSchema.CreateBadEvents(db)]),
+    ];
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Store.ClickHouse;
+
+namespace OmniTrackIQ.Pipeline.Tests.Stores;
+
+/// <summary>What only the ClickHouse store has: migrations, the version shim, chunked lookups, error classes.</summary>
+public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClassFixture<ClickHouseServerFixture>
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+
+    private static TrackedEvent Event(string workspace, string id, decimal? revenue = null) =>
+        new() { Workspace = workspace, MessageId = id, Type = EventType.Track, Event = "e", AnonymousId = "a", Ts = T0, ReceivedAt = T0, Revenue = revenue };
+
+    [SkippableFact]
+    public async Task TwoNodesMigratingOneNewDatabaseAtOnceLeaveEveryStepRecordedOnce()
+    {
+        server.RequireServer();
+        var database = server.Database + "_m";
+        try
+        {
+            var options = server.Options(database);
+            await Task.WhenAll(server.OpenAsync(options), server.OpenAsync(options));
+            await server.OpenAsync(options); // and a restart later
+
+            var versions = await server.QueryAsync($"SELECT DISTINCT version FROM {database}.schema_migrations ORDER BY version FORMAT TabSeparated");
+            Assert.Equal("1\n2\n", versions);
+            var tables = await server.QueryAsync($"SELECT name FROM system.tables WHERE database = '{database}' ORDER BY name FORMAT TabSeparated");
+            Assert.Equal("bad_events\nevents\nschema_migrations\n", tables);
+            Assert.Contains("ReplacingMergeTree", await server.QueryAsync($"SELECT engine FROM system.tables WHERE database = '{database}' AND name = 'events' FORMAT TabSeparated"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.QueryAsync($"DROP DATABASE IF EXISTS {database}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task TheJsonSettingsAreStrippedExactlyWhenTheServerDoesNotKnowThem()
+    {
+        var provider = await server.OpenAsync();
+        var probed = await provider.GetRequiredService<ClickHouseDatabase>().ServerAsync(CancellationToken.None);
+        var known = await server.QueryAsync(
+            "SELECT count() FROM system.settings WHERE name IN ('output_format_binary_write_json_as_string', 'input_format_binary_read_json_as_string') FORMAT TabSeparated");
+        var version = (await server.QueryAsync("SELECT version() FORMAT TabSeparated")).Trim();
+
+        Assert.Equal(known.Trim() == "2", probed.KnowsJsonAsStringSettings);
+        Assert.Equal(ServerVersion.Parse(version), probed.Version);
+    }
+
+    [SkippableFact]
+    public async Task ExistenceLookupsSplitIntoChunksStillFindEveryStoredId()
+    {
+        var options = server.Options();
+        options.LookupChunkSize = 3;
+        var store = (await server.OpenAsync(options)).GetRequiredService<IEventStore>();
+        var workspace = "chunks-" + Guid.NewGuid().ToString("N")[..8];
+        var events = Enumerable.Range(0, 10).Select(i => Event(workspace, "id-'" + i)).ToList();
+
+        Assert.Equal(10, await store.WriteEventsAsync(events, CancellationToken.None));
+        Assert.Equal(1, await store.WriteEventsAsync([.. events, Event(workspace, "new")], CancellationToken.None));
+        Assert.Equal(11, (await store.GetStatsAsync(workspace, CancellationToken.None)).Total);
+    }
+
+    [SkippableFact]
+    public async Task ARevenueBeyondDecimal18_4IsRejectedAsDataAndStoresNothing()
+    {
+        var store = (await server.OpenAsync()).GetRequiredService<IEventStore>();
+        var workspace = "reject-" + Guid.NewGuid().ToString("N")[..8];
+
+        var error = await Assert.ThrowsAsync<StoreRejectedDataException>(() =>
+            store.WriteEventsAsync([Event(workspace, "ok"), Event(workspace, "huge", 1_000_000_000_000_000m)], CancellationToken.None));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Equal(0, (await store.GetStatsAsync(workspace, CancellationToken.None)).Total);
+    }
+
+    [SkippableFact]
+    public async Task AnUnreachableServerIsNotADataRejectionAndPingSaysFalse()
+    {
+        server.RequireServer();
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+
+        using var database = new ClickHouseDatabase(new ClickHouseStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Database=otq" }, server.Time);
+        var store = new ClickHouseEventStore(database, server.Time);
+        Assert.False(await store.PingAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.WriteEventsAsync([Event("w", "a")], CancellationToken.None));
+        Assert.IsNotType<StoreRejectedDataException>(error);
+    }
+
+    [SkippableTheory]
+    [InlineData("plain")]
+    [InlineData("it's")]
+    [InlineData(@"back\slash")]
+    [InlineData(@"\'")]
+    [InlineData(@"ends with \")]
+    [InlineData("new\nline\ttab\rcr")]
+    [InlineData("nul\0byte")]
+    [InlineData("ünï 😀 – ✓")]
+    [InlineData("")]
+    public async Task AStringLiteralReadsBackAsTheSameString(string value)
+    {
+        var provider = await server.OpenAsync();
+        var read = "";
+        await provider.GetRequiredService<ClickHouseDatabase>().ReadRowsAsync(
+            "SELECT " + SqlLiteral.String(value) + " AS s", row => read = row.GetProperty("s").GetString()!, CancellationToken.None);
+        Assert.Equal(value, read);
+    }
+
+    [Fact]
+    public void StringLiteralsEscapeQuoteAndBackslashAndNullIsNull()
+    {
+        Assert.Equal(@"'a\'b\\c'", SqlLiteral.String(@"a'b\c"));
+        Assert.Equal("NULL", SqlLiteral.String(null));
+        Assert.Equal("otq_1", SqlLiteral.Identifier("otq_1"));
+        Assert.Throws<ArgumentException>(() => SqlLiteral.Identifier("otq; DROP"));
+        Assert.Throws<ArgumentException>(() => SqlLiteral.Identifier("1otq"));
+    }
+
+    [Fact]
+    public void TheShimRemovesOnlyTheJsonSettings()
+    {
+        var uri = new Uri("http://h:8123/?enable_http_compression=false&output_format_binary_write_json_as_string=0&query_id=q1&input_format_binary_read_json_as_string=1");
+        var stripped = LegacySettingsHandler.RemoveSettings(uri)!;
+        Assert.Equal("?enable_http_compression=false&query_id=q1", stripped.Query);
+        Assert.Null(LegacySettingsHandler.RemoveSettings(new Uri("http://h:8123/?query_id=q1")));
+    }
+
+    [Fact]
+    public void VersionsParseWithTwoToFourParts()
+    {
+        Assert.Equal(new Version(18, 16, 1, 0), ServerVersion.Parse("18.16.1"));
+        Assert.Equal(new Version(25, 8, 2, 29), ServerVersion.Parse("25.8.2.29"));
+        Assert.Throws<FormatException>(() => ServerVersion.Parse("x.1"));
+    }
+}
