@@ -18,13 +18,13 @@ if [ -f "$state" ]; then
   exit 1
 fi
 
-if ! command -v clickhouse-server >/dev/null; then
+if ! command -v clickhouse-server >/dev/null || ! command -v curl >/dev/null; then
   if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ]; then
     echo "=== installing clickhouse-server (apt-get)" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client curl >/dev/null
   else
-    echo "start.sh: clickhouse-server is not installed (run as root on Debian to install it)" >&2
+    echo "start.sh: clickhouse-server or curl is not installed (run as root on Debian to install them)" >&2
     exit 1
   fi
 fi
