@@ -1,3 +1,4 @@
+using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.DuckDb;
 
 namespace OmniTrackIQ.Collector.Hosting;
@@ -15,6 +16,7 @@ internal static class StoreServices
     {
         var store = configuration["OmniTrack:Store"] ?? DuckDb;
         if (store.Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { return services.AddDuckDbStore(DuckDbOptions(configuration, dataDirectory)); }
+        if (store.Equals(ClickHouse, StringComparison.OrdinalIgnoreCase)) { return services.AddClickHouseStore(ClickHouseOptions(configuration)); }
         throw new InvalidOperationException($"OmniTrack:Store is '{store}'; it must be {DuckDb} or {ClickHouse}.");
     }
 
@@ -41,6 +43,18 @@ internal static class StoreServices
         .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
         .AddEnvironmentVariables()
         .Build();
+
+    /// <summary><c>OmniTrack:ClickHouse</c>: ConnectionString (required), LoadMarkMargin, RequestTimeout, lookup chunking.</summary>
+    private static ClickHouseStoreOptions ClickHouseOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("OmniTrack:ClickHouse").Get<ClickHouseStoreOptions>() ?? new ClickHouseStoreOptions();
+        if (string.IsNullOrWhiteSpace(configuration["OmniTrack:ClickHouse:ConnectionString"]))
+        {
+            throw new InvalidOperationException("OmniTrack:Store is ClickHouse but OmniTrack:ClickHouse:ConnectionString is not set (e.g. Host=127.0.0.1;Port=8123;Database=otq).");
+        }
+
+        return options;
+    }
 
     private static DuckDbStoreOptions DuckDbOptions(IConfiguration configuration, string dataDirectory) => new()
     {

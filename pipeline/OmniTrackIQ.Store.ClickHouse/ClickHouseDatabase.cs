@@ -87,6 +87,34 @@ public sealed class ClickHouseDatabase : IDisposable
         await ReadRowsCoreAsync(sql, onRow, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs an <c>INSERT … SELECT</c> on the server. Not through <see cref="ExecuteAsync"/>: the driver asks for its
+    /// RowBinaryWithNamesAndTypes result format, which 18.16 refuses for a statement with a SELECT inside.
+    /// </summary>
+    public async Task InsertSelectAsync(string sql, CancellationToken cancellationToken)
+    {
+        await ServerAsync(cancellationToken);
+        using var result = await _client.ExecuteRawResultAsync(sql, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a query and yields its rows one at a time as JSON (raw JSONEachRow, as <see cref="ReadRowsAsync"/>), so a
+    /// caller can await other work between rows: the attribution run writes results while journeys still stream in.
+    /// Dispose each document.
+    /// </summary>
+    public async IAsyncEnumerable<JsonDocument> StreamRowsAsync(string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await ServerAsync(cancellationToken);
+        using var result = await _client.ExecuteRawResultAsync(sql + " FORMAT JSONEachRow", null, cancellationToken);
+        await using var stream = await result.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0) { continue; }
+            yield return JsonDocument.Parse(line);
+        }
+    }
+
     /// <summary>Streams <paramref name="rows"/> as RowBinary into one INSERT (the driver writes them straight into the request body).</summary>
     public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyDictionary<string, string> columnTypes,
         IEnumerable<object?[]> rows, CancellationToken cancellationToken)
@@ -98,6 +126,10 @@ public sealed class ClickHouseDatabase : IDisposable
         // The driver's row type is object[] with nulls for NULL; the cast only widens the static type.
         return await _client.InsertBinaryAsync(Table(table), columns, (IEnumerable<object[]>)rows, options, cancellationToken);
     }
+
+    /// <summary>Streams <paramref name="rows"/> into <paramref name="table"/>, columns and types as listed.</summary>
+    internal Task<long> InsertAsync(string table, (string Name, string Type)[] columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
+        InsertAsync(table, [.. columns.Select(c => c.Name)], columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal), rows, cancellationToken);
 
     /// <summary>
     /// The load mark of a write: epoch milliseconds on this node's clock, strictly increasing per node, so that

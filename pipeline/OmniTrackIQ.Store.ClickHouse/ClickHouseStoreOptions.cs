@@ -21,4 +21,12 @@ public sealed class ClickHouseStoreOptions
 
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How far behind the newest <c>load_ms</c> it saw the attribution worker sets its next "loaded since" mark.
+    /// Several ingest nodes stamp rows with their own clocks, and a write becomes visible a little after its stamp,
+    /// so rows can appear below a mark already taken; re-reading this margin each run (recomputing is idempotent)
+    /// catches them. It must exceed the clock difference between ingest nodes plus the longest insert.
+    /// </summary>
+    public TimeSpan LoadMarkMargin { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -13,6 +13,13 @@ internal sealed class LegacySettingsHandler : DelegatingHandler
     internal static readonly string[] JsonAsStringSettings =
         ["output_format_binary_write_json_as_string", "input_format_binary_read_json_as_string"];
 
+    /// <summary>
+    /// What old servers get without: the JSON settings, and the driver's <c>default_format</c>
+    /// (RowBinaryWithNamesAndTypes, unknown to 18.16, which applies it even to an <c>INSERT … SELECT</c>). Every read
+    /// of the store names its format (JSONEachRow), so the default has nothing to do there.
+    /// </summary>
+    internal static readonly string[] StrippedSettings = [.. JsonAsStringSettings, "default_format"];
+
     // Until the version is known, strip: the first request (the version probe) must answer on old servers too,
     // and a current server reads both settings' defaults the same as the driver's values for our queries.
     private volatile bool _strip = true;
@@ -33,9 +40,9 @@ internal sealed class LegacySettingsHandler : DelegatingHandler
     /// <summary>The URI without the settings, or null when it named none of them.</summary>
     internal static Uri? RemoveSettings(Uri uri)
     {
-        if (!JsonAsStringSettings.Any(s => uri.Query.Contains(s, StringComparison.Ordinal))) { return null; }
+        if (!StrippedSettings.Any(s => uri.Query.Contains(s, StringComparison.Ordinal))) { return null; }
         var query = HttpUtility.ParseQueryString(uri.Query);
-        foreach (var setting in JsonAsStringSettings) { query.Remove(setting); }
+        foreach (var setting in StrippedSettings) { query.Remove(setting); }
         return new UriBuilder(uri) { Query = query.ToString() }.Uri;
     }
 }

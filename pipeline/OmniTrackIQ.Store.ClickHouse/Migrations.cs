@@ -14,5 +14,7 @@ internal static class Migrations
     [
         new(1, "events", db => [EventsSchema.CreateEvents(db)]),
         new(2, "bad_events", db => [EventsSchema.CreateBadEvents(db)]),
+        // 10–19: spend and orders; 20–29: attribution (Attribution/AttributionTables.cs).
+        .. Attribution.AttributionTables.Migrations,
     ];
 }

@@ -77,8 +77,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
     }
 
     private const int ProgressEvery = 1000;
-    private readonly double[] _credits = new double[AttributionModels.Heuristics.Count];
-    private double[] _perTouch = new double[64];
+    private readonly TouchRows _touchRows = new();
 
     private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
     {
@@ -90,72 +89,25 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         (attributed.MissReason is null ? row.AppendNullValue() : row.AppendValue(attributed.MissReason)).EndRow();
     }
 
-    /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model.</summary>
-    private void AppendTouches(DuckDBAppender appender, AttributedConversion attributed)
+    /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model (<see cref="TouchRows"/>).</summary>
+    private void AppendTouches(DuckDBAppender appender, AttributedConversion attributed) =>
+        _touchRows.Write(attributed, (in TouchRow row) => Append(appender, attributed.Conversion, row));
+
+    private void Append(DuckDBAppender appender, JourneyConversion conversion, in TouchRow touchRow)
     {
-        var conversion = attributed.Conversion;
-        var models = AttributionModels.Heuristics.Count;
-        if (attributed.Credits.Count == 0)
-        {
-            // No touch left: one row under "(none)" with full credit, so the revenue still shows up.
-            _credits.AsSpan(0, models).Fill(1);
-            Append(appender, conversion, 0, null, 1);
-            return;
-        }
-
-        // Credits arrive model by model; gather them per touch.
-        var path = attributed.Path;
-        if (_perTouch.Length < path.Length * models) { _perTouch = new double[path.Length * models * 2]; }
-        var perTouch = _perTouch.AsSpan(0, path.Length * models);
-        perTouch.Clear();
-        foreach (var credit in attributed.Credits)
-        {
-            perTouch[(credit.TouchIndex * models) + ModelIndex(credit.Model)] = credit.Credit;
-        }
-
-        foreach (var i in attributed.KeptIndices)
-        {
-            perTouch.Slice(i * models, models).CopyTo(_credits);
-            Append(appender, conversion, i, path[i], SameChannelKept(attributed, path[i].Channel));
-        }
-    }
-
-    private void Append(DuckDBAppender appender, JourneyConversion conversion, int touchIndex, Touchpoint? touch, int channelTouches)
-    {
+        var touch = touchRow.Touch;
         var row = appender.CreateRow()
             .AppendValue(workspace)
             .AppendValue(conversion.Id)
-            .AppendValue(touchIndex)
+            .AppendValue(touchRow.TouchIndex)
             .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel)
             .AppendValue(touch?.Source)
             .AppendValue(touch?.Medium)
             .AppendValue(touch?.Campaign);
         row = touch is { } t ? row.AppendValue(Time(t.TimestampMs)) : row.AppendNullValue();
-        row = row.AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue).AppendValue(channelTouches);
-        for (var m = 0; m < AttributionModels.Heuristics.Count; m++) { row = row.AppendValue(_credits[m]); }
+        row = row.AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue).AppendValue(touchRow.ChannelTouches);
+        foreach (var credit in touchRow.Credits) { row = row.AppendValue(credit); }
         row.AppendValue(computedAt).EndRow();
-    }
-
-    /// <summary>Kept touches of the path on <paramref name="channel"/> (the view splits a channel's weight over them).</summary>
-    private static int SameChannelKept(AttributedConversion attributed, string channel)
-    {
-        var count = 0;
-        foreach (var kept in attributed.KeptIndices)
-        {
-            if (string.Equals(attributed.Path[kept].Channel, channel, StringComparison.Ordinal)) { count++; }
-        }
-
-        return count;
-    }
-
-    private static int ModelIndex(string model)
-    {
-        for (var m = 0; m < AttributionModels.Heuristics.Count; m++)
-        {
-            if (AttributionModels.Heuristics[m].Name == model) { return m; }
-        }
-
-        throw new ArgumentOutOfRangeException(nameof(model), model, "not a heuristic model");
     }
 
     private static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;

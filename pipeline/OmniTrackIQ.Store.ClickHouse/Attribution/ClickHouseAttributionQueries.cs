@@ -1,0 +1,152 @@
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Storage;
+
+namespace OmniTrackIQ.Store.ClickHouse.Attribution;
+
+/// <summary>
+/// The analysts' questions on ClickHouse: summary per model and group with spend, top paths and checkout coverage,
+/// read from the current rows of the last finished run (see <see cref="AttributionTables"/>). Heuristic credits are
+/// summed on the server; Markov and Shapley credits are spread from the fitted channel weights over each conversion's
+/// kept touches with the shared rule (<see cref="ChannelWeightCredits"/>), as DuckDB's results view does.
+/// </summary>
+public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, ClickHouseEventStore events) : IAttributionQueries
+{
+    public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken)
+    {
+        if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
+        await events.InitializeAsync(cancellationToken);
+        var ws = SqlLiteral.String(workspace);
+        var spend = await SpendAsync(ws, groupBy, from, to, cancellationToken);
+        var attributed = adHoc is null
+            ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
+            : await AdHocSummary.CreditsAsync(database, workspace, ws, adHoc, models, groupBy, from, to, cancellationToken);
+        var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
+            byModel[model] = [.. sums.Rows(spend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
+        }
+
+        return byModel;
+    }
+
+    public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
+        await events.InitializeAsync(cancellationToken);
+        var ws = SqlLiteral.String(workspace);
+        var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        var rows = new List<TopPathRow>();
+        if (!state.Exists) { return rows; }
+        await database.ReadRowsAsync($"""
+            SELECT path, max(touches) AS t, count() AS c, sum(revenue) AS r FROM {database.Name}.attribution_conversions
+            WHERE workspace = {ws} AND (conversion_id, run) IN ({state.CurrentConversions(database.Name, ws)}) {EpochRange.Where("conversion_ts", from, to)}
+            GROUP BY path ORDER BY c DESC, r DESC, path LIMIT {top}
+            """,
+            row => rows.Add(new TopPathRow(row.GetProperty("path").GetString()!, (int)ClickHouseDatabase.Number(row.GetProperty("t")),
+                ClickHouseDatabase.Number(row.GetProperty("c")), Math.Round(row.GetProperty("r").GetDouble(), 4))),
+            cancellationToken);
+        return rows;
+    }
+
+    public async Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        await events.InitializeAsync(cancellationToken);
+        return await CoverageQuery.ReadAsync(database, SqlLiteral.String(workspace), from, to, cancellationToken);
+    }
+
+    /// <summary>Spend per group key in the range (the spend store's subquery).</summary>
+    private async Task<Dictionary<string, double>> SpendAsync(string ws, string groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var spend = new Dictionary<string, double>(StringComparer.Ordinal);
+        await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to)})",
+            row => spend[row.GetProperty("k").GetString()!] = row.GetProperty("spend").GetDouble(), cancellationToken);
+        return spend;
+    }
+
+    /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>
+    private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, string groupBy,
+        DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var db = database.Name;
+        var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        var result = new Dictionary<string, GroupSums>(StringComparer.Ordinal);
+        if (!state.Exists) { return result; }
+        var key = GroupKey(groupBy);
+        var current = $"(conversion_id, run) IN ({state.CurrentConversions(db, ws)}) {EpochRange.Where("conversion_ts", from, to)}";
+        foreach (var model in models.Where(m => AttributionModels.Heuristics.Any(h => h.Name == m)))
+        {
+            var sums = result[model] = new GroupSums();
+            await database.ReadRowsAsync($"""
+                SELECT {key} AS k, sum(credit_{model}) AS c, sum(credit_{model} * revenue) AS r FROM {db}.attribution_touches
+                WHERE workspace = {ws} AND credit_{model} > 0 AND {current} GROUP BY k
+                """,
+                row => sums.Add(row.GetProperty("k").GetString()!, row.GetProperty("c").GetDouble(), row.GetProperty("r").GetDouble()), cancellationToken);
+        }
+
+        var dataDriven = models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley).ToList();
+        if (dataDriven.Count == 0) { return result; }
+        var weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var model in dataDriven)
+        {
+            weights[model] = new Dictionary<string, double>(StringComparer.Ordinal);
+            result[model] = new GroupSums();
+        }
+
+        await database.ReadRowsAsync($"""
+            SELECT model, channel, weight FROM {db}.attribution_channel_models WHERE workspace = {ws} AND run = {state.Run} AND weight > 0
+            """,
+            row =>
+            {
+                if (weights.TryGetValue(row.GetProperty("model").GetString()!, out var w)) { w[row.GetProperty("channel").GetString()!] = row.GetProperty("weight").GetDouble(); }
+            },
+            cancellationToken);
+
+        // One conversion's kept touches at a time (ordered by conversion), spread with each model's weights.
+        var touches = new List<(Touchpoint Touch, string Key, double Revenue)>();
+        var credits = new double[16];
+        string? conversion = null;
+        void Spread()
+        {
+            if (touches.Count == 0) { return; }
+            if (credits.Length < touches.Count) { credits = new double[touches.Count * 2]; }
+            var kept = touches.Select(t => t.Touch).ToArray();
+            foreach (var model in dataDriven)
+            {
+                ChannelWeightCredits.Distribute(weights[model], kept, credits);
+                for (var i = 0; i < kept.Length; i++)
+                {
+                    if (credits[i] > 0) { result[model].Add(touches[i].Key, credits[i], credits[i] * touches[i].Revenue); }
+                }
+            }
+
+            touches.Clear();
+        }
+
+        await database.ReadRowsAsync($"""
+            SELECT conversion_id, channel, {key} AS k, revenue FROM {db}.attribution_touches
+            WHERE workspace = {ws} AND credit_linear > 0 AND {current} ORDER BY conversion_id, touch_index
+            """,
+            row =>
+            {
+                var id = row.GetProperty("conversion_id").GetString()!;
+                if (!string.Equals(id, conversion, StringComparison.Ordinal)) { Spread(); conversion = id; }
+                var channel = row.GetProperty("channel").GetString()!;
+                touches.Add((new Touchpoint(channel, 0, ChannelFlags.Of(channel)), row.GetProperty("k").GetString()!, row.GetProperty("revenue").GetDouble()));
+            },
+            cancellationToken);
+        Spread();
+        return result;
+    }
+
+    /// <summary>The group column of the touches table; a missing value reads '(none)'.</summary>
+    internal static string GroupKey(string groupBy) => groupBy switch
+    {
+        "channel" => "channel",
+        "source" => "ifNull(source, '(none)')",
+        _ => "ifNull(campaign, '(none)')",
+    };
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using OmniTrackIQ.Attribution.Journeys;
+
+namespace OmniTrackIQ.Store.ClickHouse.Attribution;
+
+/// <summary>Reads one row of <see cref="JourneySql.Journeys"/> (a person and their sorted events) into a journey by the shared rules.</summary>
+internal sealed class JourneyRows(IReadOnlyDictionary<string, long> leadMs)
+{
+    private readonly JourneyAssembler _assembler = new(leadMs);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    public PersonJourney Read(JsonElement row)
+    {
+        var person = row.GetProperty("person").GetString()!;
+        foreach (var e in row.GetProperty("events").EnumerateArray())
+        {
+            // (is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency)
+            var conversion = ClickHouseDatabase.Number(e[0]) == 1;
+            _assembler.Add(new JourneyEvent(person, conversion, ClickHouseDatabase.Number(e[1]), Pooled(e[3])!, Pooled(e[4]), Pooled(e[5]), Pooled(e[6]),
+                conversion ? e[7].GetString() : null, e[8].GetDouble(), Pooled(e[9])));
+        }
+
+        return _assembler.Finish() ?? new PersonJourney(person, [], [], null);
+    }
+
+    /// <summary>Channel and UTM values repeat endlessly; one string instance each keeps a million journeys small.</summary>
+    private string? Pooled(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null) { return null; }
+        var text = value.GetString()!;
+        if (_strings.TryGetValue(text, out var pooled)) { return pooled; }
+        if (_strings.Count < 100_000) { _strings[text] = text; }
+        return text;
+    }
+}

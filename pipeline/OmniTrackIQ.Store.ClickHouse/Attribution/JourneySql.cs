@@ -1,0 +1,72 @@
+namespace OmniTrackIQ.Store.ClickHouse.Attribution;
+
+/// <summary>
+/// The SQL that assembles journeys inside ClickHouse (DESIGN "Attribution": groupArray per person): every event read
+/// once per message id (copies not yet merged away count once), conversions deduplicated by order id (the earliest
+/// keyed report gives the person and time, the ledger its net revenue), each event's identity key mapped to its
+/// person through the run's <c>attribution_people</c>, and one row per person with its events sorted by time and
+/// message id. Only these rows leave the server.
+/// </summary>
+internal static class JourneySql
+{
+    /// <summary>An event's first identity key, as <c>PersonResolver.KeyOf</c>: anonymous id, else user id, else e-mail hash; '' for none.</summary>
+    public const string EventKey = """
+        multiIf(ifNull(anonymous_id, '') != '', concat('a:', ifNull(anonymous_id, '')),
+                ifNull(user_id, '') != '', concat('u:', ifNull(user_id, '')),
+                ifNull(email_sha256, '') != '', concat('e:', ifNull(email_sha256, '')), '')
+        """;
+
+    /// <summary>The workspace's events, one row per message id (the first copy: copies of one event are identical but for load marks).</summary>
+    public static string Distinct(string db, string ws, string columns, string where) => $"""
+        SELECT {columns} FROM {db}.events
+        WHERE workspace = {ws} AND ({where})
+        ORDER BY message_id, load_ms, load_index
+        LIMIT 1 BY message_id
+        """;
+
+    /// <summary>
+    /// One row per person: <c>person</c> and <c>events</c>, an array of (is_conversion, ts, message_id, channel, source,
+    /// medium, campaign, order_id, revenue, currency) sorted by (ts, message_id). <paramref name="orders"/> is the
+    /// ledger's per-order subquery (order_id, net_revenue, currency). With <paramref name="scoped"/> only the events of
+    /// keys in the run's people map are read (an incremental run); otherwise every keyed event, a key without a link
+    /// being its own person.
+    /// </summary>
+    public static string Journeys(string db, string ws, ulong run, string orders, bool scoped)
+    {
+        // Right-hand columns get names of their own: 18.16 resolves joined columns by name, not by table alias.
+        var people = $"SELECT k, person AS p_person FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}";
+        var pages = Distinct(db, ws,
+            $"{EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
+            "utm_medium AS medium, utm_campaign AS campaign, CAST(NULL AS Nullable(String)) AS order_id, toFloat64(0) AS revenue, " +
+            "CAST(NULL AS Nullable(String)) AS currency",
+            "type = 'page' AND is_bot = 0");
+        var conversions = Distinct(db, ws,
+            $"{EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
+            "type = 'conversion' AND isNotNull(order_id)");
+        return $"""
+            SELECT person, arraySort(x -> (x.2, x.3), groupArray((is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency))) AS events
+            FROM (
+                SELECT if(p_person = '', k, p_person) AS person, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                FROM (
+                    SELECT k, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                    FROM ({pages}) WHERE k != ''
+                    UNION ALL
+                    SELECT first_k AS k, toUInt8(1) AS is_conversion, first_ts AS ts, first_mid AS message_id, 'Direct' AS channel, CAST(NULL AS Nullable(String)) AS source,
+                           CAST(NULL AS Nullable(String)) AS medium, CAST(NULL AS Nullable(String)) AS campaign, toNullable(oid) AS order_id,
+                           if(o_reports = 0, first_revenue, ifNull(toFloat64(o_net), first_revenue)) AS revenue,
+                           if(o_reports = 0 OR isNull(o_currency), first_currency, o_currency) AS currency
+                    FROM (
+                        -- Aliases differ from the columns: 18.16 would read a "ts" inside argMin as the alias min(ts).
+                        SELECT oid, argMin(k, (ts, message_id)) AS first_k, min(ts) AS first_ts, argMin(message_id, (ts, message_id)) AS first_mid,
+                               argMin(own_revenue, (ts, message_id)) AS first_revenue, argMin(own_currency, (ts, message_id)) AS first_currency
+                        FROM ({conversions}) WHERE k != '' GROUP BY oid)
+                    ANY LEFT JOIN (SELECT order_id AS oid, net_revenue AS o_net, currency AS o_currency, reports AS o_reports FROM ({orders})) USING oid
+                ) AS e
+                ANY LEFT JOIN ({people}) USING k
+                {(scoped ? $"WHERE k IN (SELECT k FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run})" : "")}
+            )
+            GROUP BY person
+            ORDER BY person
+            """;
+    }
+}

@@ -1,0 +1,203 @@
+using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spend;
+
+namespace OmniTrackIQ.Pipeline.Tests.Stores;
+
+/// <summary>A store's attribution side under test: its events, runs, analyst queries and spend.</summary>
+public sealed record AttributionStoreUnderTest(IEventStore Events, IAttributionStore Runs, IAttributionQueries Queries, ISpendStore Spend);
+
+/// <summary>
+/// What every store's attribution must do (identity, journeys, every model, summary with spend, paths, coverage,
+/// incremental runs), run against each store by a subclass; each test has its own workspace.
+/// </summary>
+public abstract class AttributionStoreContract
+{
+    private static readonly AttributionSettings Settings = new() { LookbackDays = 30 };
+
+    private protected AttributionData Data { get; } = new("attr-" + Guid.NewGuid().ToString("N")[..12]);
+
+    private string Ws => Data.Workspace;
+
+    protected abstract Task<AttributionStoreUnderTest> OpenAsync();
+
+    [SkippableFact]
+    public async Task Devices_joined_by_identify_are_one_person_whose_first_touch_gets_the_first_touch_credit()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("phone", 0, "Paid Search", "google", "cpc", "brand"),
+            Data.Identify("phone", 0.1, userId: "u1"),
+            Data.Page("laptop", 2, "Email", "newsletter", "email", "november"),
+            Data.Identify("laptop", 2.1, userId: "u1"),
+            Data.Conversion("laptop", 3, "o-1", 100));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        Assert.Equal([("Paid Search", 1.0, 100.0)], await ChannelsAsync(s, "first"));
+        Assert.Equal([("Email", 1.0, 100.0)], await ChannelsAsync(s, "last"));
+        Assert.Equal([("Email", 0.5, 50.0), ("Paid Search", 0.5, 50.0)], await ChannelsAsync(s, "linear"));
+        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Pages_of_one_visit_are_one_touch_and_a_bot_page_is_none()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 0, "Paid Search", "google", "cpc", "brand"),
+            Data.Page("a", 10 / 1440.0, "Paid Search", "google", "cpc", "brand"),
+            Data.Page("a", 20 / 1440.0, "Paid Search", "google", "cpc", "brand"),
+            Data.Page("a", 0.5, "Referral", "blog", "referral", null, bot: true),
+            Data.Conversion("a", 1, "o-1", 40));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        Assert.Equal([new TopPathRow("Paid Search", 1, 1, 40)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+        Assert.Equal([("Paid Search", 1.0, 40.0)], await ChannelsAsync(s, "linear"));
+    }
+
+    [SkippableFact]
+    public async Task An_order_reported_by_pixel_and_server_is_one_conversion_credited_its_net_after_a_refund()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 0, "Paid Social", "facebook", "paid", "retarget"),
+            Data.Conversion("a", 1, "o-1", 120),
+            Data.Conversion("a", 1.001, "o-1", 118, source: "s2s"),
+            Data.Conversion("a", 2, "o-1", 0, source: "shopify", status: "partially_refunded", refunded: 20, eventName: "Refund"));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        // The server's report decides (s2s over pixel): 118 less the 20 refunded.
+        Assert.Equal([("Paid Social", 1.0, 98.0)], await ChannelsAsync(s, "last"));
+    }
+
+    [SkippableFact]
+    public async Task Incremental_runs_give_what_a_full_recompute_gives_for_every_model()
+    {
+        var s = await OpenAsync();
+        var history = Data.ShopHistory(people: 50);
+        await s.Events.WriteEventsAsync(history[..(history.Count / 2)], CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        await s.Events.WriteEventsAsync(history[(history.Count / 2)..], CancellationToken.None);
+        var second = await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        Assert.False(second.Full);
+        var incremental = await SnapshotAsync(s);
+
+        await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
+        Assert.Equal(await SnapshotAsync(s), incremental);
+        Assert.Contains("markov|channel|", incremental, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Re_running_with_nothing_new_changes_no_result()
+    {
+        var s = await OpenAsync();
+        await s.Events.WriteEventsAsync(Data.ShopHistory(people: 30), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        var before = await SnapshotAsync(s);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        Assert.Equal(before, await SnapshotAsync(s));
+    }
+
+    [SkippableFact]
+    public async Task The_summary_has_spend_roas_and_cpa_and_lists_spend_without_any_result()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 4, "Paid Search", "google", "cpc", "brand"),
+            Data.Conversion("a", 4.5, "o-1", 241));
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], "campaign", null, null, null, CancellationToken.None))["last"];
+        Assert.Equal(new AttributionSummaryRow("brand", 1, 241, 120.5, 2, 120.5), rows[0]);
+        Assert.Equal(["brand", "generic", "prospecting", "retarget"], rows.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(new AttributionSummaryRow("generic", 0, 0, 80, 0, null), rows.Single(r => r.Key == "generic"));
+    }
+
+    [SkippableFact]
+    public async Task The_date_range_filters_conversions_and_spend_alike()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 4, "Paid Search", "google", "cpc", "brand"),
+            Data.Conversion("a", 4.5, "o-1", 10),
+            Data.Page("b", 6, "Paid Search", "google", "cpc", "generic"),
+            Data.Conversion("b", 6.5, "o-2", 20));
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var from = AttributionData.Day0.AddDays(5).UtcDateTime;
+        var to = AttributionData.Day0.AddDays(6).UtcDateTime;
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["first"], "campaign", from, to, null, CancellationToken.None))["first"];
+        Assert.Equal([new AttributionSummaryRow("generic", 0, 0, 80, 0, null)], rows);
+        var later = (await s.Queries.SummarizeAsync(Ws, ["first"], "campaign", to, null, null, CancellationToken.None))["first"];
+        Assert.Equal([new AttributionSummaryRow("generic", 1, 20, null, null, null), new AttributionSummaryRow("prospecting", 0, 0, 33, 0, null),
+            new AttributionSummaryRow("retarget", 0, 0, 60.25, 0, null)], later);
+    }
+
+    [SkippableFact]
+    public async Task Coverage_counts_matched_orders_and_names_why_the_others_are_not()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 0, "Paid Search", "google", "cpc", "brand"),
+            Data.Conversion("a", 1, "o-1", 10),
+            Data.Conversion("b", 1, "o-2", 20),
+            Data.Conversion("c", 2, "o-3", 30),
+            Data.Page("c", 3, "Email", "newsletter", "email", null));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var coverage = await s.Queries.CoverageAsync(Ws, null, null, CancellationToken.None);
+        Assert.Equal((3L, 1L, 0.333333, 60.0, 10.0), (coverage.Conversions, coverage.Matched, coverage.Share, coverage.Revenue, coverage.MatchedRevenue));
+        Assert.Equal([new CoverageMiss("no_visit", 1, 20), new CoverageMiss("visits_only_after", 1, 30)], coverage.Misses);
+    }
+
+    [SkippableFact]
+    public async Task Per_query_options_recompute_on_the_fly_and_leave_the_stored_results_alone()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 0, "Paid Search", "google", "cpc", "brand"),
+            Data.Page("a", 9, "Direct"),
+            Data.Conversion("a", 10, "o-1", 50));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var adHoc = await s.Queries.SummarizeAsync(Ws, ["first", "markov"], "channel", null, null, Settings with { LookbackDays = 5 }, CancellationToken.None);
+        Assert.Equal([new AttributionSummaryRow("Direct", 1, 50, null, null, null)], adHoc["first"]);
+        Assert.Equal([new AttributionSummaryRow("Direct", 1, 50, null, null, null)], adHoc["markov"]);
+        Assert.Equal([("Paid Search", 1.0, 50.0)], await ChannelsAsync(s, "first"));
+    }
+
+    /// <summary>Every model's summary by channel, source and campaign, plus top paths and coverage, as comparable text.</summary>
+    internal static async Task<string> SnapshotAsync(AttributionStoreUnderTest s, string workspace, AttributionSettings? adHoc = null)
+    {
+        var lines = new List<string>();
+        foreach (var groupBy in AttributionGroupBy.All)
+        {
+            var byModel = await s.Queries.SummarizeAsync(workspace, AttributionModels.Names, groupBy, null, null, adHoc, CancellationToken.None);
+            foreach (var model in AttributionModels.Names)
+            {
+                foreach (var r in byModel[model])
+                {
+                    lines.Add(FormattableString.Invariant($"{model}|{groupBy}|{r.Key}|{r.Conversions:F6}|{r.Revenue:F4}|{r.Spend}|{r.Roas}|{r.Cpa}"));
+                }
+            }
+        }
+
+        if (adHoc is not null) { return string.Join('\n', lines); }
+        lines.AddRange((await s.Queries.TopPathsAsync(workspace, 1000, null, null, CancellationToken.None)).Select(p => FormattableString.Invariant($"path|{p.Path}|{p.Touches}|{p.Conversions}|{p.Revenue:F4}")));
+        var coverage = await s.Queries.CoverageAsync(workspace, null, null, CancellationToken.None);
+        lines.Add(FormattableString.Invariant($"coverage|{coverage.Conversions}|{coverage.Matched}|{coverage.Share}|{coverage.Revenue}|{coverage.MatchedRevenue}|{coverage.ShopReported}"));
+        lines.AddRange(coverage.Misses.Select(m => FormattableString.Invariant($"miss|{m.Reason}|{m.Conversions}|{m.Revenue}")));
+        return string.Join('\n', lines);
+    }
+
+    private Task<string> SnapshotAsync(AttributionStoreUnderTest s) => SnapshotAsync(s, Ws);
+
+    private static Task WriteAsync(AttributionStoreUnderTest s, params TrackedEvent[] events) => s.Events.WriteEventsAsync(events, CancellationToken.None);
+
+    private async Task<List<(string, double, double)>> ChannelsAsync(AttributionStoreUnderTest s, string model) =>
+        [.. (await s.Queries.SummarizeAsync(Ws, [model], "channel", null, null, null, CancellationToken.None))[model]
+            .Select(r => (r.Key, r.Conversions, r.Revenue)).OrderBy(r => r.Key, StringComparer.Ordinal)];
+}
