@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Store.ClickHouse.Orders;
+using OmniTrackIQ.Store.ClickHouse.Spend;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
@@ -8,7 +12,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ClickHouse store: one <see cref="ClickHouseDatabase"/> (one HttpClient for the process),
-    /// <see cref="IEventStore"/> and <see cref="IEventBrowser"/>. The database and tables are made by
+    /// <see cref="IEventStore"/>, <see cref="IEventBrowser"/>, <see cref="IOrderLedger"/> and <see cref="ISpendStore"/>. The database and tables are made by
     /// <see cref="IEventStore.InitializeAsync"/> (the sink calls it at start). Times come from the registered
     /// <see cref="TimeProvider"/>, else the system clock.
     /// </summary>
@@ -21,6 +25,8 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<ClickHouseEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
+        services.AddSingleton<IOrderLedger, ClickHouseOrderLedger>();
+        services.AddSingleton<ISpendStore, ClickHouseSpendStore>();
         return services;
     }
 }
