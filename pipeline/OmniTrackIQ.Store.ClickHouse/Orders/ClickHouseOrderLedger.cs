@@ -23,6 +23,8 @@ public sealed class ClickHouseOrderLedger(ClickHouseDatabase database) : IOrderL
 
         var sources = (Json.Text(order, "sources") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .OrderBy(s => Array.IndexOf(s_authority, s)).ToList();
+        // History in load order. A report stored twice by racing writers sits where its newest copy was loaded: the
+        // copy a merge keeps, so that a merge never moves it (DuckDB, whose key refuses the second copy, keeps the first).
         var history = order.GetProperty("history").EnumerateArray()
             .Select(r => (Load: (ClickHouseDatabase.Number(r[13]), ClickHouseDatabase.Number(r[14])), Row: r))
             .OrderBy(r => r.Load).Select(r => r.Row).ToList();

@@ -27,9 +27,9 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
             await server.OpenAsync(options); // and a restart later
 
             var versions = await server.QueryAsync($"SELECT DISTINCT version FROM {database}.schema_migrations ORDER BY version FORMAT TabSeparated");
-            Assert.Equal("1\n2\n", versions);
+            Assert.Equal("1\n2\n10\n", versions);
             var tables = await server.QueryAsync($"SELECT name FROM system.tables WHERE database = '{database}' ORDER BY name FORMAT TabSeparated");
-            Assert.Equal("bad_events\nevents\nschema_migrations\n", tables);
+            Assert.Equal("ad_spend\nbad_events\nevents\nschema_migrations\n", tables);
             Assert.Contains("ReplacingMergeTree", await server.QueryAsync($"SELECT engine FROM system.tables WHERE database = '{database}' AND name = 'events' FORMAT TabSeparated"), StringComparison.Ordinal);
         }
         finally
