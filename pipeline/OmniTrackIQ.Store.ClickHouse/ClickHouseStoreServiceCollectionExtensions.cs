@@ -1,17 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spend;
 using OmniTrackIQ.Store.ClickHouse.Attribution;
+using OmniTrackIQ.Store.ClickHouse.Orders;
+using OmniTrackIQ.Store.ClickHouse.Spend;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
 public static class ClickHouseStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ClickHouse store: one <see cref="ClickHouseDatabase"/> (one HttpClient for the process),
-    /// <see cref="IEventStore"/>, <see cref="IEventBrowser"/>, <see cref="IAttributionStore"/> and <see cref="IAttributionQueries"/>. The database and tables are made by
-    /// <see cref="IEventStore.InitializeAsync"/> (the sink calls it at start). Times come from the registered
+    /// Registers the ClickHouse store behind every store interface (DESIGN "The store seam"): one
+    /// <see cref="ClickHouseDatabase"/> (one HttpClient for the process), <see cref="IEventStore"/>,
+    /// <see cref="IEventBrowser"/>, <see cref="IOrderLedger"/>, <see cref="ISpendStore"/>, <see cref="IAttributionStore"/>
+    /// and <see cref="IAttributionQueries"/>. The database and tables are made by <see cref="IEventStore.InitializeAsync"/>
+    /// (the sink calls it at start; the other parts call it before their first use). Times come from the registered
     /// <see cref="TimeProvider"/>, else the system clock.
     /// </summary>
     public static IServiceCollection AddClickHouseStore(this IServiceCollection services, ClickHouseStoreOptions options)
@@ -23,8 +29,8 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<ClickHouseEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
-        services.AddSingleton<OmniTrackIQ.Pipeline.Spend.ISpendStore, Spend.ClickHouseSpendStore>();
-        services.AddSingleton<OmniTrackIQ.Pipeline.Orders.IOrderLedger, Orders.ClickHouseOrderLedger>();
+        services.AddSingleton<IOrderLedger, ClickHouseOrderLedger>();
+        services.AddSingleton<ISpendStore, ClickHouseSpendStore>();
         services.AddSingleton<ClickHouseAttributionStore>();
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<ClickHouseAttributionStore>());
         services.AddSingleton<IAttributionQueries, ClickHouseAttributionQueries>();

@@ -14,7 +14,8 @@ internal static class Migrations
     [
         new(1, "events", db => [EventsSchema.CreateEvents(db)]),
         new(2, "bad_events", db => [EventsSchema.CreateBadEvents(db)]),
-        // 10–19: spend and orders; 20–29: attribution (Attribution/AttributionTables.cs).
+        // Numbers go in blocks so that parallel work cannot collide: 1–9 ingest, 10–19 spend and orders, 20+ attribution.
+        new(10, "ad_spend", db => [Spend.SpendSchema.CreateAdSpend(db)]),
         .. Attribution.AttributionTables.Migrations,
     ];
 }

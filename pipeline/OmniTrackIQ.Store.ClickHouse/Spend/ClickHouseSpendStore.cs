@@ -1,0 +1,47 @@
+using OmniTrackIQ.Pipeline.Spend;
+
+namespace OmniTrackIQ.Store.ClickHouse.Spend;
+
+/// <summary>
+/// Writes <c>ad_spend</c> with the DuckDB AdSpendStore's meaning: per (workspace, date, platform, campaign) an
+/// import replaces what was there, rows of one key within a call are summed, and importing a file twice leaves
+/// the same spend. Replacing is one insert of the keys with a newer version (<see cref="SpendSchema"/>): there is
+/// no delete, so a reader meets either the old or the new row of a key, never both and never none.
+/// </summary>
+public sealed class ClickHouseSpendStore(ClickHouseDatabase database, TimeProvider time) : ISpendStore
+{
+    private int _schemaReady;
+
+    public async Task<int> UpsertAsync(string workspace, IReadOnlyList<SpendRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workspace);
+        ArgumentNullException.ThrowIfNull(rows);
+        await EnsureSchemaAsync(cancellationToken);
+        if (rows.Count == 0) { return 0; }
+
+        var merged = SpendMerge.ByKey(rows);
+        // One version for the whole import: NextLoadMs is strictly increasing, so a later import of a key wins.
+        var version = database.NextLoadMs();
+        await database.InsertAsync("ad_spend", SpendSchema.Names, SpendSchema.Types, Values(workspace, merged, version), cancellationToken);
+        return merged.Count;
+    }
+
+    /// <summary>
+    /// Runs the migrations once per process: the import-spend command writes without a sink, so nothing else
+    /// may have made the table yet (the DuckDB store creates its table on first use for the same reason).
+    /// </summary>
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _schemaReady) == 1) { return; }
+        await new MigrationRunner(database, time).RunAsync(cancellationToken);
+        Volatile.Write(ref _schemaReady, 1);
+    }
+
+    private static IEnumerable<object?[]> Values(string workspace, IReadOnlyList<SpendRow> rows, ulong version)
+    {
+        foreach (var row in rows)
+        {
+            yield return [workspace, row.Date, row.Platform, row.Channel, row.Campaign, row.Spend, row.Currency, row.Impressions, row.Clicks, version];
+        }
+    }
+}
