@@ -49,7 +49,7 @@ internal sealed class OrderAttributionReader(ClickHouseDatabase database)
             LIMIT 1 BY touch_index
             """, row => touches.Add(new OrderTouch(
                 (int)ClickHouseDatabase.Number(row.GetProperty("touch_index")), Json.Text(row, "channel")!, Json.Text(row, "source"),
-                Json.Text(row, "medium"), Json.Text(row, "campaign"), Json.Utc(row.GetProperty("touch_ts")), row.GetProperty("credit_linear").GetDouble())),
+                Json.Text(row, "medium"), Json.Text(row, "campaign"), TouchTime(row.GetProperty("touch_ts")), row.GetProperty("credit_linear").GetDouble())),
             cancellationToken);
         return new OrderAttribution(conversion.Person, conversion.Path, conversion.Miss, touches);
     }
@@ -64,4 +64,7 @@ internal sealed class OrderAttributionReader(ClickHouseDatabase database)
         _tablesSeen = count == 2;
         return _tablesSeen;
     }
+
+    /// <summary>The "(none)" row of a conversion without a touch stores 0 for its time (the column is not nullable): no time.</summary>
+    private static DateTime? TouchTime(System.Text.Json.JsonElement value) => ClickHouseDatabase.Number(value) == 0 ? null : Json.Utc(value);
 }

@@ -23,7 +23,7 @@ public sealed class ClickHouseOrderAttributionTests(ClickHouseServerFixture serv
         await store.WriteEventsAsync([Order("o-1"), Order("o-2")], CancellationToken.None);
         var db = server.Database;
         await server.QueryAsync($"""
-            INSERT INTO {db}.attribution_conversions VALUES
+            INSERT INTO {db}.attribution_conversions (workspace, conversion_id, person, conversion_ts, revenue, currency, path, touches, miss_reason, run) VALUES
             ('{_workspace}', 'o-1', 'person-old', 1, 10, 'EUR', 'Email', 1, NULL, 1),
             ('{_workspace}', 'o-1', 'person-1', 1, 10, 'EUR', 'Paid Search > Email', 2, NULL, 2),
             ('{_workspace}', 'o-2', 'person-2', 1, 10, 'EUR', '(none)', 0, 'no_visit', 2),
@@ -31,7 +31,7 @@ public sealed class ClickHouseOrderAttributionTests(ClickHouseServerFixture serv
             """);
         // Run 1's touch is history; run 2's second touch was inserted twice (a retried insert).
         await server.QueryAsync($"""
-            INSERT INTO {db}.attribution_touches VALUES
+            INSERT INTO {db}.attribution_touches (workspace, conversion_id, run, touch_index, channel, source, medium, campaign, touch_ts, credit_linear) VALUES
             ('{_workspace}', 'o-1', 1, 0, 'Email', 'newsletter', 'email', NULL, 1000, 10),
             ('{_workspace}', 'o-1', 2, 1, 'Email', 'newsletter', 'email', 'nov', 3000, 5),
             ('{_workspace}', 'o-1', 2, 0, 'Paid Search', 'google', 'cpc', NULL, 2000, 5),
@@ -68,16 +68,6 @@ public sealed class ClickHouseOrderAttributionTests(ClickHouseServerFixture serv
     {
         var provider = await server.OpenAsync();
         var db = server.Database;
-        await server.QueryAsync($"""
-            CREATE TABLE IF NOT EXISTS {db}.attribution_conversions (workspace String, conversion_id String, person String, conversion_ts Int64,
-                revenue Float64, currency Nullable(String), path String, touches UInt16, miss_reason Nullable(String), run UInt64)
-            ENGINE = ReplacingMergeTree(run) ORDER BY (workspace, conversion_id)
-            """);
-        await server.QueryAsync($"""
-            CREATE TABLE IF NOT EXISTS {db}.attribution_touches (workspace String, conversion_id String, run UInt64, touch_index UInt16,
-                channel String, source Nullable(String), medium Nullable(String), campaign Nullable(String), touch_ts Int64, credit_linear Float64)
-            ENGINE = MergeTree ORDER BY (workspace, conversion_id, run, touch_index)
-            """);
         // Older runs' rows must stay unmerged for the read to prove it picks the current one.
         await server.QueryAsync($"SYSTEM STOP MERGES {db}.attribution_conversions");
         return (provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IOrderLedger>());
