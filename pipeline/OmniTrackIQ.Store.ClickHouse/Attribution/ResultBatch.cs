@@ -44,9 +44,10 @@ internal sealed class ResultBatch(ClickHouseDatabase database, string workspace,
     {
         var (conversions, touches, paths) = (_conversions, _touches, _paths);
         (_conversions, _touches, _paths) = ([], [], []);
-        if (conversions.Count > 0) { await database.InsertAsync("attribution_conversions", AttributionTables.ConversionColumns, conversions, cancellationToken); }
+        // Touches before their conversions: the order ledger takes a conversion's newest run as soon as its row is there.
         if (touches.Count > 0) { await database.InsertAsync("attribution_touches", AttributionTables.TouchColumns, touches, cancellationToken); }
         if (paths.Count > 0) { await database.InsertAsync("person_paths", AttributionTables.PathColumns, paths, cancellationToken); }
+        if (conversions.Count > 0) { await database.InsertAsync("attribution_conversions", AttributionTables.ConversionColumns, conversions, cancellationToken); }
     }
 
     private object?[] TouchRow(JourneyConversion conversion, in TouchRow row)
