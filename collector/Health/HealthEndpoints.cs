@@ -27,8 +27,10 @@ internal static class HealthEndpoints
         try { storeOk = await store.PingAsync(cancellationToken); }
         catch (Exception ex) when (ex is not OperationCanceledException) { storeOk = false; }
 
-        var spoolOk = spool is null || (spool.Healthy && spool.HasRoom);
-        var body = $"store: {(storeOk ? "ok" : "unreachable")}\nspool: {(spool is null ? "not in this role" : spoolOk ? "ok" : "not writable or full")}\n";
+        // Read once: the spool's state can change between two reads, and the body must say why the status is what it is.
+        var spoolProblem = spool?.Unavailable;
+        var spoolOk = spoolProblem is null;
+        var body = $"store: {(storeOk ? "ok" : "unreachable")}\nspool: {(spool is null ? "not in this role" : spoolProblem ?? "ok")}\n";
         return storeOk && spoolOk ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -22,7 +22,11 @@ internal sealed class CollectorProcess : IDisposable
     public HttpClient Client { get; }
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
-    public static async Task<CollectorProcess> StartAsync(string dataDirectory, string writeKey, string readToken, int port = 0)
+    /// <summary>The exit code once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <param name="extraArgs">More command-line settings (e.g. <c>--OmniTrack:Spool:Directory</c>), after the defaults so they win.</param>
+    public static async Task<CollectorProcess> StartAsync(string dataDirectory, string writeKey, string readToken, int port = 0, IEnumerable<string>? extraArgs = null)
     {
         port = port == 0 ? FreePort() : port;
         var dll = Path.Combine(AppContext.BaseDirectory, "OmniTrackIQ.Collector.dll");
@@ -45,6 +49,8 @@ internal sealed class CollectorProcess : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+
+        foreach (var arg in extraArgs ?? []) { info.ArgumentList.Add(arg); }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the collector");
         var collector = new CollectorProcess(process, port);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using OmniTrackIQ.Collector.Tests;
 using OmniTrackIQ.Pipeline.Spool;
 
 namespace OmniTrackIQ.Pipeline.Tests;
@@ -96,6 +97,48 @@ public sealed class SegmentedSpoolTests : IDisposable
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public void A_write_the_full_disk_refuses_leaves_no_torn_record_and_the_next_append_after_space_returns_works()
+    {
+        using var tmpfs = TmpfsMount.TryMount(_dir, "1m", out var unavailable);
+        if (tmpfs is null)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) { Assert.Fail("CI=true and " + unavailable); }
+            Skip.If(true, unavailable);
+        }
+
+        var filler = Path.Combine(_dir, "filler");
+        using (var spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance))
+        {
+            spool.Append("before"u8);
+            spool.Flush();
+            var durable = spool.DurableEnd;
+            var bytes = spool.BytesOnDisk;
+            tmpfs.Fill(filler);
+
+            // Bigger than the slack the segment's page has left: part of it reaches the file before ENOSPC.
+            Assert.Throws<IOException>(() =>
+            {
+                spool.Append(new byte[48 * 1024]);
+                spool.Append(new byte[48 * 1024]);
+                spool.Flush();
+            });
+            var segment = Directory.GetFiles(_dir, "*.seg").Single();
+            Assert.Equal(durable, spool.DurableEnd);
+            Assert.Equal(durable.Offset, new FileInfo(segment).Length); // cut back to the last durable record
+            Assert.Equal(bytes, spool.BytesOnDisk);
+            Assert.Throws<IOException>(spool.Probe);
+
+            File.Delete(filler);
+            spool.Probe();
+            spool.Append("after"u8);
+            spool.Flush();
+        }
+
+        using var reopened = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance);
+        Assert.Equal(["before", "after"], SpoolReader.Read(_dir, reopened.Checkpoint, reopened.DurableEnd).Select(r => System.Text.Encoding.UTF8.GetString(r.Payload)));
     }
 
     public void Dispose()

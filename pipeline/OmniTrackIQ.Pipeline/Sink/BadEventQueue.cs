@@ -49,12 +49,24 @@ public sealed class BadEventQueue(TimeProvider time, CollectorMetrics metrics, i
         return true;
     }
 
+    /// <summary>
+    /// Keeps a row outside the budgets: an event the collector acknowledged and the store then refused (or a row
+    /// whose write failed and is put back). It is no flood from outside, it is bounded by the sink's batch, and
+    /// dropping it would lose an acknowledged event. It still counts towards <see cref="Capacity"/>, so the junk
+    /// <see cref="TryAdd"/> would keep is dropped first while these wait.
+    /// </summary>
+    public void AddUnbudgeted(BadEvent badEvent)
+    {
+        Interlocked.Increment(ref _count);
+        _queue.Enqueue(badEvent.Payload.Length > MaxPayloadChars ? badEvent with { Payload = badEvent.Payload[..MaxPayloadChars] } : badEvent);
+    }
+
     /// <summary>Rows wait to be written (the sink writes them even when no event comes to carry them).</summary>
     public bool HasPending => Volatile.Read(ref _count) > 0;
 
     public List<BadEvent> Drain()
     {
-        var items = new List<BadEvent>();
+        var items = new List<BadEvent>(Math.Max(0, Volatile.Read(ref _count)));
         while (_queue.TryDequeue(out var item))
         {
             Interlocked.Decrement(ref _count);

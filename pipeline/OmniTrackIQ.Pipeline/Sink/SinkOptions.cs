@@ -12,7 +12,7 @@ public sealed class SinkOptions
     public TimeSpan MaxBatchAge { get; set; } = TimeSpan.FromMilliseconds(500);
     /// <summary>Durable batches held in memory for the writer; beyond it the writer reads them back from the spool.</summary>
     public int ChannelCapacity { get; set; } = DefaultChannelCapacity;
-    /// <summary>First retry delay after a failed store write; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <summary>Least retry delay after a failed store write; later ones grow with jitter (<see cref="RetryBackoff"/>) up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

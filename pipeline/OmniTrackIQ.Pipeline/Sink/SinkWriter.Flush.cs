@@ -2,13 +2,16 @@ using Microsoft.Extensions.Logging;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
-/// <summary>The write half of the sink: store the buffer, retry with back-off, then checkpoint.</summary>
+/// <summary>The write half of the sink: store the buffer, retry transient failures with back-off, then checkpoint.</summary>
 public sealed partial class SinkWriter
 {
-    private int _consecutiveFailures;
+    private RetryBackoff? _backoff;
+
+    private RetryBackoff Backoff => _backoff ??= new RetryBackoff(_options.RetryDelay, _options.MaxRetryDelay);
 
     private async Task FlushAsync(CancellationToken cancellationToken, bool giveUpAfterFirstFailure = false)
     {
+        // Rejections from ingest first, so they are written on every flush whatever happens to the events below.
         await WriteBadEventsAsync(cancellationToken);
         if (_buffer.Count == 0)
         {
@@ -16,27 +19,50 @@ public sealed partial class SinkWriter
             return;
         }
 
-        var delay = _options.RetryDelay;
+        if (!await WriteRangeAsync(0, _buffer.Count, giveUpAfterFirstFailure, cancellationToken)) { return; } // still in the spool: replayed on next start
+
+        // Events the store refused are in the spool until the cursor passes them: their bad_events rows are written
+        // before the commit, so a crash in between replays them rather than losing an acknowledged event.
+        while (_badEvents.HasPending && !await WriteBadEventsAsync(cancellationToken))
+        {
+            if (giveUpAfterFirstFailure) { return; }
+            await Task.Delay(Backoff.Next(), _time, cancellationToken);
+        }
+
+        _buffer.Clear();
+        CommitCursor();
+    }
+
+    /// <summary>
+    /// Writes <c>_buffer[start..start+count]</c>. A transient failure is retried in place with back-off, so a half
+    /// already stored is never written again; a refusal for the rows' sake splits the range (see
+    /// <see cref="SplitRejectedAsync"/>). False when it gave up (shutdown) with the range not fully stored.
+    /// </summary>
+    private async Task<bool> WriteRangeAsync(int start, int count, bool giveUpAfterFirstFailure, CancellationToken cancellationToken)
+    {
         while (true)
         {
             try
             {
-                var inserted = await _store.WriteEventsAsync(_buffer, cancellationToken);
-                _metrics.BatchWritten(_buffer.Count, inserted);
-                _buffer.Clear();
-                _consecutiveFailures = 0;
-                CommitCursor();
-                return;
+                // The whole buffer goes as it is (no copy on the normal path); only a split copies its half.
+                var events = start == 0 && count == _buffer.Count ? _buffer : _buffer.GetRange(start, count);
+                var inserted = await _store.WriteEventsAsync(events, cancellationToken);
+                _metrics.BatchWritten(count, inserted);
+                _backoff?.Reset();
+                return true;
+            }
+            catch (StoreRejectedDataException ex)
+            {
+                return await SplitRejectedAsync(start, count, ex, giveUpAfterFirstFailure, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 _metrics.WriteError();
-                _consecutiveFailures++;
-                LogWriteFailed(ex, _buffer.Count, delay);
-                if (giveUpAfterFirstFailure) { return; } // still in the spool: replayed on next start
+                var delay = Backoff.Next();
+                LogWriteFailed(ex, count, delay);
+                if (giveUpAfterFirstFailure) { return false; }
 
                 await Task.Delay(delay, _time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
         }
     }
@@ -54,18 +80,30 @@ public sealed partial class SinkWriter
         }
     }
 
-    private async Task WriteBadEventsAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the queued bad events; false when the store failed (the rows are queued again for the next try).</summary>
+    private async Task<bool> WriteBadEventsAsync(CancellationToken cancellationToken)
     {
+        if (!_badEvents.HasPending) { return true; }
         var bad = _badEvents.Drain();
-        if (bad.Count == 0) { return; }
+        if (bad.Count == 0) { return true; }
 
         try
         {
             await _store.WriteBadEventsAsync(bad, cancellationToken);
+            return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (StoreRejectedDataException ex)
         {
-            _logger.LogWarning(ex, "Could not store {Count} bad events", bad.Count);
+            // Refused for what they hold: trying again fails the same way, and would hold the sink forever.
+            _logger.LogError(ex, "The store refused {Count} bad events; they are not kept", bad.Count);
+            foreach (var row in bad) { _metrics.BadEventDropped(row.Workspace ?? BadEventQueue.NoWorkspace); }
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Could not store {Count} bad events; keeping them for the next write", bad.Count);
+            foreach (var row in bad) { _badEvents.AddUnbudgeted(row); }
+            return false;
         }
     }
 

@@ -12,7 +12,8 @@ namespace OmniTrackIQ.Pipeline.Sink;
 /// reached, writes them, then advances the spool checkpoint. Records are processed strictly in
 /// spool order; whatever the channel did not carry (overflow, or everything after the checkpoint
 /// at start-up) is read back from the spool files. A failed write is retried with exponential
-/// back-off and the checkpoint does not move, so nothing is lost while the store is down.
+/// back-off and jitter and the checkpoint does not move, so nothing is lost while the store is down; rows the
+/// store refuses for what they hold go to <c>bad_events</c> one by one (SinkWriter.Rejections.cs).
 /// </summary>
 public sealed partial class SinkWriter : BackgroundService
 {
@@ -90,10 +91,10 @@ public sealed partial class SinkWriter : BackgroundService
                 : _options.MaxBatchAge - _time.GetElapsedTime(_bufferStartedAt);
             if (_buffer.Count > 0 && remaining <= TimeSpan.Zero) { return; }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (remaining != Timeout.InfiniteTimeSpan) { wait.CancelAfter(remaining); }
-            else { wait.CancelAfter(_options.MaxBatchAge); } // re-check the spool for overflowed batches now and then
-
+            // On the injected clock (a linked source's CancelAfter would run on the wall clock), so the batch age is
+            // the same time the buffer's start was read on. An empty buffer re-checks the spool for overflowed batches now and then.
+            using var timeout = new CancellationTokenSource(remaining != Timeout.InfiniteTimeSpan ? remaining : _options.MaxBatchAge, _time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
                 await _queue.Reader.WaitToReadAsync(wait.Token);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace OmniTrackIQ.Pipeline.Spool;
 
@@ -7,6 +9,10 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// Not thread-safe: exactly one writer loop (<see cref="SpoolWriter"/>) appends and flushes;
 /// <see cref="Commit"/> may be called by the sink concurrently (it touches only the checkpoint
 /// file and old segments).
+/// Records are gathered in our own buffer and written with positional writes (no FileStream buffer): when a
+/// write or fsync fails (a full disk), everything after the last durable record is cut off again and the buffer
+/// dropped, so the file never keeps a torn record, nothing is left to flush on Dispose, and the next append
+/// after space returns starts at the durable end.
 /// </summary>
 public sealed class SegmentedSpool : IDisposable
 {
@@ -15,9 +21,21 @@ public sealed class SegmentedSpool : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _commitLock = new();
     private readonly Lock _endLock = new();
+    private const int BufferBytes = 256 * 1024;
+    private const int ProbeBytes = 64 * 1024;
+    private const string ProbeFileName = "probe.tmp";
     private readonly FileStream _lock;
-    private FileStream _current;
+    private SafeFileHandle _current;
     private long _currentSegment;
+    /// <summary>Bytes of the current segment known to be on disk (fsynced); a failure cuts the file back to it.</summary>
+    private long _durableLength;
+    /// <summary>Bytes of the current segment written to the file (durable or not).</summary>
+    private long _writtenLength;
+    /// <summary>Appended records not yet written to the file.</summary>
+    private byte[] _pending = ArrayPool<byte>.Shared.Rent(BufferBytes);
+    private int _pendingLength;
+    /// <summary>A failed cut-back: the file may hold bytes after <see cref="_durableLength"/> until it is retried.</summary>
+    private bool _mustTruncate;
     private long _bytesOnDisk;
     private SpoolPosition _durableEnd;
     private SpoolPosition _checkpoint;
@@ -36,7 +54,8 @@ public sealed class SegmentedSpool : IDisposable
         var path = SegmentFiles.PathOf(directory, _currentSegment);
         CutTornTail(path);
         _current = OpenAppend(path);
-        _durableEnd = new SpoolPosition(_currentSegment, _current.Length);
+        _durableLength = _writtenLength = RandomAccess.GetLength(_current);
+        _durableEnd = new SpoolPosition(_currentSegment, _durableLength);
         foreach (var segment in segments)
         {
             _bytesOnDisk += new FileInfo(SegmentFiles.PathOf(directory, segment)).Length;
@@ -58,30 +77,83 @@ public sealed class SegmentedSpool : IDisposable
     /// <summary>Bytes held by segment files, stored or not: what the size limit is checked against.</summary>
     public long BytesOnDisk => Interlocked.Read(ref _bytesOnDisk);
 
-    /// <summary>Appends one record (buffered); returns its start and end. Call <see cref="Flush"/> to make it durable.</summary>
+    /// <summary>
+    /// Appends one record (buffered); returns its start and end. Call <see cref="Flush"/> to make it durable.
+    /// On an IOException nothing appended since the last <see cref="Flush"/> is kept (see <see cref="Flush"/>).
+    /// </summary>
     public (SpoolPosition Start, SpoolPosition End) Append(ReadOnlySpan<byte> payload)
     {
         var recordSize = SpoolRecordFormat.HeaderSize + payload.Length;
-        if (_current.Length > 0 && _current.Length + recordSize > _segmentBytes)
+        if (Length > 0 && Length + recordSize > _segmentBytes)
         {
             Roll();
         }
 
-        var start = new SpoolPosition(_currentSegment, _current.Position);
-        Span<byte> header = stackalloc byte[SpoolRecordFormat.HeaderSize];
-        SpoolRecordFormat.WriteHeader(header, payload);
-        _current.Write(header);
-        _current.Write(payload);
+        if (_pendingLength > 0 && _pendingLength + recordSize > _pending.Length) { WriteOut(); }
+        if (recordSize > _pending.Length) { Grow(recordSize); }
+
+        var start = new SpoolPosition(_currentSegment, Length);
+        var target = _pending.AsSpan(_pendingLength, recordSize);
+        SpoolRecordFormat.WriteHeader(target, payload);
+        payload.CopyTo(target[SpoolRecordFormat.HeaderSize..]);
+        _pendingLength += recordSize;
         Interlocked.Add(ref _bytesOnDisk, recordSize);
-        return (start, new SpoolPosition(_currentSegment, _current.Position));
+        return (start, new SpoolPosition(_currentSegment, Length));
     }
 
-    /// <summary>Writes buffered records and fsyncs: one call serves every record appended since the last one.</summary>
+    /// <summary>
+    /// Writes buffered records and fsyncs: one call serves every record appended since the last one. When the write
+    /// or the fsync fails, the segment is cut back to the last durable record and the buffer dropped before the
+    /// exception is rethrown: none of those records may be acknowledged, and none is left half on disk.
+    /// </summary>
     public void Flush()
     {
-        _current.Flush(flushToDisk: true);
-        var end = new SpoolPosition(_currentSegment, _current.Position);
+        WriteOut();
+        if (_writtenLength == _durableLength && !_mustTruncate) { return; }
+
+        try
+        {
+            RandomAccess.FlushToDisk(_current);
+        }
+        catch (IOException)
+        {
+            Rollback();
+            throw;
+        }
+
+        _durableLength = _writtenLength;
+        var end = new SpoolPosition(_currentSegment, _durableLength);
         lock (_endLock) { _durableEnd = end; }
+    }
+
+    /// <summary>
+    /// Whether the disk takes writes again after a failure: finishes a cut-back that could not be done then, and
+    /// writes, fsyncs and deletes a small file. Its size is a margin: a probe of one byte would pass on a disk with
+    /// a few bytes free and the next request would fail again. Throws the IOException when it cannot.
+    /// </summary>
+    public void Probe()
+    {
+        TruncateToDurable();
+        var path = Path.Combine(_directory, ProbeFileName);
+        try
+        {
+            using var probe = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None);
+            var zeros = ArrayPool<byte>.Shared.Rent(ProbeBytes);
+            try
+            {
+                Array.Clear(zeros);
+                RandomAccess.Write(probe, zeros.AsSpan(0, ProbeBytes), 0);
+                RandomAccess.FlushToDisk(probe);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(zeros);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Records up to <paramref name="position"/> are stored: persist that, delete segments wholly before it.</summary>
@@ -91,8 +163,20 @@ public sealed class SegmentedSpool : IDisposable
         {
             if (position <= _checkpoint) { return; }
 
-            SpoolCheckpoint.Save(_directory, position);
-            _checkpoint = position;
+            IOException? saveFailed = null;
+            try
+            {
+                SpoolCheckpoint.Save(_directory, position);
+                _checkpoint = position;
+            }
+            catch (IOException ex)
+            {
+                // A full disk cannot take even the checkpoint. The segments before the position are stored all the
+                // same, and deleting them is what gives the disk room again: a restart on the old checkpoint skips
+                // the missing files and replays the rest, which dedup absorbs.
+                saveFailed = ex;
+            }
+
             foreach (var segment in SegmentFiles.List(_directory))
             {
                 if (segment >= position.Segment) { break; }
@@ -102,13 +186,74 @@ public sealed class SegmentedSpool : IDisposable
                 File.Delete(path);
                 Interlocked.Add(ref _bytesOnDisk, -length);
             }
+
+            if (saveFailed is not null) { throw saveFailed; }
         }
     }
 
+    /// <summary>Closes the files. Records appended and not flushed were never acknowledged: they are dropped, not written.</summary>
     public void Dispose()
     {
         _current.Dispose();
         _lock.Dispose();
+        var pending = Interlocked.Exchange(ref _pending, []);
+        if (pending.Length > 0) { ArrayPool<byte>.Shared.Return(pending); }
+    }
+
+    /// <summary>Logical length of the current segment: written bytes plus those waiting in the buffer.</summary>
+    private long Length => _writtenLength + _pendingLength;
+
+    /// <summary>Writes the buffer to the file (no fsync); on failure cuts back to the durable end and rethrows.</summary>
+    private void WriteOut()
+    {
+        try
+        {
+            TruncateToDurable();
+            if (_pendingLength == 0) { return; }
+
+            RandomAccess.Write(_current, _pending.AsSpan(0, _pendingLength), _writtenLength);
+            _writtenLength += _pendingLength;
+            _pendingLength = 0;
+        }
+        catch (IOException)
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Forgets everything after the durable end: the buffer, and what was written of it (cut from the file).</summary>
+    private void Rollback()
+    {
+        Interlocked.Add(ref _bytesOnDisk, -(_writtenLength - _durableLength + _pendingLength));
+        _pendingLength = 0;
+        _writtenLength = _durableLength;
+        _mustTruncate = true;
+        try
+        {
+            TruncateToDurable();
+        }
+        catch (IOException ex)
+        {
+            // Shrinking a file needs no space, so this is rare; the next write or probe tries again first.
+            _logger.LogError(ex, "Could not cut spool segment {Segment} back to {Length} bytes", _currentSegment, _durableLength);
+        }
+    }
+
+    private void TruncateToDurable()
+    {
+        if (!_mustTruncate) { return; }
+
+        RandomAccess.SetLength(_current, _durableLength);
+        _mustTruncate = false;
+    }
+
+    private void Grow(int size)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        _pending.AsSpan(0, _pendingLength).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_pending);
+        _pending = bigger;
     }
 
     /// <summary>
@@ -132,9 +277,12 @@ public sealed class SegmentedSpool : IDisposable
     private void Roll()
     {
         Flush();
+        // Opened before the old one is closed: when the disk cannot create it, the spool stays whole on the old segment.
+        var next = OpenAppend(SegmentFiles.PathOf(_directory, _currentSegment + 1));
         _current.Dispose();
+        _current = next;
         _currentSegment++;
-        _current = OpenAppend(SegmentFiles.PathOf(_directory, _currentSegment));
+        _durableLength = _writtenLength = RandomAccess.GetLength(next);
         DirectorySync.Flush(_directory);
     }
 
@@ -152,10 +300,6 @@ public sealed class SegmentedSpool : IDisposable
         stream.Flush(flushToDisk: true);
     }
 
-    private static FileStream OpenAppend(string path)
-    {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete, 256 * 1024);
-        stream.Seek(0, SeekOrigin.End);
-        return stream;
-    }
+    private static SafeFileHandle OpenAppend(string path) =>
+        File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete);
 }

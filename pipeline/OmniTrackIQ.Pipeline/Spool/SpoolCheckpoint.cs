@@ -32,10 +32,11 @@ internal static class SpoolCheckpoint
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[16..], Crc32C.Compute(bytes[..16]));
 
         var temp = Path.Combine(directory, FileName + ".tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        // A handle, not a FileStream: on a full disk a FileStream's Dispose flushes its buffer again and throws a second time.
+        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            RandomAccess.Write(handle, bytes, 0);
+            RandomAccess.FlushToDisk(handle);
         }
 
         File.Move(temp, Path.Combine(directory, FileName), overwrite: true);

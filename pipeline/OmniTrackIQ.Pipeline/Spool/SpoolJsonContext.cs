@@ -9,4 +9,5 @@ namespace OmniTrackIQ.Pipeline.Spool;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = false)]
 [JsonSerializable(typeof(List<TrackedEvent>))]
+[JsonSerializable(typeof(TrackedEvent))] // one event refused by the store, kept in bad_events as it was spooled
 internal sealed partial class SpoolJsonContext : JsonSerializerContext;

@@ -11,23 +11,30 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// Group commit: request threads serialise their batch and queue it; one loop appends everything
 /// queued, fsyncs once, and only then completes the waiting requests (so a 2xx always means "on
 /// disk") and offers the batches to the sink. While one fsync runs the next group gathers.
+/// When the disk refuses a write (full, or an I/O error) the group is answered 503 and the spool reports
+/// itself not writable; the loop then probes the disk every <see cref="ProbeInterval"/> and takes events again
+/// as soon as it can write, with no restart.
 /// </summary>
 public sealed class SpoolWriter : BackgroundService
 {
     private const int MaxGroupBytes = 16 * 1024 * 1024;
+    /// <summary>How soon after space returns the spool is writable (and /readyz 200) again with no traffic to prove it.</summary>
+    internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private readonly SegmentedSpool _spool;
     private readonly SpoolOptions _options;
     private readonly SinkQueue _sinkQueue;
     private readonly ILogger<SpoolWriter> _logger;
+    private readonly TimeProvider _time;
     private readonly Channel<PendingAppend> _pending;
-    private volatile bool _faulted;
+    private volatile string? _notWritable;
 
-    public SpoolWriter(SegmentedSpool spool, SpoolOptions options, SinkQueue sinkQueue, ILogger<SpoolWriter> logger)
+    public SpoolWriter(SegmentedSpool spool, SpoolOptions options, SinkQueue sinkQueue, ILogger<SpoolWriter> logger, TimeProvider? time = null)
     {
         _spool = spool;
         _options = options;
         _sinkQueue = sinkQueue;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _pending = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.PendingCapacity)
         {
             SingleReader = true,
@@ -35,11 +42,16 @@ public sealed class SpoolWriter : BackgroundService
         });
     }
 
-    /// <summary>True when the spool has room; false means answer 503 + Retry-After.</summary>
-    public bool HasRoom => !_faulted && _spool.BytesOnDisk < _options.MaxBytes;
+    /// <summary>True when the spool can write and has room; false means answer 503 + Retry-After.</summary>
+    public bool HasRoom => _notWritable is null && _spool.BytesOnDisk < _options.MaxBytes;
 
-    /// <summary>False after a disk error: the process must be restarted (readyz reports it).</summary>
-    public bool Healthy => !_faulted;
+    /// <summary>False while the disk refuses writes (readyz reports it); true again once a write or probe succeeds.</summary>
+    public bool Healthy => _notWritable is null;
+
+    /// <summary>Why the spool takes no events now (for readyz), or null when it does.</summary>
+    public string? Unavailable => _notWritable is { } reason
+        ? "cannot write to disk: " + reason
+        : _spool.BytesOnDisk >= _options.MaxBytes ? $"full: {_spool.BytesOnDisk} bytes not yet stored, limit {_options.MaxBytes}" : null;
 
     /// <summary>
     /// Makes a batch durable. With <paramref name="waitForDisk"/> the task completes after the fsync
@@ -79,7 +91,7 @@ public sealed class SpoolWriter : BackgroundService
     {
         var group = new List<PendingAppend>(256);
         // Drain until the channel is completed (StopAsync), so nothing queued is dropped at shutdown.
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await WaitForWorkAsync())
         {
             var bytes = 0;
             while (bytes < MaxGroupBytes && _pending.Reader.TryRead(out var item))
@@ -88,18 +100,55 @@ public sealed class SpoolWriter : BackgroundService
                 bytes += item.Buffer.WrittenSpan.Length;
             }
 
-            CommitGroup(group);
+            if (group.Count > 0) { CommitGroup(group); }
             group.Clear();
         }
     }
 
-    private void CommitGroup(List<PendingAppend> group)
+    /// <summary>
+    /// Waits for queued batches; false once the channel is completed and empty. While the disk is not writable,
+    /// ingest answers 503 up front and no batch may come to find out that space returned, so the loop probes.
+    /// </summary>
+    private async ValueTask<bool> WaitForWorkAsync()
     {
-        var batches = new SpooledBatch[group.Count];
+        while (true)
+        {
+            if (_notWritable is null) { return await _pending.Reader.WaitToReadAsync(CancellationToken.None); }
+
+            using var probeDue = new CancellationTokenSource(ProbeInterval, _time);
+            try
+            {
+                return await _pending.Reader.WaitToReadAsync(probeDue.Token);
+            }
+            catch (OperationCanceledException) when (probeDue.IsCancellationRequested)
+            {
+                Probe();
+            }
+        }
+    }
+
+    private void Probe()
+    {
         try
         {
-            if (_faulted) { throw new IOException("spool is faulted after an earlier disk error"); }
+            _spool.Probe();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _notWritable = ex.Message;
+            return;
+        }
 
+        _notWritable = null;
+        _logger.LogWarning("Spool disk writable again; taking events");
+    }
+
+    private void CommitGroup(List<PendingAppend> group)
+    {
+        var batches = new SpooledBatch?[group.Count];
+        Exception? failure = null;
+        try
+        {
             for (var i = 0; i < group.Count; i++)
             {
                 var (start, end) = _spool.Append(group[i].Buffer.WrittenSpan);
@@ -107,25 +156,34 @@ public sealed class SpoolWriter : BackgroundService
             }
 
             _spool.Flush();
+            if (_notWritable is not null)
+            {
+                _notWritable = null;
+                _logger.LogWarning("Spool disk writable again; taking events");
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _faulted = true;
-            _logger.LogCritical(ex, "Spool write failed; refusing further events until restart");
-            foreach (var item in group)
-            {
-                item.Completion.TrySetException(new SpoolUnavailableException("the spool could not write to disk", ex));
-                item.Buffer.Dispose();
-            }
-
-            return;
+            // The spool cut itself back to its last durable record; the batches before it (made durable when a
+            // segment rolled mid-group) are acknowledged, the rest answered 503 and sent again by their clients.
+            failure = ex;
+            if (_notWritable is null) { _logger.LogCritical(ex, "Spool write failed; answering 503 until the disk takes writes again"); }
+            _notWritable = ex.Message;
         }
 
+        var durableEnd = _spool.DurableEnd;
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Buffer.Dispose();
-            group[i].Completion.TrySetResult();
-            _sinkQueue.TryOffer(batches[i]);
+            if (batches[i] is { } batch && (failure is null || batch.End <= durableEnd))
+            {
+                group[i].Completion.TrySetResult();
+                _sinkQueue.TryOffer(batch);
+            }
+            else
+            {
+                group[i].Completion.TrySetException(new SpoolUnavailableException("the spool could not write to disk", failure!));
+            }
         }
     }
 
