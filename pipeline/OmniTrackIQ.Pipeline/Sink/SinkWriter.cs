@@ -47,7 +47,15 @@ public sealed partial class SinkWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _store.InitializeAsync(stoppingToken);
+        try
+        {
+            await InitializeStoreAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopped before the store ever answered: everything stays in the spool for the next start
+        }
+
         _cursor = _spool.Checkpoint;
         if (_cursor < _spool.DurableEnd) { LogReplaying(_cursor, _spool.DurableEnd); }
         CatchUpFromDisk(_spool.DurableEnd);
@@ -67,6 +75,29 @@ public sealed partial class SinkWriter : BackgroundService
         while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
         CatchUpFromDisk(_spool.DurableEnd);
         await FlushAsync(CancellationToken.None, giveUpAfterFirstFailure: true);
+    }
+
+    /// <summary>
+    /// Makes the store's tables, retrying with back-off while the store is down: the collector starts and accepts
+    /// into the spool without its store (a ClickHouse restart, a deploy order), and drains once the store answers.
+    /// </summary>
+    private async Task InitializeStoreAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new RetryBackoff(_options.RetryDelay, _options.MaxRetryDelay);
+        while (true)
+        {
+            try
+            {
+                await _store.InitializeAsync(stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                var delay = backoff.Next();
+                LogStoreNotReady(delay, ex);
+                await Task.Delay(delay, _time, stoppingToken);
+            }
+        }
     }
 
     private async Task FillBufferAsync(CancellationToken cancellationToken)
@@ -178,6 +209,9 @@ public sealed partial class SinkWriter : BackgroundService
         _buffer.AddRange(events);
         _cursor = end;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The event store cannot be initialised yet; the spool keeps accepting, retrying in {Delay}")]
+    private partial void LogStoreNotReady(TimeSpan delay, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying the spool after restart from {Checkpoint} to {End}, one batch at a time")]
     private partial void LogReplaying(SpoolPosition checkpoint, SpoolPosition end);

@@ -11,9 +11,12 @@ internal static class SpendClient
     public static CollectorFactory NewFactory()
     {
         var factory = new CollectorFactory();
-        factory.Settings["OmniTrack:Attribution:IntervalSeconds"] = "0"; // only the explicit run endpoint computes
+        OnlyExplicitRuns(factory);
         return factory;
     }
+
+    /// <summary>Only the explicit run endpoint computes (no worker ticks between the test's steps).</summary>
+    public static void OnlyExplicitRuns(CollectorFactory factory) => factory.Settings["OmniTrack:Attribution:IntervalSeconds"] = "0";
 
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string contentType, string? key = CollectorFactory.SecretKey)
     {

@@ -5,8 +5,8 @@ using OmniTrackIQ.Pipeline.Spend;
 
 namespace OmniTrackIQ.Collector.Tests.Spend;
 
-/// <summary>Events, an attribution run and spend through the API; the summary's spend, ROAS and CPA are exact.</summary>
-public sealed class SpendSummaryEndToEndTests
+/// <summary>Events, an attribution run and spend through the API; the summary's spend, ROAS and CPA are exact (on each store: see the subclasses).</summary>
+public abstract class SpendSummaryEndToEnd : ClickHouse.StoreChoice
 {
     private const string BrowserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private const string PaidSearchPage = """{"type":"page","messageId":"p1","anonymousId":"anon-a","timestamp":"2026-11-20T10:00:00.000Z","context":{"page":{"url":"https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand"}}}""";
@@ -20,10 +20,10 @@ public sealed class SpendSummaryEndToEndTests
           {"date":"2026-10-01","platform":"google","campaign":"brand","spend":500,"currency":"EUR"}]}
         """;
 
-    [Fact]
+    [SkippableFact]
     public async Task Summary_by_campaign_gives_spend_roas_and_cpa_per_model()
     {
-        await using var factory = SpendClient.NewFactory();
+        await using var factory = await NewFactoryAsync(SpendClient.OnlyExplicitRuns);
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.UserAgent.ParseAdd(BrowserAgent);
         using (var batch = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(PaidSearchPage, SocialPage, Conversion))))
@@ -59,6 +59,12 @@ public sealed class SpendSummaryEndToEndTests
         SpendClient.AssertRow(allTime, "Paid Search", conversions: 1, revenue: 100, spend: 540, roas: 0.1852, cpa: 540);
         SpendClient.AssertRow(allTime, "Paid Social", conversions: 0, revenue: 0, spend: 10, roas: 0, cpa: null);
     }
+}
+
+/// <summary>On the embedded store.</summary>
+public sealed class SpendSummaryEndToEndTests : SpendSummaryEndToEnd
+{
+    protected override Task<CollectorFactory> NewFactoryAsync(Action<CollectorFactory>? configure = null) => DuckDbFactoryAsync(configure);
 
     [Fact]
     public void Spend_channels_are_the_names_the_channel_classifier_writes_to_events()
@@ -68,4 +74,10 @@ public sealed class SpendSummaryEndToEndTests
         Assert.Equal(ChannelGroups.PaidVideo, SpendPlatforms.PaidVideo);
         Assert.Equal(ChannelGroups.PaidOther, SpendPlatforms.PaidOther);
     }
+}
+
+/// <summary>On ClickHouse.</summary>
+public sealed class ClickHouseSpendSummaryEndToEndTests : SpendSummaryEndToEnd
+{
+    protected override Task<CollectorFactory> NewFactoryAsync(Action<CollectorFactory>? configure = null) => ClickHouseFactoryAsync(configure);
 }
