@@ -122,16 +122,11 @@ internal static class JsonFields
             return null;
         }
 
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number))
-        {
-            value = number;
-            return null;
-        }
-
         // Shops often send money as strings ("59.90").
-        if (reader.TokenType == JsonTokenType.String
-            && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed))
+        if ((reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var parsed))
+            || (reader.TokenType == JsonTokenType.String && decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out parsed)))
         {
+            if (!Events.MoneyLimits.Fits(parsed)) { return IngestError.BadRequest(field.ToString(), Events.MoneyLimits.Reason, "out_of_range"); }
             value = parsed;
             return null;
         }

@@ -51,7 +51,11 @@ public static class PixelQueryParser
         var revenue = Text(query, "rev", 64, ref error);
         if (revenue is not null)
         {
-            if (decimal.TryParse(revenue, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)) { evt.Revenue = amount; }
+            if (decimal.TryParse(revenue, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+            {
+                if (Events.MoneyLimits.Fits(amount)) { evt.Revenue = amount; }
+                else { error ??= IngestError.BadRequest("rev", Events.MoneyLimits.Reason, "out_of_range"); }
+            }
             else { error ??= IngestError.BadRequest("rev", "must be a decimal number (e.g. 59.90)", "invalid_type"); }
         }
 

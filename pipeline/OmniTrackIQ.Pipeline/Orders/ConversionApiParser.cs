@@ -95,7 +95,7 @@ public static class ConversionApiParser
             return (null, "timestamp", "required: when the order was placed, ISO-8601 (e.g. 2026-11-23T12:00:00Z)");
         }
 
-        if (!Money(order, "revenue", out var revenue)) { return (null, "revenue", "must be a number (or a decimal string) ≥ 0"); }
+        if (!Money(order, "revenue", out var revenue)) { return (null, "revenue", "must be a number (or a decimal string) ≥ 0 and below 10^14"); }
         var currency = Text(order, "currency");
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter))) { return (null, "currency", "must be an ISO 4217 code of 3 letters"); }
         var status = Text(order, "status") ?? "paid";
@@ -171,6 +171,6 @@ public static class ConversionApiParser
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number)) { amount = number; }
         else if (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)) { amount = parsed; }
         else { return false; }
-        return amount >= 0;
+        return amount >= 0 && Events.MoneyLimits.Fits(amount.Value);
     }
 }

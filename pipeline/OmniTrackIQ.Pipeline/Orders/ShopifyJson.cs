@@ -63,7 +63,7 @@ internal static class ShopifyJson
             || (value.ValueKind == JsonValueKind.String && decimal.TryParse(value.GetString(), MoneyStyle, CultureInfo.InvariantCulture, out parsed)))
         {
             amount = parsed;
-            return true;
+            return Events.MoneyLimits.Fits(parsed); // beyond what the stores hold: unmappable, so bad_events names the field
         }
 
         return false;

@@ -121,6 +121,7 @@ public static class SpendCsvParser
                 return SpendRowBuilder.Bad(at, "spend", "must be a decimal number with a '.' separator, e.g. 12.50", "invalid_spend");
             }
 
+            if (!Events.MoneyLimits.Fits(amount)) { return SpendRowBuilder.Bad(at, "spend", Events.MoneyLimits.Reason, "invalid_spend"); }
             spend = amount;
         }
 

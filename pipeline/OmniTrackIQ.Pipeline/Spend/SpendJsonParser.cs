@@ -106,6 +106,7 @@ public static class SpendJsonParser
         if (value.ValueKind != JsonValueKind.Number) { return SpendRowBuilder.Bad(at, "spend", "must be a number", "invalid_spend"); }
         if (value.TryGetDecimal(out var amount))
         {
+            if (!Events.MoneyLimits.Fits(amount)) { return SpendRowBuilder.Bad(at, "spend", Events.MoneyLimits.Reason, "invalid_spend"); }
             spend = amount;
             return null;
         }
