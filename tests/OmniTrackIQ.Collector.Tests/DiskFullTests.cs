@@ -7,19 +7,19 @@ namespace OmniTrackIQ.Collector.Tests;
 /// <summary>
 /// The spool's disk fills up under the real process: ingest answers 503 + Retry-After and /readyz 503 (saying why)
 /// while it is full, takes events again by itself once space returns, and SIGTERM exits cleanly even on a full disk;
-/// every event answered 2xx is stored exactly once.
+/// every event answered 2xx is stored exactly once — on either store (the subclasses).
 /// </summary>
-public sealed class DiskFullTests : IDisposable
+public abstract class DiskFull : IAsyncLifetime
 {
     private const string WriteKey = "wk_diskfull";
     private const string ReadToken = "rt_diskfull";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "otq-diskfull-" + Guid.NewGuid().ToString("N"));
+    protected string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "otq-diskfull-" + Guid.NewGuid().ToString("N"));
     private int _batch;
 
     [SkippableFact]
     public async Task A_full_spool_disk_is_a_503_until_space_returns_and_no_acknowledged_event_is_lost()
     {
-        var spoolDirectory = Path.Combine(_data, "spool-tmpfs");
+        var spoolDirectory = Path.Combine(DataDirectory, "spool-tmpfs");
         using var tmpfs = TmpfsMount.TryMount(spoolDirectory, "2m", out var unavailable);
         if (tmpfs is null)
         {
@@ -32,7 +32,8 @@ public sealed class DiskFullTests : IDisposable
         var refused = new List<string>();
         var filler = Path.Combine(spoolDirectory, "filler");
         string output;
-        using (var collector = await CollectorProcess.StartAsync(_data, WriteKey, ReadToken, extraArgs: ["--OmniTrack:Spool:Directory", spoolDirectory]))
+        var storeArgs = await StoreArgsAsync();
+        using (var collector = await CollectorProcess.StartAsync(DataDirectory, WriteKey, ReadToken, extraArgs: ["--OmniTrack:Spool:Directory", spoolDirectory, .. storeArgs]))
         {
             var client = collector.Client;
             Assert.Equal(HttpStatusCode.OK, await SendAsync(client, acked, refused));
@@ -68,7 +69,7 @@ public sealed class DiskFullTests : IDisposable
         }
 
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.OrdinalIgnoreCase);
-        var storedIds = ReadStoredIds();
+        var storedIds = await ReadStoredIdsAsync();
         Assert.Equal(storedIds.Count, storedIds.Distinct().Count()); // exactly once
         Assert.Equal(acked.Order(StringComparer.Ordinal), storedIds.Order(StringComparer.Ordinal)); // every 2xx, and nothing torn or refused
     }
@@ -116,20 +117,55 @@ public sealed class DiskFullTests : IDisposable
         return status;
     }
 
-    private List<string> ReadStoredIds()
+    /// <summary>The collector's store settings (none for the default DuckDB file in the data directory).</summary>
+    protected abstract Task<string[]> StoreArgsAsync();
+
+    /// <summary>Every stored row's message id of the test workspace, read from the store after the collector stopped.</summary>
+    protected abstract Task<List<string>> ReadStoredIdsAsync();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync()
     {
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(_data, "omnitrack.duckdb")}");
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>On the embedded store.</summary>
+public sealed class DiskFullTests : DiskFull
+{
+    protected override Task<string[]> StoreArgsAsync() => Task.FromResult<string[]>([]);
+
+    protected override Task<List<string>> ReadStoredIdsAsync()
+    {
+        using var connection = new DuckDBConnection($"Data Source={Path.Combine(DataDirectory, "omnitrack.duckdb")}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT message_id FROM events WHERE workspace = 'crash'";
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read()) { ids.Add(reader.GetString(0)); }
-        return ids;
+        return Task.FromResult(ids);
+    }
+}
+
+/// <summary>On ClickHouse (a database of the test's own).</summary>
+public sealed class ClickHouseDiskFullTests : DiskFull
+{
+    private ClickHouse.ClickHouseTestServer? _server;
+
+    protected override async Task<string[]> StoreArgsAsync()
+    {
+        _server = await ClickHouse.ClickHouseTestServer.RequireAsync();
+        return ["--OmniTrack:Store", "ClickHouse", "--OmniTrack:ClickHouse:ConnectionString", _server.ConnectionString()];
     }
 
-    public void Dispose()
+    protected override Task<List<string>> ReadStoredIdsAsync() => _server!.StoredIdsAsync("crash");
+
+    public override async Task DisposeAsync()
     {
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+        if (_server is not null) { await _server.DisposeAsync(); }
+        await base.DisposeAsync();
     }
 }

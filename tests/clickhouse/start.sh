@@ -4,7 +4,9 @@
 # own copy of the packaged config in a temp dir (data, logs, tmp all inside it), listens on 127.0.0.1 only
 # and runs as user clickhouse. tests/clickhouse/stop.sh stops it and removes the temp dir.
 # Env: OTQ_CLICKHOUSE_HTTP_PORT (8123), OTQ_CLICKHOUSE_TCP_PORT (9000), OTQ_CLICKHOUSE_INTERSERVER_PORT (9009),
-#      OTQ_CLICKHOUSE_STATE (state file, /tmp/otq-clickhouse.state).
+#      OTQ_CLICKHOUSE_STATE (state file, /tmp/otq-clickhouse.state),
+#      OTQ_CLICKHOUSE_DIR (use this dir; when it already holds a server's config, start that server again with its
+#      data: a test that stops the server with OTQ_CLICKHOUSE_KEEP_DIR=1 tests/clickhouse/stop.sh brings it back so).
 set -euo pipefail
 
 http_port=${OTQ_CLICKHOUSE_HTTP_PORT:-8123}
@@ -35,25 +37,34 @@ if curl -fsS --max-time 2 "${url}/?query=SELECT%201" >/dev/null 2>&1; then
   exit 1
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/otq-clickhouse.XXXXXX")
-mkdir -p "$dir/data" "$dir/log"
-cp /etc/clickhouse-server/config.xml /etc/clickhouse-server/users.xml "$dir/"
+if [ -n "${OTQ_CLICKHOUSE_DIR:-}" ] && [ -f "${OTQ_CLICKHOUSE_DIR}/config.xml" ]; then
+  dir=$OTQ_CLICKHOUSE_DIR # a restart: same config, same data
+else
+  if [ -n "${OTQ_CLICKHOUSE_DIR:-}" ]; then
+    dir=$OTQ_CLICKHOUSE_DIR
+    mkdir -p "$dir"
+  else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/otq-clickhouse.XXXXXX")
+  fi
+  mkdir -p "$dir/data" "$dir/log"
+  cp /etc/clickhouse-server/config.xml /etc/clickhouse-server/users.xml "$dir/"
 
-# Every packaged path lives under /var/lib/clickhouse/ or /var/log/clickhouse-server/: moving both prefixes
-# moves path, tmp_path, user_files_path, format_schema_path, access storage and the logs. Listen entries are
-# dropped wherever they are (also inside comments, harmless) and one loopback entry is added; ports that other
-# versions open by default (MySQL, PostgreSQL, TLS) are dropped so that two instances cannot collide on them.
-sed -i \
-  -e "s#/var/lib/clickhouse/#${dir}/data/#g" \
-  -e "s#/var/log/clickhouse-server/#${dir}/log/#g" \
-  -e '/<listen_host>/d' \
-  -e '/<mysql_port>/d' -e '/<postgresql_port>/d' -e '/<https_port>/d' -e '/<tcp_port_secure>/d' \
-  -e "s#<http_port>[0-9]*</http_port>#<http_port>${http_port}</http_port>\n    <listen_host>127.0.0.1</listen_host>#" \
-  -e "s#<tcp_port>[0-9]*</tcp_port>#<tcp_port>${tcp_port}</tcp_port>#" \
-  -e "s#<interserver_http_port>[0-9]*</interserver_http_port>#<interserver_http_port>${interserver_port}</interserver_http_port>#" \
-  "$dir/config.xml"
-# The default user accepts connections from anywhere in the packaged users.xml; loopback is all the tests need.
-sed -i -e 's#<ip>::/0</ip>#<ip>127.0.0.1</ip><ip>::1</ip>#' "$dir/users.xml"
+  # Every packaged path lives under /var/lib/clickhouse/ or /var/log/clickhouse-server/: moving both prefixes
+  # moves path, tmp_path, user_files_path, format_schema_path, access storage and the logs. Listen entries are
+  # dropped wherever they are (also inside comments, harmless) and one loopback entry is added; ports that other
+  # versions open by default (MySQL, PostgreSQL, TLS) are dropped so that two instances cannot collide on them.
+  sed -i \
+    -e "s#/var/lib/clickhouse/#${dir}/data/#g" \
+    -e "s#/var/log/clickhouse-server/#${dir}/log/#g" \
+    -e '/<listen_host>/d' \
+    -e '/<mysql_port>/d' -e '/<postgresql_port>/d' -e '/<https_port>/d' -e '/<tcp_port_secure>/d' \
+    -e "s#<http_port>[0-9]*</http_port>#<http_port>${http_port}</http_port>\n    <listen_host>127.0.0.1</listen_host>#" \
+    -e "s#<tcp_port>[0-9]*</tcp_port>#<tcp_port>${tcp_port}</tcp_port>#" \
+    -e "s#<interserver_http_port>[0-9]*</interserver_http_port>#<interserver_http_port>${interserver_port}</interserver_http_port>#" \
+    "$dir/config.xml"
+  # The default user accepts connections from anywhere in the packaged users.xml; loopback is all the tests need.
+  sed -i -e 's#<ip>::/0</ip>#<ip>127.0.0.1</ip><ip>::1</ip>#' "$dir/users.xml"
+fi
 
 run_as=()
 if [ "$(id -u)" -eq 0 ]; then

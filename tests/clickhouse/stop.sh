@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the server tests/clickhouse/start.sh started (TERM, KILL after 10 s) and removes its temp dir.
-# Does nothing when no state file is there.
+# Does nothing when no state file is there. OTQ_CLICKHOUSE_KEEP_DIR=1 keeps the dir (its data) for a restart.
 set -euo pipefail
 state=${OTQ_CLICKHOUSE_STATE:-/tmp/otq-clickhouse.state}
 [ -f "$state" ] || exit 0
@@ -20,9 +20,9 @@ if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
   fi
 fi
 
-# Only ever remove the directory start.sh made.
+# Only ever remove the directory start.sh made; OTQ_CLICKHOUSE_KEEP_DIR=1 keeps it for a restart with the same data.
 case "$dir" in
-  */otq-clickhouse.*) rm -rf "$dir" ;;
+  */otq-clickhouse.*) [ "${OTQ_CLICKHOUSE_KEEP_DIR:-}" = 1 ] || rm -rf "$dir" ;;
   *) [ -z "$dir" ] || echo "stop.sh: not removing unexpected dir '$dir'" >&2 ;;
 esac
 rm -f "$state"

@@ -6,8 +6,9 @@ namespace OmniTrackIQ.Collector.Tests.ClickHouse;
 
 /// <summary>
 /// DESIGN "Guarantees" 1 and 2 on ClickHouse, against the real server: the store away at start, the store away under
-/// load (a gate in front of the server resets every connection and refuses new ones, as a stopped server does), and
-/// kill -9 of the collector under load. In each, every event answered 2xx ends in ClickHouse exactly once.
+/// load (a gate in front of the server resets every connection and refuses new ones, as a stopped server does), a
+/// clickhouse-server of the test's own really stopped and started again on its data under load, and kill -9 of the
+/// collector under load. In each, every event answered 2xx ends in ClickHouse exactly once.
 /// </summary>
 public sealed class ClickHouseFaultTests : IAsyncLifetime
 {
@@ -58,6 +59,34 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
         while (acked.Count < downAt + 3_000) { await Task.Delay(20); }
         using (var ready = await collector.Client.GetAsync("/readyz")) { Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode); }
         gate.Open();
+        while (acked.Count < downAt + 5_000) { await Task.Delay(20); }
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        await WaitForStoredAsync(server, acked.Count);
+        await AssertExactlyOnceAsync(server, [.. acked]);
+        await collector.StopAsync();
+    }
+
+    [SkippableFact]
+    public async Task ClickHouse_server_stopped_and_started_again_under_load_costs_no_5xx_and_no_acknowledged_event()
+    {
+        using var clickHouse = new PrivateClickHouse();
+        await clickHouse.StartAsync();
+        var server = _server = ClickHouseTestServer.At(new Uri($"http://127.0.0.1:{clickHouse.HttpPort}"));
+        using var collector = await StartAsync(server.ConnectionString());
+        var acked = new ConcurrentBag<string>();
+        var failures = new ConcurrentBag<int>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 4).Select(c => SendUntilStoppedAsync(collector.Client, c, acked, failures, stop.Token)).ToArray();
+
+        while (acked.Count < 2_000) { await Task.Delay(20); }
+        await clickHouse.StopAsync(); // the real server goes down mid-load; clients keep sending into the spool
+        var downAt = acked.Count;
+        while (acked.Count < downAt + 3_000) { await Task.Delay(20); }
+        using (var ready = await collector.Client.GetAsync("/readyz")) { Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode); }
+        await clickHouse.StartAsync(); // same data directory
         while (acked.Count < downAt + 5_000) { await Task.Delay(20); }
         await stop.CancelAsync();
         await Task.WhenAll(clients);

@@ -9,7 +9,13 @@ internal sealed class ClickHouseTestServer : IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public Uri Url { get; } = new(Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8123");
+    private ClickHouseTestServer(Uri? url = null) =>
+        Url = url ?? new(Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_URL") is { Length: > 0 } configured ? configured : "http://127.0.0.1:8123");
+
+    public Uri Url { get; }
+
+    /// <summary>A server the test started itself (<see cref="PrivateClickHouse"/>), known to be up.</summary>
+    public static ClickHouseTestServer At(Uri url) => new(url);
 
     public string Database { get; } = "otq_collector_" + Guid.NewGuid().ToString("N")[..16];
 
