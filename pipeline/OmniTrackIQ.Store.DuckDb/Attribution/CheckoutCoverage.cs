@@ -4,8 +4,9 @@ using OmniTrackIQ.Attribution.Storage;
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Checkout coverage (DESIGN "Attribution" outputs): read from the <c>conversions</c> table the worker keeps,
-/// where every conversion without a touch carries its <c>miss_reason</c> (see MissReasons). A low share is the
+/// Checkout coverage (DESIGN "Attribution" outputs): the facts of each conversion in the <c>conversions</c> table the
+/// worker keeps (its <c>miss_reason</c>, see MissReasons, and what its reports say) read here, the rule applied by
+/// the shared <see cref="CoverageRules"/>. A low share is the
 /// first thing to fix before trusting any model: it means orders the snippet never saw a visit for.
 /// </summary>
 public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner runner)
@@ -33,22 +34,6 @@ public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner 
               ON b.workspace = $ws AND b.field LIKE '%consent.analytics' AND contains(b.payload, '"' || f.otq_id || '"'))
         """;
 
-    /// <summary>
-    /// The stored reason, made actionable for orders no visit explains (README "Checkout coverage"): non_web (POS,
-    /// draft, subscription apps), no_otq_id (the cart carried no _otq_id: snippet missing on that theme or checkout),
-    /// consent_missing, id_unseen (an _otq_id no page view carried), else no_visit. An order only the browser reported
-    /// always carries the id it was seen with, so for it only consent_missing refines no_visit.
-    /// </summary>
-    private const string Reason = """
-        CASE WHEN c.miss_reason IS NULL THEN ''
-             WHEN f.non_web THEN 'non_web'
-             WHEN c.miss_reason <> 'no_visit' THEN c.miss_reason
-             WHEN f.shop_reported AND f.otq_id IS NULL THEN 'no_otq_id'
-             WHEN f.otq_id IN (SELECT otq_id FROM refused) THEN 'consent_missing'
-             WHEN f.shop_reported AND f.otq_id IS NOT NULL AND f.otq_id NOT IN (SELECT anonymous_id FROM seen) THEN 'id_unseen'
-             ELSE 'no_visit' END
-        """;
-
     /// <summary>Coverage of conversions at from ≤ ts &lt; to (null bounds are open).</summary>
     public async Task<CoverageReport> ReadAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
@@ -58,37 +43,22 @@ public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner 
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             {OrderFacts}
-            SELECT {Reason}, count(*), sum(revenue), count(*) FILTER (WHERE f.shop_reported) FROM conversions c
-            LEFT JOIN facts f ON f.order_id = c.conversion_id
+            SELECT c.miss_reason, c.revenue, coalesce(f.shop_reported, false), coalesce(f.non_web, false), f.otq_id,
+                   f.otq_id IN (SELECT otq_id FROM refused), f.otq_id IN (SELECT anonymous_id FROM seen)
+            FROM conversions c LEFT JOIN facts f ON f.order_id = c.conversion_id
             WHERE c.workspace = $ws {range.Where("c.ts")}
-            GROUP BY 1 ORDER BY 2 DESC, 1
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         range.Bind(command);
         using var reader = command.ExecuteReader();
-        long conversions = 0, matched = 0, shopReported = 0;
-        double revenue = 0, matchedRevenue = 0;
-        var misses = new List<CoverageMiss>();
+        var orders = new List<CoverageFacts>();
         while (reader.Read())
         {
-            var reason = reader.GetString(0);
-            var count = reader.GetInt64(1);
-            var sum = reader.GetDouble(2);
-            conversions += count;
-            revenue += sum;
-            shopReported += reader.GetInt64(3);
-            if (reason.Length == 0)
-            {
-                matched = count;
-                matchedRevenue = sum;
-            }
-            else
-            {
-                misses.Add(new CoverageMiss(reason, count, Math.Round(sum, 4)));
-            }
+            var otqId = reader.IsDBNull(4) ? null : reader.GetString(4);
+            orders.Add(new CoverageFacts(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetDouble(1), reader.GetBoolean(2), reader.GetBoolean(3), otqId,
+                otqId is not null && reader.GetBoolean(5), otqId is not null && reader.GetBoolean(6)));
         }
 
-        var share = conversions == 0 ? 0 : Math.Round((double)matched / conversions, 6);
-        return new CoverageReport(conversions, matched, share, Math.Round(revenue, 4), Math.Round(matchedRevenue, 4), misses, shopReported);
+        return CoverageRules.Report(orders);
     }
 }
