@@ -145,9 +145,10 @@ public sealed partial class SinkWriter : BackgroundService
         if (batch.Start > _cursor)
         {
             CatchUpFromDisk(batch.Start);
-            // The buffer filled before the gap closed: this batch stays durable on disk and is read back
-            // in order by a later fill, like the overflow before it.
-            if (batch.Start > _cursor) { return; }
+            // The buffer filled before the gap closed, or just as it closed: this batch stays durable on disk and is
+            // read back in order by a later fill, like the overflow before it (so a store batch never outgrows
+            // BatchSize by more than one record).
+            if (batch.Start > _cursor || _buffer.Count >= _options.BatchSize) { return; }
         }
 
         if (batch.Start != _cursor)

@@ -18,24 +18,12 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// </list>
 /// One worker per workspace at a time (the collector's attribution role); ingest may run on many nodes.
 /// </summary>
-public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, ClickHouseEventStore events, TimeProvider time) : IAttributionStore
+public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, ClickHouseEventStore events, TimeProvider time) : ScopedAttributionStore
 {
     /// <summary>The per-order subquery (net revenue, currency) journeys credit; the order ledger's numbers.</summary>
     internal static string Orders(string db, string ws) => OmniTrackIQ.Store.ClickHouse.Orders.OrdersSql.Orders(db, ws);
 
-    public Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken) =>
-        RunCoreAsync(workspace, settings, RunScope.Changed, null, null, null, cancellationToken);
-
-    public Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        RunCoreAsync(workspace, settings, RunScope.All, null, null, progress, cancellationToken);
-
-    public Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
-        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        from is null && to is null
-            ? RecomputeAsync(workspace, settings, progress, cancellationToken)
-            : RunCoreAsync(workspace, settings, RunScope.Range, from, to, progress, cancellationToken);
-
-    private async Task<AttributionRun> RunCoreAsync(string workspace, AttributionSettings settings, RunScope scope,
+    protected override async Task<AttributionRun> RunCoreAsync(string workspace, AttributionSettings settings, RunScope scope,
         DateTime? from, DateTime? to, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
@@ -147,12 +135,5 @@ public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, Clic
     private static void AddPerson(PersonResolver people, HashSet<string> roots, System.Text.Json.JsonElement row)
     {
         if (people.PersonOf(row.GetProperty("a").GetString(), row.GetProperty("u").GetString(), row.GetProperty("e").GetString()) is { } person) { roots.Add(person); }
-    }
-
-    private enum RunScope
-    {
-        Changed,
-        All,
-        Range,
     }
 }

@@ -16,7 +16,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </list>
 /// Re-running with nothing new does nothing; re-running after a crash recomputes the same rows.
 /// </summary>
-public sealed class AttributionRunner : IAttributionStore
+public sealed class AttributionRunner : ScopedAttributionStore
 {
     /// <summary>Up to this many identity keys in scope, a run reads its journeys into memory before locking the writer.</summary>
     private const int ReadAheadMaxKeys = 50_000;
@@ -30,24 +30,6 @@ public sealed class AttributionRunner : IAttributionStore
         _database = database;
         _time = time;
     }
-
-    /// <summary>Recomputes what changed since the last run (everything on the first run or when <paramref name="settings"/> changed).</summary>
-    public Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken) =>
-        RunCoreAsync(workspace, settings, RunScope.Changed, null, null, null, cancellationToken);
-
-    /// <summary>Recomputes every conversion of the workspace.</summary>
-    public Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        RunCoreAsync(workspace, settings, RunScope.All, null, null, progress, cancellationToken);
-
-    /// <summary>
-    /// Recomputes the people with a conversion in [<paramref name="from"/>, <paramref name="to"/>) (open
-    /// bounds when null) — all their conversions, so their rows stay consistent — plus anything new.
-    /// </summary>
-    public Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
-        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        from is null && to is null
-            ? RecomputeAsync(workspace, settings, progress, cancellationToken)
-            : RunCoreAsync(workspace, settings, RunScope.Range, from, to, progress, cancellationToken);
 
     /// <summary>
     /// Creates the attribution tables once per process (idempotent DDL), and <c>events</c> too, so a worker
@@ -72,7 +54,7 @@ public sealed class AttributionRunner : IAttributionStore
         Volatile.Write(ref _tablesReady, 1);
     }
 
-    private async Task<AttributionRun> RunCoreAsync(string workspace, AttributionSettings settings, RunScope scope,
+    protected override async Task<AttributionRun> RunCoreAsync(string workspace, AttributionSettings settings, RunScope scope,
         DateTime? from, DateTime? to, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
@@ -124,12 +106,5 @@ public sealed class AttributionRunner : IAttributionStore
             transaction.Commit();
             return new AttributionRun(conversions, persons, full, state.Through);
         }, cancellationToken);
-    }
-
-    private enum RunScope
-    {
-        Changed,
-        All,
-        Range,
     }
 }
