@@ -14,84 +14,109 @@ public readonly record struct CreditRow(string Model, Touchpoint? Touch, Journey
 /// <summary>
 /// Attribution under per-query options (a lookback or "paid clicks first" other than the workspace's), for any
 /// store: the heuristics per journey, and Markov / Shapley fitted over every path under those options in a first
-/// pass, then spread over each conversion's kept touches. The store streams the journeys (twice when a
-/// data-driven model is asked) and sums the rows with its summary query; nothing is stored.
+/// pass (<see cref="Fit"/>), then spread over each conversion's kept touches (<see cref="Credit"/>). A store streams
+/// the journeys once per pass (twice when a data-driven model is asked, see <see cref="NeedsFit"/>), so memory holds
+/// one journey and the path totals, and sums the rows with its summary query; nothing is stored.
 /// </summary>
-public static class AdHocCredits
+public sealed class AdHocCredits
 {
-    /// <param name="journeys">Opens a new stream of every journey of the workspace.</param>
+    private readonly JourneyAttributor _attributor;
+    private readonly IReadOnlyCollection<string> _models;
+    private readonly List<string> _dataDriven;
+    private readonly int _markovOrder;
+    private readonly Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)> _paths = new(StringComparer.Ordinal);
+    private Dictionary<string, Dictionary<string, double>> _weights = new(StringComparer.Ordinal);
+    private double[] _credits = new double[16];
+
+    public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models)
+    {
+        _attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
+        _models = models;
+        _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
+        _markovOrder = settings.MarkovOrder;
+    }
+
+    /// <summary>A data-driven model is asked: every journey goes to <see cref="Fit"/>, then <see cref="FinishFit"/>, before the first <see cref="Credit"/>.</summary>
+    public bool NeedsFit => _dataDriven.Count > 0;
+
+    /// <summary>Both passes over a synchronous journey stream the store can open twice (DuckDB).</summary>
     public static IEnumerable<CreditRow> Compute(Func<IEnumerable<PersonJourney>> journeys, AttributionSettings settings, IReadOnlyCollection<string> models)
     {
-        var attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
-        var dataDriven = models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley).ToList();
-        var weights = dataDriven.Count == 0 ? [] : FitWeights(attributor, journeys(), dataDriven, settings.MarkovOrder);
-        var credits = new double[16];
+        var credits = new AdHocCredits(settings, models);
+        if (credits.NeedsFit)
+        {
+            foreach (var journey in journeys()) { credits.Fit(journey); }
+            credits.FinishFit();
+        }
+
         foreach (var journey in journeys())
         {
-            foreach (var attributed in Attribute(attributor, journey).Conversions)
-            {
-                var conversion = attributed.Conversion;
-                if (attributed.KeptIndices.Length == 0)
-                {
-                    foreach (var model in models) { yield return new CreditRow(model, null, conversion, 1); }
-                    continue;
-                }
-
-                foreach (var credit in attributed.Credits)
-                {
-                    if (models.Contains(credit.Model)) { yield return new CreditRow(credit.Model, attributed.Path[credit.TouchIndex], conversion, credit.Credit); }
-                }
-
-                if (weights.Count == 0) { continue; }
-                var kept = attributed.KeptTouches;
-                if (credits.Length < kept.Length) { credits = new double[kept.Length * 2]; }
-                foreach (var (model, channelWeights) in weights)
-                {
-                    ChannelWeightCredits.Distribute(channelWeights, kept, credits);
-                    for (var i = 0; i < kept.Length; i++)
-                    {
-                        if (credits[i] > 0) { yield return new CreditRow(model, kept[i], conversion, credits[i]); }
-                    }
-                }
-            }
+            foreach (var row in credits.Credit(journey)) { yield return row; }
         }
     }
 
-    /// <summary>Markov removal effects and/or Shapley values over every path under these options (a first pass over the journeys).</summary>
-    private static Dictionary<string, Dictionary<string, double>> FitWeights(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys,
-        List<string> models, int markovOrder)
+    /// <summary>First pass: the journey's paths (converting and not) under these options join the totals the models are fitted on.</summary>
+    public void Fit(PersonJourney journey)
     {
-        var totals = new Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)>(StringComparer.Ordinal);
-        foreach (var journey in journeys)
+        foreach (var path in Attribute(journey).Paths)
         {
-            foreach (var path in Attribute(attributor, journey).Paths)
-            {
-                var key = path.ToString();
-                totals[key] = totals.TryGetValue(key, out var t)
-                    ? (t.Channels, t.Conversions + path.Conversions, t.Value + path.Value, t.Nulls + path.Nulls)
-                    : (path.Channels, path.Conversions, path.Value, path.Nulls);
-            }
+            var key = path.ToString();
+            _paths[key] = _paths.TryGetValue(key, out var t)
+                ? (t.Channels, t.Conversions + path.Conversions, t.Value + path.Value, t.Nulls + path.Nulls)
+                : (path.Channels, path.Conversions, path.Value, path.Nulls);
         }
+    }
 
-        var paths = totals.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
-        var weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var model in models)
+    /// <summary>Fits Markov removal effects and/or Shapley values over the totals.</summary>
+    public void FinishFit()
+    {
+        var paths = _paths.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
+        _weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var model in _dataDriven)
         {
-            var channelWeights = weights[model] = new Dictionary<string, double>(StringComparer.Ordinal);
+            var channelWeights = _weights[model] = new Dictionary<string, double>(StringComparer.Ordinal);
             if (paths.Count == 0) { continue; }
             if (model == AttributionModels.Markov)
             {
-                foreach (var (channel, effect) in MarkovModel.Compute(paths, markovOrder).RemovalEffects) { channelWeights[channel] = effect; }
+                foreach (var (channel, effect) in MarkovModel.Compute(paths, _markovOrder).RemovalEffects) { channelWeights[channel] = effect; }
             }
             else
             {
                 foreach (var (channel, credit) in ShapleyModel.Compute(paths).Channels) { channelWeights[channel] = credit.Conversions; }
             }
         }
-
-        return weights;
     }
 
-    private static JourneyResult Attribute(JourneyAttributor attributor, PersonJourney journey) =>
-        attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
+    /// <summary>Second pass: the credited rows of one journey's conversions under every asked model.</summary>
+    public IEnumerable<CreditRow> Credit(PersonJourney journey)
+    {
+        foreach (var attributed in Attribute(journey).Conversions)
+        {
+            var conversion = attributed.Conversion;
+            if (attributed.KeptIndices.Length == 0)
+            {
+                foreach (var model in _models) { yield return new CreditRow(model, null, conversion, 1); }
+                continue;
+            }
+
+            foreach (var credit in attributed.Credits)
+            {
+                if (_models.Contains(credit.Model)) { yield return new CreditRow(credit.Model, attributed.Path[credit.TouchIndex], conversion, credit.Credit); }
+            }
+
+            if (_weights.Count == 0) { continue; }
+            var kept = attributed.KeptTouches;
+            if (_credits.Length < kept.Length) { _credits = new double[kept.Length * 2]; }
+            foreach (var (model, channelWeights) in _weights)
+            {
+                ChannelWeightCredits.Distribute(channelWeights, kept, _credits);
+                for (var i = 0; i < kept.Length; i++)
+                {
+                    if (_credits[i] > 0) { yield return new CreditRow(model, kept[i], conversion, _credits[i]); }
+                }
+            }
+        }
+    }
+
+    private JourneyResult Attribute(PersonJourney journey) => _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
 }

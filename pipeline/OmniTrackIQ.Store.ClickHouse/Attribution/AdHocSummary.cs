@@ -19,27 +19,39 @@ internal static class AdHocSummary
         await database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
             people.Keys.ToList().Select(k => new object?[] { workspace, read, k, people.Find(k) }), cancellationToken);
 
-        // The journeys are held for the two passes: an ad hoc read is an analyst's question over a shop's history,
-        // bounded by what one summary may cost; the worker's runs stream instead.
-        var journeys = new List<PersonJourney>();
-        var reader = new JourneyRows(leadMs);
-        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, ws, read, ClickHouseAttributionStore.Orders(db, ws), scoped: false), cancellationToken))
+        // One stream of journeys per pass (two when a data-driven model is asked): memory holds one journey at a time.
+        var credits = new AdHocCredits(settings, models);
+        var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
+        var sql = JourneySql.Journeys(db, ws, read, ClickHouseAttributionStore.Orders(db, ws), scoped: false);
+        if (credits.NeedsFit)
         {
-            using (row) { journeys.Add(reader.Read(row.RootElement)); }
+            var fitReader = new JourneyRows(leadMs);
+            await foreach (var row in database.StreamRowsAsync(sql, cancellationToken))
+            {
+                using (row) { credits.Fit(fitReader.Read(row.RootElement)); }
+            }
+
+            credits.FinishFit();
         }
 
-        var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
-        foreach (var credit in AdHocCredits.Compute(() => journeys, settings, models))
+        var reader = new JourneyRows(leadMs);
+        await foreach (var row in database.StreamRowsAsync(sql, cancellationToken))
         {
-            if (!EpochRange.Contains(credit.Conversion.TimestampMs, from, to)) { continue; }
-            var touch = credit.Touch;
-            var key = groupBy switch
+            using (row)
             {
-                "channel" => touch?.Channel ?? AttributionModels.NoTouchChannel,
-                "source" => touch?.Source ?? AttributionModels.NoTouchChannel,
-                _ => touch?.Campaign ?? AttributionModels.NoTouchChannel,
-            };
-            result[credit.Model].Add(key, credit.Credit, credit.RevenueCredit);
+                foreach (var credit in credits.Credit(reader.Read(row.RootElement)))
+                {
+                    if (!EpochRange.Contains(credit.Conversion.TimestampMs, from, to)) { continue; }
+                    var touch = credit.Touch;
+                    var key = groupBy switch
+                    {
+                        "channel" => touch?.Channel ?? AttributionModels.NoTouchChannel,
+                        "source" => touch?.Source ?? AttributionModels.NoTouchChannel,
+                        _ => touch?.Campaign ?? AttributionModels.NoTouchChannel,
+                    };
+                    result[credit.Model].Add(key, credit.Credit, credit.RevenueCredit);
+                }
+            }
         }
 
         return result;
