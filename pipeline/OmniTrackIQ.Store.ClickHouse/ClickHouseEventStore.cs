@@ -13,7 +13,18 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// </summary>
 public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvider time) : IEventStore
 {
-    public Task InitializeAsync(CancellationToken cancellationToken) => new MigrationRunner(database, time).RunAsync(cancellationToken);
+    private int _initialized;
+
+    /// <summary>
+    /// Migrates once per process (the sink at start, and every reader before its first query); until a run succeeds,
+    /// each call tries again, so a server that was down at start is migrated when it answers.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _initialized) == 1) { return; }
+        await new MigrationRunner(database, time).RunAsync(cancellationToken);
+        Volatile.Write(ref _initialized, 1);
+    }
 
     public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
     {
