@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.StoreBench;
+
+// Issue 12 store benchmarks (bench/RESULTS.md "ClickHouse store (issue 12)"). From the repository root:
+//   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll insert <spool dir> [rounds=2] [batch=10000]
+//     reads a spool's records (as the sink does), then alternates per round: raw RowBinary insert of every batch
+//     (ClickHouseDatabase.InsertAsync with the store's own columns and rows, no existence check) into otq_bench_raw,
+//     and ClickHouseEventStore.WriteEventsAsync (existence check + the same insert) into otq_bench_store, each into a
+//     freshly dropped database; then the store's write once more over the full table (every id already stored: the check alone).
+//   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll worker <duckdb|clickhouse> [conversions=1000000] [non-converting=500000] [load batch=100000]
+//     loads the synthetic shop through IEventStore.WriteEventsAsync, then IAttributionStore.RecomputeAsync, an idle
+//     RunAsync, and RunAsync after 1 % more people (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check) (all converting); ClickHouse also a second 1 % with LoadMarkMargin 0.
+// ClickHouse at OTQ_BENCH_CLICKHOUSE (default Host=127.0.0.1;Port=8123), database otq_bench_worker / _raw / _store (dropped at the end);
+// DuckDB in a temp dir, 1 thread, memory_limit OTQ_BENCH_DUCKDB_MEMORY (default 4GB, as WorkerBench).
+var host = Environment.GetEnvironmentVariable("OTQ_BENCH_CLICKHOUSE") ?? "Host=127.0.0.1;Port=8123";
+var serverPid = ServerPid();
+using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8123/"), Timeout = TimeSpan.FromMinutes(30) };
+
+return args.FirstOrDefault() switch
+{
+    "insert" => await InsertAsync(args[1], Arg(2, 2), (int)Arg(3, 10_000)),
+    "worker" => await WorkerAsync(args[1], Arg(2, 1_000_000), Arg(3, 500_000), (int)Arg(4, 100_000)),
+    _ => Usage(),
+};
+
+async Task<int> InsertAsync(string spoolDir, long rounds, int batchSize)
+{
+    var watch = Stopwatch.StartNew();
+    var records = SpoolReader.Read(spoolDir, new SpoolPosition(0, 0), new SpoolPosition(long.MaxValue, long.MaxValue)).ToList();
+    var read = watch.Elapsed;
+    watch.Restart();
+    var all = new List<TrackedEvent>();
+    foreach (var record in records) { all.AddRange(JsonSerializer.Deserialize(record.Payload, Internals.SpoolBatch)!); }
+    var parse = watch.Elapsed;
+    var bytes = records.Sum(r => (long)r.Payload.Length);
+    Console.WriteLine(Invariant($"spool: {records.Count:N0} records, {bytes / 1048576.0:F0} MB, {all.Count:N0} events; read {read.TotalSeconds:F2} s; JSON deserialise (SpoolJsonContext) {parse.TotalSeconds:F2} s = {all.Count / parse.TotalSeconds:N0} events/s"));
+    var batches = all.Chunk(batchSize).Select(c => (IReadOnlyList<TrackedEvent>)c).ToList();
+    Console.WriteLine(Invariant($"{batches.Count} batches of {batchSize}"));
+
+    for (var round = 1; round <= rounds; round++)
+    {
+        // A: raw RowBinary insert, the store's columns and rows, no existence check.
+        var (rawDb, rawProvider) = await FreshClickHouseAsync("otq_bench_raw");
+        using (rawProvider)
+        {
+            var db = rawProvider.GetRequiredService<ClickHouseDatabase>();
+            using var memory = new Memory(serverPid);
+            watch.Restart();
+            var loadMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            foreach (var batch in batches)
+            {
+                loadMs++;
+                await db.InsertAsync("events", Internals.EventColumnNames, Internals.EventColumnTypes, Rows(batch, loadMs), CancellationToken.None);
+            }
+            Report($"round {round} A raw InsertAsync (RowBinary, no check)", watch.Elapsed, all.Count, await CountAsync(rawDb), memory.Report());
+        }
+        await DropAsync(rawDb);
+
+        // B: the store's write: existence check per 2,000 ids, then the same insert.
+        var (storeDb, storeProvider) = await FreshClickHouseAsync("otq_bench_store");
+        using (storeProvider)
+        {
+            var store = storeProvider.GetRequiredService<IEventStore>();
+            var check = TimeSpan.Zero;
+            using (var memory = new Memory(serverPid))
+            {
+                watch.Restart();
+                foreach (var batch in batches) { await store.WriteEventsAsync(batch, CancellationToken.None); }
+                Report($"round {round} B ClickHouseEventStore.WriteEventsAsync", watch.Elapsed, all.Count, await CountAsync(storeDb), memory.Report());
+            }
+
+            if (round == rounds)
+            {
+                // The existence check alone at the full table: every id is stored already, nothing is inserted.
+                watch.Restart();
+                var inserted = 0;
+                foreach (var batch in batches) { inserted += await store.WriteEventsAsync(batch, CancellationToken.None); }
+                check = watch.Elapsed;
+                Report($"round {round} B' same write again (all ids stored: existence check only, {inserted} inserted)", check, all.Count, await CountAsync(storeDb), "");
+                // The check per batch against a table of growing size, first and last batch.
+                foreach (var i in new[] { 0, batches.Count / 2, batches.Count - 1 })
+                {
+                    watch.Restart();
+                    await store.WriteEventsAsync(batches[i], CancellationToken.None);
+                    Console.WriteLine(Invariant($"  existence check of batch {i} ({batches[i].Count} ids) against {all.Count:N0} stored rows: {watch.Elapsed.TotalMilliseconds:F0} ms"));
+                }
+            }
+        }
+        await DropAsync(storeDb);
+    }
+
+    return 0;
+}
+
+async Task<int> WorkerAsync(string storeName, long conversions, long nonConverting, int loadBatch)
+{
+    var clickHouse = storeName.Equals("clickhouse", StringComparison.OrdinalIgnoreCase);
+    var dir = Path.Combine(Path.GetTempPath(), "otq-storebench-" + Guid.NewGuid().ToString("N"));
+    const string Db = "otq_bench_worker";
+    ServiceProvider provider;
+    if (clickHouse)
+    {
+        await DropAsync(Db);
+        provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + Db }));
+    }
+    else
+    {
+        Directory.CreateDirectory(dir);
+        var memoryLimit = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_MEMORY") ?? "4GB";
+        provider = Services(s => s.AddDuckDbStore(new DuckDbStoreOptions { Path = Path.Combine(dir, "bench.duckdb"), MemoryLimit = memoryLimit, Threads = 1 }));
+        Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
+    }
+
+    try
+    {
+        using (provider)
+        {
+            var events = provider.GetRequiredService<IEventStore>();
+            var attribution = provider.GetRequiredService<IAttributionStore>();
+            await events.InitializeAsync(CancellationToken.None);
+            if (!clickHouse) { await provider.GetRequiredService<AttributionRunner>().EnsureTableAsync(CancellationToken.None); }
+            var settings = new AttributionSettings();
+            var people = conversions + nonConverting;
+
+            var watch = Stopwatch.StartNew();
+            long written;
+            using (var memory = new Memory(clickHouse ? serverPid : null))
+            {
+                written = await LoadAsync(events, 0, people, conversions, "x", loadBatch, progress: true);
+                var how = clickHouse && Environment.GetEnvironmentVariable("OTQ_BENCH_LOAD") == "raw" ? "the store's insert without existence check (OTQ_BENCH_LOAD=raw)" : "IEventStore.WriteEventsAsync";
+                Report($"load {people:N0} people via {how} (batches of {loadBatch:N0})", watch.Elapsed, written, -1, memory.Report());
+            }
+
+            using (var memory = new Memory(clickHouse ? serverPid : null))
+            {
+                watch.Restart();
+                var full = await attribution.RecomputeAsync("bench", settings, null, CancellationToken.None);
+                var t = watch.Elapsed;
+                Console.WriteLine(Invariant($"| full RecomputeAsync (9 models) | {t.TotalSeconds:F2} s | {full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / t.TotalSeconds:N0} conversions/s | {memory.Report()} |"));
+            }
+
+            using (var memory = new Memory(clickHouse ? serverPid : null))
+            {
+                watch.Restart();
+                var idle = await attribution.RunAsync("bench", settings, CancellationToken.None);
+                Console.WriteLine(Invariant($"| idle RunAsync | {watch.Elapsed.TotalSeconds:F2} s | {idle.Conversions:N0} conversions, {idle.People:N0} people | {memory.Report()} |"));
+            }
+
+            var step = Math.Max(1, people / 100);
+            var next = people;
+            async Task Incremental(string label)
+            {
+                var added = await LoadAsync(events, next, step, next + step, "y", loadBatch, progress: false);
+                next += step;
+                using var memory = new Memory(clickHouse ? serverPid : null);
+                watch.Restart();
+                var run = await attribution.RunAsync("bench", settings, CancellationToken.None);
+                var t = watch.Elapsed;
+                Console.WriteLine(Invariant($"| incremental RunAsync after +{step:N0} converting people ({added:N0} events, {label}) | {t.TotalSeconds:F2} s | {run.Conversions:N0} conversions, {run.People:N0} people, {run.Conversions / t.TotalSeconds:N0} conversions/s | {memory.Report()} |"));
+            }
+
+            await Incremental(clickHouse ? "LoadMarkMargin 5 min (default)" : "load_seq mark");
+            if (clickHouse)
+            {
+                provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero;
+                await Incremental("LoadMarkMargin 0");
+            }
+
+            Console.WriteLine(Invariant($"whole process VmHWM since the last reset {Memory.SelfKb("VmHWM") / 1024} MB; PeakWorkingSet64 {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB"));
+        }
+    }
+    finally
+    {
+        if (clickHouse) { await DropAsync(Db); }
+        try { Directory.Delete(dir, recursive: true); } catch (DirectoryNotFoundException) { } catch (IOException) { }
+    }
+
+    return 0;
+}
+
+static async Task<long> LoadAsync(IEventStore events, long first, long people, long convertingBelow, string tag, int batchSize, bool progress)
+{
+    // OTQ_BENCH_LOAD=raw: ClickHouse only, the store's insert without its existence check (the check dominates the load; see RESULTS.md).
+    var raw = events is ClickHouseEventStore && Environment.GetEnvironmentVariable("OTQ_BENCH_LOAD") == "raw";
+    long total = 0;
+    var watch = Stopwatch.StartNew();
+    var lastReport = TimeSpan.Zero;
+    foreach (var batch in SyntheticShop.Batches(first, people, convertingBelow, tag, batchSize))
+    {
+        if (raw) { await Internals.InsertWithoutCheckAsync((ClickHouseEventStore)events, batch, CancellationToken.None); }
+        else { await events.WriteEventsAsync(batch, CancellationToken.None); }
+        total += batch.Count;
+        if (progress && watch.Elapsed - lastReport > TimeSpan.FromSeconds(20))
+        {
+            lastReport = watch.Elapsed;
+            Console.WriteLine(Invariant($"  loaded {total:N0} events in {watch.Elapsed.TotalSeconds:F0} s ({total / watch.Elapsed.TotalSeconds:N0} events/s)"));
+        }
+    }
+    return total;
+}
+
+static IEnumerable<object?[]> Rows(IReadOnlyList<TrackedEvent> batch, ulong loadMs)
+{
+    for (var i = 0; i < batch.Count; i++) { yield return Internals.EventRow(batch[i], loadMs, (uint)i); }
+}
+
+ServiceProvider Services(Action<IServiceCollection> store)
+{
+    var services = new ServiceCollection();
+    services.AddSingleton(TimeProvider.System);
+    store(services);
+    return services.BuildServiceProvider();
+}
+
+async Task<(string Db, ServiceProvider Provider)> FreshClickHouseAsync(string db)
+{
+    await DropAsync(db);
+    var provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db }));
+    await provider.GetRequiredService<IEventStore>().InitializeAsync(CancellationToken.None);
+    return (db, provider);
+}
+
+async Task DropAsync(string db) => (await http.PostAsync("", new StringContent($"DROP DATABASE IF EXISTS {db}"))).EnsureSuccessStatusCode();
+
+async Task<long> CountAsync(string db)
+{
+    using var response = await http.PostAsync("", new StringContent($"SELECT count() FROM {db}.events"));
+    response.EnsureSuccessStatusCode();
+    return long.Parse((await response.Content.ReadAsStringAsync()).Trim(), CultureInfo.InvariantCulture);
+}
+
+static void Report(string what, TimeSpan elapsed, long rows, long counted, string memory) =>
+    Console.WriteLine(Invariant($"| {what} | {elapsed.TotalSeconds:F2} s | {rows:N0} rows{(counted >= 0 ? $" (count() {counted:N0})" : "")}, {rows / elapsed.TotalSeconds:N0} rows/s | {memory} |"));
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+long Arg(int index, long fallback) => args.Length > index ? long.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+static int? ServerPid()
+{
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        try
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "clickhouse-serv") { return pid; }
+        }
+        catch (IOException) { }
+    }
+    return null;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: OmniTrackIQ.StoreBench insert <spool dir> [rounds] [batch] | worker <duckdb|clickhouse> [conversions] [non-converting] [load batch]");
+    return 2;
+}
