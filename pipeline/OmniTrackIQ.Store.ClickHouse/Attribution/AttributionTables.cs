@@ -65,10 +65,13 @@ internal static class AttributionTables
         ORDER BY (workspace, run, k)
         """;
 
-    /// <summary>One row per finished run; the newest is the state (loaded_through: the load_ms mark; base_run: the last full recompute).</summary>
+    /// <summary>
+    /// One row per finished run; the newest is the state (loaded_through: the load_ms mark; loaded_rows: the workspace's
+    /// event rows then, so a row stamped below the mark still shows as new; base_run: the last full recompute).
+    /// </summary>
     public static string CreateState(string db) => $"""
         CREATE TABLE IF NOT EXISTS {db}.attribution_state (
-            workspace String, run UInt64, base_run UInt64, loaded_through UInt64, settings String, computed_at Int64)
+            workspace String, run UInt64, base_run UInt64, loaded_through UInt64, loaded_rows UInt64, settings String, computed_at Int64)
         ENGINE = ReplacingMergeTree(run)
         ORDER BY workspace
         """;
@@ -114,6 +117,7 @@ internal static class AttributionTables
 
     public static readonly (string Name, string Type)[] StateColumns =
     [
-        ("workspace", "String"), ("run", "UInt64"), ("base_run", "UInt64"), ("loaded_through", "UInt64"), ("settings", "String"), ("computed_at", "Int64"),
+        ("workspace", "String"), ("run", "UInt64"), ("base_run", "UInt64"), ("loaded_through", "UInt64"), ("loaded_rows", "UInt64"), ("settings", "String"),
+        ("computed_at", "Int64"),
     ];
 }

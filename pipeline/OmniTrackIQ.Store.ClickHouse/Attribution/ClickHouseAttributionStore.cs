@@ -31,13 +31,16 @@ public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, Clic
         var db = database.Name;
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
-        var through = await MaxLoadMsAsync(ws, cancellationToken);
+        var (through, rows) = await LoadedAsync(ws, cancellationToken);
         var since = SinceMark(state);
         var full = scope == RunScope.All || !state.Exists || state.Settings != settings.Key;
-        if (!full && scope == RunScope.Changed && through <= since) { return new AttributionRun(0, 0, false, (long)state.LoadedThrough); }
+        // Nothing new: no row above the mark and no more rows than then (a row another node stamped below the mark
+        // still counts). Only a tick that runs widens its scope by the margin.
+        var unchanged = through <= state.LoadedThrough && rows == state.LoadedRows;
+        if (!full && scope == RunScope.Changed && unchanged) { return new AttributionRun(0, 0, false, (long)state.LoadedThrough); }
 
         var run = Math.Max(database.NextLoadMs(), state.Run + 1);
-        if (through > since) { await database.InsertSelectAsync(IdentityLinks.InsertSince(db, ws, since, run), cancellationToken); }
+        if (through > since || !unchanged) { await database.InsertSelectAsync(IdentityLinks.InsertSince(db, ws, since, run), cancellationToken); }
         var (people, leadMs) = await IdentityLinks.LoadAsync(database, ws, cancellationToken);
 
         List<string>? scopeKeys = null;
@@ -77,9 +80,9 @@ public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, Clic
         await batch.FlushAsync(cancellationToken);
         progress?.Report(new AttributionProgress(done, done));
         var baseRun = full ? run : state.BaseRun;
-        await DataDrivenFit.RefitAsync(database, workspace, ws, new RunState(run, baseRun, through, settings.Key), settings.MarkovOrder, cancellationToken);
+        await DataDrivenFit.RefitAsync(database, workspace, ws, new RunState(run, baseRun, through, rows, settings.Key), settings.MarkovOrder, cancellationToken);
         await database.InsertAsync("attribution_state", AttributionTables.StateColumns,
-            [[workspace, run, baseRun, Math.Max(through, state.LoadedThrough), settings.Key, time.GetUtcNow().ToUnixTimeMilliseconds()]], cancellationToken);
+            [[workspace, run, baseRun, Math.Max(through, state.LoadedThrough), rows, settings.Key, time.GetUtcNow().ToUnixTimeMilliseconds()]], cancellationToken);
         return new AttributionRun(batch.Conversions, done, full, (long)through);
     }
 
@@ -91,12 +94,13 @@ public sealed class ClickHouseAttributionStore(ClickHouseDatabase database, Clic
         return state.LoadedThrough > margin ? state.LoadedThrough - margin : 0;
     }
 
-    private async Task<ulong> MaxLoadMsAsync(string ws, CancellationToken cancellationToken)
+    /// <summary>The newest load mark and the number of event rows of the workspace (counted from the primary key, cheap).</summary>
+    private async Task<(ulong Through, ulong Rows)> LoadedAsync(string ws, CancellationToken cancellationToken)
     {
-        ulong max = 0;
-        await database.ReadRowsAsync($"SELECT max(load_ms) AS m FROM {database.Name}.events WHERE workspace = {ws}",
-            row => max = (ulong)ClickHouseDatabase.Number(row.GetProperty("m")), cancellationToken);
-        return max;
+        (ulong, ulong) loaded = (0, 0);
+        await database.ReadRowsAsync($"SELECT max(load_ms) AS m, count() AS c FROM {database.Name}.events WHERE workspace = {ws}",
+            row => loaded = ((ulong)ClickHouseDatabase.Number(row.GetProperty("m")), (ulong)ClickHouseDatabase.Number(row.GetProperty("c"))), cancellationToken);
+        return loaded;
     }
 
     /// <summary>People of the events loaded after <paramref name="since"/>, plus the current owner of any order those events re-post.</summary>

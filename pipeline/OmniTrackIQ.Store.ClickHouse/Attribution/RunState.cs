@@ -5,9 +5,9 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// runs are void), the <c>load_ms</c> mark the results cover and the settings they were computed with. A workspace that
 /// never ran has run 0: no row of any run is valid yet.
 /// </summary>
-internal readonly record struct RunState(ulong Run, ulong BaseRun, ulong LoadedThrough, string? Settings)
+internal readonly record struct RunState(ulong Run, ulong BaseRun, ulong LoadedThrough, ulong LoadedRows, string? Settings)
 {
-    public static readonly RunState None = new(0, 0, 0, null);
+    public static readonly RunState None = new(0, 0, 0, 0, null);
 
     public bool Exists => Run > 0;
 
@@ -18,7 +18,7 @@ internal readonly record struct RunState(ulong Run, ulong BaseRun, ulong LoadedT
     {
         var state = None;
         await database.ReadRowsAsync($"""
-            SELECT max(run) AS last_run, argMax(base_run, run) AS last_base_run, argMax(loaded_through, run) AS last_through,
+            SELECT max(run) AS last_run, argMax(base_run, run) AS last_base_run, argMax(loaded_through, run) AS last_through, argMax(loaded_rows, run) AS last_rows,
                    argMax(settings, run) AS last_settings, count() AS n
             FROM {database.Name}.attribution_state WHERE workspace = {ws}
             """,
@@ -26,7 +26,8 @@ internal readonly record struct RunState(ulong Run, ulong BaseRun, ulong LoadedT
             {
                 if (ClickHouseDatabase.Number(row.GetProperty("n")) == 0) { return; }
                 state = new RunState((ulong)ClickHouseDatabase.Number(row.GetProperty("last_run")), (ulong)ClickHouseDatabase.Number(row.GetProperty("last_base_run")),
-                    (ulong)ClickHouseDatabase.Number(row.GetProperty("last_through")), row.GetProperty("last_settings").GetString());
+                    (ulong)ClickHouseDatabase.Number(row.GetProperty("last_through")), (ulong)ClickHouseDatabase.Number(row.GetProperty("last_rows")),
+                    row.GetProperty("last_settings").GetString());
             },
             cancellationToken);
         return state;

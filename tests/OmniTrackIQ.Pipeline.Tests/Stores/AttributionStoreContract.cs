@@ -89,13 +89,14 @@ public abstract class AttributionStoreContract
     }
 
     [SkippableFact]
-    public async Task Re_running_with_nothing_new_changes_no_result()
+    public async Task Re_running_with_nothing_new_recomputes_nobody_and_changes_no_result()
     {
         var s = await OpenAsync();
         await s.Events.WriteEventsAsync(Data.ShopHistory(people: 30), CancellationToken.None);
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
         var before = await SnapshotAsync(s);
-        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        var again = await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        Assert.Equal((0, 0, false), (again.Conversions, again.People, again.Full)); // an idle tick recomputes nobody
         Assert.Equal(before, await SnapshotAsync(s));
     }
 
