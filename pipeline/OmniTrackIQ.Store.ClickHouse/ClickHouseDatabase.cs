@@ -16,6 +16,7 @@ public sealed class ClickHouseDatabase : IDisposable
     private readonly LegacySettingsHandler _handler;
     private readonly HttpClient _http;
     private readonly ClickHouseClient _client;
+    private readonly HttpEndpoint _endpoint;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _probeLock = new(1, 1);
     private ServerVersion? _server;
@@ -30,6 +31,7 @@ public sealed class ClickHouseDatabase : IDisposable
 
         _handler = new LegacySettingsHandler { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
         _http = new HttpClient(_handler) { Timeout = options.RequestTimeout };
+        _endpoint = HttpEndpoint.From(options.ConnectionString);
         var settings = new ClickHouseClientSettings(parsed) { HttpClient = _http, UseCompression = false };
         settings.Database = "default";
         _client = new ClickHouseClient(settings);
@@ -85,6 +87,39 @@ public sealed class ClickHouseDatabase : IDisposable
     {
         await ServerAsync(cancellationToken);
         await ReadRowsCoreAsync(sql, onRow, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a query that reads <paramref name="table"/> as external data (sent in the same request), handing each
+    /// result row to <paramref name="onRow"/> as JSON. Plain HTTP on the shared client: the driver has no external
+    /// data. The query goes in the URL, so keep it short; the rows go in the body.
+    /// </summary>
+    internal async Task ReadRowsWithTableAsync(string sql, ExternalTable table, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    {
+        await ServerAsync(cancellationToken);
+        var query = System.Web.HttpUtility.ParseQueryString("");
+        query["query"] = sql + " FORMAT JSONEachRow";
+        query[table.Name + "_structure"] = table.Structure;
+        query[table.Name + "_format"] = "TabSeparated";
+        query["output_format_json_quote_64bit_integers"] = "1";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(_endpoint.BaseUri) { Query = query.ToString() }.Uri);
+        _endpoint.Authorize(request);
+        using var content = new MultipartFormDataContent { { new StringContent(table.Text, System.Text.Encoding.UTF8), table.Name, table.Name } };
+        request.Content = content;
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"ClickHouse answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0) { continue; }
+            using var document = JsonDocument.Parse(line);
+            onRow(document.RootElement);
+        }
     }
 
     /// <summary>

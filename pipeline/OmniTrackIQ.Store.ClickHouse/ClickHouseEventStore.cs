@@ -113,39 +113,33 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvid
     }
 
     /// <summary>
-    /// The ids of <paramref name="events"/> already stored. Ids go into the SQL as literals, in chunks that keep the
-    /// query under max_query_size. Only workspace is a key prefix here, so each chunk reads the workspace's
-    /// message_id column (cheap per batch; see CLUSTER.md for the id table that makes it a key lookup at scale).
+    /// The ids of <paramref name="events"/> already stored: one query per chunk of <see cref="ClickHouseStoreOptions.LookupChunkSize"/>
+    /// ids, the ids sent as an external table (parsing them as quoted literals cost ClickHouse several times the
+    /// insert itself). The batch's workspaces bound the scan by the key prefix; within a workspace the query reads its
+    /// message_id column (see CLUSTER.md for the id table that makes it a key lookup at scale).
     /// </summary>
     private async Task<HashSet<(string, string)>> StoredIdsAsync(List<TrackedEvent> events, CancellationToken cancellationToken)
     {
         var stored = new HashSet<(string, string)>();
-        var options = database.Options;
-        var sql = new StringBuilder();
-        var inChunk = 0;
-        foreach (var e in events)
+        var chunk = Math.Max(1, database.Options.LookupChunkSize);
+        for (var start = 0; start < events.Count; start += chunk)
         {
-            if (inChunk == 0) { sql.Clear().Append("SELECT workspace, message_id FROM ").Append(database.Table("events")).Append(" WHERE (workspace, message_id) IN ("); }
-            else { sql.Append(", "); }
-            sql.Append('(');
-            SqlLiteral.Append(sql, e.Workspace);
-            sql.Append(", ");
-            SqlLiteral.Append(sql, e.MessageId);
-            sql.Append(')');
-            inChunk++;
-            if (inChunk >= options.LookupChunkSize || sql.Length >= options.MaxLookupQueryBytes)
+            var ids = new ExternalTable("batch_ids", "workspace String, message_id String");
+            var workspaces = new SortedSet<string>(StringComparer.Ordinal);
+            for (var i = start; i < Math.Min(events.Count, start + chunk); i++)
             {
-                await LookupAsync(sql.Append(')').ToString(), stored, cancellationToken);
-                inChunk = 0;
+                ids.AddRow(events[i].Workspace, events[i].MessageId);
+                workspaces.Add(events[i].Workspace);
             }
+
+            var sql = $"SELECT workspace, message_id FROM {database.Table("events")} " +
+                $"WHERE workspace IN ({string.Join(", ", workspaces.Select(SqlLiteral.String))}) AND (workspace, message_id) IN {ids.Name}";
+            await database.ReadRowsWithTableAsync(sql, ids,
+                row => stored.Add((row.GetProperty("workspace").GetString()!, row.GetProperty("message_id").GetString()!)), cancellationToken);
         }
 
-        if (inChunk > 0) { await LookupAsync(sql.Append(')').ToString(), stored, cancellationToken); }
         return stored;
     }
-
-    private Task LookupAsync(string sql, HashSet<(string, string)> stored, CancellationToken cancellationToken) =>
-        database.ReadRowsAsync(sql, row => stored.Add((row.GetProperty("workspace").GetString()!, row.GetProperty("message_id").GetString()!)), cancellationToken);
 
     private static IEnumerable<object?[]> Rows(IReadOnlyList<TrackedEvent> events, ulong loadMs)
     {

@@ -11,13 +11,10 @@ public sealed class ClickHouseStoreOptions
     public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=8123;Database=otq";
 
     /// <summary>
-    /// Message ids per existence query. Each id is a quoted literal in the SQL text; ClickHouse refuses a query
-    /// over <c>max_query_size</c> (256 KiB by default), so chunks also stop at <see cref="MaxLookupQueryBytes"/>.
+    /// Message ids per existence query (sent as an external table, so not bound by max_query_size); a sink batch of
+    /// 10,000 events is one query.
     /// </summary>
-    public int LookupChunkSize { get; set; } = 2_000;
-
-    /// <summary>Upper bound of one existence query's SQL text, kept under the server's default max_query_size.</summary>
-    public int MaxLookupQueryBytes { get; set; } = 200_000;
+    public int LookupChunkSize { get; set; } = 50_000;
 
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
