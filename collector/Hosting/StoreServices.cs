@@ -26,15 +26,16 @@ internal static class StoreServices
     /// </summary>
     public static ServiceProvider ForCommand(string? dataDirectory)
     {
-        var configuration = CommandConfiguration();
-        var directory = Path.GetFullPath(dataDirectory ?? configuration["OmniTrack:DataDirectory"] ?? "data");
+        var read = CommandConfiguration();
+        var directory = Path.GetFullPath(dataDirectory ?? read["OmniTrack:DataDirectory"] ?? "data");
+        // --data-dir names the DuckDB file's folder even where OmniTrack:DuckDb:Path is configured.
+        var configuration = dataDirectory is null
+            ? read
+            : new ConfigurationBuilder().AddConfiguration(read)
+                .AddInMemoryCollection([new("OmniTrack:DuckDb:Path", Path.Combine(directory, "omnitrack.duckdb"))]).Build();
         var services = new ServiceCollection();
         services.AddSingleton(CollectorClock.From(configuration));
-        // --data-dir names the DuckDB file's folder even where OmniTrack:DuckDb:Path is configured.
-        var options = DuckDbOptions(configuration, directory);
-        if (dataDirectory is not null) { options.Path = Path.Combine(directory, "omnitrack.duckdb"); }
-        if ((configuration["OmniTrack:Store"] ?? DuckDb).Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { services.AddDuckDbStore(options); }
-        else { services.AddOmniTrackStore(configuration, directory); }
+        services.AddOmniTrackStore(configuration, directory);
         return services.BuildServiceProvider();
     }
 

@@ -113,13 +113,7 @@ public sealed class ClickHouseDatabase : IDisposable
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0) { continue; }
-            using var document = JsonDocument.Parse(line);
-            onRow(document.RootElement);
-        }
+        await ForEachRowAsync(stream, onRow, cancellationToken);
     }
 
     /// <summary>
@@ -142,12 +136,7 @@ public sealed class ClickHouseDatabase : IDisposable
         await ServerAsync(cancellationToken);
         using var result = await _client.ExecuteRawResultAsync(sql + " FORMAT JSONEachRow", null, cancellationToken);
         await using var stream = await result.ReadAsStreamAsync();
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0) { continue; }
-            yield return JsonDocument.Parse(line);
-        }
+        await foreach (var row in JsonLinesAsync(stream, cancellationToken)) { yield return row; }
     }
 
     /// <summary>Streams <paramref name="rows"/> as RowBinary into one INSERT (the driver writes them straight into the request body).</summary>
@@ -197,12 +186,24 @@ public sealed class ClickHouseDatabase : IDisposable
     {
         using var result = await _client.ExecuteRawResultAsync(sql + " FORMAT JSONEachRow", null, cancellationToken);
         await using var stream = await result.ReadAsStreamAsync();
+        await ForEachRowAsync(stream, onRow, cancellationToken);
+    }
+
+    private static async Task ForEachRowAsync(Stream stream, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    {
+        await foreach (var row in JsonLinesAsync(stream, cancellationToken))
+        {
+            using (row) { onRow(row.RootElement); }
+        }
+    }
+
+    /// <summary>The rows of a JSONEachRow answer, one document per line (the caller disposes each).</summary>
+    private static async IAsyncEnumerable<JsonDocument> JsonLinesAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            if (line.Length == 0) { continue; }
-            using var document = JsonDocument.Parse(line);
-            onRow(document.RootElement);
+            if (line.Length > 0) { yield return JsonDocument.Parse(line); }
         }
     }
 

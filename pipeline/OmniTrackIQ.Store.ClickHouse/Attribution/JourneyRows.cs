@@ -7,7 +7,7 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 internal sealed class JourneyRows(IReadOnlyDictionary<string, long> leadMs)
 {
     private readonly JourneyAssembler _assembler = new(leadMs);
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly StringPool _strings = new();
 
     public PersonJourney Read(JsonElement row)
     {
@@ -23,13 +23,5 @@ internal sealed class JourneyRows(IReadOnlyDictionary<string, long> leadMs)
         return _assembler.Finish() ?? new PersonJourney(person, [], [], null);
     }
 
-    /// <summary>Channel and UTM values repeat endlessly; one string instance each keeps a million journeys small.</summary>
-    private string? Pooled(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Null) { return null; }
-        var text = value.GetString()!;
-        if (_strings.TryGetValue(text, out var pooled)) { return pooled; }
-        if (_strings.Count < 100_000) { _strings[text] = text; }
-        return text;
-    }
+    private string? Pooled(JsonElement value) => _strings.Intern(value.ValueKind == JsonValueKind.Null ? null : value.GetString());
 }

@@ -92,8 +92,8 @@ internal static class JourneyReader
         while (reader.Read())
         {
             var conversion = reader.GetString(1) == "conversion";
-            yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Get(reader, 3)!, strings.Get(reader, 4),
-                strings.Get(reader, 5), strings.Get(reader, 6), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Get(reader, 9));
+            yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Intern(Text(reader, 3))!, strings.Intern(Text(reader, 4)),
+                strings.Intern(Text(reader, 5)), strings.Intern(Text(reader, 6)), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Intern(Text(reader, 9)));
         }
     }
 
@@ -117,18 +117,5 @@ internal static class JourneyReader
         return command;
     }
 
-    /// <summary>Channel and UTM values repeat endlessly; one string instance each keeps a million journeys small.</summary>
-    private sealed class StringPool
-    {
-        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
-
-        public string? Get(DbDataReader reader, int ordinal)
-        {
-            if (reader.IsDBNull(ordinal)) { return null; }
-            var value = reader.GetString(ordinal);
-            if (_pool.TryGetValue(value, out var pooled)) { return pooled; }
-            if (_pool.Count < 100_000) { _pool[value] = value; }
-            return value;
-        }
-    }
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
