@@ -67,12 +67,13 @@ internal static class IngestEndpoints
     private static async Task<IResult> IngestAsync(HttpContext context, ReadOnlyMemory<byte> body, EventType? single, IngestServices services)
     {
         var (workspaces, ingestor, metrics, spoolOptions, badEvents, limiter) = services;
-        var error = BatchParser.TryParse(body.Span, single, out var batch);
-        var (key, keyField) = WriteKeys.Find(context.Request, batch.WriteKey);
+        // Authentication first, on the envelope alone: an unknown key learns nothing about its payload and costs no
+        // event parsing, whatever the body holds.
+        var envelopeError = BatchParser.TryReadEnvelope(body.Span, single, out var envelope);
+        var (key, keyField) = WriteKeys.Find(context.Request, envelope.WriteKey);
         var workspace = workspaces.ByWriteKey(key);
         if (workspace is null)
         {
-            // Authentication first: an unknown key learns nothing about its payload.
             return Refuse(metrics, new IngestError(401, keyField, key is null ? "write key is required (HTTP Basic user, body writeKey, X-OTQ-Key header or ?writeKey=)" : "unknown write key", "unknown_write_key"));
         }
 
@@ -81,14 +82,17 @@ internal static class IngestEndpoints
             return Refuse(metrics, new IngestError(403, "Origin", "this origin is not allowed for the workspace", "origin_not_allowed"));
         }
 
-        if (error is not null) { return Refuse(metrics, error); }
-
-        // Counted in events, after authentication (one workspace's flood never spends another's budget) and before
-        // enrichment (a refused batch costs nothing more). The limiter counts what it refuses, per workspace.
-        if (batch.Events.Count > 0 && limiter.TryAcquire(workspace, RateLimitedKey.WriteKey, batch.Events.Count) is { Allowed: false } rate)
+        // Counted in elements, valid or not, after authentication (one workspace's flood never spends another's
+        // budget) and before the events are parsed (a refused batch costs nothing more): rejected events and unreadable
+        // bodies cost the sender as much as accepted events. The limiter counts what it refuses, per workspace.
+        if (limiter.TryAcquire(workspace, RateLimitedKey.WriteKey, envelope.Cost) is { Allowed: false } rate)
         {
             return Problems.RateLimited(rate.RetryAfterSeconds, context);
         }
+
+        if (envelopeError is not null) { return Refuse(metrics, envelopeError); }
+        var batch = new ParsedBatch();
+        if (BatchParser.ParseEvents(body.Span, envelope, single, batch) is { } error) { return Refuse(metrics, error); }
 
         var receivedAt = ingestor.Now;
         var refused = new List<(TrackedEvent Event, IngestError Error)>();
@@ -111,7 +115,7 @@ internal static class IngestEndpoints
         }
 
         // Only now: a 503 above makes the client send the batch again, and its rejections with it.
-        return TypedResults.Ok(new AcceptedResponse(batch.Events.Count, Rejections.Keep(batch.Rejected, workspace.Id, receivedAt, metrics, badEvents)));
+        return TypedResults.Ok(Rejections.Keep(batch.Events.Count, batch.Rejected, workspace.Id, receivedAt, metrics, badEvents));
     }
 
     /// <summary>
@@ -160,7 +164,8 @@ internal static class IngestEndpoints
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
         var receivedAt = ingestor.Now;
         // Over its limit a pixel still gets its GIF (a page must never break); the limiter counted it, nothing is stored.
-        var limited = error is null && !limiter.TryAcquire(workspace!, RateLimitedKey.WriteKey).Allowed;
+        // A known key pays for invalid hits too, or a flood of them would cost the collector more than valid ones.
+        var limited = workspace is not null && !limiter.TryAcquire(workspace, RateLimitedKey.WriteKey).Allowed;
         if (error is null && !limited)
         {
             var request = EventIngestor.Describe(context, workspace!);
@@ -187,7 +192,7 @@ internal static class IngestEndpoints
             }
         }
 
-        if (error is not null)
+        if (error is not null && !limited)
         {
             metrics.EventsRejected(error.Reason);
             badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", receivedAt, null, error.Field));

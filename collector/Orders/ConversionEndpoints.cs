@@ -65,6 +65,6 @@ internal static class ConversionEndpoints
             return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
-        return TypedResults.Ok(new AcceptedResponse(accepted, Rejections.Keep(rejected, workspace.Id, receivedAt, metrics, badEvents)));
+        return TypedResults.Ok(Rejections.Keep(accepted, rejected, workspace.Id, receivedAt, metrics, badEvents));
     }
 }

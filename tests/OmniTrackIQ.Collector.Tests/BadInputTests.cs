@@ -92,8 +92,9 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
 
         var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(500, answer.GetProperty("accepted").GetInt32());
-        Assert.Equal([500, 501], answer.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()));
-        Assert.All(answer.GetProperty("rejected").EnumerateArray(), r => Assert.Equal("too_many_events", r.GetProperty("reason").GetString()));
+        var summary = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal((500, "batch[500]", "too_many_events"), (summary.GetProperty("index").GetInt32(), summary.GetProperty("field").GetString(), summary.GetProperty("reason").GetString()));
+        Assert.StartsWith("2 events from index 500 on were not read", summary.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(500, await CollectorClient.WaitForStoredAsync(client, 500));
     }
 

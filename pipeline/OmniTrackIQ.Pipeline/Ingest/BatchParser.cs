@@ -14,28 +14,37 @@ namespace OmniTrackIQ.Pipeline.Ingest;
 /// </summary>
 public static class BatchParser
 {
+    /// <summary>How much of the first element past the limit the summary keeps in <c>bad_events</c>.</summary>
+    private const int OverflowPayloadBytes = 1024;
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = WireLimits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>A batch body: <c>{writeKey?, sentAt?, context?, batch: [event…]}</c> (<c>/v1/batch</c>, <c>/v1/b</c>).</summary>
     public static IngestError? TryParse(ReadOnlySpan<byte> body, out ParsedBatch batch) => TryParse(body, null, out batch);
 
-    /// <summary>
-    /// With <paramref name="single"/>, the body is one event of that type with the envelope fields beside its own
-    /// (<c>/v1/track</c>, <c>/v1/t</c>, …); its <c>type</c>, if any, is the route's.
-    /// </summary>
+    /// <summary>Both passes at once, for callers that hold no key to check in between (tests, benchmarks).</summary>
     public static IngestError? TryParse(ReadOnlySpan<byte> body, EventType? single, out ParsedBatch batch)
     {
-        batch = new ParsedBatch();
+        var error = TryReadEnvelope(body, single, out var envelope);
+        batch = new ParsedBatch { WriteKey = envelope.WriteKey, SentAt = envelope.SentAt };
+        return error ?? ParseEvents(body, envelope, single, batch);
+    }
+
+    /// <summary>
+    /// The first pass: the envelope only, no event parsed. With <paramref name="single"/>, the body is one event of
+    /// that type with the envelope fields beside its own (<c>/v1/track</c>, <c>/v1/t</c>, …).
+    /// </summary>
+    public static IngestError? TryReadEnvelope(ReadOnlySpan<byte> body, EventType? single, out BatchEnvelope envelope)
+    {
+        envelope = new BatchEnvelope();
         if (body.IsEmpty) { return IngestError.BadRequest("$", "request body is empty", "empty_body"); }
         if (!Utf8.IsValid(body)) { return IngestError.BadRequest("$", "request body is not valid UTF-8", "invalid_utf8"); }
 
         var reader = new Utf8JsonReader(body, s_options);
-        var envelope = new Envelope();
         try
         {
-            var error = ReadEnvelope(ref reader, single is not null, batch, ref envelope);
+            var error = ReadEnvelope(ref reader, single is not null, envelope);
             if (error is null && reader.Read()) { error = IngestError.BadRequest("$", "unexpected data after the JSON object", "invalid_json"); }
-            if (error is not null) { return error; }
+            return error;
         }
         catch (InvalidOperationException ex)
         {
@@ -48,7 +57,16 @@ public static class BatchParser
                 ? IngestError.BadRequest("$", $"JSON nesting deeper than the limit of {WireLimits.MaxDepth}", "too_deep")
                 : IngestError.BadRequest("$", $"malformed JSON at byte {reader.BytesConsumed}: {Trim(ex.Message)}", "invalid_json");
         }
+    }
 
+    /// <summary>
+    /// The second pass, once the key is known good: each located event on its own (one invalid event is rejected
+    /// alone), and one <c>too_many_events</c> rejection standing for every element past the limit.
+    /// </summary>
+    public static IngestError? ParseEvents(ReadOnlySpan<byte> body, BatchEnvelope envelope, EventType? single, ParsedBatch batch)
+    {
+        batch.WriteKey = envelope.WriteKey;
+        batch.SentAt = envelope.SentAt;
         var context = body[envelope.Context];
         var contextError = EventParser.CheckBatchContext(context);
         if (contextError is not null) { return contextError; }
@@ -65,6 +83,15 @@ public static class BatchParser
             ParseOne(body, new EventSource(i, envelope.Events[i]), i, null, context, batch, ids ??= new HashSet<string>(StringComparer.Ordinal));
         }
 
+        if (envelope.Overflow > 0)
+        {
+            var index = WireLimits.MaxEventsPerBatch;
+            var head = body[envelope.FirstOverflow];
+            var error = new IngestError(400, new FieldPath(index, "").ToString(),
+                $"{envelope.Overflow} events from index {index} on were not read: send at most {WireLimits.MaxEventsPerBatch} events in one batch", "too_many_events");
+            batch.Rejected.Add(Reject(index, error, head.Length > OverflowPayloadBytes ? head[..OverflowPayloadBytes] : head));
+        }
+
         return null;
     }
 
@@ -75,11 +102,7 @@ public static class BatchParser
         var json = body[source.Range];
         IngestError? error;
         TrackedEvent? evt = null;
-        if (source.Index >= WireLimits.MaxEventsPerBatch)
-        {
-            error = new IngestError(400, new FieldPath(pathIndex, "").ToString(), $"more than {WireLimits.MaxEventsPerBatch} events in one batch: this one and the ones after it are not accepted", "too_many_events");
-        }
-        else if (json.Length > WireLimits.MaxEventBytes)
+        if (json.Length > WireLimits.MaxEventBytes)
         {
             error = new IngestError(413, new FieldPath(pathIndex, "").ToString(), $"event is {json.Length} bytes, over the limit of {WireLimits.MaxEventBytes} bytes", "event_too_large");
         }
@@ -113,7 +136,7 @@ public static class BatchParser
         return new RejectedEvent(index, error.Field, error.Reason, error.Detail, PiiRedactor.Redact(kept));
     }
 
-    private static IngestError? ReadEnvelope(ref Utf8JsonReader reader, bool single, ParsedBatch batch, ref Envelope envelope)
+    private static IngestError? ReadEnvelope(ref Utf8JsonReader reader, bool single, BatchEnvelope envelope)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -129,14 +152,14 @@ public static class BatchParser
                 reader.Read();
                 var error = JsonFields.ReadString(ref reader, "writeKey", WireLimits.MaxIdLength, out var key);
                 if (error is not null) { return error; }
-                batch.WriteKey = key;
+                envelope.WriteKey = key;
             }
             else if (reader.ValueTextEquals("sentAt"u8))
             {
                 reader.Read();
                 var error = JsonFields.ReadTimestamp(ref reader, "sentAt", out var sentAt);
                 if (error is not null) { return error; }
-                batch.SentAt = sentAt;
+                envelope.SentAt = sentAt;
             }
             else if (!single && reader.ValueTextEquals("context"u8))
             {
@@ -153,11 +176,13 @@ public static class BatchParser
                     return IngestError.BadRequest("batch", $"must be an array of events, got {JsonFields.Describe(reader.TokenType)}", "invalid_type");
                 }
 
+                // Past the limit an element is skipped and counted: nothing is kept per element a client adds.
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    envelope.Events.Add(start..(int)reader.BytesConsumed);
+                    if (envelope.Events.Count < WireLimits.MaxEventsPerBatch) { envelope.Events.Add(start..(int)reader.BytesConsumed); }
+                    else if (envelope.Overflow++ == 0) { envelope.FirstOverflow = start..(int)reader.BytesConsumed; }
                 }
 
                 sawBatch = true;
@@ -186,12 +211,4 @@ public static class BatchParser
     }
 
     private readonly record struct EventSource(int Index, Range Range);
-
-    /// <summary>Where the envelope's parts lie in the body.</summary>
-    private struct Envelope()
-    {
-        public Range Context = default(Range);
-        public Range SingleEvent = default(Range);
-        public List<Range> Events = [];
-    }
 }
