@@ -51,16 +51,15 @@ public static class ConversionApiParser
             var index = 0;
             foreach (var order in list.EnumerateArray())
             {
-                if (index >= MaxOrders)
-                {
-                    rejected.Add(Reject(index, order, "", $"more than {MaxOrders} orders in one request", "too_many_events"));
-                }
-                else
-                {
-                    Add(order, index, orders, rejected);
-                }
+                if (index == MaxOrders) { break; }
+                Add(order, index++, orders, rejected);
+            }
 
-                index++;
+            // Past the limit, one rejection stands for the rest: the answer never grows with what a body adds.
+            var overflow = list.GetArrayLength() - MaxOrders;
+            if (overflow > 0)
+            {
+                rejected.Add(Reject(MaxOrders, list[MaxOrders], "", $"{overflow} orders from index {MaxOrders} on were not read: send at most {MaxOrders} orders in one request", "too_many_events"));
             }
 
             return null;

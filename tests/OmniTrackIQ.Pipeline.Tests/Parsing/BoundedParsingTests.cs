@@ -78,3 +78,20 @@ public sealed class BoundedParsingTests
         Assert.Equal(1, envelope.Cost);
     }
 }
+
+/// <summary>The server-to-server route is bounded the same way: 500 orders read, one summary for the rest.</summary>
+public sealed class BoundedConversionParsingTests
+{
+    [Fact]
+    public void Orders_past_five_hundred_are_answered_by_one_summary()
+    {
+        var orders = string.Join(',', Enumerable.Range(0, 600).Select(i => $"{{\"orderId\":\"o{i}\",\"timestamp\":\"2026-11-23T12:00:00Z\",\"total\":10,\"currency\":\"EUR\",\"anonymousId\":\"a{i}\"}}"));
+
+        Assert.Null(OmniTrackIQ.Pipeline.Orders.ConversionApiParser.TryParse(Encoding.UTF8.GetBytes("[" + orders + "]"), out var parsed, out var rejected));
+
+        Assert.Equal(500, parsed.Count + rejected.Count - 1);
+        var summary = Assert.Single(rejected, r => r.Reason == "too_many_events");
+        Assert.Equal((500, "orders[500]"), (summary.Index, summary.Field));
+        Assert.StartsWith("100 orders from index 500 on were not read", summary.Detail, StringComparison.Ordinal);
+    }
+}
