@@ -63,7 +63,7 @@ public abstract class OrderLedgerContract
     }
 
     [SkippableFact]
-    public async Task Within_a_source_the_last_received_report_decides_then_the_last_loaded()
+    public async Task Within_a_source_reports_without_a_state_time_rank_by_receipt_then_by_load()
     {
         var s = await OpenAsync();
         // Loaded in the opposite order to their receipt: receipt wins.
