@@ -47,6 +47,7 @@ internal static class CollectorServices
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();
+        services.AddSingleton<Orders.ShopifyDeliveries>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
         services.AddRequestDecompression();
 

@@ -56,6 +56,8 @@ public sealed class TrackedEvent
     public decimal? Refunded { get; set; }
     /// <summary>Conversions: the order's current total after refunds and edits, when the source says it.</summary>
     public decimal? NetRevenue { get; set; }
+    /// <summary>Conversions: when the reported state became current by the source's own clock (OrderReport.UpdatedAt); orders a source's reports.</summary>
+    public DateTimeOffset? OrderUpdatedAt { get; set; }
     /// <summary>Conversions: the shop's sales channel (Shopify <c>source_name</c>: web, pos, shopify_draft_order, …).</summary>
     public string? SourceName { get; set; }
 

@@ -32,6 +32,7 @@ public static class OrderEvents
             Refunded = report.Refunded,
             NetRevenue = report.Net,
             OrderStatus = report.Status,
+            OrderUpdatedAt = report.UpdatedAt,
             OrderSource = OrderSources.Name(source),
             SourceName = report.SourceName,
             AnonymousId = report.RefundId is null ? anonymousId : null,
