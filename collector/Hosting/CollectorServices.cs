@@ -26,7 +26,9 @@ internal static class CollectorServices
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
-        services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
+        services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));
         services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
@@ -44,6 +46,7 @@ internal static class CollectorServices
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        services.AddSingleton(PublicUrl.From(configuration));
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();
@@ -65,10 +68,10 @@ internal static class CollectorServices
         metrics.ChannelDepth = () => queue.Depth;
     }
 
-    private static WorkspaceRegistry WorkspacesFrom(IConfiguration configuration, string dataDirectory)
+    private static List<WorkspaceSettings> WorkspacesFrom(IConfiguration configuration, string dataDirectory)
     {
-        var configured = configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [];
+        var configured = configuration.GetSection(WorkspaceList.Section).Get<List<WorkspaceSettings>>() ?? [];
         if (configured.Count == 0) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
-        return new WorkspaceRegistry(configured);
+        return configured;
     }
 }
