@@ -26,7 +26,9 @@ internal static class CollectorServices
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
-        services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
+        services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));
         services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
@@ -34,6 +36,7 @@ internal static class CollectorServices
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
+        if (role.Attributes()) { services.AddBadEventRetention(configuration); }
         if (!role.Ingests()) { return services; }
 
         services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
@@ -44,6 +47,7 @@ internal static class CollectorServices
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        services.AddSingleton(PublicUrl.From(configuration));
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();
@@ -66,10 +70,10 @@ internal static class CollectorServices
         metrics.ChannelDepth = () => queue.Depth;
     }
 
-    private static WorkspaceRegistry WorkspacesFrom(IConfiguration configuration, string dataDirectory)
+    private static List<WorkspaceSettings> WorkspacesFrom(IConfiguration configuration, string dataDirectory)
     {
-        var configured = configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [];
+        var configured = configuration.GetSection(WorkspaceList.Section).Get<List<WorkspaceSettings>>() ?? [];
         if (configured.Count == 0) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
-        return new WorkspaceRegistry(configured);
+        return configured;
     }
 }

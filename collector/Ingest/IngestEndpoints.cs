@@ -139,15 +139,14 @@ internal static class IngestEndpoints
             : null;
     }
 
-    private static IResult GetSettings(string writeKey, HttpContext context, WorkspaceRegistry workspaces)
+    private static IResult GetSettings(string writeKey, HttpContext context, WorkspaceRegistry workspaces, Hosting.PublicUrl publicUrl)
     {
         if (workspaces.ByWriteKey(writeKey) is null)
         {
             return Problems.From(new IngestError(404, "writeKey", "no workspace has this write key", "unknown_write_key"));
         }
 
-        context.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Ok(SegmentSettings.For(writeKey, context.Request));
+        return TypedResults.Ok(SegmentSettings.Answer(writeKey, context, publicUrl.Value));
     }
 
     private static async Task GetPixelAsync(HttpContext context, IngestServices services)
