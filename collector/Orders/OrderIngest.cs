@@ -26,18 +26,32 @@ internal sealed class OrderIngest(EventIngestor ingestor)
     {
         var events = new List<TrackedEvent>();
         var index = 0;
-        foreach (var (report, messageId) in reports)
+        var receivedAt = ingestor.Now;
+        // The field an order's time comes from: Shopify's created_at (processed_at only when an order has none).
+        var timeField = source == OrderSource.ShopifyWebhook ? "created_at" : "timestamp";
+        foreach (var (reported, messageId) in reports)
         {
+            // An order's time is its conversion's ts and orders its reports: one outside the plausible window (year 1,
+            // year 9999) is replaced by the received time and flagged, as an event's is, never refused.
+            var report = reported;
+            string? flag = null;
+            if (!PlausibleTime.Contains(report.Timestamp, receivedAt))
+            {
+                report = report with { Timestamp = receivedAt };
+                flag = $"{PlausibleTime.FlagPrefix}orders[{index}].{timeField}";
+            }
+
             foreach (var evt in OrderEvents.From(report, source, messageId))
             {
                 evt.BatchIndex = index;
+                evt.TimestampField = new FieldPath(-1, $"orders[{index}].{timeField}");
+                if (flag is not null) { evt.Flag(flag); }
                 events.Add(evt);
             }
 
             index++;
         }
 
-        var receivedAt = ingestor.Now;
         var refused = new List<(TrackedEvent Event, IngestError Error)>();
         ingestor.Prepare(events, new IngestRequest(null, null, false, workspace), receivedAt, refused);
         var refusedOrders = new HashSet<int>();
