@@ -9,8 +9,9 @@ namespace OmniTrackIQ.Collector.Tests.Ingest;
 /// <summary>
 /// Issue 15 "Time is bounded": a time outside [2000-01-01, receivedAt + 1 day] after skew correction is replaced by the
 /// received time and flagged on every route, never refused and never a 500 (year 9999 plus an hour of skew used to overflow).
+/// On both stores: the replaced time and its flag must be what each stores.
 /// </summary>
-public sealed class TimeBoundsTests
+public abstract class TimeBounds : ClickHouse.StoreChoice
 {
     private const string Year9999 = "9999-12-31T23:59:59Z";
     private const string Year1 = "0001-01-01T00:00:00Z";
@@ -18,10 +19,10 @@ public sealed class TimeBoundsTests
     /// <summary>The batch's sentAt an hour behind the server: the skew the 9999 event overflowed with.</summary>
     private static readonly string s_hourBehind = TestClock.Now.AddHours(-1).ToString("O", CultureInfo.InvariantCulture);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_year_9999_event_in_a_batch_an_hour_behind_is_accepted_at_the_received_time_and_flagged_and_its_neighbour_is_corrected()
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         var neighbourTime = TestClock.Now.AddHours(-1).AddSeconds(-2);
         var body = $$"""
@@ -43,14 +44,14 @@ public sealed class TimeBoundsTests
         Assert.Equal(Time(near, "receivedAt").AddSeconds(-2), Time(near, "ts"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/v1/track", "originalTimestamp", Year1, "implausible_timestamp:originalTimestamp")]
     [InlineData("/v1/page", "timestamp", Year9999, "implausible_timestamp:timestamp")]
     // Judged after skew correction: an hour (and the seconds the test's collector has run) later is still 1999.
     [InlineData("/v1/track", "timestamp", "1999-12-31T22:00:00Z", "implausible_timestamp:timestamp")]
     public async Task A_single_event_route_stores_an_absurd_time_as_the_received_time_and_flags_its_field(string path, string field, string time, string flag)
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         var body = $$"""{"messageId":"m-1","anonymousId":"a","event":"Clicked","{{field}}":"{{time}}","sentAt":"{{s_hourBehind}}"}""";
         using var response = await client.SendAsync(SegmentRequests.Post(path, body));
@@ -61,13 +62,13 @@ public sealed class TimeBoundsTests
         Assert.Equal(Time(row, "receivedAt"), Time(row, "ts"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Year9999)]
     [InlineData("99999999999999")] // epoch ms: the year 5138
     [InlineData(Year1)]
     public async Task A_pixel_with_an_absurd_time_always_answers_the_gif_and_stores_the_event_flagged(string ts)
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         var sentAt = Uri.EscapeDataString(s_hourBehind);
         using var gif = await client.GetAsync($"/p.gif?wk={CollectorFactory.WriteKey}&mid=p1&aid=a&ts={Uri.EscapeDataString(ts)}&sa={sentAt}");
@@ -79,10 +80,10 @@ public sealed class TimeBoundsTests
         Assert.Equal(Time(row, "receivedAt"), Time(row, "ts"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task S2s_orders_of_year_9999_and_year_1_are_stored_at_the_received_time_and_flagged()
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         var body = $$"""
             {"orders":[
@@ -104,10 +105,10 @@ public sealed class TimeBoundsTests
         Assert.Equal(Time(old, "ts").AddMilliseconds(-1), Time(landing, "ts")); // the landing view still comes first
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_shopify_order_created_in_year_1_is_stored_at_the_received_time_and_flagged()
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(OrderRequests.Fixture("orders-create.json"))
             .Replace("\"created_at\": \"2022-04-06T08:09:03-04:00\"", "\"created_at\": \"0001-01-01T00:00:00+00:00\"", StringComparison.Ordinal));
@@ -122,10 +123,10 @@ public sealed class TimeBoundsTests
         Assert.Equal(Time(conversion, "receivedAt"), Time(conversion, "ts"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_spend_row_of_year_9999_is_a_400_naming_its_date_not_a_500()
     {
-        await using var factory = new CollectorFactory();
+        await using var factory = await NewFactoryAsync();
         using var client = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/spend")
         {
@@ -141,4 +142,16 @@ public sealed class TimeBoundsTests
 
     private static DateTimeOffset Time(JsonElement row, string name) =>
         DateTimeOffset.Parse(row.GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
+}
+
+/// <summary>On the embedded store.</summary>
+public sealed class TimeBoundsTests : TimeBounds
+{
+    protected override Task<CollectorFactory> NewFactoryAsync(Action<CollectorFactory>? configure = null) => DuckDbFactoryAsync(configure);
+}
+
+/// <summary>On ClickHouse.</summary>
+public sealed class ClickHouseTimeBoundsTests : TimeBounds
+{
+    protected override Task<CollectorFactory> NewFactoryAsync(Action<CollectorFactory>? configure = null) => ClickHouseFactoryAsync(configure);
 }
