@@ -60,6 +60,22 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     }
 
     [SkippableFact]
+    public async Task AnOverloadedServerIsATransientFailureAndTheSameBatchIsStoredWhenItRecovers()
+    {
+        var fake = new PartitionLimitServer(maxPartitions: 100) { MemoryLimitFailures = 1 };
+        var store = await OpenAsync(fake, maxPartitionsPerInsert: 100);
+        var workspace = "busy-" + Guid.NewGuid().ToString("N")[..8];
+        var events = Enumerable.Range(0, 3).Select(i => Event(workspace, "e" + i, new DateTimeOffset(2025, 1 + i, 1, 0, 0, 0, TimeSpan.Zero))).ToList();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => store.WriteEventsAsync(events, CancellationToken.None));
+        Assert.IsNotType<StoreRejectedDataException>(failure); // the sink retries it with back-off, never splits it
+        Assert.Contains("Code: 241", failure.Message, StringComparison.Ordinal);
+
+        Assert.Equal(3, await store.WriteEventsAsync(events, CancellationToken.None));
+        Assert.Equal(3, (await store.GetStatsAsync(workspace, CancellationToken.None)).Total);
+    }
+
+    [SkippableFact]
     public async Task TheSinkSplitsARefusedInsertDownToTheRowsThatCauseItStoresTheRestAndNeverRetries()
     {
         var fake = new PartitionLimitServer(maxPartitions: 2);

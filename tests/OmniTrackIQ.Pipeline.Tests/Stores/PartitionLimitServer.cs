@@ -11,7 +11,8 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// <c>max_partitions_per_insert_block</c>: it reads each RowBinary insert into <c>events</c> and answers, as a current
 /// server does, <c>Code: 252 … Too many partitions for single INSERT block</c> when the rows span more months than
 /// <see cref="MaxPartitions"/>; it also refuses, with <c>Code: 49</c> (LOGICAL_ERROR, not transient), any insert holding a
-/// message id in <see cref="Poison"/>. Every other request goes to the real server unchanged.
+/// message id in <see cref="Poison"/>; and the first <see cref="MemoryLimitFailures"/> inserts fail as an overloaded server's
+/// do (<c>Code: 241</c>, transient). Every other request goes to the real server unchanged.
 /// </summary>
 internal sealed class PartitionLimitServer(int maxPartitions) : DelegatingHandler(new SocketsHttpHandler())
 {
@@ -22,6 +23,8 @@ internal sealed class PartitionLimitServer(int maxPartitions) : DelegatingHandle
     public int MaxPartitions { get; } = maxPartitions;
 
     public HashSet<string> Poison { get; } = new(StringComparer.Ordinal);
+
+    public int MemoryLimitFailures { get; set; }
 
     /// <summary>The months of each insert into events that was let through, in order.</summary>
     public List<int> AcceptedPartitions { get { lock (_lock) { return [.. _accepted]; } } }
@@ -52,13 +55,13 @@ internal sealed class PartitionLimitServer(int maxPartitions) : DelegatingHandle
         if (statement.Contains(".events", StringComparison.Ordinal) && statement.Contains("RowBinary", StringComparison.Ordinal))
         {
             var (months, ids) = Read(rows.Span);
-            string? error = null;
-            if (months.Count > MaxPartitions)
+            var error = TakeMemoryLimitFailure();
+            if (error is null && months.Count > MaxPartitions)
             {
                 error = $"Code: 252, e.displayText() = DB::Exception: Too many partitions for single INSERT block (more than {MaxPartitions}). " +
                     "The limit is controlled by 'max_partitions_per_insert_block' setting.";
             }
-            else if (ids.FirstOrDefault(Poison.Contains) is { } poisoned)
+            else if (error is null && ids.FirstOrDefault(Poison.Contains) is { } poisoned)
             {
                 error = $"Code: 49, e.displayText() = DB::Exception: Logical error while inserting {poisoned}";
             }
@@ -79,6 +82,16 @@ internal sealed class PartitionLimitServer(int maxPartitions) : DelegatingHandle
         foreach (var header in request.Content.Headers) { forwarded.Headers.TryAddWithoutValidation(header.Key, header.Value); }
         request.Content = forwarded;
         return await base.SendAsync(request, cancellationToken);
+    }
+
+    private string? TakeMemoryLimitFailure()
+    {
+        lock (_lock)
+        {
+            if (MemoryLimitFailures == 0) { return null; }
+            MemoryLimitFailures--;
+            return "Code: 241, e.displayText() = DB::Exception: Memory limit (total) exceeded: would use 9.31 GiB";
+        }
     }
 
     /// <summary>The distinct months of <c>ts</c> and the message ids of RowBinary rows in <see cref="EventsColumns"/> order.</summary>
