@@ -31,7 +31,9 @@ public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestO
             var evt = events[i];
             evt.Workspace = request.Workspace.Id;
             evt.ReceivedAt = receivedAt;
-            evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt);
+            evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt, out var implausible);
+            // Never refused (README "Time"): the event is real, only its clock is not; the client's time stays in client_ts.
+            if (implausible) { evt.Flag(PlausibleTime.FlagPrefix + (evt.TimestampField.Name is null ? "timestamp" : evt.TimestampField.ToString())); }
             if (evt.Type == EventType.Conversion)
             {
                 // A browser's order report is the least authoritative of an order's sources (README "Orders").

@@ -15,12 +15,6 @@ namespace OmniTrackIQ.Collector.Orders;
 /// </summary>
 internal sealed class OrderIngest(EventIngestor ingestor)
 {
-    /// <summary>The earliest state time taken at its word; anything before is no shop's order history.</summary>
-    private static readonly DateTimeOffset s_earliestUpdate = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>How far ahead of this server a source's clock may run before its state time is not believed.</summary>
-    private static readonly TimeSpan s_maxUpdateLead = TimeSpan.FromDays(1);
-
     public DateTimeOffset Now => ingestor.Now;
 
     /// <summary>False while the spool is over its limit: the routes answer 503 + Retry-After before reading a body, as /v1/batch does.</summary>
@@ -33,14 +27,28 @@ internal sealed class OrderIngest(EventIngestor ingestor)
     public async Task<(bool Spooled, int Accepted, DateTimeOffset ReceivedAt)> AcceptAsync(IEnumerable<(OrderReport Report, string MessageId)> reports, OrderSource source, WorkspaceSettings workspace,
         List<RejectedEvent> rejected, CancellationToken cancellationToken)
     {
-        var receivedAt = ingestor.Now;
         var events = new List<TrackedEvent>();
         var index = 0;
-        foreach (var (report, messageId) in reports)
+        var receivedAt = ingestor.Now;
+        // The field an order's time comes from: Shopify's created_at (processed_at only when an order has none).
+        var timeField = source == OrderSource.ShopifyWebhook ? "created_at" : "timestamp";
+        foreach (var (reported, messageId) in reports)
         {
+            // An order's time is its conversion's ts and orders its reports: one outside the plausible window (year 1,
+            // year 9999) is replaced by the received time and flagged, as an event's is, never refused.
+            var report = reported;
+            string? flag = null;
+            if (!PlausibleTime.Contains(report.Timestamp, receivedAt))
+            {
+                report = report with { Timestamp = receivedAt };
+                flag = $"{PlausibleTime.FlagPrefix}orders[{index}].{timeField}";
+            }
+
             foreach (var evt in OrderEvents.From(report, source, messageId))
             {
                 evt.BatchIndex = index;
+                evt.TimestampField = new FieldPath(-1, $"orders[{index}].{timeField}");
+                if (flag is not null) { evt.Flag(flag); }
                 BoundUpdatedAt(evt, receivedAt);
                 events.Add(evt);
             }
@@ -76,7 +84,7 @@ internal sealed class OrderIngest(EventIngestor ingestor)
     /// </summary>
     private static void BoundUpdatedAt(TrackedEvent evt, DateTimeOffset receivedAt)
     {
-        if (evt.OrderUpdatedAt is not { } at || (at >= s_earliestUpdate && at - receivedAt <= s_maxUpdateLead)) { return; }
+        if (evt.OrderUpdatedAt is not { } at || PlausibleTime.Contains(at, receivedAt)) { return; }
         evt.OrderUpdatedAt = null;
         evt.Flag("dropped:updatedAt");
     }

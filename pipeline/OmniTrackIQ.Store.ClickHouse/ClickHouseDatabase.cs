@@ -23,13 +23,19 @@ public sealed class ClickHouseDatabase : IDisposable
     private long _lastLoadMs;
 
     public ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time)
+        : this(options, time, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+    }
+
+    /// <param name="transport">The handler that talks HTTP: the pooled sockets handler, or a test's fake server in front of it.</param>
+    internal ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time, HttpMessageHandler transport)
     {
         Options = options;
         _time = time;
         var parsed = new ClickHouseClientSettings(options.ConnectionString);
         Name = SqlLiteral.Identifier(string.IsNullOrEmpty(parsed.Database) ? "default" : parsed.Database);
 
-        _handler = new LegacySettingsHandler { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        _handler = new LegacySettingsHandler { InnerHandler = transport };
         _http = new HttpClient(_handler) { Timeout = options.RequestTimeout };
         _endpoint = HttpEndpoint.From(options.ConnectionString);
         var settings = new ClickHouseClientSettings(parsed) { HttpClient = _http, UseCompression = false };

@@ -58,7 +58,8 @@ public static class OrderEvents
                 Type = EventType.Page,
                 MessageId = messageId + ":landing",
                 Event = "Order landing page",
-                Timestamp = report.Timestamp - LandingLead,
+                // Checked: a report's time is bounded by OrderIngest, but this must not throw for year 1 either.
+                Timestamp = report.Timestamp.UtcTicks >= LandingLead.Ticks ? report.Timestamp.ToUniversalTime() - LandingLead : report.Timestamp,
                 AnonymousId = anonymousId,
                 UserId = report.UserId,
                 EmailSha256 = conversion.EmailSha256,
