@@ -26,8 +26,9 @@ public sealed class DuckDbDatabase : IDisposable
         _writer.Open();
         // DuckDB creates its files itself, with the process umask: narrowed right after (the folder, when we made it, is
         // owner-only already). Its write-ahead log comes and goes and follows the umask; the folder is what guards it.
-        PrivateFiles.RestrictFile(path);
-        PrivateFiles.RestrictFile(path + ".wal");
+        // Best effort: a file another user owns (a mounted volume) stays as it is and the store still opens.
+        _ = PrivateFiles.TryRestrictFile(path);
+        _ = PrivateFiles.TryRestrictFile(path + ".wal");
         using var settings = _writer.CreateCommand();
         settings.CommandText = $"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'; SET threads = {Math.Max(1, threads)};";
         settings.ExecuteNonQuery();

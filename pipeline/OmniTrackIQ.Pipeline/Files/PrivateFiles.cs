@@ -36,22 +36,25 @@ public static class PrivateFiles
 
     /// <summary>
     /// A folder that is ours alone (the spool): made owner-only together with the files directly in it, so an upgrade
-    /// from a version that created them world-readable closes them too.
+    /// from a version that created them world-readable closes them too. Best effort: false when a folder or file
+    /// belongs to another user (a mounted volume), which must not stop a collector that can still use them.
     /// </summary>
-    public static void Restrict(string directory)
+    public static bool TryRestrict(string directory)
     {
-        if (OperatingSystem.IsWindows()) { return; }
+        if (OperatingSystem.IsWindows()) { return true; }
 
-        File.SetUnixFileMode(directory, OwnerOnlyDirectory);
-        foreach (var file in Directory.EnumerateFiles(directory)) { RestrictFile(file); }
+        var all = TryChangeMode(directory, OwnerOnlyDirectory);
+        foreach (var file in Directory.EnumerateFiles(directory)) { all &= TryRestrictFile(file); }
+        return all;
     }
 
-    /// <summary>Makes an existing file owner-only (a file another library created, such as DuckDB's database).</summary>
-    public static void RestrictFile(string path)
+    /// <summary>Makes an existing file owner-only (a file another library created, such as DuckDB's database); false when not allowed.</summary>
+    public static bool TryRestrictFile(string path)
     {
-        if (OperatingSystem.IsWindows() || !File.Exists(path)) { return; }
+        if (OperatingSystem.IsWindows() || !File.Exists(path)) { return true; }
+
         var current = File.GetUnixFileMode(path);
-        if ((current & ~OwnerOnlyFile) != 0) { File.SetUnixFileMode(path, current & OwnerOnlyFile); }
+        return (current & ~OwnerOnlyFile) == 0 || TryChangeMode(path, current & OwnerOnlyFile);
     }
 
     /// <summary>A <see cref="FileStream"/> whose file, when this call creates it, is owner-only.</summary>
@@ -85,5 +88,19 @@ public static class PrivateFiles
         }
 
         return File.OpenHandle(path, mode, access, share);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool TryChangeMode(string path, UnixFileMode mode)
+    {
+        try
+        {
+            File.SetUnixFileMode(path, mode);
+            return true;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
     }
 }

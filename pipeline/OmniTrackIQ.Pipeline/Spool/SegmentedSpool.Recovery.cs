@@ -37,7 +37,18 @@ public sealed partial class SegmentedSpool
         if (valid == length) { return; }
 
         var start = new SpoolPosition(SegmentFiles.SegmentOf(path), valid);
-        var (kept, _) = SpoolQuarantine.Keep(_directory, start, length - valid, tornTail: true);
+        string kept;
+        try
+        {
+            kept = SpoolQuarantine.Keep(_directory, start, length - valid, tornTail: true).Path;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full disk must not keep the collector from starting over a record that was never acknowledged.
+            _logger.LogError(ex, "Could not copy the torn tail of {Path} to quarantine; cutting it all the same", path);
+            kept = "nowhere";
+        }
+
         _logger.LogWarning("Spool segment {Path} ends in a torn record: cutting {Bytes} bytes after offset {Offset} (kept in {Quarantine})", path, length - valid, valid, kept);
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read))
         {

@@ -59,7 +59,11 @@ public sealed partial class SegmentedSpool : IDisposable
         _logger = logger;
         PrivateFiles.CreateDirectory(directory);
         _lock = AcquireLock(directory);
-        PrivateFiles.Restrict(directory);
+        if (!PrivateFiles.TryRestrict(directory))
+        {
+            _logger.LogWarning("Could not make the spool directory {Directory} and its files owner-only (another user owns them)", directory);
+        }
+
         _checkpoint = LoadCheckpoint();
 
         var segments = SegmentFiles.List(directory);
