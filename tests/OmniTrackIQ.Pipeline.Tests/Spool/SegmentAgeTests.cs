@@ -57,12 +57,12 @@ public sealed class SegmentAgeTests : IDisposable
 
         await writer.AppendAsync([new TrackedEvent { Workspace = "w", MessageId = "only", Type = EventType.Page }], waitForDisk: true, CancellationToken.None);
         var segment = Path.Combine(_dir, "000000000001.seg");
-        for (var i = 0; i < 500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromSeconds(1)); await Task.Delay(10); }
+        for (var i = 0; i < 1500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromSeconds(1)); await Task.Delay(10); }
         Assert.Equal(["only"], store.Stored);
         Assert.True(File.Exists(segment)); // stored, but the open segment is not deleted
 
         time.Advance(TimeSpan.FromHours(1));
-        for (var i = 0; i < 500 && File.Exists(segment); i++) { time.Advance(TimeSpan.FromSeconds(1)); await Task.Delay(10); }
+        for (var i = 0; i < 1500 && File.Exists(segment); i++) { time.Advance(TimeSpan.FromSeconds(1)); await Task.Delay(10); }
 
         Assert.False(File.Exists(segment));
         Assert.Equal(new SpoolPosition(2, 0), spool.Checkpoint);

@@ -24,7 +24,7 @@ public sealed class SpoolReadRetryTests
 
         await sink.StartAsync(CancellationToken.None);
         List<TimeSpan> retries = [];
-        for (var i = 0; i < 500 && retries.Count == 0; i++)
+        for (var i = 0; i < 1500 && retries.Count == 0; i++)
         {
             retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))];
             if (retries.Count == 0) { await Task.Delay(10); }
@@ -38,7 +38,7 @@ public sealed class SpoolReadRetryTests
         Assert.False(sink.ExecuteTask!.IsCompleted);
 
         time.Advance(delay);
-        for (var i = 0; i < 500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromHours(1)); await Task.Delay(10); }
+        for (var i = 0; i < 1500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromHours(1)); await Task.Delay(10); }
         await sink.StopAsync(CancellationToken.None);
 
         Assert.Equal(damaged.Records.Select(r => r.Id), store.Written); // every record once, in order, after the disk recovered
