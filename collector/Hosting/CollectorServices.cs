@@ -39,7 +39,8 @@ internal static class CollectorServices
         if (role.Attributes()) { services.AddBadEventRetention(configuration); }
         if (!role.Ingests()) { return services; }
 
-        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
+        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>(),
+            spoolOptions.MaxSegmentAge, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
         services.AddSingleton<BadEventQueue>();
         services.AddSingleton<SpoolWriter>();
@@ -68,6 +69,7 @@ internal static class CollectorServices
         if (services.GetService<SegmentedSpool>() is not { } spool || services.GetService<SinkQueue>() is not { } queue) { return; }
         metrics.SpoolBytes = () => spool.BytesOnDisk;
         metrics.ChannelDepth = () => queue.Depth;
+        metrics.SpoolTornBytes = () => spool.TornBytesCut;
     }
 
     private static List<WorkspaceSettings> WorkspacesFrom(IConfiguration configuration, string dataDirectory)
