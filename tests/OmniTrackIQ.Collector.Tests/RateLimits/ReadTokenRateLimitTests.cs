@@ -23,8 +23,7 @@ public sealed class ReadTokenRateLimitTests
         collector.Settings["OmniTrack:Workspaces:0:ReadTokenRequestsPerSecond"] = "1";
         collector.Settings["OmniTrack:Workspaces:0:ReadTokenSha256:1"] = WorkspaceRegistry.Sha256Hex(SecondShopToken);
         collector.Settings["OmniTrack:Workspaces:1:ReadTokenRequestsPerSecond"] = "1";
-        await using var factory = collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
+        await using var factory = StoppedLimiterClock.Apply(collector, time);
         using var client = factory.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/v1/events/stats", CollectorFactory.ReadToken));
