@@ -44,6 +44,7 @@ internal static class CollectorServices
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        services.AddSingleton(sp => PixelIdKey.From(sp.GetRequiredService<IngestOptions>(), dataDirectory));
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();
