@@ -2,7 +2,7 @@ namespace OmniTrackIQ.Pipeline.Privacy;
 
 /// <summary>
 /// What counts as an e-mail address inside any text (README "Privacy"): a local part of letters, digits and
-/// <c>. _ % + -</c>; an <c>@</c>, or its URL encoding <c>%40</c>; a domain of two or more dot-separated labels of
+/// <c>. _ + -</c> (also URL-encoded); an <c>@</c>, or its URL encoding <c>%40</c>; a domain of two or more dot-separated labels of
 /// letters, digits and hyphens, whose last label (the TLD) is two or more letters (or an <c>xn--</c> label) and not
 /// an image, style or script file extension, so <c>logo@2x.png</c> stays a file name. Letters beyond ASCII count
 /// (internationalised addresses). Quoted local parts and IP-literal domains are not recognised.
@@ -38,8 +38,7 @@ public static class EmailShape
                 continue;
             }
 
-            var localStart = at;
-            while (localStart > from && IsLocalChar(text[localStart - 1])) { localStart--; }
+            var localStart = LocalStart(text, from, at);
             while (localStart < at && text[localStart] == '.') { localStart++; }
 
             var domainStart = at + atLength;
@@ -62,8 +61,35 @@ public static class EmailShape
         return false;
     }
 
+    /// <summary>
+    /// Where the local part before <paramref name="at"/> begins. A URL-encoded character (<c>%2B</c>) belongs to it when
+    /// what it encodes does, so an encoded separator (<c>%3D</c> in <c>%3Femail%3Djane%40…</c>) ends it as the separator would.
+    /// </summary>
+    private static int LocalStart(ReadOnlySpan<char> text, int from, int at)
+    {
+        var start = at;
+        while (start > from)
+        {
+            var c = text[start - 1];
+            if (start - 3 >= from && text[start - 3] == '%' && char.IsAsciiHexDigit(text[start - 2]) && char.IsAsciiHexDigit(c))
+            {
+                var encoded = (char)((HexValue(text[start - 2]) << 4) | HexValue(c));
+                if (!IsLocalChar(encoded)) { break; }
+                start -= 3;
+                continue;
+            }
+
+            if (!IsLocalChar(c)) { break; }
+            start--;
+        }
+
+        return start;
+    }
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
     private static bool IsLocalChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-' || (c > '\u007f' && char.IsLetterOrDigit(c));
+        char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or '-' || (c > '\u007f' && char.IsLetterOrDigit(c));
 
     private static bool IsDomainChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '.' or '-' || (c > '\u007f' && char.IsLetterOrDigit(c));

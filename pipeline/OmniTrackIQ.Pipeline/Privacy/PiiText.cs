@@ -24,6 +24,7 @@ public static class PiiText
     public const string Prefix = "sha256:";
 
     private const int StackChars = 256;
+    private const int MaxDepth = 3;
     private static readonly SearchValues<char> s_triggers = SearchValues.Create("@%+=");
     private static readonly SearchValues<char> s_valueTriggers = SearchValues.Create("@%+");
     private static readonly SearchValues<char> s_separators = SearchValues.Create("?&#");
@@ -31,7 +32,7 @@ public static class PiiText
 
     /// <summary>The text with addresses and phones hashed; the same instance when there were none.</summary>
     public static string? Scrub(string? text) =>
-        text is null || text.AsSpan().IndexOfAny(s_triggers) < 0 ? text : Rewrite(text);
+        text is null || text.AsSpan().IndexOfAny(s_triggers) < 0 ? text : Rewrite(text, 0);
 
     /// <summary>True for a value this class (or a client) already hashed: <c>sha256:</c> and 64 hex digits.</summary>
     public static bool IsHashed(ReadOnlySpan<char> value) =>
@@ -45,7 +46,7 @@ public static class PiiText
         return Prefix + (hash ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value.Trim().ToString()))));
     }
 
-    private static string Rewrite(string text)
+    private static string Rewrite(string text, int depth)
     {
         var span = text.AsSpan();
         var trimmed = span.Trim();
@@ -57,7 +58,7 @@ public static class PiiText
         {
             var next = span[start..].IndexOfAny(s_separators);
             var end = next < 0 ? span.Length : start + next;
-            ScrubSegment(span, start, end, ref output);
+            ScrubSegment(span, start, end, depth, ref output);
             start = end + 1;
         }
 
@@ -65,7 +66,7 @@ public static class PiiText
     }
 
     /// <summary>One <c>name=value</c> (or any stretch of text between <c>? &amp; #</c>).</summary>
-    private static void ScrubSegment(ReadOnlySpan<char> text, int start, int end, ref Output output)
+    private static void ScrubSegment(ReadOnlySpan<char> text, int start, int end, int depth, ref Output output)
     {
         var segment = text[start..end];
         var equals = segment.IndexOf('=');
@@ -76,6 +77,15 @@ public static class PiiText
             if ((kind != PiiKind.None || value.ContainsAny(s_valueTriggers)) && ParameterHash(value, kind) is { } hashed)
             {
                 output.Replace(start + equals + 1, end, hashed);
+                return;
+            }
+
+            // A parameter that is itself an encoded URL or query (a redirect, a nested referrer, an encoded-twice value)
+            // is read again decoded, a few levels deep, and written back encoded.
+            if (depth < MaxDepth && (value.Contains("%25", StringComparison.Ordinal) || value.Contains("%3D", StringComparison.OrdinalIgnoreCase))
+                && ScrubEncoded(value, depth + 1) is { } rewritten)
+            {
+                output.Replace(start + equals + 1, end, rewritten);
                 return;
             }
         }
@@ -107,9 +117,19 @@ public static class PiiText
     {
         value = value.Trim();
         if (value.IsEmpty || IsHashed(value)) { return null; }
+        if (kind != PiiKind.Phone && EmailShape.Matches(value)) { return HashAddress(value); } // maybe still encoded: %2540 decoded once
         if (kind != PiiKind.None) { return Hash(value, kind); }
-        if (PhoneShape.Matches(value)) { return Hash(value, PiiKind.Phone); }
-        return EmailShape.Matches(value) ? Hash(value, PiiKind.Email) : null;
+        return PhoneShape.Matches(value) ? Hash(value, PiiKind.Phone) : null;
+    }
+
+    /// <summary>The value decoded, scrubbed and encoded again; null when decoding it shows nothing to hash.</summary>
+    private static string? ScrubEncoded(ReadOnlySpan<char> value, int depth)
+    {
+        var encoded = value.ToString();
+        var decoded = Uri.UnescapeDataString(encoded);
+        if (decoded.Length == encoded.Length || decoded.AsSpan().IndexOfAny(s_triggers) < 0) { return null; }
+        var scrubbed = Rewrite(decoded, depth);
+        return ReferenceEquals(scrubbed, decoded) ? null : Uri.EscapeDataString(scrubbed);
     }
 
     /// <summary>An address as found (perhaps URL-encoded: <c>jane%40example.com</c>) hashed in its decoded form.</summary>

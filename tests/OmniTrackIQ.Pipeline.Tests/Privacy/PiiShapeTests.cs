@@ -9,7 +9,8 @@ public sealed class PiiShapeTests
     [InlineData("jane.doe@example.com")]
     [InlineData("  Jane.Doe@Example.COM \t")]
     [InlineData("jane.doe+vip@example.co.uk")]
-    [InlineData("j_d-1%x@sub.example-shop.de")]
+    [InlineData("j_d-1@sub.example-shop.de")]
+    [InlineData("jane.doe%2Bvip%40example.com")] // encoded + and @
     [InlineData("jane%40example.com")] // URL-encoded @
     [InlineData("jane@xn--bcher-kva.example")]
     [InlineData("jürgen@bücher.de")] // internationalised
@@ -47,6 +48,8 @@ public sealed class PiiShapeTests
     [InlineData("<jane@example.com>", "jane@example.com")]
     [InlineData("...jane@example.com", "jane@example.com")]
     [InlineData("o'brien@example.ie", "brien@example.ie")]
+    [InlineData("%3Femail%3Djane%40example.com%26x", "jane%40example.com")] // an encoded separator ends the local part
+    [InlineData("to%3Ajane%2Bvip%40example.com", "jane%2Bvip%40example.com")]
     public void AnAddressInsideTextIsFoundWhereItStands(string text, string address)
     {
         Assert.True(EmailShape.Find(text, 0, out var start, out var length));

@@ -77,4 +77,14 @@ public sealed class PiiTextTests
     [Fact]
     public void AnUndecodableParameterIsJudgedAsWritten() =>
         Assert.Equal($"?e=%zz&email={Hash("%zz")}", PiiText.Scrub("?e=%zz&email=%zz"));
+
+    [Fact]
+    public void AnEncodedUrlInsideAParameterIsReadDecodedAndWrittenBackEncoded() =>
+        Assert.Equal(
+            "?wk=k&url=" + Uri.EscapeDataString($"https://shop.example/?email={Jane}&tel={Hash("0415 555 0100")}"),
+            PiiText.Scrub("?wk=k&url=https%3A%2F%2Fshop.example%2F%3Femail%3Djane.doe%2540example.com%26tel%3D0415%2520555%25200100"));
+
+    [Fact]
+    public void AnAddressEncodedTwiceIsFoundToo() =>
+        Assert.Equal("?r=" + Jane + "&email=" + Jane, PiiText.Scrub("?r=jane.doe%2540example.com&email=jane.doe%2540example.com"));
 }
