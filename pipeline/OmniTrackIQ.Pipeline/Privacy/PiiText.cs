@@ -49,16 +49,22 @@ public static class PiiText
     private static string Rewrite(string text, int depth)
     {
         var span = text.AsSpan();
-        var trimmed = span.Trim();
-        if (PhoneShape.Matches(trimmed)) { return Hash(trimmed, PiiKind.Phone); }
-        if (!IsHashed(trimmed) && EmailShape.Matches(trimmed)) { return HashAddress(trimmed); }
+        // Without @ % + no value can have an address's or a phone's shape: only names can make a change (a URL's
+        // query, the common case, costs a look at each parameter's name).
+        var shapes = span.ContainsAny(s_valueTriggers);
+        if (shapes)
+        {
+            var trimmed = span.Trim();
+            if (PhoneShape.Matches(trimmed)) { return Hash(trimmed, PiiKind.Phone); }
+            if (!IsHashed(trimmed) && EmailShape.Matches(trimmed)) { return HashAddress(trimmed); }
+        }
 
         var output = new Output(text);
         for (var start = 0; start <= span.Length;)
         {
             var next = span[start..].IndexOfAny(s_separators);
             var end = next < 0 ? span.Length : start + next;
-            ScrubSegment(span, start, end, depth, ref output);
+            ScrubSegment(span, start, end, depth, shapes, ref output);
             start = end + 1;
         }
 
@@ -66,7 +72,7 @@ public static class PiiText
     }
 
     /// <summary>One <c>name=value</c> (or any stretch of text between <c>? &amp; #</c>).</summary>
-    private static void ScrubSegment(ReadOnlySpan<char> text, int start, int end, int depth, ref Output output)
+    private static void ScrubSegment(ReadOnlySpan<char> text, int start, int end, int depth, bool shapes, ref Output output)
     {
         var segment = text[start..end];
         var equals = segment.IndexOf('=');
@@ -74,7 +80,7 @@ public static class PiiText
         {
             var value = segment[(equals + 1)..];
             var kind = PiiKeys.KindOf(segment[..equals]);
-            if ((kind != PiiKind.None || value.ContainsAny(s_valueTriggers)) && ParameterHash(value, kind) is { } hashed)
+            if ((kind != PiiKind.None || (shapes && value.ContainsAny(s_valueTriggers))) && ParameterHash(value, kind) is { } hashed)
             {
                 output.Replace(start + equals + 1, end, hashed);
                 return;
@@ -82,7 +88,7 @@ public static class PiiText
 
             // A parameter that is itself an encoded URL or query (a redirect, a nested referrer, an encoded-twice value)
             // is read again decoded, a few levels deep, and written back encoded.
-            if (depth < MaxDepth && (value.Contains("%25", StringComparison.Ordinal) || value.Contains("%3D", StringComparison.OrdinalIgnoreCase))
+            if (shapes && depth < MaxDepth && (value.Contains("%25", StringComparison.Ordinal) || value.Contains("%3D", StringComparison.OrdinalIgnoreCase))
                 && ScrubEncoded(value, depth + 1) is { } rewritten)
             {
                 output.Replace(start + equals + 1, end, rewritten);
@@ -90,7 +96,7 @@ public static class PiiText
             }
         }
 
-        for (var from = 0; EmailShape.Find(segment, from, out var at, out var length); from = at + length)
+        for (var from = 0; shapes && EmailShape.Find(segment, from, out var at, out var length); from = at + length)
         {
             output.Replace(start + at, start + at + length, HashAddress(segment.Slice(at, length)));
         }
