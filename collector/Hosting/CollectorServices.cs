@@ -49,6 +49,7 @@ internal static class CollectorServices
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton(PublicUrl.From(configuration));
+        services.AddSingleton(sp => PixelIdKey.From(sp.GetRequiredService<IngestOptions>(), dataDirectory));
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();

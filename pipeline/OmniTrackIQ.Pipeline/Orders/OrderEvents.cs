@@ -100,8 +100,9 @@ public static class OrderEvents
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Cart attributes and tokens are the shop's free text (a first-touch URL may carry <c>?email=</c>): hashed like any value.</summary>
     private static void Write(Utf8JsonWriter json, string name, string? value)
     {
-        if (value is not null) { json.WriteString(name, value); }
+        if (value is not null) { json.WriteString(name, Privacy.PiiText.Scrub(value)); }
     }
 }
