@@ -1,6 +1,7 @@
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Spend;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
@@ -18,7 +19,8 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
-        var spend = await SpendAsync(ws, groupBy, from, to, cancellationToken);
+        var spend = groupBy == "campaign" ? null : await SpendAsync(ws, groupBy, from, to, cancellationToken);
+        var campaignSpend = groupBy == "campaign" ? await CampaignSpendAsync(ws, from, to, cancellationToken) : null;
         var attributed = adHoc is null
             ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
             : await AdHocSummary.CreditsAsync(database, workspace, ws, adHoc, models, groupBy, from, to, cancellationToken);
@@ -26,7 +28,8 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         foreach (var model in models)
         {
             var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
-            byModel[model] = [.. sums.Rows(spend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
+            var keyedSpend = spend ?? CampaignSpendKeys.Resolve(campaignSpend!, sums.Has);
+            byModel[model] = [.. sums.Rows(keyedSpend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
         }
 
         return byModel;
@@ -64,6 +67,16 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         var spend = new Dictionary<string, double>(StringComparer.Ordinal);
         await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to)})",
             row => spend[row.GetProperty("k").GetString()!] = row.GetProperty("spend").GetDouble(), cancellationToken);
+        return spend;
+    }
+
+    /// <summary>Spend per platform campaign (id and name) in the range, keyed per model by <see cref="CampaignSpendKeys"/>.</summary>
+    private async Task<List<CampaignSpend>> CampaignSpendAsync(string ws, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var spend = new List<CampaignSpend>();
+        await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to),
+            row => spend.Add(new CampaignSpend(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, row.GetProperty("spend").GetDouble())),
+            cancellationToken);
         return spend;
     }
 

@@ -39,7 +39,8 @@ public sealed class AttributionSummary
         {
             "channel" => ("channel", "channel"),
             "source" => ("source", AdSpendSchema.SourceExpression),
-            "campaign" => ("campaign", "campaign"),
+            // By platform id when revenue carries it as utm_campaign, else by name (CampaignSpendKeys, the rule's pure form).
+            "campaign" => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT k FROM attributed) THEN campaign_id ELSE campaign END"),
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
         await _runner.EnsureTableAsync(cancellationToken);
@@ -77,7 +78,7 @@ public sealed class AttributionSummary
             spent AS (
                 SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
                 FROM ad_spend
-                WHERE workspace = $ws
+                WHERE workspace = $ws AND NOT currency_flagged
                   {range.Where("date")}
                 GROUP BY k)
             SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend

@@ -117,6 +117,38 @@ public abstract class AttributionStoreContract
     }
 
     [SkippableFact]
+    public async Task Campaign_spend_joins_revenue_whose_utm_campaign_is_the_platform_id_or_the_name_and_skips_flagged_currency()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 4, "Paid Search", "google", "cpc", "20123456789"), // {campaignid}
+            Data.Conversion("a", 4.5, "o-1", 100),
+            Data.Page("b", 4, "Paid Social", "facebook", "paid", "Retargeting | Nov"), // the name
+            Data.Conversion("b", 4.5, "o-2", 60));
+        var day = new DateOnly(2026, 10, 5);
+        await s.Spend.UpsertAsync(Ws, SpendCurrency.Flag(
+        [
+            new SpendRow(day, "google", "Paid Search", "Brand - DE", 25m, "EUR", null, null) { CampaignId = "20123456789", AdGroupId = "1", AdId = "2" },
+            new SpendRow(day, "google", "Paid Search", "Brand - DE", 15m, "EUR", null, null) { CampaignId = "20123456789", AdGroupId = "1", AdId = "3" },
+            new SpendRow(day, "meta", "Paid Social", "Retargeting | Nov", 30m, "EUR", null, null) { CampaignId = "238512" },
+            new SpendRow(day, "tiktok", "Paid Social", "Launch UGC", 31.5m, "USD", null, null) { CampaignId = "178" },
+            new SpendRow(day, "tiktok", "Paid Social", "Launch EU", 7m, "EUR", null, null) { CampaignId = "179" },
+        ], "EUR", out _), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], "campaign", null, null, null, CancellationToken.None))["last"];
+        Assert.Equal(
+        [
+            new AttributionSummaryRow("20123456789", 1, 100, 40, 2.5, 40),
+            new AttributionSummaryRow("Retargeting | Nov", 1, 60, 30, 2, 30),
+            new AttributionSummaryRow("Launch EU", 0, 0, 7, 0, null),
+        ], rows);
+        // By channel the USD row is not added to the shop's money either.
+        var channels = (await s.Queries.SummarizeAsync(Ws, ["last"], "channel", null, null, null, CancellationToken.None))["last"];
+        Assert.Equal([40.0, 37.0], channels.Select(r => r.Spend ?? -1));
+    }
+
+    [SkippableFact]
     public async Task The_date_range_filters_conversions_and_spend_alike()
     {
         var s = await OpenAsync();
