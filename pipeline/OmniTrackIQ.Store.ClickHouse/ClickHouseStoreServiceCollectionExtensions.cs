@@ -30,6 +30,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
         services.AddSingleton<IOrderLedger, ClickHouseOrderLedger>();
+        services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.ClickHouseOrderList>();
         services.AddSingleton<ISpendStore, ClickHouseSpendStore>();
         services.AddSingleton<ClickHouseAttributionStore>();
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<ClickHouseAttributionStore>());
