@@ -2,6 +2,7 @@ using System.Globalization;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Collector.Attribution;
 using OmniTrackIQ.Collector.Analytics;
+using OmniTrackIQ.Collector.Docs;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Analytics;
 
@@ -20,15 +21,15 @@ internal static class AnalystEndpoints
     {
         app.MapGet("/v1/metrics/summary", SummaryAsync)
             .WithTags("Analyst").WithSummary("KPIs of a range and of the previous range of the same length: net revenue, orders, AOV, spend, ROAS, CPA, profit after ad spend, new vs returning customers")
-            .Produces<MetricsComparison>().Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<MetricsComparison>().AlsoAsCsv()
             .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
         app.MapGet("/v1/metrics/daily", DailyAsync)
             .WithTags("Analyst").WithSummary("Per day: attributed revenue and spend per channel, source or campaign under one model (key= keeps one group)")
-            .Produces<DailyResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<DailyResponse>().AlsoAsCsv()
             .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
         app.MapGet("/v1/orders", OrdersAsync)
             .WithTags("Orders").WithSummary("A page of orders, newest first: time, gross, net, status, sources, first- and last-touch channel, path (keyset pagination by cursor)")
-            .Produces<OrderPage>().Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<OrderPage>().AlsoAsCsv()
             .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
         return app;
     }

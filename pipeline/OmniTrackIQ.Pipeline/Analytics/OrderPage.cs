@@ -39,9 +39,15 @@ public sealed record OrderPage(IReadOnlyList<OrderItem> Orders, string? NextCurs
             .Distinct(StringComparer.Ordinal)
             .OrderBy(Rank).ThenBy(s => s, StringComparer.Ordinal)
             .ToList();
-        return new OrderItem(row.OrderId, row.Ts, row.Gross, row.Refunded, row.Net, row.Currency, row.Status, sources,
+        return new OrderItem(row.OrderId, row.Ts, Plain(row.Gross), Plain(row.Refunded)!.Value, Plain(row.Net), row.Currency, row.Status, sources,
             OrderPaths.FirstChannel(row.Path), OrderPaths.LastChannel(row.Path), row.Path);
     }
+
+    /// <summary>
+    /// Money without the trailing zeros of a DECIMAL(18,4) column (40.0000 → 40), so both stores' answers read alike;
+    /// dividing by 1 with 28 zero decimals is decimal's way of dropping the scale without changing the value.
+    /// </summary>
+    private static decimal? Plain(decimal? value) => value is { } v ? v / 1.0000000000000000000000000000m : null;
 
     /// <summary>The table of <c>GET /v1/orders?format=csv</c>.</summary>
     public CsvTable ToCsv()

@@ -6,19 +6,20 @@ public readonly record struct CampaignSpend(string CampaignId, string Campaign, 
 /// <summary>
 /// Keys campaign spend the way attributed revenue names the campaign. Ad links carry the platform's campaign id
 /// through URL macros ({campaignid}, {{campaign.id}}, __CAMPAIGN_ID__) or its name; so a campaign's spend is keyed
-/// by its id when some attributed revenue has that id as utm_campaign, else by its name (which also labels spend
-/// that no revenue matched). The same rule as the DuckDB summary's CASE on campaign_id.
+/// by its id when the id is a known utm_campaign — carried by some attributed touch of the workspace, whatever the
+/// range or model asked, so that a campaign has one key on every day and under every model — else by its name
+/// (which also labels spend no revenue matched). The same rule as the DuckDB summary's CASE on campaign_id.
 /// </summary>
 public static class CampaignSpendKeys
 {
-    public static Dictionary<string, double> Resolve(IEnumerable<CampaignSpend> spend, Func<string, bool> isAttributedKey)
+    public static Dictionary<string, double> Resolve(IEnumerable<CampaignSpend> spend, Func<string, bool> isKnownCampaign)
     {
         ArgumentNullException.ThrowIfNull(spend);
-        ArgumentNullException.ThrowIfNull(isAttributedKey);
+        ArgumentNullException.ThrowIfNull(isKnownCampaign);
         var keyed = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var row in spend)
         {
-            var key = row.CampaignId.Length > 0 && isAttributedKey(row.CampaignId) ? row.CampaignId : row.Campaign;
+            var key = row.CampaignId.Length > 0 && isKnownCampaign(row.CampaignId) ? row.CampaignId : row.Campaign;
             keyed[key] = keyed.GetValueOrDefault(key) + row.Spend;
         }
 

@@ -21,6 +21,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         var ws = SqlLiteral.String(workspace);
         var spend = groupBy == "campaign" ? null : await SpendAsync(ws, groupBy, from, to, cancellationToken);
         var campaignSpend = groupBy == "campaign" ? await CampaignSpendAsync(ws, from, to, cancellationToken) : null;
+        var knownCampaigns = groupBy == "campaign" ? await KnownCampaignsAsync(ws, cancellationToken) : null;
         var attributed = adHoc is null
             ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
             : await AdHocSummary.CreditsAsync(database, workspace, ws, adHoc, models, groupBy, from, to, cancellationToken);
@@ -28,7 +29,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         foreach (var model in models)
         {
             var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
-            var keyedSpend = spend ?? CampaignSpendKeys.Resolve(campaignSpend!, sums.Has);
+            var keyedSpend = spend ?? CampaignSpendKeys.Resolve(campaignSpend!, knownCampaigns!.Contains);
             byModel[model] = [.. sums.Rows(keyedSpend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
         }
 
@@ -78,6 +79,19 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
             row => spend.Add(new CampaignSpend(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, row.GetProperty("spend").GetDouble())),
             cancellationToken);
         return spend;
+    }
+
+    /// <summary>Every utm_campaign a kept touch of the last run carried (any range, any model), for <see cref="CampaignSpendKeys"/>.</summary>
+    private async Task<HashSet<string>> KnownCampaignsAsync(string ws, CancellationToken cancellationToken)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        if (!state.Exists) { return known; }
+        await database.ReadRowsAsync($"""
+            SELECT DISTINCT assumeNotNull(campaign) AS k FROM {database.Name}.attribution_touches
+            WHERE workspace = {ws} AND isNotNull(campaign) AND (conversion_id, run) IN ({state.CurrentConversions(database.Name, ws)})
+            """, row => known.Add(row.GetProperty("k").GetString()!), cancellationToken);
+        return known;
     }
 
     /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>

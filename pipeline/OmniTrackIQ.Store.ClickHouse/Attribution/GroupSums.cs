@@ -13,9 +13,6 @@ internal sealed class GroupSums
         _sums[key] = (c + conversions, r + revenue);
     }
 
-    /// <summary>Whether the key has attributed credit (spend keyed by campaign id or name meets it).</summary>
-    public bool Has(string key) => _sums.ContainsKey(key);
-
     /// <summary>A row per key with credit or spend (a full outer join: spend without any result is listed too).</summary>
     public IEnumerable<AttributionSummaryRow> Rows(IReadOnlyDictionary<string, double> spend)
     {

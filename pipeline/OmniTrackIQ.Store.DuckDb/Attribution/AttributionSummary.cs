@@ -39,8 +39,9 @@ public sealed class AttributionSummary
         {
             "channel" => ("channel", "channel"),
             "source" => ("source", AdSpendSchema.SourceExpression),
-            // By platform id when revenue carries it as utm_campaign, else by name (CampaignSpendKeys, the rule's pure form).
-            "campaign" => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT k FROM attributed) THEN campaign_id ELSE campaign END"),
+            // By platform id when some touch carried it as utm_campaign, else by name (CampaignSpendKeys, the rule's pure form).
+            "campaign" => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT campaign FROM attribution_touches WHERE workspace = $ws AND campaign IS NOT NULL) " +
+                "THEN campaign_id ELSE campaign END"),
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
         await _runner.EnsureTableAsync(cancellationToken);

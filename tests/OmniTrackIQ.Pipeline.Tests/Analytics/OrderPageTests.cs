@@ -20,6 +20,15 @@ public sealed class OrderPageTests
     }
 
     [Fact]
+    public void Money_loses_the_trailing_zeros_of_its_column_but_not_its_value()
+    {
+        var item = OrderPage.Item(Row("o", 0) with { Gross = 40.0000m, Refunded = 0.0000m, Net = 12.5000m });
+
+        Assert.Equal(("40", "0", "12.5"), (item.Gross!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            item.Refunded.ToString(System.Globalization.CultureInfo.InvariantCulture), item.Net!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void Sources_are_listed_most_authoritative_first_whatever_order_the_store_gave()
     {
         Assert.Equal(["shopify", "s2s", "pixel", "other"], OrderPage.Item(Row("o", 0, "pixel,other,s2s,shopify,pixel")).Sources);

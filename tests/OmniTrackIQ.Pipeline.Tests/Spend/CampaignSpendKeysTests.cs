@@ -5,7 +5,7 @@ namespace OmniTrackIQ.Pipeline.Tests.Spend;
 public sealed class CampaignSpendKeysTests
 {
     [Fact]
-    public void Spend_is_keyed_by_the_campaign_id_when_revenue_carries_the_id_else_by_the_name()
+    public void Spend_is_keyed_by_the_campaign_id_when_touches_carry_the_id_else_by_the_name()
     {
         var attributed = new HashSet<string>(StringComparer.Ordinal) { "20123456789", "Retargeting | Nov", "(none)" };
 
@@ -28,7 +28,7 @@ public sealed class CampaignSpendKeysTests
     }
 
     [Fact]
-    public void Two_campaigns_of_one_name_join_that_name_together_unless_revenue_names_one_by_id()
+    public void Two_campaigns_of_one_name_join_that_name_together_unless_touches_name_one_by_id()
     {
         var keyed = CampaignSpendKeys.Resolve([new CampaignSpend("1", "promo", 5), new CampaignSpend("2", "promo", 7)], key => key == "2");
 

@@ -133,19 +133,24 @@ public abstract class AttributionStoreContract
             new SpendRow(day, "meta", "Paid Social", "Retargeting | Nov", 30m, "EUR", null, null) { CampaignId = "238512" },
             new SpendRow(day, "tiktok", "Paid Social", "Launch UGC", 31.5m, "USD", null, null) { CampaignId = "178" },
             new SpendRow(day, "tiktok", "Paid Social", "Launch EU", 7m, "EUR", null, null) { CampaignId = "179" },
+            new SpendRow(day.AddDays(1), "google", "Paid Search", "Brand - DE", 5m, "EUR", null, null) { CampaignId = "20123456789" },
         ], "EUR", out _), CancellationToken.None);
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
         var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], "campaign", null, null, null, CancellationToken.None))["last"];
         Assert.Equal(
         [
-            new AttributionSummaryRow("20123456789", 1, 100, 40, 2.5, 40),
+            new AttributionSummaryRow("20123456789", 1, 100, 45, 2.2222, 45),
             new AttributionSummaryRow("Retargeting | Nov", 1, 60, 30, 2, 30),
             new AttributionSummaryRow("Launch EU", 0, 0, 7, 0, null),
         ], rows);
         // By channel the USD row is not added to the shop's money either.
         var channels = (await s.Queries.SummarizeAsync(Ws, ["last"], "channel", null, null, null, CancellationToken.None))["last"];
-        Assert.Equal([40.0, 37.0], channels.Select(r => r.Spend ?? -1));
+        Assert.Equal([45.0, 37.0], channels.Select(r => r.Spend ?? -1));
+        // A day without its revenue still keys the campaign by the id its clicks carry, so a daily series has one key.
+        var nextDay = AttributionData.Day0.AddDays(5).UtcDateTime;
+        Assert.Equal([new AttributionSummaryRow("20123456789", 0, 0, 5, 0, null)],
+            (await s.Queries.SummarizeAsync(Ws, ["first"], "campaign", nextDay, nextDay.AddDays(1), null, CancellationToken.None))["first"]);
     }
 
     [SkippableFact]
