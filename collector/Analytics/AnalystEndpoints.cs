@@ -71,12 +71,14 @@ internal static class AnalystEndpoints
 
         var key = context.Request.Query["key"].ToString();
         var only = key.Length == 0 ? null : key;
+        // One read of every day's summary rows (each day's are what the attribution summary answers for that day);
+        // every day of the range gets its total, with or without rows.
+        var rows = await attribution.SummarizeDailyAsync(workspace.Id, model, groupBy, period.From, period.To, cancellationToken);
+        var byDay = rows.ToLookup(r => r.Date);
         var series = new DailySeries();
-        // A day at a time through the attribution summary, so a day's figures are exactly what the summary says for it.
-        foreach (var (day, window) in period.Days())
+        foreach (var (day, _) in period.Days())
         {
-            var rows = (await attribution.SummarizeAsync(workspace.Id, [model], groupBy, window.From, window.To, null, cancellationToken))[model];
-            series.AddDay(day, rows.Select(r => new DailyGroupRow(day, r.Key, r.Conversions, r.Revenue, r.Spend, r.Roas)), only);
+            series.AddDay(day, byDay[day].Select(r => new DailyGroupRow(day, r.Row.Key, r.Row.Conversions, r.Row.Revenue, r.Row.Spend, r.Row.Roas)), only);
         }
 
         return csv

@@ -19,10 +19,17 @@ public static class CampaignSpendKeys
         var keyed = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var row in spend)
         {
-            var key = row.CampaignId.Length > 0 && isKnownCampaign(row.CampaignId) ? row.CampaignId : row.Campaign;
+            var key = KeyOf(row.CampaignId, row.Campaign, isKnownCampaign);
             keyed[key] = keyed.GetValueOrDefault(key) + row.Spend;
         }
 
         return keyed;
+    }
+
+    /// <summary>The key of one campaign's spend: its id when known as a utm_campaign, else its name.</summary>
+    public static string KeyOf(string campaignId, string campaign, Func<string, bool> isKnownCampaign)
+    {
+        ArgumentNullException.ThrowIfNull(isKnownCampaign);
+        return campaignId.Length > 0 && isKnownCampaign(campaignId) ? campaignId : campaign;
     }
 }

@@ -22,7 +22,8 @@ internal static class SpendSql
     /// </summary>
     /// <param name="database">The store's database (<see cref="ClickHouseDatabase.Name"/>).</param>
     /// <param name="workspaceLiteral">The workspace as a SQL literal (<see cref="SqlLiteral.String"/>).</param>
-    public static string SpentBy(string database, string workspaceLiteral, string groupBy, DateTime? from, DateTime? to)
+    /// <param name="byDay">Key each day apart: <c>yyyy-MM-dd|key</c> (OmniTrackIQ.Attribution.Storage.DailyKeys).</param>
+    public static string SpentBy(string database, string workspaceLiteral, string groupBy, DateTime? from, DateTime? to, bool byDay = false)
     {
         var key = groupBy switch
         {
@@ -31,6 +32,7 @@ internal static class SpendSql
             "campaign" => "campaign",
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
+        if (byDay) { key = $"concat(toString(date), '|', {key})"; }
         return $"""
             SELECT {key} AS k, toFloat64(sum(current_spend)) AS spend
             FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
@@ -43,11 +45,12 @@ internal static class SpendSql
     /// A subquery with columns <c>campaign_id, campaign, spend</c>: the shop-currency spend per platform campaign in
     /// the range, for <see cref="CampaignSpendKeys"/> to key by id or name as the attributed revenue names it.
     /// </summary>
-    public static string SpentByCampaign(string database, string workspaceLiteral, DateTime? from, DateTime? to) => $"""
-        SELECT campaign_id, campaign, toFloat64(sum(current_spend)) AS spend
+    /// <param name="byDay">One row per day too, its date in column <c>d</c> (else <c>d</c> is '').</param>
+    public static string SpentByCampaign(string database, string workspaceLiteral, DateTime? from, DateTime? to, bool byDay = false) => $"""
+        SELECT {(byDay ? "toString(date)" : "''")} AS d, campaign_id, campaign, toFloat64(sum(current_spend)) AS spend
         FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
         WHERE current_flagged = 0
-        GROUP BY campaign_id, campaign
+        GROUP BY d, campaign_id, campaign
         """;
 
     /// <summary>

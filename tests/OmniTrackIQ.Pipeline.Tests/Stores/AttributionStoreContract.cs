@@ -154,6 +154,39 @@ public abstract class AttributionStoreContract
     }
 
     [SkippableFact]
+    public async Task The_daily_summary_is_the_summary_of_each_day_in_one_read()
+    {
+        var s = await OpenAsync();
+        await s.Events.WriteEventsAsync(Data.ShopHistory(people: 40), CancellationToken.None);
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        // From midday: the first day is clipped, so its spend (whose day starts before `from`) is out, as in the summary.
+        var from = AttributionData.Day0.UtcDateTime.AddHours(12);
+        var to = AttributionData.Day0.UtcDateTime.AddDays(12);
+
+        foreach (var groupBy in AttributionGroupBy.All)
+        {
+            foreach (var model in new[] { "first", "linear", "markov" })
+            {
+                var daily = await s.Queries.SummarizeDailyAsync(Ws, model, groupBy, from, to, CancellationToken.None);
+                var expected = new List<DailySummaryRow>();
+                for (var start = from.Date; start < to; start = start.AddDays(1))
+                {
+                    var window = (From: start < from ? from : start, To: start.AddDays(1) > to ? to : start.AddDays(1));
+                    var rows = (await s.Queries.SummarizeAsync(Ws, [model], groupBy, window.From, window.To, null, CancellationToken.None))[model];
+                    expected.AddRange(rows.Select(r => new DailySummaryRow(DateOnly.FromDateTime(start), r)));
+                }
+
+                Assert.True(expected.Count > 10, $"{groupBy}/{model}: only {expected.Count} rows");
+                Assert.Equal(expected.Select(Line), daily.Select(Line));
+            }
+        }
+
+        static string Line(DailySummaryRow r) =>
+            FormattableString.Invariant($"{r.Date:yyyy-MM-dd}|{r.Row.Key}|{r.Row.Conversions:F4}|{r.Row.Revenue:F4}|{r.Row.Spend}|{r.Row.Roas}|{r.Row.Cpa}");
+    }
+
+    [SkippableFact]
     public async Task The_date_range_filters_conversions_and_spend_alike()
     {
         var s = await OpenAsync();
