@@ -37,6 +37,7 @@ app.MapHealth();
 app.MapOmniTrackDocs();
 if (role.Ingests())
 {
+    _ = app.Services.GetRequiredService<PixelIdKey>(); // made (or a bad configured key refused) at start, not on the first pixel
     app.UseBrowserCors();
     app.UseRequestDecompression();
     app.MapIngest();

@@ -36,7 +36,7 @@ return args.FirstOrDefault() switch
 async Task<int> InsertAsync(string spoolDir, long rounds, int batchSize)
 {
     var watch = Stopwatch.StartNew();
-    var records = SpoolReader.Read(spoolDir, new SpoolPosition(0, 0), new SpoolPosition(long.MaxValue, long.MaxValue)).ToList();
+    var records = SpoolReader.Read(spoolDir, new SpoolPosition(0, 0), new SpoolPosition(long.MaxValue, long.MaxValue)).Where(r => !r.Damaged).ToList();
     var read = watch.Elapsed;
     watch.Restart();
     var all = new List<TrackedEvent>();

@@ -9,6 +9,7 @@ internal static class AttributionServices
     public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration, bool worker = true)
     {
         services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
+        services.AddSingleton<RecomputeGate>();
         // The store's IAttributionStore / IAttributionQueries come with the store (StoreServices).
         if (worker) { services.AddHostedService<AttributionWorker>(); }
         return services;

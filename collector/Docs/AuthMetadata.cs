@@ -7,7 +7,7 @@ internal sealed record AuthMetadata(IReadOnlyList<string> Schemes);
 internal static class AuthMetadataExtensions
 {
     public static RouteHandlerBuilder RequiresReadToken(this RouteHandlerBuilder builder) =>
-        builder.RequiresAnyOf(SecuritySchemes.ReadToken).ProducesProblem(StatusCodes.Status403Forbidden);
+        builder.RequiresAnyOf(SecuritySchemes.ReadToken).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     public static RouteHandlerBuilder RequiresSecretKey(this RouteHandlerBuilder builder) =>
         builder.RequiresAnyOf(SecuritySchemes.SecretKey).ProducesProblem(StatusCodes.Status429TooManyRequests);

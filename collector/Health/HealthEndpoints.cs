@@ -4,7 +4,7 @@ using OmniTrackIQ.Pipeline.Spool;
 
 namespace OmniTrackIQ.Collector.Health;
 
-/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable), <c>/metrics</c> (Prometheus).</summary>
+/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -14,8 +14,11 @@ internal static class HealthEndpoints
         app.MapGet("/readyz", ReadyAsync)
             .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
             .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
-        app.MapGet("/metrics", (CollectorMetrics metrics) => TypedResults.Text(PrometheusText.Render(metrics), PrometheusText.ContentType))
-            .WithTags("Health").WithSummary("Prometheus metrics (text exposition format 0.0.4)");
+        var access = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        app.MapGet("/metrics", (HttpContext context, CollectorMetrics metrics) =>
+                MetricsAccess.Refusal(context, access) ?? TypedResults.Text(PrometheusText.Render(metrics), PrometheusText.ContentType))
+            .WithTags("Health").WithSummary("Prometheus metrics (text exposition format 0.0.4): bearer token when OmniTrack:Metrics:TokenSha256 is set, else this machine only")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 

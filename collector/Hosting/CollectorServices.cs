@@ -26,7 +26,9 @@ internal static class CollectorServices
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
         services.AddSingleton<CollectorMetrics>();
-        services.AddSingleton(sp => WorkspacesFrom(configuration, dataDirectory));
+        services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
+        services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));
         services.AddSingleton<WorkspaceRateLimiter>();
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
@@ -34,9 +36,11 @@ internal static class CollectorServices
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
+        if (role.Attributes()) { services.AddBadEventRetention(configuration); }
         if (!role.Ingests()) { return services; }
 
-        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>()));
+        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>(),
+            spoolOptions.MaxSegmentAge, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
         services.AddSingleton<BadEventQueue>();
         services.AddSingleton<SpoolWriter>();
@@ -44,9 +48,12 @@ internal static class CollectorServices
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
         services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        services.AddSingleton(PublicUrl.From(configuration));
+        services.AddSingleton(sp => PixelIdKey.From(sp.GetRequiredService<IngestOptions>(), dataDirectory));
         services.AddSingleton<EventIngestor>();
         services.AddSingleton<IngestEndpoints.IngestServices>();
         services.AddSingleton<Orders.OrderIngest>();
+        services.AddSingleton<Orders.ShopifyDeliveries>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
         services.AddRequestDecompression();
 
@@ -63,12 +70,13 @@ internal static class CollectorServices
         if (services.GetService<SegmentedSpool>() is not { } spool || services.GetService<SinkQueue>() is not { } queue) { return; }
         metrics.SpoolBytes = () => spool.BytesOnDisk;
         metrics.ChannelDepth = () => queue.Depth;
+        metrics.SpoolTornBytes = () => spool.TornBytesCut;
     }
 
-    private static WorkspaceRegistry WorkspacesFrom(IConfiguration configuration, string dataDirectory)
+    private static List<WorkspaceSettings> WorkspacesFrom(IConfiguration configuration, string dataDirectory)
     {
-        var configured = configuration.GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [];
+        var configured = configuration.GetSection(WorkspaceList.Section).Get<List<WorkspaceSettings>>() ?? [];
         if (configured.Count == 0) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
-        return new WorkspaceRegistry(configured);
+        return configured;
     }
 }

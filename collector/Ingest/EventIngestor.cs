@@ -3,13 +3,14 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Privacy;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
 /// <summary>
-/// The stages between a parsed request and the spool: stamp server facts, enrich, make durable. It takes a
+/// The stages between a parsed request and the spool: stamp server facts, enrich, hash e-mails and phones, make durable. It takes a
 /// request description (<see cref="IngestRequest"/>), never the HttpContext, so any endpoint can feed it.
 /// </summary>
 public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestOptions options, SpoolWriter spool, CollectorMetrics metrics, TimeProvider time)
@@ -31,7 +32,9 @@ public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestO
             var evt = events[i];
             evt.Workspace = request.Workspace.Id;
             evt.ReceivedAt = receivedAt;
-            evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt);
+            evt.Ts = ClockSkew.Correct(evt.Timestamp, evt.SentAt, receivedAt, out var implausible);
+            // Never refused (README "Time"): the event is real, only its clock is not; the client's time stays in client_ts.
+            if (implausible) { evt.Flag(PlausibleTime.FlagPrefix + (evt.TimestampField.Name is null ? "timestamp" : evt.TimestampField.ToString())); }
             if (evt.Type == EventType.Conversion)
             {
                 // A browser's order report is the least authoritative of an order's sources (README "Orders").
@@ -53,7 +56,12 @@ public sealed class EventIngestor(IEnumerable<IEventEnricher> enrichers, IngestO
                 }
             }
 
-            if (error is null) { events[kept++] = evt; }
+            if (error is null)
+            {
+                // After the enrichers (they read clear values, e.g. campaign values from the URL), before the spool.
+                EventScrubber.Scrub(evt);
+                events[kept++] = evt;
+            }
             else { refused.Add((evt, error)); }
         }
 

@@ -4,6 +4,7 @@ using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Privacy;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
@@ -40,11 +41,11 @@ internal static class IngestEndpoints
 
     /// <summary>What every event route needs, resolved once per request.</summary>
     internal sealed record IngestServices(WorkspaceRegistry Workspaces, EventIngestor Ingestor, CollectorMetrics Metrics, SpoolOptions SpoolOptions,
-        BadEventQueue BadEvents, WorkspaceRateLimiter Limiter);
+        BadEventQueue BadEvents, WorkspaceRateLimiter Limiter, PixelIdKey PixelIds);
 
     private static async Task<IResult> PostEventsAsync(HttpContext context, EventType? single, IngestServices services)
     {
-        var (_, ingestor, metrics, spoolOptions, _, _) = services;
+        var (_, ingestor, metrics, spoolOptions, _, _, _) = services;
         if (RefuseContent(context.Request) is { } contentError) { return Refuse(metrics, contentError); }
         if (!ingestor.HasRoom)
         {
@@ -66,7 +67,7 @@ internal static class IngestEndpoints
 
     private static async Task<IResult> IngestAsync(HttpContext context, ReadOnlyMemory<byte> body, EventType? single, IngestServices services)
     {
-        var (workspaces, ingestor, metrics, spoolOptions, badEvents, limiter) = services;
+        var (workspaces, ingestor, metrics, spoolOptions, badEvents, limiter, _) = services;
         // Authentication first, on the envelope alone: an unknown key learns nothing about its payload and costs no
         // event parsing, whatever the body holds.
         var envelopeError = BatchParser.TryReadEnvelope(body.Span, single, out var envelope);
@@ -139,20 +140,19 @@ internal static class IngestEndpoints
             : null;
     }
 
-    private static IResult GetSettings(string writeKey, HttpContext context, WorkspaceRegistry workspaces)
+    private static IResult GetSettings(string writeKey, HttpContext context, WorkspaceRegistry workspaces, Hosting.PublicUrl publicUrl)
     {
         if (workspaces.ByWriteKey(writeKey) is null)
         {
             return Problems.From(new IngestError(404, "writeKey", "no workspace has this write key", "unknown_write_key"));
         }
 
-        context.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Ok(SegmentSettings.For(writeKey, context.Request));
+        return TypedResults.Ok(SegmentSettings.Answer(writeKey, context, publicUrl.Value));
     }
 
     private static async Task GetPixelAsync(HttpContext context, IngestServices services)
     {
-        var (workspaces, ingestor, metrics, _, badEvents, limiter) = services;
+        var (workspaces, ingestor, metrics, _, badEvents, limiter, pixelIds) = services;
         // The GIF is always the answer: a broken pixel must never break a page, and the browser ignores errors anyway.
         var response = context.Response;
         response.ContentType = "image/gif";
@@ -171,7 +171,7 @@ internal static class IngestEndpoints
             var request = EventIngestor.Describe(context, workspace!);
             if (evt.MessageId.Length == 0)
             {
-                evt.MessageId = MessageIds.ForPixel(context.Request.QueryString.Value ?? "", request.UserAgent, request.ClientIp, receivedAt);
+                evt.MessageId = MessageIds.ForPixel(pixelIds.Key, context.Request.QueryString.Value ?? "", request.UserAgent, request.ClientIp, receivedAt);
             }
 
             List<TrackedEvent> events = [evt];
@@ -195,7 +195,12 @@ internal static class IngestEndpoints
         if (error is not null && !limited)
         {
             metrics.EventsRejected(error.Reason);
-            badEvents.TryAdd(new BadEvent(workspace?.Id, context.Request.QueryString.Value ?? "", $"{error.Field}: {error.Detail}", receivedAt, null, error.Field));
+            // Without a known key it is anyone's request: counted, never stored. A workspace's refusal keeps only the
+            // query string, e-mails and phones hashed (nothing of the connection: no address, no user agent).
+            if (workspace is not null)
+            {
+                badEvents.TryAdd(new BadEvent(workspace.Id, PiiText.Scrub(context.Request.QueryString.Value) ?? "", $"{error.Field}: {error.Detail}", receivedAt, null, error.Field));
+            }
         }
 
         await response.Body.WriteAsync(s_gif, context.RequestAborted);

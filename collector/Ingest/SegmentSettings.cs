@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Net.Http.Headers;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
@@ -9,9 +10,30 @@ namespace OmniTrackIQ.Collector.Ingest;
 /// </summary>
 public sealed record SegmentSettings(SegmentIntegrations Integrations, SegmentMetricsSettings Metrics)
 {
-    /// <summary>Settings for a key, with the host and scheme the browser used to reach us.</summary>
-    public static SegmentSettings For(string writeKey, HttpRequest request) =>
-        new(new SegmentIntegrations(new SegmentIoSettings(writeKey, request.Host.Value + "/v1", request.Scheme)), new SegmentMetricsSettings(0));
+    /// <summary>
+    /// Settings for a key, pointed at <paramref name="publicUrl"/> when one is configured, else at the host and scheme
+    /// the browser used, and the caching that makes safe. An answer built from the request's <c>Host</c> must never be
+    /// shared: a cache in front of us would hand one client's (possibly forged) host to every other client, sending
+    /// their events elsewhere. So it is <c>private, no-store</c> and varies by Host; with a configured URL the answer is
+    /// the same for everyone and may be cached publicly.
+    /// </summary>
+    public static SegmentSettings Answer(string writeKey, HttpContext context, Uri? publicUrl)
+    {
+        var headers = context.Response.Headers;
+        if (publicUrl is not null)
+        {
+            headers.CacheControl = "public, max-age=300";
+            var path = publicUrl.AbsolutePath.TrimEnd('/');
+            return For(writeKey, publicUrl.Authority + path + "/v1", publicUrl.Scheme);
+        }
+
+        headers.CacheControl = "private, no-store";
+        headers.Vary = HeaderNames.Host;
+        return For(writeKey, context.Request.Host.Value + "/v1", context.Request.Scheme);
+    }
+
+    private static SegmentSettings For(string writeKey, string apiHost, string scheme) =>
+        new(new SegmentIntegrations(new SegmentIoSettings(writeKey, apiHost, scheme)), new SegmentMetricsSettings(0));
 }
 
 public sealed record SegmentIntegrations([property: JsonPropertyName("Segment.io")] SegmentIoSettings SegmentIo);

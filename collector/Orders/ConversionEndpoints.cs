@@ -23,7 +23,7 @@ internal static class ConversionEndpoints
     {
         app.MapPost("/v1/conversions", PostAsync)
             .WithTags("Orders").WithSummary("Report orders from the shop's server (one, an array, or {orders: [...]}, up to 500)")
-            .DocumentsBody("{orderId, timestamp, revenue, currency, anonymousId?, userId?, email?|emailSha256?, phone?, clickIds?, landingUrl?, referrer?, lineItems?, status?, refunds?}", "application/json")
+            .DocumentsBody("{orderId, timestamp, updatedAt?, revenue, currency, anonymousId?, userId?, email?|emailSha256?, phone?, clickIds?, landingUrl?, referrer?, lineItems?, status?, refunds?}", "application/json")
             .Produces<AcceptedResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -41,6 +41,13 @@ internal static class ConversionEndpoints
         if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return Problems.From(new IngestError(415, "Content-Type", "send application/json", "unsupported_media_type"));
+        }
+
+        // Before the body is read, as /v1/batch does: over its limit the spool takes nothing until the sink catches up.
+        if (!orders.HasRoom)
+        {
+            metrics.SpoolFull();
+            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);

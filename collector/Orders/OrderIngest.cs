@@ -17,6 +17,9 @@ internal sealed class OrderIngest(EventIngestor ingestor)
 {
     public DateTimeOffset Now => ingestor.Now;
 
+    /// <summary>False while the spool is over its limit: the routes answer 503 + Retry-After before reading a body, as /v1/batch does.</summary>
+    public bool HasRoom => ingestor.HasRoom;
+
     /// <summary>
     /// Spools the reports' events. Spooled is false when the spool could not take them (answer 503); Accepted counts
     /// the reports kept (an enricher may refuse one: a malformed e-mail hash), each refusal added to <paramref name="rejected"/>.
@@ -26,18 +29,33 @@ internal sealed class OrderIngest(EventIngestor ingestor)
     {
         var events = new List<TrackedEvent>();
         var index = 0;
-        foreach (var (report, messageId) in reports)
+        var receivedAt = ingestor.Now;
+        // The field an order's time comes from: Shopify's created_at (processed_at only when an order has none).
+        var timeField = source == OrderSource.ShopifyWebhook ? "created_at" : "timestamp";
+        foreach (var (reported, messageId) in reports)
         {
+            // An order's time is its conversion's ts and orders its reports: one outside the plausible window (year 1,
+            // year 9999) is replaced by the received time and flagged, as an event's is, never refused.
+            var report = reported;
+            string? flag = null;
+            if (!PlausibleTime.Contains(report.Timestamp, receivedAt))
+            {
+                report = report with { Timestamp = receivedAt };
+                flag = $"{PlausibleTime.FlagPrefix}orders[{index}].{timeField}";
+            }
+
             foreach (var evt in OrderEvents.From(report, source, messageId))
             {
                 evt.BatchIndex = index;
+                evt.TimestampField = new FieldPath(-1, $"orders[{index}].{timeField}");
+                if (flag is not null) { evt.Flag(flag); }
+                BoundUpdatedAt(evt, receivedAt);
                 events.Add(evt);
             }
 
             index++;
         }
 
-        var receivedAt = ingestor.Now;
         var refused = new List<(TrackedEvent Event, IngestError Error)>();
         ingestor.Prepare(events, new IngestRequest(null, null, false, workspace), receivedAt, refused);
         var refusedOrders = new HashSet<int>();
@@ -58,5 +76,16 @@ internal sealed class OrderIngest(EventIngestor ingestor)
         {
             return (false, 0, receivedAt);
         }
+    }
+
+    /// <summary>
+    /// A state time far in the future would rank its report above every later one for good (and one before 2000 is a
+    /// broken clock): such a report is ordered by its arrival instead, and flagged.
+    /// </summary>
+    private static void BoundUpdatedAt(TrackedEvent evt, DateTimeOffset receivedAt)
+    {
+        if (evt.OrderUpdatedAt is not { } at || PlausibleTime.Contains(at, receivedAt)) { return; }
+        evt.OrderUpdatedAt = null;
+        evt.Flag("dropped:updatedAt");
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -13,9 +12,11 @@ namespace OmniTrackIQ.Collector.Orders;
 
 /// <summary>
 /// <c>POST /v1/webhooks/shopify/{workspace}</c>, one URL for every order topic (README "Shopify order webhooks").
-/// The signature is checked over the raw bytes before anything is parsed; the shop must be the workspace's; a
-/// delivery is keyed by Shopify's event id, so a retry is stored once. The 200 comes once the mapped order is
-/// durable in the spool (milliseconds: far inside Shopify's 5 s); attribution happens after, in the worker.
+/// The signature is checked over the raw bytes before anything is parsed; the shop must be the workspace's. A report
+/// is keyed by its signed payload (<see cref="ShopifyReportIds"/>), never by the unsigned delivery headers, so a retry
+/// or a replay of the same body is stored once; <c>X-Shopify-Webhook-Id</c> only spares a retry the spool
+/// (<see cref="ShopifyDeliveries"/>). The 200 comes once the mapped order is durable in the spool (milliseconds: far
+/// inside Shopify's 5 s); attribution happens after, in the worker.
 /// </summary>
 internal static class ShopifyWebhookEndpoints
 {
@@ -27,7 +28,8 @@ internal static class ShopifyWebhookEndpoints
         app.MapPost("/v1/webhooks/shopify/{workspace}", PostAsync)
             .WithTags("Orders").WithSummary("Shopify order webhooks: orders/create, orders/paid, orders/updated, orders/cancelled, refunds/create")
             .WithDescription("Signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with the workspace's ShopifyWebhookSecret). " +
-                             "401 for a missing or wrong signature, 403 for another shop, 413 over 1 MiB; a signed payload that cannot be mapped is kept in bad_events and answered 200 so Shopify does not retry it.")
+                             "401 for a missing or wrong signature, 403 for another shop, 413 over 1 MiB, 503 + Retry-After while the spool is full (Shopify retries); " +
+                             "a signed payload that cannot be mapped is kept in bad_events and answered 200 so Shopify does not retry it.")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -36,13 +38,20 @@ internal static class ShopifyWebhookEndpoints
     }
 
     private static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, OrderIngest orders,
-        CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
+        ShopifyDeliveries deliveries, CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
     {
         var settings = workspaces.ById(workspace);
         if (settings is null) { return Problems.From(new IngestError(404, "workspace", "no such workspace", "unknown_workspace")); }
         if (string.IsNullOrEmpty(settings.ShopifyWebhookSecret))
         {
             return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
+        }
+
+        // Before the body is read, as /v1/batch does: Shopify retries a 503 (8 times over 4 hours).
+        if (!orders.HasRoom)
+        {
+            metrics.SpoolFull();
+            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
         }
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
@@ -63,6 +72,8 @@ internal static class ShopifyWebhookEndpoints
                 return Problems.From(new IngestError(403, "X-Shopify-Shop-Domain", $"'{shop}' is not this workspace's shop", "wrong_shop"));
             }
 
+            var webhookId = headers["X-Shopify-Webhook-Id"].ToString();
+            if (deliveries.WasTaken(settings.Id, webhookId)) { return TypedResults.Ok(); }
             var topic = headers["X-Shopify-Topic"].ToString();
             var mapped = ShopifyOrderMapper.Map(topic, body.Span);
             if (mapped.Report is null)
@@ -71,19 +82,20 @@ internal static class ShopifyWebhookEndpoints
                 // answer makes Shopify retry the same payload 8 times over 4 hours and then drop the subscription.
                 metrics.EventsRejected("unmappable_webhook");
                 badEvents.TryAdd(new BadEvent(settings.Id, PiiRedactor.Redact(body.Span), $"unmappable_webhook: {topic}: {mapped.Error}", orders.Now, null, mapped.Field));
+                deliveries.Taken(settings.Id, webhookId);
                 return TypedResults.Ok();
             }
 
-            // One delivery, one report: Shopify's event id (the same on every retry), else the webhook id, else the bytes.
-            var deliveryId = FirstOf(headers["X-Shopify-Event-Id"].ToString(), headers["X-Shopify-Webhook-Id"].ToString())
-                ?? Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32];
             var rejected = new List<RejectedEvent>();
-            var (spooled, _, _) = await orders.AcceptAsync([(mapped.Report, $"shopify:{deliveryId}")], OrderSource.ShopifyWebhook, settings, rejected, cancellationToken);
+            var messageId = ShopifyReportIds.For(topic, body.Span, mapped.Report);
+            var (spooled, _, _) = await orders.AcceptAsync([(mapped.Report, messageId)], OrderSource.ShopifyWebhook, settings, rejected, cancellationToken);
             if (!spooled)
             {
                 metrics.SpoolFull();
                 return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
             }
+
+            deliveries.Taken(settings.Id, webhookId);
 
             foreach (var r in rejected)
             {
@@ -97,6 +109,4 @@ internal static class ShopifyWebhookEndpoints
             ArrayPool<byte>.Shared.Return(buffer!);
         }
     }
-
-    private static string? FirstOf(string a, string b) => a.Length > 0 ? a : b.Length > 0 ? b : null;
 }

@@ -8,4 +8,7 @@ public enum RateLimitedKey
 
     /// <summary>The secret key (server-to-server routes such as <c>/v1/spend</c>), counted in requests.</summary>
     SecretKey,
+
+    /// <summary>A read token (the analyst routes), counted in requests, each token its own budget.</summary>
+    ReadToken,
 }

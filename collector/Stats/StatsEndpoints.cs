@@ -61,8 +61,7 @@ public static class ReadAuth
     public static WorkspaceSettings? Authenticate(HttpContext context, WorkspaceRegistry workspaces, out IResult? problem)
     {
         problem = null;
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var token = BearerToken(context);
         var workspace = workspaces.ByReadToken(token);
         if (workspace is null)
         {
@@ -78,5 +77,12 @@ public static class ReadAuth
         }
 
         return workspace;
+    }
+
+    /// <summary>The token of <c>Authorization: Bearer …</c>, or null when the header is missing or of another scheme.</summary>
+    public static string? BearerToken(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using OmniTrackIQ.Pipeline.Files;
 using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Workspaces;
@@ -30,8 +31,13 @@ internal static class DemoWorkspace
             ReadTokenSha256 = [WorkspaceRegistry.Sha256Hex(readToken)],
             AllowedOrigins = ["http://localhost:3000", "http://127.0.0.1:8080"],
         };
-        Directory.CreateDirectory(dataDirectory);
-        File.WriteAllText(path, JsonSerializer.Serialize(ws, CollectorJsonContext.Default.WorkspaceSettings));
+        // The write key in it is in clear text: owner-only, like the folder when this creates it.
+        PrivateFiles.CreateDirectory(dataDirectory);
+        using (var file = PrivateFiles.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(file, ws, CollectorJsonContext.Default.WorkspaceSettings);
+        }
+
         console.WriteLine($"""
             OmniTrackIQ demo workspace created (shown once; saved hashed in {path}):
               workspace  demo

@@ -12,6 +12,7 @@ internal static class WorkspaceAuth
 {
     private static readonly object s_workspaceKey = new();
 
+    /// <summary>The read token, then its rate limit (<see cref="WorkspaceSettings.ReadTokenRequestsPerSecond"/>): 401/403, then 429 + Retry-After.</summary>
     public static RouteHandlerBuilder RequireReadToken(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter((context, next) => Authenticate(context, next, ReadAuthenticate)).RequiresReadToken();
 
@@ -24,8 +25,20 @@ internal static class WorkspaceAuth
 
     private delegate WorkspaceSettings? Authenticator(HttpContext context, WorkspaceRegistry workspaces, out IResult? problem);
 
-    private static WorkspaceSettings? ReadAuthenticate(HttpContext context, WorkspaceRegistry workspaces, out IResult? problem) =>
-        Stats.ReadAuth.Authenticate(context, workspaces, out problem);
+    private static WorkspaceSettings? ReadAuthenticate(HttpContext context, WorkspaceRegistry workspaces, out IResult? problem)
+    {
+        var workspace = Stats.ReadAuth.Authenticate(context, workspaces, out problem);
+        if (workspace is null) { return null; }
+
+        // Authenticated, so the header holds a configured token: its bucket exists (unless its limit is 0).
+        var limiter = context.RequestServices.GetRequiredService<RateLimits.WorkspaceRateLimiter>();
+        var rate = limiter.TryAcquireReadToken(workspace, WorkspaceRegistry.Sha256Hex(Stats.ReadAuth.BearerToken(context)!));
+        if (rate.Allowed) { return workspace; }
+        context.Response.Headers.RetryAfter = rate.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        problem = Ingest.Problems.From(new Pipeline.Ingest.IngestError(429, "Authorization",
+            $"this read token's rate limit for requests is reached; retry after {rate.RetryAfterSeconds} s", "rate_limited"));
+        return null;
+    }
 
     private static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext context, EndpointFilterDelegate next, Authenticator authenticate)
     {

@@ -23,13 +23,19 @@ public sealed class ClickHouseDatabase : IDisposable
     private long _lastLoadMs;
 
     public ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time)
+        : this(options, time, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+    }
+
+    /// <param name="transport">The handler that talks HTTP: the pooled sockets handler, or a test's fake server in front of it.</param>
+    internal ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time, HttpMessageHandler transport)
     {
         Options = options;
         _time = time;
         var parsed = new ClickHouseClientSettings(options.ConnectionString);
         Name = SqlLiteral.Identifier(string.IsNullOrEmpty(parsed.Database) ? "default" : parsed.Database);
 
-        _handler = new LegacySettingsHandler { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+        _handler = new LegacySettingsHandler { InnerHandler = transport };
         _http = new HttpClient(_handler) { Timeout = options.RequestTimeout };
         _endpoint = HttpEndpoint.From(options.ConnectionString);
         var settings = new ClickHouseClientSettings(parsed) { HttpClient = _http, UseCompression = false };
@@ -91,10 +97,24 @@ public sealed class ClickHouseDatabase : IDisposable
 
     /// <summary>
     /// Runs a query that reads <paramref name="table"/> as external data (sent in the same request), handing each
-    /// result row to <paramref name="onRow"/> as JSON. Plain HTTP on the shared client: the driver has no external
-    /// data. The query goes in the URL, so keep it short; the rows go in the body.
+    /// result row to <paramref name="onRow"/> as JSON.
     /// </summary>
     internal async Task ReadRowsWithTableAsync(string sql, ExternalTable table, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    {
+        await foreach (var row in StreamRowsWithTableAsync(sql, table, cancellationToken))
+        {
+            using (row) { onRow(row.RootElement); }
+        }
+    }
+
+    /// <summary>
+    /// Runs a query that reads <paramref name="table"/> as external data and yields its rows one at a time as JSON (as
+    /// <see cref="StreamRowsAsync"/>). Plain HTTP on the shared client: the driver has no external data. The query goes
+    /// in the URL (ClickHouse reads the body as the table's part), so it must stay within the server's URI limit: keep it short;
+    /// the rows go in the body. Dispose each document.
+    /// </summary>
+    internal async IAsyncEnumerable<JsonDocument> StreamRowsWithTableAsync(string sql, ExternalTable table,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await ServerAsync(cancellationToken);
         var query = System.Web.HttpUtility.ParseQueryString("");
@@ -104,7 +124,10 @@ public sealed class ClickHouseDatabase : IDisposable
         query["output_format_json_quote_64bit_integers"] = "1";
         using var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(_endpoint.BaseUri) { Query = query.ToString() }.Uri);
         _endpoint.Authorize(request);
-        using var content = new MultipartFormDataContent { { new StringContent(table.Text, System.Text.Encoding.UTF8), table.Name, table.Name } };
+        // A streamed table goes chunked, and 18.16 leaves the chunked body's end unread after the multipart: the next
+        // request on that connection would start with it and be refused (400, empty body). So that connection is not reused.
+        request.Headers.ConnectionClose = table.IsStreamed;
+        using var content = new MultipartFormDataContent { { table.Content(), table.Name, table.Name } };
         request.Content = content;
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -113,7 +136,7 @@ public sealed class ClickHouseDatabase : IDisposable
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await ForEachRowAsync(stream, onRow, cancellationToken);
+        await foreach (var row in JsonLinesAsync(stream, cancellationToken)) { yield return row; }
     }
 
     /// <summary>

@@ -44,17 +44,24 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvid
         return fresh.Count;
     }
 
-    /// <summary>Inserts rows as they are, without the existence check: the write itself, and a racing writer's in tests.</summary>
+    /// <summary>
+    /// Inserts rows as they are, without the existence check: the write itself, and a racing writer's in tests. One
+    /// insert per <see cref="ClickHouseStoreOptions.MaxPartitionsPerInsert"/> months (<see cref="InsertPartitions"/>);
+    /// when a later one fails, the sink writes the batch again and the existence check skips what the earlier ones stored.
+    /// </summary>
     internal async Task InsertAsync(IReadOnlyList<TrackedEvent> rows, CancellationToken cancellationToken)
     {
-        var loadMs = database.NextLoadMs();
-        try
+        foreach (var part in InsertPartitions.Split(rows, database.Options.MaxPartitionsPerInsert))
         {
-            await database.InsertAsync("events", EventsColumns.Names, EventsColumns.Types, Rows(rows, loadMs), cancellationToken);
-        }
-        catch (Exception ex) when (InsertErrors.AsRejection(ex) is { } rejection)
-        {
-            throw rejection;
+            var loadMs = database.NextLoadMs();
+            try
+            {
+                await database.InsertAsync("events", EventsColumns.Names, EventsColumns.Types, Rows(part, loadMs), cancellationToken);
+            }
+            catch (Exception ex) when (InsertErrors.AsRejection(ex) is { } rejection)
+            {
+                throw rejection;
+            }
         }
     }
 

@@ -16,6 +16,13 @@ public sealed class ClickHouseStoreOptions
     /// </summary>
     public int LookupChunkSize { get; set; } = 50_000;
 
+    /// <summary>
+    /// The most months (partitions of <c>events</c>) one insert may span; a batch over it is written as several
+    /// inserts. Keep it at or below the server's <c>max_partitions_per_insert_block</c> (100 by default on current
+    /// ClickHouse; 18.16 has no such limit).
+    /// </summary>
+    public int MaxPartitionsPerInsert { get; set; } = 100;
+
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -15,7 +15,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
     /// <summary>
     /// Registers the ClickHouse store behind every store interface (DESIGN "The store seam"): one
     /// <see cref="ClickHouseDatabase"/> (one HttpClient for the process), <see cref="IEventStore"/>,
-    /// <see cref="IEventBrowser"/>, <see cref="IOrderLedger"/>, <see cref="ISpendStore"/>, <see cref="IAttributionStore"/>
+    /// <see cref="IEventBrowser"/>, <see cref="IBadEventRetention"/>, <see cref="IOrderLedger"/>, <see cref="ISpendStore"/>, <see cref="IAttributionStore"/>
     /// and <see cref="IAttributionQueries"/>. The database and tables are made by <see cref="IEventStore.InitializeAsync"/>
     /// (the sink calls it at start; the other parts call it before their first use). Times come from the registered
     /// <see cref="TimeProvider"/>, else the system clock.
@@ -29,6 +29,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<ClickHouseEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
+        services.AddSingleton<IBadEventRetention, ClickHouseBadEventRetention>();
         services.AddSingleton<IOrderLedger, ClickHouseOrderLedger>();
         services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.ClickHouseOrderList>();
         services.AddSingleton<ISpendStore, ClickHouseSpendStore>();

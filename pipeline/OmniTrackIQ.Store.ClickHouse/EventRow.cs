@@ -63,6 +63,7 @@ internal static class EventRow
         e.SourceName,
         loadMs,
         loadIndex,
+        e.OrderUpdatedAt is { } updatedAt ? Ms(updatedAt) : null,
     ];
 
     /// <summary>Epoch milliseconds UTC (signed: a client clock set before 1970 is stored as sent, not clamped).</summary>

@@ -11,7 +11,8 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// </summary>
 internal static class EventsColumns
 {
-    public static readonly (string Name, string Type)[] All =
+    /// <summary>The columns schema step 1 creates, frozen with it (a released step is never edited); later ones are <see cref="Added"/>.</summary>
+    private static readonly (string Name, string Type)[] Initial =
     [
         ("workspace", "String"),
         ("message_id", "String"),
@@ -71,10 +72,23 @@ internal static class EventsColumns
         ("load_index", "UInt32"),
     ];
 
+    /// <summary>
+    /// Columns later steps add (<see cref="EventsSchema.AddColumn"/>, one <see cref="Migrations"/> step each), at the end:
+    /// <c>order_updated_at</c>, epoch ms UTC, conversions' state time by the source's own clock (the ledger orders by it).
+    /// </summary>
+    public static readonly (string Name, string Type)[] Added =
+    [
+        ("order_updated_at", "Nullable(Int64)"),
+    ];
+
+    /// <summary>Every column, in the order <see cref="EventRow"/> writes them.</summary>
+    public static readonly (string Name, string Type)[] All = [.. Initial, .. Added];
+
     public static readonly string[] Names = [.. All.Select(c => c.Name)];
 
     /// <summary>For <c>InsertOptions.ColumnTypes</c>: the driver then skips its schema probe, which 18.16 cannot answer.</summary>
     public static readonly IReadOnlyDictionary<string, string> Types = All.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
 
-    public static readonly string Definitions = string.Join(",\n    ", All.Select(c => $"{c.Name} {c.Type}"));
+    /// <summary>Schema step 1's column list (<see cref="Initial"/>).</summary>
+    public static readonly string Definitions = string.Join(",\n    ", Initial.Select(c => $"{c.Name} {c.Type}"));
 }

@@ -34,6 +34,16 @@ internal static class EventsSchema
         ORDER BY (workspace, ifNull(anonymous_id, ''), ts, message_id)
         """;
 
+    /// <summary>
+    /// Adds one of <see cref="EventsColumns.Added"/> to <c>events</c>: a plain ADD COLUMN (18.16 cannot parse IF NOT EXISTS),
+    /// whose "already exists" on a second run the runner accepts. Rows stored before it read NULL.
+    /// </summary>
+    public static string AddColumn(string database, string column)
+    {
+        var (name, type) = EventsColumns.Added.Single(c => c.Name == column);
+        return $"ALTER TABLE {database}.events ADD COLUMN {name} {type}";
+    }
+
     /// <summary><c>bad_events</c>: kept as written, in load order per workspace (workspace is null for unknown keys).</summary>
     public static string CreateBadEvents(string database) => $"""
         CREATE TABLE IF NOT EXISTS {database}.bad_events (

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Pipeline.Files;
 
 namespace OmniTrackIQ.Store.DuckDb;
 
@@ -19,10 +20,15 @@ public sealed class DuckDbDatabase : IDisposable
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (directory is not null) { Directory.CreateDirectory(directory); }
+        if (directory is not null) { PrivateFiles.CreateDirectory(directory); }
 
         _writer = new DuckDBConnection($"Data Source={path}");
         _writer.Open();
+        // DuckDB creates its files itself, with the process umask: narrowed right after (the folder, when we made it, is
+        // owner-only already). Its write-ahead log comes and goes and follows the umask; the folder is what guards it.
+        // Best effort: a file another user owns (a mounted volume) stays as it is and the store still opens.
+        _ = PrivateFiles.TryRestrictFile(path);
+        _ = PrivateFiles.TryRestrictFile(path + ".wal");
         using var settings = _writer.CreateCommand();
         settings.CommandText = $"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'; SET threads = {Math.Max(1, threads)};";
         settings.ExecuteNonQuery();

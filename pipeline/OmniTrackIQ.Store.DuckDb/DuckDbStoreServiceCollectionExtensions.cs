@@ -18,6 +18,7 @@ public static class DuckDbStoreServiceCollectionExtensions
         services.AddSingleton(_ => new DuckDbDatabase(options.Path, options.MemoryLimit, options.Threads));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
+        services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();
         services.AddSingleton<IOrderLedger, DuckDbOrderLedger>();
         services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.DuckDbOrderList>();
         services.AddSingleton<AttributionRunner>();

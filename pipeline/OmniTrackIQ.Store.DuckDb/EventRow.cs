@@ -62,5 +62,6 @@ internal static class EventRow
             .AppendValue(e.Refunded)
             .AppendValue(e.NetRevenue)
             .AppendValue(e.SourceName)
+            .AppendValue(e.OrderUpdatedAt?.UtcDateTime)
             .EndRow();
 }

@@ -60,7 +60,8 @@ internal static class EventsSchema
         order_status VARCHAR,
         refunded DECIMAL(18,4),
         net_revenue DECIMAL(18,4),
-        source_name VARCHAR
+        source_name VARCHAR,
+        order_updated_at TIMESTAMP
         """;
 
     /// <summary>Columns added after the first release: databases made before them get them by ALTER (at the end).</summary>
@@ -74,6 +75,7 @@ internal static class EventsSchema
         ALTER TABLE events ADD COLUMN IF NOT EXISTS refunded DECIMAL(18,4);
         ALTER TABLE events ADD COLUMN IF NOT EXISTS net_revenue DECIMAL(18,4);
         ALTER TABLE events ADD COLUMN IF NOT EXISTS source_name VARCHAR;
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS order_updated_at TIMESTAMP;
         """;
 
     /// <summary>The column names of <see cref="Columns"/>, in order: rows move by name, since upgraded tables order them differently.</summary>

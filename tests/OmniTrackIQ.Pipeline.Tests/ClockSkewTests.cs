@@ -11,17 +11,17 @@ public sealed class ClockSkewTests
     {
         var sentAt = s_received.AddMinutes(2);
         var timestamp = sentAt.AddSeconds(-30);
-        Assert.Equal(s_received.AddSeconds(-30), ClockSkew.Correct(timestamp, sentAt, s_received));
+        Assert.Equal(s_received.AddSeconds(-30), Correct(timestamp, sentAt));
     }
 
     [Fact]
-    public void WithoutATimestampTheEventHappenedWhenReceived() => Assert.Equal(s_received, ClockSkew.Correct(null, s_received.AddHours(1), s_received));
+    public void WithoutATimestampTheEventHappenedWhenReceived() => Assert.Equal(s_received, Correct(null, s_received.AddHours(1)));
 
     [Fact]
     public void WithoutSentAtTheTimestampIsKept()
     {
         var timestamp = s_received.AddMinutes(-5);
-        Assert.Equal(timestamp, ClockSkew.Correct(timestamp, null, s_received));
+        Assert.Equal(timestamp, Correct(timestamp, null));
     }
 
     [Fact]
@@ -29,14 +29,14 @@ public sealed class ClockSkewTests
     {
         var sentAt = s_received.AddHours(-25);
         var timestamp = sentAt.AddMinutes(-1);
-        Assert.Equal(s_received.AddMinutes(-1), ClockSkew.Correct(timestamp, sentAt, s_received));
+        Assert.Equal(s_received.AddMinutes(-1), Correct(timestamp, sentAt));
     }
 
     [Fact]
     public void ASkewExactlyAtTheBoundIsCorrected()
     {
         var sentAt = s_received - ClockSkew.MaxPlausibleSkew;
-        Assert.Equal(s_received.AddSeconds(-5), ClockSkew.Correct(sentAt.AddSeconds(-5), sentAt, s_received));
+        Assert.Equal(s_received.AddSeconds(-5), Correct(sentAt.AddSeconds(-5), sentAt));
     }
 
     [Fact]
@@ -44,14 +44,88 @@ public sealed class ClockSkewTests
     {
         var sentAt = s_received.AddDays(-90);
         var timestamp = sentAt.AddSeconds(-30);
-        Assert.Equal(timestamp, ClockSkew.Correct(timestamp, sentAt, s_received));
+        Assert.Equal(timestamp, Correct(timestamp, sentAt));
     }
 
     [Fact]
-    public void AClientClockYearsAheadIsNotBelievedEither()
+    public void AClientClockYearsAheadIsNotBelievedAndItsTimeIsReplacedByTheReceivedTime()
     {
         var sentAt = s_received.AddYears(3);
         var timestamp = sentAt.AddSeconds(-30);
-        Assert.Equal(timestamp, ClockSkew.Correct(timestamp, sentAt, s_received));
+        Assert.Equal(s_received, ClockSkew.Correct(timestamp, sentAt, s_received, out var implausible));
+        Assert.True(implausible);
+    }
+
+    [Fact]
+    public void TheLastSecondOfYear9999WithAClockAnHourBehindIsReplacedNotOverflowed()
+    {
+        var timestamp = new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
+        Assert.Equal(s_received, ClockSkew.Correct(timestamp, s_received.AddHours(-1), s_received, out var implausible));
+        Assert.True(implausible);
+    }
+
+    [Fact]
+    public void TheFirstInstantOfYear1WithAClockAnHourAheadIsReplacedNotOverflowed()
+    {
+        Assert.Equal(s_received, ClockSkew.Correct(DateTimeOffset.MinValue, s_received.AddHours(1), s_received, out var implausible));
+        Assert.True(implausible);
+    }
+
+    [Theory]
+    [InlineData(-26)]
+    [InlineData(26)]
+    public void TheExtremesOfDateTimeWithTheLargestBelievedSkewNeverThrow(int skewHours)
+    {
+        var sentAt = s_received.AddHours(-skewHours);
+        foreach (var timestamp in new[] { DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new DateTimeOffset(1, 1, 1, 5, 0, 0, TimeSpan.FromHours(5)), new DateTimeOffset(9999, 12, 31, 20, 0, 0, TimeSpan.FromHours(-3)) })
+        {
+            Assert.Equal(s_received, ClockSkew.Correct(timestamp, sentAt, s_received, out var implausible));
+            Assert.True(implausible);
+        }
+    }
+
+    [Fact]
+    public void ATimeInsideTheWindowThatCorrectionMovesBeforeIt2000IsReplaced()
+    {
+        var timestamp = new DateTimeOffset(2000, 1, 1, 0, 30, 0, TimeSpan.Zero);
+        Assert.Equal(s_received, ClockSkew.Correct(timestamp, s_received.AddHours(1), s_received, out var implausible));
+        Assert.True(implausible);
+    }
+
+    [Fact]
+    public void ATimeTooFarAheadThatCorrectionBringsIntoTheWindowIsKeptCorrected()
+    {
+        var timestamp = s_received + PlausibleTime.MaxAhead + TimeSpan.FromMinutes(30);
+        Assert.Equal(s_received + PlausibleTime.MaxAhead - TimeSpan.FromMinutes(30), Correct(timestamp, s_received.AddHours(1)));
+    }
+
+    [Fact]
+    public void ACorrectedTimeIsTheSameInstantGivenInUtc()
+    {
+        var timestamp = new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.FromHours(2));
+        var corrected = Correct(timestamp, s_received.AddMinutes(2));
+        Assert.Equal((TimeSpan.Zero, s_received.AddMinutes(-2).UtcTicks), (corrected.Offset, corrected.UtcTicks));
+    }
+
+    [Fact]
+    public void AServerClockAtTheEndOfTimeNeverMakesACorrectedTimeThrow()
+    {
+        var received = DateTimeOffset.MaxValue.AddHours(-1);
+        // Within a day of the server, but an hour of skew carries it past DateTime's last instant.
+        var timestamp = new DateTimeOffset(9999, 12, 31, 23, 30, 0, TimeSpan.Zero);
+        Assert.Equal(received, ClockSkew.Correct(timestamp, received.AddHours(-1), received, out var implausible));
+        Assert.True(implausible);
+        // The same at +14:00 with no skew is kept as is.
+        var local = new DateTimeOffset(9999, 12, 31, 23, 0, 0, TimeSpan.FromHours(14));
+        Assert.Equal(local, ClockSkew.Correct(local, null, received, out implausible));
+        Assert.False(implausible);
+    }
+
+    /// <summary>Correct for a time that must stay plausible: asserts it was not replaced.</summary>
+    private static DateTimeOffset Correct(DateTimeOffset? timestamp, DateTimeOffset? sentAt)
+    {
+        var ts = ClockSkew.Correct(timestamp, sentAt, s_received, out var implausible);
+        Assert.False(implausible);
+        return ts;
     }
 }

@@ -43,7 +43,7 @@ public sealed class SegmentedSpoolTests : IDisposable
     }
 
     [Fact]
-    public void ACorruptPayloadEndsTheSegmentAtTheLastGoodRecord()
+    public void A_corrupt_last_record_is_a_torn_tail_cut_back_to_the_last_good_record()
     {
         using (var spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance))
         {

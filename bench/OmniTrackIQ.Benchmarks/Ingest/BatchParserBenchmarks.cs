@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Privacy;
 
 namespace OmniTrackIQ.Benchmarks.Ingest;
 
@@ -21,6 +22,9 @@ public class BatchParserBenchmarks
         ? """{"type":"track","messageId":"bad","anonymousId":"a"}"""
         : """{"type":"page","messageId":"m#","anonymousId":"a","context":{"page":{"url":"https://shop.example/"}}}""");
 
+    // Every place a client can put an address or a phone: the worst case of the privacy step.
+    private readonly byte[] _withPii = Body(i => """{"type":"page","messageId":"m#","userId":"Jane.Doe@Example.com","anonymousId":"+1 415 555 0100","context":{"page":{"url":"https://shop.example/p?email=jane.doe%40example.com&utm_source=google&utm_medium=cpc","referrer":"https://mail.example/?tel=0415%20555%200100"}},"properties":{"customer":{"email":"jane.doe@example.com","phone":"+1 415 555 0100"},"note":"for jane.doe@example.com"}}""");
+
     private static byte[] Body(Func<int, string> template) =>
         Encoding.UTF8.GetBytes("""{"writeKey":"wk_bench","sentAt":"2026-11-23T12:00:00.000Z","batch":["""
             + string.Join(",", Enumerable.Range(0, 20).Select(i => template(i).Replace("#", i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))) + "]}");
@@ -30,6 +34,23 @@ public class BatchParserBenchmarks
 
     [Benchmark]
     public int SegmentNodeShape() => BatchParser.TryParse(_segment, out var batch) is null ? batch.Events.Count : -1;
+
+    /// <summary>The LoadGen shape as it reaches the spool: parsed, then every text field through the privacy step.</summary>
+    [Benchmark]
+    public int OurWireFormat_then_scrubbed() => Scrubbed(_ours);
+
+    [Benchmark]
+    public int SegmentNodeShape_then_scrubbed() => Scrubbed(_segment);
+
+    [Benchmark]
+    public int EveryFieldHoldingPii_then_scrubbed() => Scrubbed(_withPii);
+
+    private static int Scrubbed(byte[] body)
+    {
+        if (BatchParser.TryParse(body, out var batch) is not null) { return -1; }
+        foreach (var evt in batch.Events) { EventScrubber.Scrub(evt); }
+        return batch.Events.Count;
+    }
 
     [Benchmark]
     public int OneInvalidEventAmongTwenty() => BatchParser.TryParse(_oneInvalid, out var batch) is null ? batch.Events.Count + batch.Rejected.Count : -1;

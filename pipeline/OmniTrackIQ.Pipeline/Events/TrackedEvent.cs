@@ -56,6 +56,8 @@ public sealed class TrackedEvent
     public decimal? Refunded { get; set; }
     /// <summary>Conversions: the order's current total after refunds and edits, when the source says it.</summary>
     public decimal? NetRevenue { get; set; }
+    /// <summary>Conversions: when the reported state became current by the source's own clock (OrderReport.UpdatedAt); orders a source's reports.</summary>
+    public DateTimeOffset? OrderUpdatedAt { get; set; }
     /// <summary>Conversions: the shop's sales channel (Shopify <c>source_name</c>: web, pos, shopify_draft_order, …).</summary>
     public string? SourceName { get; set; }
 
@@ -73,13 +75,21 @@ public sealed class TrackedEvent
 
     /// <summary>
     /// What ingest changed on the way in, comma-separated: <c>truncated:context.page.title</c> for free text cut
-    /// at its limit, <c>dropped:traits.phone</c> for a value that could not be used. Null when nothing was.
+    /// at its limit, <c>dropped:traits.phone</c> for a value that could not be used,
+    /// <c>implausible_timestamp:batch[0].timestamp</c> for a time outside <see cref="Ingest.PlausibleTime"/> (replaced by the received time). Null when nothing was.
     /// </summary>
     public string? Flags { get; set; }
 
     /// <summary>Client send time for this event (its own <c>sentAt</c>, else the batch's): input to skew correction, not stored.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>
+    /// Where <see cref="Timestamp"/> came from (<c>batch[3].timestamp</c>, pixel <c>ts</c>), named by the
+    /// <c>implausible_timestamp:</c> flag when the time is replaced; a path, not text, so the hot path builds none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Ingest.FieldPath TimestampField { get; set; }
 
     /// <summary>Position in its request's batch, and where its JSON lies in the body: for naming and keeping a rejection.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -14,17 +14,32 @@ public static class ClockSkew
     /// <summary>
     /// ts = timestamp + (receivedAt - sentAt). Without a timestamp the event happened "now"; without sentAt
     /// the skew is unknown, and with a skew over <see cref="MaxPlausibleSkew"/> it is not believed: in both
-    /// cases the timestamp is taken as is.
+    /// cases the timestamp is taken as is. A result outside <see cref="PlausibleTime"/> (year 1, year 9999, or a
+    /// sum past DateTime's range) is replaced by <paramref name="receivedAt"/> and <paramref name="implausible"/> set.
     /// </summary>
-    public static DateTimeOffset Correct(DateTimeOffset? timestamp, DateTimeOffset? sentAt, DateTimeOffset receivedAt)
+    public static DateTimeOffset Correct(DateTimeOffset? timestamp, DateTimeOffset? sentAt, DateTimeOffset receivedAt, out bool implausible)
     {
+        implausible = false;
         if (timestamp is not { } ts)
         {
             return receivedAt;
         }
 
-        if (sentAt is not { } sent) { return ts; }
-        var skew = receivedAt - sent;
-        return skew.Duration() <= MaxPlausibleSkew ? ts + skew : ts;
+        // On ticks, never DateTimeOffset + TimeSpan: 9999-12-31 plus an hour of skew would throw (a 500 for the batch).
+        var skew = 0L;
+        if (sentAt is { } sent)
+        {
+            var measured = receivedAt.UtcTicks - sent.UtcTicks;
+            if (Math.Abs(measured) <= MaxPlausibleSkew.Ticks) { skew = measured; }
+        }
+
+        if (!PlausibleTime.ContainsTicks(ts.UtcTicks + skew, receivedAt.UtcTicks))
+        {
+            implausible = true;
+            return receivedAt;
+        }
+
+        // A corrected time is given in UTC: the client's offset could put its clock reading past DateTime's range.
+        return skew == 0 ? ts : new DateTimeOffset(ts.UtcTicks + skew, TimeSpan.Zero);
     }
 }

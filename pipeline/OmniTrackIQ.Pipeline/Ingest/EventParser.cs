@@ -80,6 +80,7 @@ internal static class EventParser
 
         evt.Type = eventType.Value;
         evt.Timestamp = timestamp ?? originalTimestamp;
+        if (evt.Timestamp is not null) { evt.TimestampField = new FieldPath(index, timestamp is null ? "originalTimestamp" : "timestamp"); }
         // Segment makes messageId optional: the same event content, sent again, gets the same id and dedups.
         evt.MessageId = messageId ?? MessageIds.Derive(json);
         if (!properties.Equals(default(Range)))

@@ -19,15 +19,19 @@ public static class MessageIds
     }
 
     /// <summary>
-    /// A pixel request without <c>mid</c>: the hash of its query string, the browser (user agent and address) and the
-    /// 30-minute slot it arrived in. A browser retrying the image, or a reload, inside that slot is one event; the
-    /// same page seen again later is another. A slot is the visit rule's 30 minutes, so a duplicate that crosses a
-    /// slot boundary still falls in one visit and never makes a second touch.
+    /// A pixel request without <c>mid</c>: the keyed hash (HMAC-SHA256 with <paramref name="key"/>, a per-installation
+    /// secret) of its query string, the browser (user agent and address) and the 30-minute slot it arrived in. A browser
+    /// retrying the image, or a reload, inside that slot is one event; the same page seen again later is another. A slot
+    /// is the visit rule's 30 minutes, so a duplicate that crosses a slot boundary still falls in one visit and never
+    /// makes a second touch. Keyed, because the address is stored only anonymised: an unkeyed hash of it could be
+    /// tested against the 256 addresses of the stored /24.
     /// </summary>
-    public static string ForPixel(string query, string? userAgent, System.Net.IPAddress? client, DateTimeOffset receivedAt)
+    public static string ForPixel(ReadOnlySpan<byte> key, string query, string? userAgent, System.Net.IPAddress? client, DateTimeOffset receivedAt)
     {
         var slot = receivedAt.ToUnixTimeSeconds() / (30 * 60);
         var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{query}\n{userAgent}\n{client}\n{slot}");
-        return Derive(System.Text.Encoding.UTF8.GetBytes(text));
+        Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(text), hash);
+        return "otq-" + Convert.ToHexStringLower(hash[..16]);
     }
 }

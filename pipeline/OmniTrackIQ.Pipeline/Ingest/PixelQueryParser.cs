@@ -23,6 +23,7 @@ public static class PixelQueryParser
         evt.UserId = Text(query, "uid", WireLimits.MaxIdLength, ref error);
         evt.Event = Text(query, "ev", WireLimits.MaxIdLength, ref error);
         evt.Timestamp = Time(query, "ts", ref error);
+        evt.TimestampField = "ts";
         sentAt = Time(query, "sa", ref error);
         evt.SentAt = sentAt;
         evt.PageUrl = FreeText(query, "url", WireLimits.MaxUrlLength, evt);

@@ -12,6 +12,8 @@ public sealed class CollectorMetrics
     private long _writeErrors;
     private long _replayedRecords;
     private long _spoolFullRejections;
+    private long _spoolCorruptBytes;
+    private long _spoolCorruptRecords;
     private long _attributionRuns;
     private long _attributionFailures;
     private long _attributionConversions;
@@ -26,6 +28,8 @@ public sealed class CollectorMetrics
 
     public Func<long> SpoolBytes { get; set; } = static () => 0;
     public Func<long> ChannelDepth { get; set; } = static () => 0;
+    /// <summary>Bytes of torn tails cut off the spool at start (a counter kept by the spool).</summary>
+    public Func<long> SpoolTornBytes { get; set; } = static () => 0;
 
     public long AcceptedEvents => Interlocked.Read(ref _acceptedEvents);
     public long BatchesWritten => Interlocked.Read(ref _batchesWritten);
@@ -34,6 +38,9 @@ public sealed class CollectorMetrics
     public long WriteErrors => Interlocked.Read(ref _writeErrors);
     public long ReplayedRecords => Interlocked.Read(ref _replayedRecords);
     public long SpoolFullRejections => Interlocked.Read(ref _spoolFullRejections);
+    public long SpoolCorruptBytes => Interlocked.Read(ref _spoolCorruptBytes);
+    /// <summary>Damaged stretches skipped in the spool (each one record or more that could not be read).</summary>
+    public long SpoolCorruptRecords => Interlocked.Read(ref _spoolCorruptRecords);
     public long AttributionRuns => Interlocked.Read(ref _attributionRuns);
     public long AttributionFailures => Interlocked.Read(ref _attributionFailures);
     public long AttributionConversions => Interlocked.Read(ref _attributionConversions);
@@ -46,6 +53,12 @@ public sealed class CollectorMetrics
     public void BadEventDropped(string workspace) => BadEventsDroppedByWorkspace.Add(workspace);
     public void RecordsReplayed(int count) => Interlocked.Add(ref _replayedRecords, count);
     public void WriteError() => Interlocked.Increment(ref _writeErrors);
+
+    public void SpoolCorrupt(long bytes)
+    {
+        Interlocked.Increment(ref _spoolCorruptRecords);
+        Interlocked.Add(ref _spoolCorruptBytes, bytes);
+    }
 
     /// <summary>One attribution worker run of one workspace: conversions recomputed and how long it took.</summary>
     public void AttributionRun(int conversions, TimeSpan elapsed)

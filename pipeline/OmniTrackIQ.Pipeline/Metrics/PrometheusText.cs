@@ -23,6 +23,9 @@ public static class PrometheusText
         Counter(sb, "otq_store_rows_deduplicated_total", "Rows skipped because their event id was already stored.", m.RowsDeduplicated);
         Counter(sb, "otq_store_write_errors_total", "Failed writes to the event store (retried).", m.WriteErrors);
         Counter(sb, "otq_spool_records_replayed_total", "Spool records read back from disk (replay after restart or channel overflow).", m.ReplayedRecords);
+        Counter(sb, "otq_spool_corrupt_records_total", "Damaged spool stretches skipped (one or more records each), kept in quarantine and bad_events.", m.SpoolCorruptRecords);
+        Counter(sb, "otq_spool_corrupt_bytes_total", "Bytes of damaged spool stretches skipped.", m.SpoolCorruptBytes);
+        Counter(sb, "otq_spool_torn_bytes_total", "Bytes of torn tails (no whole record after them) cut off the spool at start, kept in quarantine.", m.SpoolTornBytes());
         Counter(sb, "otq_attribution_runs_total", "Attribution worker runs (one per workspace and tick).", m.AttributionRuns);
         Counter(sb, "otq_attribution_run_failures_total", "Attribution worker runs that failed (retried next tick).", m.AttributionFailures);
         Counter(sb, "otq_attribution_conversions_total", "Conversions recomputed by the attribution worker.", m.AttributionConversions);

@@ -94,6 +94,17 @@ public static class ConversionApiParser
             return (null, "timestamp", "required: when the order was placed, ISO-8601 (e.g. 2026-11-23T12:00:00Z)");
         }
 
+        DateTimeOffset? updatedAt = null;
+        if (order.TryGetProperty("updatedAt", out var updated) && updated.ValueKind != JsonValueKind.Null)
+        {
+            if (updated.ValueKind != JsonValueKind.String || !updated.TryGetDateTimeOffset(out var at))
+            {
+                return (null, "updatedAt", "must be an ISO-8601 time: when the state this report describes became current");
+            }
+
+            updatedAt = at;
+        }
+
         if (!Money(order, "revenue", out var revenue)) { return (null, "revenue", "must be a number (or a decimal string) ≥ 0 and below 10^14"); }
         var currency = Text(order, "currency");
         if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetter))) { return (null, "currency", "must be an ISO 4217 code of 3 letters"); }
@@ -129,6 +140,7 @@ public static class ConversionApiParser
         {
             OrderId = orderId,
             Timestamp = timestamp,
+            UpdatedAt = updatedAt,
             Gross = revenue,
             Refunded = refunded,
             Net = status == "cancelled" ? 0 : null,

@@ -19,7 +19,9 @@ public sealed record OrderDetail(
     IReadOnlyList<OrderTouch> Touches);
 
 /// <summary>One report of the order, as stored (the ledger's history).</summary>
-public sealed record OrderReportRow(string Source, string Status, string? Kind, decimal? Gross, decimal? Refunded, decimal? Net, DateTime Ts, DateTime ReceivedAt, string MessageId);
+/// <param name="UpdatedAt">When its state became current by the source's own clock (null: it did not say, so its arrival ranks it).</param>
+public sealed record OrderReportRow(string Source, string Status, string? Kind, decimal? Gross, decimal? Refunded, decimal? Net, DateTime Ts, DateTime ReceivedAt, string MessageId,
+    DateTime? UpdatedAt);
 
 /// <summary>One credited touch of the order's path, with its linear-model share of the net revenue.</summary>
 public sealed record OrderTouch(int Index, string Channel, string? Source, string? Medium, string? Campaign, DateTime? Ts, double LinearCredit);

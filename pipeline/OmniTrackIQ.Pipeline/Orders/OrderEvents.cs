@@ -32,6 +32,7 @@ public static class OrderEvents
             Refunded = report.Refunded,
             NetRevenue = report.Net,
             OrderStatus = report.Status,
+            OrderUpdatedAt = report.UpdatedAt,
             OrderSource = OrderSources.Name(source),
             SourceName = report.SourceName,
             AnonymousId = report.RefundId is null ? anonymousId : null,
@@ -57,7 +58,8 @@ public static class OrderEvents
                 Type = EventType.Page,
                 MessageId = messageId + ":landing",
                 Event = "Order landing page",
-                Timestamp = report.Timestamp - LandingLead,
+                // Checked: a report's time is bounded by OrderIngest, but this must not throw for year 1 either.
+                Timestamp = report.Timestamp.UtcTicks >= LandingLead.Ticks ? report.Timestamp.ToUniversalTime() - LandingLead : report.Timestamp,
                 AnonymousId = anonymousId,
                 UserId = report.UserId,
                 EmailSha256 = conversion.EmailSha256,
@@ -98,8 +100,9 @@ public static class OrderEvents
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Cart attributes and tokens are the shop's free text (a first-touch URL may carry <c>?email=</c>): hashed like any value.</summary>
     private static void Write(Utf8JsonWriter json, string name, string? value)
     {
-        if (value is not null) { json.WriteString(name, value); }
+        if (value is not null) { json.WriteString(name, Privacy.PiiText.Scrub(value)); }
     }
 }

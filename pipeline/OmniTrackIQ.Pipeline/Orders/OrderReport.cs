@@ -10,6 +10,12 @@ public sealed record OrderReport
     public required string OrderId { get; init; }
     /// <summary>When the order was placed (created_at / processed_at).</summary>
     public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>
+    /// When the state this report describes became current, by the source's own clock (Shopify <c>updated_at</c>; S2S
+    /// <c>updatedAt</c>); null when the report does not say (then its arrival orders it). Within one source the ledger
+    /// takes the report with the latest such time, so an old report delivered late (or replayed) cannot undo a newer one.
+    /// </summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
     /// <summary>total_price (shop currency).</summary>
     public decimal? Gross { get; init; }
     /// <summary>Sum of successful refund transactions known in this report.</summary>

@@ -10,7 +10,7 @@ namespace OmniTrackIQ.Pipeline.Orders;
 public sealed record ShopifyMapResult(OrderReport? Report, string? Field, string? Error);
 
 /// <summary>Maps a Shopify webhook body (REST Admin API JSON) onto an <see cref="OrderReport"/>; pure, no I/O, no clock.</summary>
-public static class ShopifyOrderMapper
+public static partial class ShopifyOrderMapper
 {
     private const string Refund = "refund";
     private const string Success = "success";
@@ -61,6 +61,7 @@ public static class ShopifyOrderMapper
     {
         if (!TryRequiredId(order, "id", out var orderId, out var failure)
             || !TryPlacedAt(order, out var placedAt, out failure)
+            || !TryStateAt(order, placedAt, out var stateAt, out failure)
             || !TryMoney(order, "total_price", out var gross, out failure)
             || !TryMoney(order, "current_total_price", out var net, out failure))
         {
@@ -108,6 +109,7 @@ public static class ShopifyOrderMapper
             {
                 OrderId = orderId,
                 Timestamp = placedAt,
+                UpdatedAt = stateAt,
                 Gross = gross,
                 Refunded = refunded,
                 Net = net,
@@ -155,6 +157,8 @@ public static class ShopifyOrderMapper
                 OrderId = orderId,
                 RefundId = refundId,
                 Timestamp = at,
+                // A refund never changes once made: its own creation is its state's time.
+                UpdatedAt = at,
                 Refunded = refunded,
                 Currency = ShopifyJson.String(first, "currency")?.ToUpperInvariant(),
                 // A refund alone cannot tell partial from full; the ledger settles that against the order's gross.
@@ -334,39 +338,6 @@ public static class ShopifyOrderMapper
         }
 
         id = read;
-        return true;
-    }
-
-    /// <summary>created_at, else processed_at (orders imported through the API may carry only the latter).</summary>
-    private static bool TryPlacedAt(JsonElement obj, out DateTimeOffset at, [NotNullWhen(false)] out ShopifyMapResult? failure)
-    {
-        at = default;
-        failure = null;
-        if (!ShopifyJson.TryTimestamp(obj, "created_at", out var created))
-        {
-            failure = Fail("created_at", "not an ISO 8601 time");
-            return false;
-        }
-
-        if (created is { } placed)
-        {
-            at = placed;
-            return true;
-        }
-
-        if (!ShopifyJson.TryTimestamp(obj, "processed_at", out var processed))
-        {
-            failure = Fail("processed_at", "not an ISO 8601 time");
-            return false;
-        }
-
-        if (processed is null)
-        {
-            failure = Fail("created_at", "missing");
-            return false;
-        }
-
-        at = processed.Value;
         return true;
     }
 

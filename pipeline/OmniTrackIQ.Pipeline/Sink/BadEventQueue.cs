@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Privacy;
 using OmniTrackIQ.Pipeline.RateLimits;
 
 namespace OmniTrackIQ.Pipeline.Sink;
@@ -45,7 +46,8 @@ public sealed class BadEventQueue(TimeProvider time, CollectorMetrics metrics, i
         }
 
         var payload = badEvent.Payload.Length > MaxPayloadChars ? badEvent.Payload[..MaxPayloadChars] : badEvent.Payload;
-        _queue.Enqueue(badEvent with { Payload = payload });
+        // Refusals quote what they refused ("unknown type 'jane@example.com'"); payloads are redacted where they are made.
+        _queue.Enqueue(badEvent with { Payload = payload, Reason = PiiText.Scrub(badEvent.Reason)! });
         return true;
     }
 
@@ -58,7 +60,11 @@ public sealed class BadEventQueue(TimeProvider time, CollectorMetrics metrics, i
     public void AddUnbudgeted(BadEvent badEvent)
     {
         Interlocked.Increment(ref _count);
-        _queue.Enqueue(badEvent.Payload.Length > MaxPayloadChars ? badEvent with { Payload = badEvent.Payload[..MaxPayloadChars] } : badEvent);
+        _queue.Enqueue(badEvent with
+        {
+            Payload = badEvent.Payload.Length > MaxPayloadChars ? badEvent.Payload[..MaxPayloadChars] : badEvent.Payload,
+            Reason = PiiText.Scrub(badEvent.Reason)!,
+        });
     }
 
     /// <summary>Rows wait to be written (the sink writes them even when no event comes to carry them).</summary>

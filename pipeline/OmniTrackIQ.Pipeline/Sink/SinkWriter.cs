@@ -13,7 +13,8 @@ namespace OmniTrackIQ.Pipeline.Sink;
 /// spool order; whatever the channel did not carry (overflow, or everything after the checkpoint
 /// at start-up) is read back from the spool files. A failed write is retried with exponential
 /// back-off and jitter and the checkpoint does not move, so nothing is lost while the store is down; rows the
-/// store refuses for what they hold go to <c>bad_events</c> one by one (SinkWriter.Rejections.cs).
+/// store refuses for what they hold go to <c>bad_events</c> one by one (SinkWriter.Rejections.cs). Damaged
+/// stretches of the spool are skipped and reported, and failed reads retried (SinkWriter.SpoolDamage.cs).
 /// </summary>
 public sealed partial class SinkWriter : BackgroundService
 {
@@ -42,6 +43,9 @@ public sealed partial class SinkWriter : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>Reads spool records; replaceable so tests can make the disk fail.</summary>
+    internal Func<string, SpoolPosition, SpoolPosition, IEnumerable<SpoolRecord>> ReadSpool { get; init; } = SpoolReader.Read;
+
     /// <summary>Everything before this position has been stored.</summary>
     public SpoolPosition StoredUpTo => _spool.Checkpoint;
 
@@ -58,7 +62,7 @@ public sealed partial class SinkWriter : BackgroundService
 
         _cursor = _spool.Checkpoint;
         if (_cursor < _spool.DurableEnd) { LogReplaying(_cursor, _spool.DurableEnd); }
-        CatchUpFromDisk(_spool.DurableEnd);
+        _ = CatchUpFromDisk(_spool.DurableEnd); // a failed read is tried again by FillBufferAsync
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -73,7 +77,7 @@ public sealed partial class SinkWriter : BackgroundService
 
         // Drain on stop: what is buffered or already in the channel is written once more, without cancellation.
         while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
-        CatchUpFromDisk(_spool.DurableEnd);
+        _ = CatchUpFromDisk(_spool.DurableEnd); // on a failed read the rest stays in the spool for the next start
         await FlushAsync(CancellationToken.None, giveUpAfterFirstFailure: true);
     }
 
@@ -113,7 +117,10 @@ public sealed partial class SinkWriter : BackgroundService
             // The channel is empty: anything durable it did not carry is on disk only.
             if (_cursor < _spool.DurableEnd)
             {
-                CatchUpFromDisk(_spool.DurableEnd);
+                if (CatchUpFromDisk(_spool.DurableEnd)) { continue; }
+                if (_buffer.Count > 0) { return; } // store what was read; the read is tried again after
+
+                await Task.Delay(ReadBackoff.Next(), _time, cancellationToken);
                 continue;
             }
 
@@ -133,8 +140,9 @@ public sealed partial class SinkWriter : BackgroundService
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // Rejections with no accepted event behind them (a signed webhook that did not map, a refused pixel)
-                // are written on the idle tick, not left waiting for the next event.
-                if (_buffer.Count > 0 || _badEvents.HasPending) { return; }
+                // are written on the idle tick, not left waiting for the next event; so is a cursor that passed a
+                // closed segment with nothing to store, whose commit lets the segment be deleted.
+                if (_buffer.Count > 0 || _badEvents.HasPending || _cursor > _spool.Checkpoint) { return; }
             }
         }
     }
@@ -144,7 +152,7 @@ public sealed partial class SinkWriter : BackgroundService
         if (batch.End <= _cursor) { return; } // already read back from disk
         if (batch.Start > _cursor)
         {
-            CatchUpFromDisk(batch.Start);
+            _ = CatchUpFromDisk(batch.Start); // a failed read is tried again by FillBufferAsync
             // The buffer filled before the gap closed, or just as it closed: this batch stays durable on disk and is
             // read back in order by a later fill, like the overflow before it (so a store batch never outgrows
             // BatchSize by more than one record).
@@ -155,7 +163,7 @@ public sealed partial class SinkWriter : BackgroundService
         {
             // Cannot happen while one loop appends in order; never skip data silently if it does.
             _logger.LogError("Spool batch at {Start} does not follow the cursor {Cursor}; re-reading from disk", batch.Start, _cursor);
-            CatchUpFromDisk(batch.End);
+            _ = CatchUpFromDisk(batch.End); // a failed read is tried again by FillBufferAsync
             return;
         }
 
@@ -166,35 +174,40 @@ public sealed partial class SinkWriter : BackgroundService
     /// Reads spool records from the cursor towards <paramref name="to"/> into the buffer, but no further
     /// than one batch: a backlog (channel overflow, or a long replay after a crash) is written to the store
     /// in batches of <see cref="SinkOptions.BatchSize"/>, never as one insert that could outgrow the
-    /// store's memory and then fail on every retry.
+    /// store's memory and then fail on every retry. False when the disk failed the read: the cursor stays after the
+    /// last record read, and the caller tries again after a back-off (the host stays up).
     /// </summary>
-    private void CatchUpFromDisk(SpoolPosition to)
+    private bool CatchUpFromDisk(SpoolPosition to)
     {
         var records = 0;
         var complete = true;
-        foreach (var record in SpoolReader.Read(_spool.DirectoryPath, _cursor, to))
+        try
         {
-            if (record.Start < _cursor) { continue; }
-            if (_buffer.Count >= _options.BatchSize)
+            foreach (var record in ReadSpool(_spool.DirectoryPath, _cursor, to))
             {
-                complete = false;
-                break;
-            }
+                if (record.Start < _cursor) { continue; }
+                if (_buffer.Count >= _options.BatchSize)
+                {
+                    complete = false;
+                    break;
+                }
 
-            List<TrackedEvent>? events;
-            try
-            {
-                events = JsonSerializer.Deserialize(record.Payload, SpoolJsonContext.Default.ListTrackedEvent);
-            }
-            catch (JsonException ex)
-            {
-                // A record with a valid CRC that does not parse was written by an incompatible version: keep it as a bad event.
-                _badEvents.TryAdd(new BadEvent(null, System.Text.Encoding.UTF8.GetString(record.Payload), "spool_record_unreadable: " + ex.Message, _time.GetUtcNow()));
-                events = [];
-            }
+                if (record.Damaged)
+                {
+                    KeepDamaged(record);
+                    Add([], record.End);
+                    continue;
+                }
 
-            Add(events ?? [], record.End);
-            records++;
+                Add(Decode(record), record.End);
+                records++;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogReadFailed(ex, _cursor);
+            if (records > 0) { _metrics.RecordsReplayed(records); }
+            return false;
         }
 
         // Every record before `to` has been read; what remains is the empty end of an older segment
@@ -202,6 +215,22 @@ public sealed partial class SinkWriter : BackgroundService
         if (complete && _cursor < to) { _cursor = to; }
 
         if (records > 0) { _metrics.RecordsReplayed(records); }
+        _readBackoff?.Reset();
+        return true;
+    }
+
+    private List<TrackedEvent> Decode(SpoolRecord record)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(record.Payload, SpoolJsonContext.Default.ListTrackedEvent) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            // A record with a valid CRC that does not parse was written by an incompatible version: keep it as a bad event.
+            _badEvents.TryAdd(new BadEvent(null, System.Text.Encoding.UTF8.GetString(record.Payload), "spool_record_unreadable: " + ex.Message, _time.GetUtcNow()));
+            return [];
+        }
     }
 
     private void Add(List<TrackedEvent> events, SpoolPosition end)

@@ -1,9 +1,9 @@
 namespace OmniTrackIQ.Pipeline.Sink;
 
 /// <summary>
-/// The store refused a write because of the rows themselves (a value its column cannot hold, a type the
-/// server could not parse), not because it is down or busy: retrying the same batch fails the same way
-/// forever. The sink must not retry it as it stands; it can split the batch to find the rows at fault and
+/// The store refused a write for good: because of the rows themselves (a value its column cannot hold, a type the
+/// server could not parse, more partitions than one insert may span) or any other answer waiting cannot change, not
+/// because it is down, busy or not yet migrated: retrying the same batch fails the same way forever. The sink must not retry it as it stands; it can split the batch to find the rows at fault and
 /// keep those in <c>bad_events</c> with <see cref="Exception.Message"/> as the reason.
 /// </summary>
 public sealed class StoreRejectedDataException : Exception

@@ -16,6 +16,11 @@ internal static class SpendRowBuilder
             return Bad(at, "date", "must be a date as yyyy-MM-dd, e.g. 2026-11-01", "invalid_date");
         }
 
+        if (day < SpendLimits.FirstDate || day > SpendLimits.LastDate)
+        {
+            return Bad(at, "date", $"must be from {SpendLimits.FirstDate:yyyy-MM-dd} to {SpendLimits.LastDate:yyyy-MM-dd}", "invalid_date");
+        }
+
         var error = Name(at, "platform", platform, required: true, out var platformName);
         if (error is not null) { return error; }
         error = Name(at, "campaign", campaign, required: true, out var campaignName);

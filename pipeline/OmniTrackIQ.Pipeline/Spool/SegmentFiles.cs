@@ -10,6 +10,10 @@ internal static class SegmentFiles
     public static string PathOf(string directory, long segment) =>
         Path.Combine(directory, segment.ToString("D12", CultureInfo.InvariantCulture) + Extension);
 
+    /// <summary>The segment number a segment file's name holds.</summary>
+    public static long SegmentOf(string path) =>
+        long.Parse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture);
+
     public static List<long> List(string directory)
     {
         var segments = new List<long>();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using OmniTrackIQ.Pipeline.Files;
 
 namespace OmniTrackIQ.Pipeline.Spool;
 
@@ -13,11 +14,16 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// write or fsync fails (a full disk), everything after the last durable record is cut off again and the buffer
 /// dropped, so the file never keeps a torn record, nothing is left to flush on Dispose, and the next append
 /// after space returns starts at the durable end.
+/// A segment is closed when it reaches its size or when its first record is older than its age limit, so a quiet
+/// shop's events do not wait weeks on disk: once the sink has stored everything in a closed segment, Commit deletes it.
+/// Recovery at start (torn tail, damaged checkpoint, legacy segments) is in SegmentedSpool.Recovery.cs.
 /// </summary>
-public sealed class SegmentedSpool : IDisposable
+public sealed partial class SegmentedSpool : IDisposable
 {
     private readonly string _directory;
     private readonly long _segmentBytes;
+    private readonly TimeSpan _maxSegmentAge;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _commitLock = new();
     private readonly Lock _endLock = new();
@@ -39,24 +45,44 @@ public sealed class SegmentedSpool : IDisposable
     private long _bytesOnDisk;
     private SpoolPosition _durableEnd;
     private SpoolPosition _checkpoint;
+    /// <summary>When the current segment's first record was appended (<see cref="TimeProvider.GetTimestamp"/>); 0 while it is empty.</summary>
+    private long _segmentStartedAt;
 
-    private SegmentedSpool(string directory, long segmentBytes, ILogger logger)
+    private SegmentedSpool(string directory, long segmentBytes, TimeSpan maxSegmentAge, TimeProvider time, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(segmentBytes, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxSegmentAge, TimeSpan.Zero);
         _directory = directory;
         _segmentBytes = segmentBytes;
+        _maxSegmentAge = maxSegmentAge;
+        _time = time;
         _logger = logger;
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         _lock = AcquireLock(directory);
-        _checkpoint = SpoolCheckpoint.Load(directory);
+        if (!PrivateFiles.TryRestrict(directory))
+        {
+            _logger.LogWarning("Could not make the spool directory {Directory} and its files owner-only (another user owns them)", directory);
+        }
+
+        _checkpoint = LoadCheckpoint();
 
         var segments = SegmentFiles.List(directory);
         _currentSegment = segments.Count > 0 ? segments[^1] : Math.Max(1, _checkpoint.Segment);
         var path = SegmentFiles.PathOf(directory, _currentSegment);
         CutTornTail(path);
+        if (segments.Count > 0 && new FileInfo(path).Length > 0 && SpoolReader.IsLegacy(path))
+        {
+            // Written by a version without the record magic: read as it is, but never appended to in the new format.
+            _logger.LogInformation("Spool segment {Path} is in the legacy record format; new records go to a new segment", path);
+            _currentSegment++;
+            path = SegmentFiles.PathOf(directory, _currentSegment);
+        }
+
         _current = OpenAppend(path);
         _durableLength = _writtenLength = RandomAccess.GetLength(_current);
         _durableEnd = new SpoolPosition(_currentSegment, _durableLength);
-        foreach (var segment in segments)
+        if (_durableLength > 0) { _segmentStartedAt = _time.GetTimestamp(); } // its real age is unknown: counted from now
+        foreach (var segment in SegmentFiles.List(directory))
         {
             _bytesOnDisk += new FileInfo(SegmentFiles.PathOf(directory, segment)).Length;
         }
@@ -64,7 +90,10 @@ public sealed class SegmentedSpool : IDisposable
         if (_checkpoint.Segment == 0) { _checkpoint = new SpoolPosition(segments.Count > 0 ? segments[0] : _currentSegment, 0); }
     }
 
-    public static SegmentedSpool Open(string directory, long segmentBytes, ILogger logger) => new(directory, segmentBytes, logger);
+    /// <param name="maxSegmentAge">A segment is closed once its first record is this old (default <see cref="SpoolOptions.DefaultMaxSegmentAge"/>).</param>
+    /// <param name="time">The clock of the age limit.</param>
+    public static SegmentedSpool Open(string directory, long segmentBytes, ILogger logger, TimeSpan? maxSegmentAge = null, TimeProvider? time = null) =>
+        new(directory, segmentBytes, maxSegmentAge ?? SpoolOptions.DefaultMaxSegmentAge, time ?? TimeProvider.System, logger);
 
     public string DirectoryPath => _directory;
 
@@ -76,6 +105,18 @@ public sealed class SegmentedSpool : IDisposable
 
     /// <summary>Bytes held by segment files, stored or not: what the size limit is checked against.</summary>
     public long BytesOnDisk => Interlocked.Read(ref _bytesOnDisk);
+
+    /// <summary>
+    /// How long until the current segment is due to be closed for its age; null while it is empty (nothing to age).
+    /// The writer loop wakes at that time when no append comes to do it (<see cref="RollIfDue"/>).
+    /// </summary>
+    public TimeSpan? RollDueIn => Length == 0 ? null : _maxSegmentAge - _time.GetElapsedTime(_segmentStartedAt);
+
+    /// <summary>Closes the current segment and starts the next when its first record is older than the age limit.</summary>
+    public void RollIfDue()
+    {
+        if (RollDueIn is { } due && due <= TimeSpan.Zero) { Roll(); }
+    }
 
     /// <summary>
     /// Appends one record (buffered); returns its start and end. Call <see cref="Flush"/> to make it durable.
@@ -91,6 +132,7 @@ public sealed class SegmentedSpool : IDisposable
 
         if (_pendingLength > 0 && _pendingLength + recordSize > _pending.Length) { WriteOut(); }
         if (recordSize > _pending.Length) { Grow(recordSize); }
+        if (Length == 0) { _segmentStartedAt = _time.GetTimestamp(); }
 
         var start = new SpoolPosition(_currentSegment, Length);
         var target = _pending.AsSpan(_pendingLength, recordSize);
@@ -137,7 +179,7 @@ public sealed class SegmentedSpool : IDisposable
         var path = Path.Combine(_directory, ProbeFileName);
         try
         {
-            using var probe = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None);
+            using var probe = PrivateFiles.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None);
             var zeros = ArrayPool<byte>.Shared.Rent(ProbeBytes);
             try
             {
@@ -266,7 +308,7 @@ public sealed class SegmentedSpool : IDisposable
         var path = Path.Combine(directory, "lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return PrivateFiles.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {
@@ -283,23 +325,13 @@ public sealed class SegmentedSpool : IDisposable
         _current = next;
         _currentSegment++;
         _durableLength = _writtenLength = RandomAccess.GetLength(next);
+        _segmentStartedAt = 0;
         DirectorySync.Flush(_directory);
-    }
-
-    private void CutTornTail(string path)
-    {
-        if (!File.Exists(path)) { return; }
-
-        var valid = SpoolReader.ValidLength(path);
-        var length = new FileInfo(path).Length;
-        if (valid == length) { return; }
-
-        _logger.LogWarning("Spool segment {Path} ends in a torn record: cutting {Bytes} bytes after offset {Offset}", path, length - valid, valid);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        stream.SetLength(valid);
-        stream.Flush(flushToDisk: true);
+        // Everything before the new segment is on disk (flushed above): the sink may pass the old one, and Commit delete it.
+        var end = new SpoolPosition(_currentSegment, _durableLength);
+        lock (_endLock) { _durableEnd = end; }
     }
 
     private static SafeFileHandle OpenAppend(string path) =>
-        File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        PrivateFiles.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete);
 }

@@ -5,11 +5,14 @@ public sealed class SpoolOptions
 {
     internal const long DefaultSegmentBytes = 32L * 1024 * 1024;
     internal const long DefaultMaxBytes = 1024L * 1024 * 1024;
+    internal static readonly TimeSpan DefaultMaxSegmentAge = TimeSpan.FromHours(1);
 
     /// <summary>Where segments live; default <c>{DataDirectory}/spool</c>.</summary>
     public string? Directory { get; set; }
     /// <summary>A segment is closed and a new one started past this size.</summary>
     public long SegmentBytes { get; set; } = DefaultSegmentBytes;
+    /// <summary>...or once its first record is this old, so stored events leave the disk within about this long even when traffic is low.</summary>
+    public TimeSpan MaxSegmentAge { get; set; } = DefaultMaxSegmentAge;
     /// <summary>Past this many bytes not yet stored, ingest answers 503 + Retry-After instead of accepting.</summary>
     public long MaxBytes { get; set; } = DefaultMaxBytes;
     /// <summary>Retry-After sent with the 503 when the spool is full.</summary>

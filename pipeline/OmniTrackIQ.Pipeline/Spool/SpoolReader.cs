@@ -1,13 +1,20 @@
+using System.Buffers;
+
 namespace OmniTrackIQ.Pipeline.Spool;
 
 /// <summary>
-/// Reads records back from segment files, in position order, stopping a segment at its first
-/// incomplete or corrupt record (a torn tail). Used for replay after a crash and to fill gaps
-/// when the in-memory channel was full.
+/// Reads records back from segment files, in position order. Used for replay after a crash and to fill gaps when
+/// the in-memory channel was full. A record that does not check out (magic, header CRC, payload CRC) does not end
+/// the segment: the reader looks for the next record that does and reports the bytes in between as one damaged
+/// stretch (<see cref="SpoolRecord.Damaged"/>), so one flipped bit costs one record, not everything after it
+/// (as Vector's disk buffer skips and counts corrupted records). Legacy segments (no magic) cannot be
+/// resynchronised: their rest after a bad record is one damaged stretch.
 /// </summary>
 public static class SpoolReader
 {
-    /// <summary>Records that start at or after <paramref name="from"/> and end at or before <paramref name="to"/>.</summary>
+    private const int ScanChunkBytes = 64 * 1024;
+
+    /// <summary>Records (and damaged stretches) that start at or after <paramref name="from"/> and end at or before <paramref name="to"/>.</summary>
     public static IEnumerable<SpoolRecord> Read(string directory, SpoolPosition from, SpoolPosition to)
     {
         foreach (var segment in SegmentFiles.List(directory))
@@ -16,47 +23,131 @@ public static class SpoolReader
 
             var startOffset = segment == from.Segment ? from.Offset : 0;
             var endOffset = segment == to.Segment ? to.Offset : long.MaxValue;
-            foreach (var record in ReadSegment(directory, segment, startOffset, endOffset))
+            foreach (var record in ReadSegment(SegmentFiles.PathOf(directory, segment), segment, startOffset, endOffset))
             {
                 yield return record;
             }
         }
     }
 
-    /// <summary>Length of the valid prefix of a segment file: where a torn tail starts.</summary>
+    /// <summary>
+    /// Where a segment's torn tail starts: the end of its last whole record. Damaged stretches before that record
+    /// are not a torn write (a record follows them) and stay for the reader to skip and report.
+    /// </summary>
     public static long ValidLength(string path)
     {
-        using var stream = OpenRead(path);
-        long offset = 0;
-        var header = new byte[SpoolRecordFormat.HeaderSize];
-        while (TryReadRecord(stream, header, out _)) { offset = stream.Position; }
-        return offset;
+        long valid = 0;
+        foreach (var record in ReadSegment(path, 0, 0, long.MaxValue))
+        {
+            if (!record.Damaged) { valid = record.End.Offset; }
+        }
+
+        return valid;
     }
 
-    private static IEnumerable<SpoolRecord> ReadSegment(string directory, long segment, long startOffset, long endOffset)
+    /// <summary>Whether the segment was written before records had a magic (see <see cref="SpoolRecordFormat"/>).</summary>
+    public static bool IsLegacy(string path)
     {
-        using var stream = OpenRead(SegmentFiles.PathOf(directory, segment));
-        stream.Position = startOffset;
-        var header = new byte[SpoolRecordFormat.HeaderSize];
-        while (stream.Position < endOffset)
-        {
-            var start = stream.Position;
-            if (!TryReadRecord(stream, header, out var payload)) { yield break; }
+        using var stream = OpenRead(path);
+        return IsLegacy(stream, new byte[SpoolRecordFormat.HeaderSize]);
+    }
 
-            yield return new SpoolRecord(new SpoolPosition(segment, start), new SpoolPosition(segment, stream.Position), payload);
+    private static IEnumerable<SpoolRecord> ReadSegment(string path, long segment, long startOffset, long endOffset)
+    {
+        using var stream = OpenRead(path);
+        var limit = Math.Min(endOffset, stream.Length);
+        var header = new byte[SpoolRecordFormat.HeaderSize];
+        var legacy = IsLegacy(stream, header);
+        var position = startOffset;
+        while (position < limit)
+        {
+            if (TryReadRecord(stream, position, limit, legacy, header, out var payload, out var next))
+            {
+                yield return new SpoolRecord(new SpoolPosition(segment, position), new SpoolPosition(segment, next), payload);
+                position = next;
+                continue;
+            }
+
+            var resume = legacy ? limit : FindNextRecord(stream, position + 1, limit, header);
+            yield return new SpoolRecord(new SpoolPosition(segment, position), new SpoolPosition(segment, resume), [], Damaged: true);
+            position = resume;
         }
     }
 
-    private static bool TryReadRecord(FileStream stream, byte[] header, out byte[] payload)
+    /// <summary>
+    /// A segment is legacy when it does not start with the magic and its first bytes are a whole legacy record.
+    /// A new segment whose first record is damaged is not taken for legacy: the legacy length would have to match a
+    /// payload CRC by chance.
+    /// </summary>
+    private static bool IsLegacy(FileStream stream, byte[] header)
+    {
+        if (stream.Length < SpoolRecordFormat.LegacyHeaderSize) { return false; }
+
+        stream.Position = 0;
+        stream.ReadExactly(header, 0, SpoolRecordFormat.LegacyHeaderSize);
+        if (header.AsSpan().StartsWith(SpoolRecordFormat.Magic)) { return false; }
+
+        return TryReadRecord(stream, 0, stream.Length, legacy: true, header, out _, out _);
+    }
+
+    /// <summary>Reads the record at <paramref name="position"/>; false when it is incomplete before <paramref name="limit"/> or does not check out.</summary>
+    private static bool TryReadRecord(FileStream stream, long position, long limit, bool legacy, byte[] header, out byte[] payload, out long next)
     {
         payload = [];
-        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length) { return false; }
-        if (!SpoolRecordFormat.TryReadHeader(header, out var length, out var crc)) { return false; }
-        if (stream.Length - stream.Position < length) { return false; }
+        next = position;
+        var headerSize = legacy ? SpoolRecordFormat.LegacyHeaderSize : SpoolRecordFormat.HeaderSize;
+        if (limit - position < headerSize) { return false; }
 
-        payload = new byte[length];
-        stream.ReadExactly(payload);
-        return Crc32C.Compute(payload) == crc;
+        if (stream.Position != position) { stream.Position = position; }
+        stream.ReadExactly(header, 0, headerSize);
+        var valid = legacy
+            ? SpoolRecordFormat.TryReadLegacyHeader(header, out var length, out var crc)
+            : SpoolRecordFormat.TryReadHeader(header, out length, out crc);
+        if (!valid || limit - position - headerSize < length) { return false; }
+
+        var body = new byte[length];
+        stream.ReadExactly(body);
+        if (Crc32C.Compute(body) != crc) { return false; }
+
+        payload = body;
+        next = position + headerSize + length;
+        return true;
+    }
+
+    /// <summary>The start of the first whole record at or after <paramref name="from"/>, or <paramref name="limit"/> when none follows.</summary>
+    private static long FindNextRecord(FileStream stream, long from, long limit, byte[] header)
+    {
+        var magic = SpoolRecordFormat.Magic;
+        var chunk = ArrayPool<byte>.Shared.Rent(ScanChunkBytes);
+        try
+        {
+            var chunkStart = from;
+            while (limit - chunkStart >= SpoolRecordFormat.HeaderSize)
+            {
+                var count = (int)Math.Min(chunk.Length, limit - chunkStart);
+                stream.Position = chunkStart;
+                stream.ReadExactly(chunk, 0, count);
+                var searched = 0;
+                while (true)
+                {
+                    var found = chunk.AsSpan(searched, count - searched).IndexOf(magic);
+                    if (found < 0) { break; }
+
+                    var candidate = chunkStart + searched + found;
+                    if (TryReadRecord(stream, candidate, limit, legacy: false, header, out _, out _)) { return candidate; }
+                    searched += found + 1;
+                }
+
+                // The next chunk overlaps this one by the magic's length less one, so a magic cut in two is still found.
+                chunkStart += count - (magic.Length - 1);
+            }
+
+            return limit;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static FileStream OpenRead(string path) =>

@@ -1,4 +1,12 @@
 namespace OmniTrackIQ.Pipeline.Spool;
 
-/// <summary>One record read back from the spool, with the positions where it starts and ends.</summary>
-public readonly record struct SpoolRecord(SpoolPosition Start, SpoolPosition End, byte[] Payload);
+/// <summary>
+/// One record read back from the spool, with the positions where it starts and ends; or, when
+/// <paramref name="Damaged"/>, a stretch of a segment that holds no readable record (bit rot, a zeroed page, a cut
+/// file): its bytes are skipped and kept in quarantine, and reading goes on after it. A damaged stretch has no payload.
+/// </summary>
+public readonly record struct SpoolRecord(SpoolPosition Start, SpoolPosition End, byte[] Payload, bool Damaged = false)
+{
+    /// <summary>How many bytes of the segment the record or the damaged stretch covers.</summary>
+    public long Length => End.Offset - Start.Offset;
+}

@@ -108,22 +108,43 @@ public sealed class SpoolWriter : BackgroundService
     /// <summary>
     /// Waits for queued batches; false once the channel is completed and empty. While the disk is not writable,
     /// ingest answers 503 up front and no batch may come to find out that space returned, so the loop probes.
+    /// When the current segment holds records it also wakes when the segment is due to close for its age: a quiet
+    /// spool gets no append that would do it, and its stored events would stay on disk.
     /// </summary>
     private async ValueTask<bool> WaitForWorkAsync()
     {
         while (true)
         {
-            if (_notWritable is null) { return await _pending.Reader.WaitToReadAsync(CancellationToken.None); }
+            var wake = _notWritable is not null ? ProbeInterval : _spool.RollDueIn;
+            if (wake is null) { return await _pending.Reader.WaitToReadAsync(CancellationToken.None); }
+            if (wake > TimeSpan.Zero)
+            {
+                using var due = new CancellationTokenSource(wake.Value, _time);
+                try
+                {
+                    return await _pending.Reader.WaitToReadAsync(due.Token);
+                }
+                catch (OperationCanceledException) when (due.IsCancellationRequested)
+                {
+                }
+            }
 
-            using var probeDue = new CancellationTokenSource(ProbeInterval, _time);
-            try
-            {
-                return await _pending.Reader.WaitToReadAsync(probeDue.Token);
-            }
-            catch (OperationCanceledException) when (probeDue.IsCancellationRequested)
-            {
-                Probe();
-            }
+            if (_notWritable is not null) { Probe(); }
+            else { RollIfDue(); }
+        }
+    }
+
+    private void RollIfDue()
+    {
+        try
+        {
+            _spool.RollIfDue();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing acknowledged is at stake (the old segment was durable); the next append meets the disk's state.
+            _logger.LogWarning(ex, "Could not close the spool segment for its age; trying again");
+            _notWritable = ex.Message;
         }
     }
 
@@ -149,6 +170,7 @@ public sealed class SpoolWriter : BackgroundService
         Exception? failure = null;
         try
         {
+            _spool.RollIfDue();
             for (var i = 0; i < group.Count; i++)
             {
                 var (start, end) = _spool.Append(group[i].Buffer.WrittenSpan);

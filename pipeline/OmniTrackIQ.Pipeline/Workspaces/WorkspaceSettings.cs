@@ -40,4 +40,6 @@ public sealed class WorkspaceSettings
     public int EventsPerSecond { get; set; } = 2000;
     /// <summary>Requests per second on the secret-key routes (bursts of two seconds' worth pass); 0 = no limit.</summary>
     public int SecretKeyRequestsPerSecond { get; set; } = 20;
+    /// <summary>Requests per second each read token may make on the analyst routes (bursts of two seconds' worth pass); 0 = no limit.</summary>
+    public int ReadTokenRequestsPerSecond { get; set; } = 20;
 }

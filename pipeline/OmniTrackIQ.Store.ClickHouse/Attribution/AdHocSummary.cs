@@ -5,28 +5,31 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
 /// <summary>
 /// Summaries under per-query options: every journey is streamed (twice when a data-driven model is asked) through the
-/// shared <see cref="AdHocCredits"/> and summed per group here; nothing is stored but the read's people map.
-/// Identity links are those the worker has recorded (at most one tick behind).
+/// shared <see cref="AdHocCredits"/> and summed per group here. Nothing is stored: the read's people map goes with each
+/// journey query as an external table (it used to be inserted into <c>attribution_people</c> under a run id nothing
+/// ever deleted, so every GET grew the table). Identity links are those the worker has recorded (at most one tick behind).
 /// </summary>
 internal static class AdHocSummary
 {
-    public static async Task<Dictionary<string, GroupSums>> CreditsAsync(ClickHouseDatabase database, string workspace, string ws, AttributionSettings settings,
+    private const string PeopleTableName = "adhoc_people";
+
+    public static async Task<Dictionary<string, GroupSums>> CreditsAsync(ClickHouseDatabase database, string ws, AttributionSettings settings,
         IReadOnlyCollection<string> models, string groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
         var db = database.Name;
         var (people, leadMs) = await IdentityLinks.LoadAsync(database, ws, cancellationToken);
-        var read = database.NextLoadMs();
-        await database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
-            people.Keys.ToList().Select(k => new object?[] { workspace, read, k, people.Find(k) }), cancellationToken);
+        // Find compresses paths (it writes the map), so the keys are listed before it runs; each pass sends the map again.
+        var keys = people.Keys.ToList();
+        ExternalTable PeopleTable() => ExternalTable.Streamed(PeopleTableName, "k String, person String", keys.Select(k => new[] { k, people.Find(k) }));
 
         // One stream of journeys per pass (two when a data-driven model is asked): memory holds one journey at a time.
         var credits = new AdHocCredits(settings, models);
         var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
-        var sql = JourneySql.Journeys(db, ws, read, ClickHouseAttributionStore.Orders(db, ws), scoped: false);
+        var sql = JourneySql.AdHocJourneys(db, ws, ClickHouseAttributionStore.Orders(db, ws), PeopleTableName);
         if (credits.NeedsFit)
         {
             var fitReader = new JourneyRows(leadMs);
-            await foreach (var row in database.StreamRowsAsync(sql, cancellationToken))
+            await foreach (var row in database.StreamRowsWithTableAsync(sql, PeopleTable(), cancellationToken))
             {
                 using (row) { credits.Fit(fitReader.Read(row.RootElement)); }
             }
@@ -35,7 +38,7 @@ internal static class AdHocSummary
         }
 
         var reader = new JourneyRows(leadMs);
-        await foreach (var row in database.StreamRowsAsync(sql, cancellationToken))
+        await foreach (var row in database.StreamRowsWithTableAsync(sql, PeopleTable(), cancellationToken))
         {
             using (row)
             {

@@ -24,7 +24,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         var knownCampaigns = groupBy == "campaign" ? await KnownCampaignsAsync(ws, cancellationToken) : null;
         var attributed = adHoc is null
             ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
-            : await AdHocSummary.CreditsAsync(database, workspace, ws, adHoc, models, groupBy, from, to, cancellationToken);
+            : await AdHocSummary.CreditsAsync(database, ws, adHoc, models, groupBy, from, to, cancellationToken);
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {

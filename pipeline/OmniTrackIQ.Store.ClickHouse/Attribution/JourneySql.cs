@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
 /// <summary>
@@ -33,8 +35,22 @@ internal static class JourneySql
     /// </summary>
     public static string Journeys(string db, string ws, ulong run, string orders, bool scoped)
     {
-        // Right-hand columns get names of their own: 18.16 resolves joined columns by name, not by table alias.
-        var people = $"SELECT k, person AS p_person FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}";
+        var keys = $"SELECT k{{0}} FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}";
+        return Assemble(db, ws, orders, string.Format(CultureInfo.InvariantCulture, keys, ", person AS p_person"),
+            scoped ? $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})" : "");
+    }
+
+    /// <summary>
+    /// The same journeys with the people map read from <paramref name="peopleTable"/>, an external table
+    /// (<c>k String, person String</c>) sent with the query: a read with a map of its own writes nothing.
+    /// </summary>
+    public static string AdHocJourneys(string db, string ws, string orders, string peopleTable) =>
+        Assemble(db, ws, orders, $"SELECT k, person AS p_person FROM {SqlLiteral.Identifier(peopleTable)}", "");
+
+    /// <param name="people">The people map as (k, p_person) rows. Right-hand columns get names of their own: 18.16 resolves joined columns by name, not by table alias.</param>
+    /// <param name="scope">A WHERE on the key that limits the events read, or empty.</param>
+    private static string Assemble(string db, string ws, string orders, string people, string scope)
+    {
         var pages = Distinct(db, ws,
             $"{EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
             "utm_medium AS medium, utm_campaign AS campaign, CAST(NULL AS Nullable(String)) AS order_id, toFloat64(0) AS revenue, " +
@@ -63,7 +79,7 @@ internal static class JourneySql
                     ANY LEFT JOIN (SELECT order_id AS oid, net_revenue AS o_net, currency AS o_currency, reports AS o_reports FROM ({orders})) USING oid
                 ) AS e
                 ANY LEFT JOIN ({people}) USING k
-                {(scoped ? $"WHERE k IN (SELECT k FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run})" : "")}
+                {scope}
             )
             GROUP BY person
             ORDER BY person

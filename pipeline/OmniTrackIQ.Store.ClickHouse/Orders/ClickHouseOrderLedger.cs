@@ -34,7 +34,7 @@ public sealed class ClickHouseOrderLedger(ClickHouseDatabase database) : IOrderL
         foreach (var r in history)
         {
             reports.Add(new OrderReportRow(r[0].GetString()!, r[1].GetString()!, r[2].GetString(), Json.Money(r[3]), Json.Money(r[4]), Json.Money(r[5]),
-                Json.Utc(r[6]), Json.Utc(r[7]), r[8].GetString()!));
+                Json.Utc(r[6]), Json.Utc(r[7]), r[8].GetString()!, r[15].ValueKind == JsonValueKind.Null ? null : Json.Utc(r[15])));
             AddKey(keys, "a:", r[9].GetString());
             AddKey(keys, "u:", r[10].GetString());
             AddKey(keys, "e:", r[11].GetString());

@@ -6,8 +6,9 @@ namespace OmniTrackIQ.Store.ClickHouse.Orders;
 /// <list type="bullet">
 /// <item>copies of one report (a writers' race) count once: one row per message id, the newest load mark's;</item>
 /// <item>the deciding report among the order reports (and, separately, among the refund reports) is the most
-/// authoritative source's (shopify &gt; s2s &gt; pixel), then the last received, then the last loaded: argMax over
-/// the tuple (authority, received_at, load_ms, load_index);</item>
+/// authoritative source's (shopify &gt; s2s &gt; pixel), then the newest by the payload's own clock
+/// (<c>order_updated_at</c>, else its arrival), then the last received, then the last loaded: argMax over the tuple
+/// (authority, ifNull(order_updated_at, received_at), received_at, load_ms, load_index), DuckDB's OrdersSchema order;</item>
 /// <item>gross, currency, status and reported net come from the deciding order report; refunded is the larger of
 /// what it knows and the sum of the refund reports; a cancelled order nets 0, and net is never below 0 or above
 /// gross − refunded.</item>
@@ -33,7 +34,7 @@ internal static class OrdersSql
     /// <summary>
     /// The same row for one order plus <c>history</c>: its reports as tuples (source, status, event, revenue,
     /// refunded, net_revenue, ts, received_at, message_id, anonymous_id, user_id, email_sha256, phone_sha256,
-    /// load_ms, load_index). One statement reads both, so the history is always the one the figures come from.
+    /// load_ms, load_index, order_updated_at). One statement reads both, so the history is always the one the figures come from.
     /// </summary>
     public static string Order(string database, string workspaceLiteral, string orderIdLiteral) => Build(database, workspaceLiteral, orderIdLiteral);
 
@@ -41,10 +42,10 @@ internal static class OrdersSql
     {
         var one = orderIdLiteral is not null;
         var orderFilter = one ? $"AND order_id = {orderIdLiteral}" : "";
-        var historyColumns = one ? ", event, revenue, refunded, net_revenue, ts, message_id, anonymous_id, user_id, email_sha256, phone_sha256" : "";
+        var historyColumns = one ? ", event, revenue, refunded, net_revenue, ts, message_id, anonymous_id, user_id, email_sha256, phone_sha256, order_updated_at" : "";
         var history1 = one
             ? ", groupArray(tuple(report_source, report_status, event, revenue, refunded, net_revenue, ts, received_at, message_id, " +
-              "anonymous_id, user_id, email_sha256, phone_sha256, load_ms, load_index)) AS report_history"
+              "anonymous_id, user_id, email_sha256, phone_sha256, load_ms, load_index, order_updated_at)) AS report_history"
             : "";
         var history2 = one ? ", groupArrayArray(report_history) AS all_history" : "";
         var history3 = one ? ", all_history" : "";
@@ -79,7 +80,7 @@ internal static class OrdersSql
                     FROM (
                         SELECT oid, is_refund,
                                argMax(tuple(report_gross, report_refunded, report_net, report_status, currency),
-                                      tuple(authority, received_at, load_ms, load_index)) AS decided,
+                                      tuple(authority, state_at, received_at, load_ms, load_index)) AS decided,
                                sum(report_refunded) AS refunded_sum,
                                count() AS report_count,
                                groupUniqArray(report_source) AS report_sources{history1}
@@ -92,10 +93,12 @@ internal static class OrdersSql
                                    toDecimal128(ifNull(refunded, toDecimal64(0, 4)), 4) AS report_refunded,
                                    toDecimal128(net_revenue, 4) AS report_net,
                                    ifNull(order_status, 'paid') AS report_status,
+                                   ifNull(order_updated_at, received_at) AS state_at,
                                    currency, received_at, load_ms, load_index{historyColumns}
                             FROM (
                                 SELECT order_id, order_source, event, revenue, refunded, net_revenue, order_status, currency,
-                                       ts, received_at, message_id, anonymous_id, user_id, email_sha256, phone_sha256, load_ms, load_index
+                                       ts, received_at, message_id, anonymous_id, user_id, email_sha256, phone_sha256, load_ms, load_index,
+                                       order_updated_at
                                 FROM {database}.events
                                 WHERE workspace = {workspaceLiteral} AND type = 'conversion' AND order_id IS NOT NULL {orderFilter}
                                 ORDER BY load_ms DESC, load_index DESC

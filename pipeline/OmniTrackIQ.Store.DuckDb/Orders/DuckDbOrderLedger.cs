@@ -29,7 +29,7 @@ public sealed class DuckDbOrderLedger(DuckDbDatabase database) : IOrderLedger
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         using (var command = Command(connection, workspace, orderId, """
             SELECT coalesce(order_source, 'pixel'), coalesce(order_status, 'paid'), event, revenue, refunded, net_revenue, ts, received_at, message_id,
-                   anonymous_id, user_id, email_sha256, phone_sha256
+                   anonymous_id, user_id, email_sha256, phone_sha256, order_updated_at
             FROM events WHERE workspace = $ws AND type = 'conversion' AND order_id = $id ORDER BY load_seq
             """))
         using (var reader = command.ExecuteReader())
@@ -37,7 +37,7 @@ public sealed class DuckDbOrderLedger(DuckDbDatabase database) : IOrderLedger
             while (reader.Read())
             {
                 reports.Add(new OrderReportRow(reader.GetString(0), reader.GetString(1), Text(reader, 2), Decimal(reader, 3), Decimal(reader, 4), Decimal(reader, 5),
-                    Utc(reader.GetDateTime(6)), Utc(reader.GetDateTime(7)), reader.GetString(8)));
+                    Utc(reader.GetDateTime(6)), Utc(reader.GetDateTime(7)), reader.GetString(8), reader.IsDBNull(13) ? null : Utc(reader.GetDateTime(13))));
                 AddKey(keys, "a:", Text(reader, 9));
                 AddKey(keys, "u:", Text(reader, 10));
                 AddKey(keys, "e:", Text(reader, 11));

@@ -3,20 +3,22 @@ namespace OmniTrackIQ.Store.DuckDb.Orders;
 /// <summary>
 /// The order ledger (README "Orders"): a view over the conversion events, one row per (workspace, order id), so
 /// every report stays a row of its own (the history) and nothing is rewritten when a report arrives. The most
-/// authoritative source's last received report (webhook > S2S > pixel) gives gross, currency, status
-/// and net; refunds are the larger of what that report knows and the sum of separate refund reports.
-/// A cancelled order nets 0.
+/// authoritative source's (webhook > S2S > pixel) newest report gives gross, currency, status and net; refunds
+/// are the larger of what that report knows and the sum of separate refund reports. A cancelled order nets 0.
 /// </summary>
 internal static class OrdersSchema
 {
     /// <summary>
-    /// The deciding report of an order: the most authoritative source's, then the last received (one request's rows
-    /// share a load batch, whose sequence numbers need not follow the order they were sent in), then the last loaded.
+    /// The deciding report of an order: the most authoritative source's; within it the newest by the payload's own
+    /// clock (<c>order_updated_at</c>, which OrderEvents fills from Shopify's <c>updated_at</c> or S2S <c>updatedAt</c>),
+    /// so that an old report delivered late or replayed cannot undo a newer one; a report that gave no such time counts
+    /// at its arrival. Then the last received (one request's rows share a load batch, whose sequence numbers need not
+    /// follow the order they were sent in), then the last loaded. ClickHouse's OrdersSql ranks by the same tuple.
     /// </summary>
     private const string Deciding = """
         row_number() OVER (PARTITION BY workspace, order_id, coalesce(event = 'Refund', false)
                            ORDER BY CASE coalesce(order_source, 'pixel') WHEN 'shopify' THEN 3 WHEN 's2s' THEN 2 ELSE 1 END DESC,
-                                    received_at DESC, coalesce(load_seq, 0) DESC) = 1
+                                    coalesce(order_updated_at, received_at) DESC, received_at DESC, coalesce(load_seq, 0) DESC) = 1
         """;
 
     public static readonly string CreateView = $"""

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using OmniTrackIQ.Collector.RateLimits;
+using OmniTrackIQ.Collector.Tests.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
@@ -78,9 +78,7 @@ public sealed class AmplificationTests
     {
         await using var collector = new CollectorFactory();
         collector.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1"; // a bucket of 2 events
-        var time = new FakeTimeProvider(TestClock.Now);
-        await using var factory = collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
+        await using var factory = StoppedLimiterClock.Apply(collector);
         using var client = factory.CreateClient();
 
         using var invalid = await client.PostAsync("/v1/batch", Payloads.Json($"{{\"writeKey\":\"{CollectorFactory.WriteKey}\",\"batch\":[0,0]}}"));

@@ -69,4 +69,44 @@ public sealed class ConversionApiTests
         var refunded = await OrderRequests.WaitForOrderAsync(client, "s-3", 1);
         Assert.Equal(("refunded", 0m), (refunded.GetProperty("status").GetString(), refunded.GetProperty("net").GetDecimal()));
     }
+
+    [Fact]
+    public async Task An_older_updatedAt_does_not_undo_a_newer_report_and_one_too_far_ahead_counts_at_its_arrival_flagged()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        // Sent newest first: the cancellation's state is an hour newer than the payment's that follows it.
+        await AcceptedAsync(client, """{"orderId":"u-1","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-11-23T11:00:00Z","revenue":30,"status":"cancelled"}""");
+        await AcceptedAsync(client, """{"orderId":"u-1","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-11-23T10:00:00Z","revenue":30,"status":"paid"}""");
+        // Ten days ahead of the server is not believed: the report ranks by its arrival, before the one sent after it.
+        await AcceptedAsync(client, """{"orderId":"u-2","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-12-03T12:00:00Z","revenue":40,"status":"paid"}""");
+        await AcceptedAsync(client, """{"orderId":"u-2","timestamp":"2026-11-23T09:00:00Z","revenue":41,"status":"pending"}""");
+
+        var u1 = await OrderRequests.WaitForOrderAsync(client, "u-1", 2);
+        Assert.Equal(("cancelled", 0m), (u1.GetProperty("status").GetString(), u1.GetProperty("net").GetDecimal()));
+        var u2 = await OrderRequests.WaitForOrderAsync(client, "u-2", 2);
+        Assert.Equal(("pending", 41m), (u2.GetProperty("status").GetString(), u2.GetProperty("gross").GetDecimal()));
+        Assert.All(u2.GetProperty("reports").EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("updatedAt").ValueKind));
+        var flagged = (await CollectorClient.WaitForEventsAsync(client, 4)).Single(e => e.GetProperty("orderId").GetString() == "u-2" && e.GetProperty("revenue").GetDecimal() == 40m);
+        Assert.Equal("dropped:updatedAt", flagged.GetProperty("flags").GetString());
+    }
+
+    [Fact]
+    public async Task An_updatedAt_that_is_not_an_ISO_time_rejects_its_order_by_name()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        using var response = await client.SendAsync(OrderRequests.Conversions("""[{"orderId":"u-3","timestamp":"2026-11-23T09:00:00Z","updatedAt":1700000000}]"""));
+
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, answer.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(answer.GetProperty("rejected").EnumerateArray());
+        Assert.Equal((0, "orders[0].updatedAt", "invalid_field"), (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString(), rejected.GetProperty("reason").GetString()));
+    }
+
+    private static async Task AcceptedAsync(HttpClient client, string order)
+    {
+        using var response = await client.SendAsync(OrderRequests.Conversions(order));
+        Assert.Equal("""{"accepted":1,"rejected":[]}""", await response.Content.ReadAsStringAsync());
+    }
 }

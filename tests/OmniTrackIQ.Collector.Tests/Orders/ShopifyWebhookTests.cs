@@ -66,6 +66,40 @@ public sealed class ShopifyWebhookTests
     }
 
     [Fact]
+    public async Task A_retry_under_a_taken_webhook_id_is_not_stored_again_even_in_other_bytes_but_those_bytes_under_a_new_id_are()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        var body = OrderRequests.Fixture("orders-paid.json");
+        var reserialised = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("\"note\": null", "\"note\": \"\"", StringComparison.Ordinal));
+        Assert.NotEqual(body, reserialised);
+
+        // OrderRequests sends X-Shopify-Webhook-Id "wh-" + the event id: the second delivery is a retry of the first.
+        await SendPaidAsync(client, body, "evt-a");
+        await SendPaidAsync(client, reserialised, "evt-a");
+        using (var marker = await client.SendAsync(OrderRequests.Webhook("orders/create", OrderRequests.Fixture("order-pos.json"), "evt-marker-1")))
+        {
+            await OrderRequests.WaitForOrderAsync(client, "5940139491234", 1);
+        }
+
+        Assert.Equal(1, (await OrderRequests.WaitForOrderAsync(client, "450789469", 1)).GetProperty("reports").GetArrayLength());
+
+        await SendPaidAsync(client, reserialised, "evt-b");
+        using (var marker = await client.SendAsync(OrderRequests.Webhook("orders/create", OrderRequests.Fixture("orders-create.json"), "evt-marker-2")))
+        {
+            await OrderRequests.WaitForOrderAsync(client, "820982911946154508", 1);
+        }
+
+        Assert.Equal(2, (await OrderRequests.WaitForOrderAsync(client, "450789469", 2)).GetProperty("reports").GetArrayLength());
+    }
+
+    private static async Task SendPaidAsync(HttpClient client, byte[] body, string eventId)
+    {
+        using var response = await client.SendAsync(OrderRequests.Webhook("orders/paid", body, eventId));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_order_id_above_two_to_the_53_is_kept_exactly()
     {
         await using var factory = new CollectorFactory();

@@ -21,7 +21,7 @@ public sealed class IngestRateLimitTests
     {
         await using var collector = new CollectorFactory();
         collector.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1"; // a bucket of 2 events
-        await using var factory = StoppedLimiterClock(collector);
+        await using var factory = StoppedLimiterClock.Apply(collector);
         using var client = factory.CreateClient();
 
         using var first = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("f1"), Payloads.Event("f2"))));
@@ -42,7 +42,7 @@ public sealed class IngestRateLimitTests
     {
         await using var collector = new CollectorFactory();
         collector.Settings["OmniTrack:Workspaces:0:EventsPerSecond"] = "1";
-        await using var factory = StoppedLimiterClock(collector);
+        await using var factory = StoppedLimiterClock.Apply(collector);
         using var client = factory.CreateClient();
         using var fill = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("p1"), Payloads.Event("p2"))));
 
@@ -52,12 +52,5 @@ public sealed class IngestRateLimitTests
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains("otq_rate_limited_total{workspace=\"shop\"} 1", metrics, StringComparison.Ordinal);
         Assert.Equal(0, (await CollectorClient.GetJsonAsync(client, "/v1/events/bad")).GetProperty("badEvents").GetArrayLength());
-    }
-
-    private static Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> StoppedLimiterClock(CollectorFactory collector)
-    {
-        var time = new FakeTimeProvider(TestClock.Now);
-        return collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
     }
 }

@@ -25,9 +25,7 @@ public sealed class SpendRateLimitTests
         collector.Settings["OmniTrack:Workspaces:0:SecretKeyRequestsPerSecond"] = "1";
         collector.Settings["OmniTrack:Workspaces:1:SecretKeySha256"] = WorkspaceRegistry.Sha256Hex(OtherSecretKey);
         collector.Settings["OmniTrack:Workspaces:1:SecretKeyRequestsPerSecond"] = "1";
-        // Only the limiter's clock is replaced: the rest of the collector keeps its own.
-        await using var factory = collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
+        await using var factory = StoppedLimiterClock.Apply(collector, time);
         using var client = factory.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, CollectorFactory.SecretKey));

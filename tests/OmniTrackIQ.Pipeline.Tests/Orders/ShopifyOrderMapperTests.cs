@@ -24,6 +24,7 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "820982911946154508",
                 Timestamp = new DateTimeOffset(2022, 4, 6, 8, 9, 3, _easternSummer),
+                UpdatedAt = new DateTimeOffset(2022, 4, 6, 8, 9, 3, _easternSummer),
                 Gross = 403.00m,
                 Refunded = 0m,
                 Net = 403.00m,
@@ -59,6 +60,7 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "450789469",
                 Timestamp = new DateTimeOffset(2008, 1, 10, 11, 0, 0, _eastern),
+                UpdatedAt = new DateTimeOffset(2008, 1, 10, 11, 0, 0, _eastern),
                 Gross = 598.94m,
                 Net = 598.94m,
                 Currency = "USD",
@@ -88,6 +90,8 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "450789469",
                 Timestamp = new DateTimeOffset(2008, 1, 10, 11, 0, 0, _eastern),
+                // updated_at: the refunds moved it on two days after the order was placed.
+                UpdatedAt = new DateTimeOffset(2008, 1, 12, 9, 30, 0, _eastern),
                 Gross = 598.94m,
                 Refunded = 209.94m,
                 Net = 389.00m,
@@ -117,6 +121,7 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "820982911946154508",
                 Timestamp = new DateTimeOffset(2022, 4, 6, 8, 9, 3, _easternSummer),
+                UpdatedAt = new DateTimeOffset(2022, 4, 6, 8, 9, 3, _easternSummer),
                 Gross = 403.00m,
                 Net = 0.00m,
                 Currency = "USD",
@@ -141,6 +146,7 @@ public sealed class ShopifyOrderMapperTests
                 OrderId = "450789469",
                 RefundId = "509562969",
                 Timestamp = new DateTimeOffset(2023, 10, 3, 13, 42, 12, _easternSummer),
+                UpdatedAt = new DateTimeOffset(2023, 10, 3, 13, 42, 12, _easternSummer),
                 Refunded = 41.94m,
                 Currency = "USD",
                 Status = "partially_refunded",
@@ -158,6 +164,7 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "9007199254740993",
                 Timestamp = new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero),
+                UpdatedAt = new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero),
                 Gross = 25.00m,
                 Refunded = 25.00m,
                 Net = 0.00m,
@@ -182,6 +189,7 @@ public sealed class ShopifyOrderMapperTests
             {
                 OrderId = "5940139491234",
                 Timestamp = new DateTimeOffset(2024, 11, 10, 10, 30, 0, _eastern),
+                UpdatedAt = new DateTimeOffset(2024, 11, 10, 10, 30, 0, _eastern),
                 Gross = 12.50m,
                 Net = 12.50m,
                 Currency = "CAD",

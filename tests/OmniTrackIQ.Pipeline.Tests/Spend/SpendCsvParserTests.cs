@@ -65,6 +65,8 @@ public sealed class SpendCsvParserTests
     [Theory]
     [InlineData(",google,b,1,EUR,,", "line 3: date", "missing_field")]
     [InlineData("2026-13-01,google,b,1,EUR,,", "line 3: date", "invalid_date")]
+    [InlineData("9999-12-31,google,b,1,EUR,,", "line 3: date", "invalid_date")]
+    [InlineData("0001-01-01,google,b,1,EUR,,", "line 3: date", "invalid_date")]
     [InlineData("2026-11-01,,b,1,EUR,,", "line 3: platform", "missing_field")]
     [InlineData("2026-11-01,google,,1,EUR,,", "line 3: campaign", "missing_field")]
     [InlineData("2026-11-01,google,b,,EUR,,", "line 3: spend", "missing_field")]

@@ -27,6 +27,15 @@ public sealed class SpendJsonParserTests
     }
 
     [Fact]
+    public void The_first_and_last_day_a_row_may_name_are_accepted()
+    {
+        var rows = Parse("""{"date":"2000-01-01","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""",
+            """{"date":"2099-12-31","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""");
+
+        Assert.Equal([new DateOnly(2000, 1, 1), new DateOnly(2099, 12, 31)], rows.Select(r => r.Date));
+    }
+
+    [Fact]
     public void Rows_of_the_same_date_platform_and_campaign_are_summed()
     {
         var rows = Parse(Good, """{"date":"2026-11-01","platform":"Google","campaign":"brand","spend":7.5,"currency":"EUR","impressions":10}""",
@@ -41,6 +50,10 @@ public sealed class SpendJsonParserTests
     [InlineData("""{"platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "missing_field")]
     [InlineData("""{"date":"01/11/2026","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
     [InlineData("""{"date":"2026-02-30","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
+    [InlineData("""{"date":"9999-12-31","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
+    [InlineData("""{"date":"0001-01-01","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
+    [InlineData("""{"date":"1999-12-31","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
+    [InlineData("""{"date":"2100-01-01","platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_date")]
     [InlineData("""{"date":20261101,"platform":"google","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].date", "invalid_field")]
     [InlineData("""{"date":"2026-11-01","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].platform", "missing_field")]
     [InlineData("""{"date":"2026-11-01","platform":"  ","campaign":"b","spend":1,"currency":"EUR"}""", "rows[1].platform", "missing_field")]

@@ -63,7 +63,7 @@ public abstract class OrderLedgerContract
     }
 
     [SkippableFact]
-    public async Task Within_a_source_the_last_received_report_decides_then_the_last_loaded()
+    public async Task Within_a_source_reports_without_a_state_time_rank_by_receipt_then_by_load()
     {
         var s = await OpenAsync();
         // Loaded in the opposite order to their receipt: receipt wins.
@@ -78,8 +78,47 @@ public abstract class OrderLedgerContract
         var o1 = await Get(s, "o-1");
         Assert.Equal(["late", "early"], o1.Reports.Select(r => r.MessageId));
         var early = o1.Reports[1];
-        Assert.Equal(new OrderReportRow("shopify", "pending", "Order", 100m, 0m, null, s_placed.UtcDateTime, s_placed.AddSeconds(2).UtcDateTime, "early"), early);
+        Assert.Equal(new OrderReportRow("shopify", "pending", "Order", 100m, 0m, null, s_placed.UtcDateTime, s_placed.AddSeconds(2).UtcDateTime, "early", null), early);
         Assert.Equal(DateTimeKind.Utc, early.ReceivedAt.Kind);
+    }
+
+    [SkippableFact]
+    public async Task Within_a_source_the_reports_own_state_time_decides_so_an_old_report_arriving_late_or_replayed_cannot_undo_a_newer_one()
+    {
+        var s = await OpenAsync();
+        // o-1: cancelled (state at +2 h) arrives first; the older paid (state at +1 h) arrives after it, as a replay would.
+        await Write(s, Report("cancel", "o-1", OrderSources.ShopifyWebhook, "cancelled", 100m, receivedSecond: 1, updatedSecond: 7200));
+        await Write(s, Report("paid", "o-1", OrderSources.ShopifyWebhook, "paid", 100m, receivedSecond: 9, updatedSecond: 3600));
+        // o-2: the same two reports in the order they happened.
+        await Write(s, Report("paid2", "o-2", OrderSources.ShopifyWebhook, "paid", 100m, receivedSecond: 1, updatedSecond: 3600));
+        await Write(s, Report("cancel2", "o-2", OrderSources.ShopifyWebhook, "cancelled", 100m, receivedSecond: 9, updatedSecond: 7200));
+
+        var late = await Get(s, "o-1");
+        Assert.Equal(("cancelled", 100m, 0m), (late.Status, late.Gross, late.Net));
+        var inOrder = await Get(s, "o-2");
+        Assert.Equal(("cancelled", 0m), (inOrder.Status, inOrder.Net));
+        // The history is still every report in load order, each with its state time.
+        Assert.Equal([("cancel", s_placed.AddHours(2).UtcDateTime), ("paid", s_placed.AddHours(1).UtcDateTime)],
+            late.Reports.Select(r => (r.MessageId, r.UpdatedAt!.Value)));
+        Assert.Equal(DateTimeKind.Utc, late.Reports[0].UpdatedAt!.Value.Kind);
+        await AssertRowMatchesLedger("o-1", late);
+    }
+
+    [SkippableFact]
+    public async Task A_newer_state_time_never_beats_a_more_authoritative_source_and_a_report_without_one_counts_at_its_arrival()
+    {
+        var s = await OpenAsync();
+        await Write(s, Report("shop", "o-1", OrderSources.ShopifyWebhook, "paid", 90m, receivedSecond: 1, updatedSecond: 60));
+        await Write(s, Report("s2s", "o-1", OrderSources.ServerToServer, "cancelled", 90m, receivedSecond: 2, updatedSecond: 7200));
+        Assert.Equal(("paid", 90m), await StatusAndGross(s, "o-1"));
+
+        // S2S: one report says its state is from +30 s, one says nothing and arrived at +40 s: the latter is newer.
+        await Write(s, Report("timeless", "o-2", OrderSources.ServerToServer, "paid", 12m, receivedSecond: 40));
+        await Write(s, Report("timed", "o-2", OrderSources.ServerToServer, "pending", 11m, receivedSecond: 50, updatedSecond: 30));
+        Assert.Equal(("paid", 12m), await StatusAndGross(s, "o-2"));
+        var o2 = await Get(s, "o-2");
+        Assert.Equal([null, s_placed.AddSeconds(30).UtcDateTime], o2.Reports.Select(r => r.UpdatedAt));
+        await AssertRowMatchesLedger("o-2", o2);
     }
 
     [SkippableFact]
@@ -194,12 +233,13 @@ public abstract class OrderLedgerContract
     }
 
     /// <summary>An order report as OrderEvents makes it (the fields the ledger reads).</summary>
+    /// <param name="updatedSecond">The report's own state time (OrderUpdatedAt), seconds after the order was placed; null when it gives none.</param>
     protected TrackedEvent Report(string messageId, string orderId, string source, string status, decimal? gross, int receivedSecond = 0,
-        string currency = "EUR", decimal refunded = 0m, decimal? net = null) => new()
+        string currency = "EUR", decimal refunded = 0m, decimal? net = null, int? updatedSecond = null) => new()
         {
             Workspace = Workspace, MessageId = messageId, Type = EventType.Conversion, Event = "Order", OrderId = orderId, OrderSource = source,
             OrderStatus = status, Revenue = gross, Refunded = refunded, NetRevenue = net, Currency = currency, AnonymousId = "order:" + orderId,
-            Ts = s_placed, ReceivedAt = s_placed.AddSeconds(receivedSecond),
+            Ts = s_placed, ReceivedAt = s_placed.AddSeconds(receivedSecond), OrderUpdatedAt = updatedSecond is { } u ? s_placed.AddSeconds(u) : null,
         };
 
     /// <summary>A refunds/create report: names only its order.</summary>

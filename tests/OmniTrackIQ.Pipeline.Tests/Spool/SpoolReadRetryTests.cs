@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+
+namespace OmniTrackIQ.Pipeline.Tests.Spool;
+
+public sealed class SpoolReadRetryTests
+{
+    [Fact]
+    public async Task When_reading_the_spool_fails_the_sink_retries_after_a_back_off_on_its_clock_and_keeps_running()
+    {
+        using var damaged = new DamagedSpool(records: 40); // nothing damaged: the disk fails the reads instead
+        var time = new RecordingTimeProvider();
+        var store = new DamagedSpool.MemoryStore();
+        var spool = SegmentedSpool.Open(damaged.Dir, DamagedSpool.SegmentBytes, NullLogger.Instance);
+        var failures = 0;
+        var sink = new SinkWriter(spool, new SinkQueue(8), store, new BadEventQueue(time, new CollectorMetrics()),
+            new SinkOptions { BatchSize = 100, MaxBatchAge = TimeSpan.FromHours(1), RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) },
+            new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance)
+        {
+            ReadSpool = (directory, from, to) => ++failures <= 2 ? throw new IOException("Input/output error") : SpoolReader.Read(directory, from, to),
+        };
+
+        await sink.StartAsync(CancellationToken.None);
+        List<TimeSpan> retries = [];
+        for (var i = 0; i < 1500 && retries.Count == 0; i++)
+        {
+            retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))];
+            if (retries.Count == 0) { await Task.Delay(10); }
+        }
+
+        // Read at start, read again by the loop, then a back-off: nothing read, nothing stored, the service alive.
+        var delay = Assert.Single(retries);
+        Assert.InRange(delay, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        Assert.Equal(2, failures);
+        Assert.Empty(store.Written);
+        Assert.False(sink.ExecuteTask!.IsCompleted);
+
+        time.Advance(delay);
+        for (var i = 0; i < 1500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromHours(1)); await Task.Delay(10); }
+        await sink.StopAsync(CancellationToken.None);
+
+        Assert.Equal(damaged.Records.Select(r => r.Id), store.Written); // every record once, in order, after the disk recovered
+        Assert.Equal(spool.DurableEnd, spool.Checkpoint);
+        Assert.True(sink.ExecuteTask.IsCompletedSuccessfully);
+        spool.Dispose();
+    }
+}

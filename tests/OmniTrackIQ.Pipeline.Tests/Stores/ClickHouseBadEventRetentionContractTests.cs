@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Pipeline.Sink;
+
+namespace OmniTrackIQ.Pipeline.Tests.Stores;
+
+/// <summary>The retention contract on ClickHouse, wired by AddClickHouseStore: a database per test (partitions are dropped table-wide).</summary>
+public sealed class ClickHouseBadEventRetentionContractTests : BadEventRetentionContract, IAsyncLifetime
+{
+    private readonly ClickHouseServerFixture _server = new();
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    protected override async Task<(StoreUnderTest Store, IBadEventRetention Retention)> OpenAsync()
+    {
+        var provider = await _server.OpenAsync();
+        return (new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>()),
+            provider.GetRequiredService<IBadEventRetention>());
+    }
+
+    /// <summary>
+    /// The delete mutation runs in the server's background pool (18.16 has no mutations_sync): ask system.mutations
+    /// until none of this database is unfinished. A bounded number of polls, no sleeping; on a small table the
+    /// first answer is normally already "done".
+    /// </summary>
+    protected override async Task SettleAsync()
+    {
+        for (var poll = 0; poll < 2000; poll++)
+        {
+            var pending = await _server.QueryAsync($"SELECT count() FROM system.mutations WHERE database = '{_server.Database}' AND is_done = 0");
+            if (pending.Trim() == "0") { return; }
+            await Task.Yield();
+        }
+
+        Assert.Fail($"the delete mutation on {_server.Database}.bad_events did not finish");
+    }
+}
