@@ -52,6 +52,7 @@ if (role.Serves())
     app.MapAttribution();
     app.MapSpend();
     app.MapOrderQueries();
+    app.MapAnalyst();
     app.MapReport();
 }
 

@@ -18,6 +18,7 @@ internal static class DocsServices
             options.AddDocumentTransformer<OpenApiSecurity>();
             options.AddOperationTransformer<OpenApiSecurity>();
             options.AddOperationTransformer<OpenApiRequestBodies>();
+            options.AddOperationTransformer<OpenApiCsvResponses>();
         });
         return services;
     }

@@ -1,4 +1,7 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Workspaces;
 using OmniTrackIQ.Pipeline.Spend;
 using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Collector.Hosting;
@@ -6,12 +9,13 @@ using OmniTrackIQ.Collector.Hosting;
 namespace OmniTrackIQ.Collector.Spend;
 
 /// <summary>
-/// <c>collector import-spend --input FILE --workspace ID [--data-dir DIR]</c>: parses a spend file (CSV, or
-/// JSON when it ends in .json) and upserts it into the store the collector's settings name (<c>OmniTrack:Store</c>;
+/// <c>collector import-spend --input FILE --workspace ID [--currency CODE] [--data-dir DIR]</c>: parses a spend file (CSV,
+/// or JSON when it ends in .json: our rows or a Google Ads / Meta Insights / TikTok answer) and upserts it into the store the collector's settings name (<c>OmniTrack:Store</c>;
 /// for DuckDB <c>DIR/omnitrack.duckdb</c>; without --data-dir, OmniTrack:DuckDb:Path or OmniTrack:DataDirectory from
 /// appsettings.json / environment, else ./data). DuckDB lets one process write a file, so run it while the
 /// collector is stopped, or use <c>POST /v1/spend</c> instead. Exit codes: 0 imported, 1 usage or database
-/// error, 2 invalid file (nothing imported).
+/// error, 2 invalid file (nothing imported). Rows in a currency other than the shop's (--currency, else the
+/// configured workspace's Currency) are kept but flagged, and counted on the output.
 /// </summary>
 internal static class ImportSpendCommand
 {
@@ -20,7 +24,7 @@ internal static class ImportSpendCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
-        string? input = null, workspace = null, dataDirectory = null;
+        string? input = null, workspace = null, dataDirectory = null, currency = null;
         for (var i = 0; i < args.Length; i++)
         {
             var hasValue = i + 1 < args.Length;
@@ -29,6 +33,7 @@ internal static class ImportSpendCommand
                 case "--input" when hasValue: input = args[++i]; break;
                 case "--workspace" when hasValue: workspace = args[++i]; break;
                 case "--data-dir" when hasValue: dataDirectory = args[++i]; break;
+                case "--currency" when hasValue: currency = args[++i]; break;
                 default:
                     await errors.WriteLineAsync($"import-spend: unexpected argument '{args[i]}'");
                     return Usage(errors);
@@ -65,8 +70,14 @@ internal static class ImportSpendCommand
         try
         {
             using var store = StoreServices.ForCommand(dataDirectory);
-            var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, rows, CancellationToken.None);
+            var flaggedRows = SpendCurrency.Flag(rows, currency ?? ConfiguredCurrency(workspace), out var flagged);
+            var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, flaggedRows, CancellationToken.None);
             await output.WriteLineAsync($"imported {written} rows");
+            foreach (var other in flagged)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"flagged {other.Rows} rows in {other.Currency} ({other.Spend} {other.Currency}): not the shop's currency, kept but not summed"));
+            }
             return 0;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -76,9 +87,14 @@ internal static class ImportSpendCommand
         }
     }
 
+    /// <summary>The workspace's Currency from OmniTrack:Workspaces as the server reads its settings.</summary>
+    private static string? ConfiguredCurrency(string workspace) =>
+        (StoreServices.CommandConfiguration().GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [])
+            .FirstOrDefault(w => string.Equals(w.Id, workspace, StringComparison.Ordinal))?.Currency;
+
     private static int Usage(TextWriter errors)
     {
-        errors.WriteLine("usage: import-spend --input FILE(.csv|.json) --workspace ID [--data-dir DIR]");
+        errors.WriteLine("usage: import-spend --input FILE(.csv|.json) --workspace ID [--currency CODE] [--data-dir DIR]");
         return 1;
     }
 }

@@ -12,9 +12,9 @@ using OmniTrackIQ.Pipeline.Spend;
 namespace OmniTrackIQ.Collector.Hosting;
 
 /// <summary>
-/// <c>POST /v1/spend</c>: a workspace's ad spend as JSON (<c>{"rows":[…]}</c>) or CSV, authenticated by its
-/// secret key (<c>Authorization: Bearer sk_…</c>). Rows replace earlier imports of the same
-/// (date, platform, campaign), so a daily re-export is safe.
+/// <c>POST /v1/spend</c>: a workspace's ad spend as JSON (<c>{"rows":[…]}</c> or a platform's own answer, see
+/// <see cref="SpendJsonParser"/>) or CSV, authenticated by its secret key (<c>Authorization: Bearer sk_…</c>). Rows
+/// replace earlier imports of the same campaign's day, so a daily re-export is safe.
 /// </summary>
 internal static class SpendEndpoints
 {
@@ -22,7 +22,9 @@ internal static class SpendEndpoints
     {
         app.MapPost("/v1/spend", PostSpendAsync)
             .WithTags("Spend").WithSummary("Import ad spend rows (JSON or CSV); replaces earlier imports of the same date, platform and campaign")
-            .DocumentsBody("{\"rows\": [{date, platform, campaign, spend, currency, impressions?, clicks?, channel?}]} or CSV with that header.", "application/json", "text/csv")
+            .DocumentsBody("{\"rows\": [{date, platform, campaign, spend, currency, impressions?, clicks?, channel?, campaign_id?}]} or CSV with that header; " +
+                "or a Google Ads search/searchStream answer, a Meta Insights page ({\"data\": [...]}, time_increment=1) or a TikTok report page ({\"data\": {\"list\": [...]}}).",
+                "application/json", "text/csv")
             .Produces<SpendImportResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -63,13 +65,17 @@ internal static class SpendEndpoints
         }
 
         if (error is not null) { return Problems.From(error); }
-        var written = await store.UpsertAsync(workspace.Id, rows, cancellationToken);
-        return TypedResults.Json(new SpendImportResponse(written), SpendJsonContext.Default.SpendImportResponse);
+        var flaggedRows = SpendCurrency.Flag(rows, workspace.Currency, out var flagged);
+        var written = await store.UpsertAsync(workspace.Id, flaggedRows, cancellationToken);
+        return TypedResults.Json(new SpendImportResponse(written, flagged), SpendJsonContext.Default.SpendImportResponse);
     }
 }
 
-/// <summary>Rows written: distinct (date, platform, campaign) keys of the import.</summary>
-internal sealed record SpendImportResponse(int Rows);
+/// <summary>
+/// Rows written (distinct date, platform, campaign, ad group and ad keys of the import), and per currency the spend
+/// kept but not summed because it is not the shop's (<see cref="SpendCurrency"/>).
+/// </summary>
+internal sealed record SpendImportResponse(int Rows, List<FlaggedSpend> CurrencyFlagged);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SpendImportResponse))]

@@ -31,6 +31,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();
         services.AddSingleton<IBadEventRetention, ClickHouseBadEventRetention>();
         services.AddSingleton<IOrderLedger, ClickHouseOrderLedger>();
+        services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.ClickHouseOrderList>();
         services.AddSingleton<ISpendStore, ClickHouseSpendStore>();
         services.AddSingleton<ClickHouseAttributionStore>();
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<ClickHouseAttributionStore>());

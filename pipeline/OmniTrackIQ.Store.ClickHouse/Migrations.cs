@@ -17,6 +17,7 @@ internal static class Migrations
         // Numbers go in blocks so that parallel work cannot collide: 1–9 ingest, 10–19 spend and orders, 20+ attribution.
         new(10, "ad_spend", db => [Spend.SpendSchema.CreateAdSpend(db)]),
         new(11, "events.order_updated_at", db => [EventsSchema.AddColumn(db, "order_updated_at")]),
+        new(12, "ad_spend levels", db => [Spend.SpendSchema.AddLevels(db)]),
         .. Attribution.AttributionTables.Migrations,
     ];
 }

@@ -20,6 +20,7 @@ public static class DuckDbStoreServiceCollectionExtensions
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();
         services.AddSingleton<IOrderLedger, DuckDbOrderLedger>();
+        services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.DuckDbOrderList>();
         services.AddSingleton<AttributionRunner>();
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<AttributionRunner>());
         services.AddSingleton<IAttributionQueries, DuckDbAttributionQueries>();

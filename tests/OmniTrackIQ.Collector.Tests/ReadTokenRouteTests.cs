@@ -15,6 +15,9 @@ public sealed class ReadTokenRouteTests : IClassFixture<CollectorFactory>
     [InlineData("/v1/events/bad")]
     [InlineData("/v1/events/stats")]
     [InlineData("/v1/orders/1001")]
+    [InlineData("/v1/orders")]
+    [InlineData("/v1/metrics/summary")]
+    [InlineData("/v1/metrics/daily?format=csv")]
     public async Task Without_a_read_token_it_is_401_naming_authorization(string path)
     {
         using var response = await _client.GetAsync(path);
@@ -23,10 +26,13 @@ public sealed class ReadTokenRouteTests : IClassFixture<CollectorFactory>
         Assert.Equal("Authorization", (await CollectorClient.ProblemAsync(response)).GetProperty("field").GetString());
     }
 
-    [Fact]
-    public async Task A_read_token_asking_for_another_workspace_is_403()
+    [Theory]
+    [InlineData("/v1/events?workspace=other")]
+    [InlineData("/v1/orders?workspace=other")]
+    [InlineData("/v1/metrics/summary?workspace=other&format=csv")]
+    public async Task A_read_token_asking_for_another_workspace_is_403(string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/events?workspace=other");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CollectorFactory.ReadToken);
         using var response = await _client.SendAsync(request);
 

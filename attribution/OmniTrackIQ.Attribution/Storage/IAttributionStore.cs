@@ -32,6 +32,13 @@ public interface IAttributionQueries
     Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The summary rows of <paramref name="model"/> (stored results) per UTC day and group, in one read: a day's rows are
+    /// what <see cref="SummarizeAsync"/> answers for [that day's 00:00, the next) clipped to [from, to), conversions by
+    /// their day, spend by its date. Ordered by day, then as the summary orders its rows.
+    /// </summary>
+    Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to, CancellationToken cancellationToken);
+
     /// <summary>The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths.</summary>
     Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken);
 

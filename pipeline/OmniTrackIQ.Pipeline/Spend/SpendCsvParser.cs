@@ -6,16 +6,16 @@ namespace OmniTrackIQ.Pipeline.Spend;
 
 /// <summary>
 /// Parses RFC 4180 CSV with a header naming the columns in any order: date, platform, campaign, spend,
-/// currency (required), impressions, clicks, channel (optional). Quoted fields may hold commas, line breaks
+/// currency (required), impressions, clicks, channel, campaign_id (optional). Quoted fields may hold commas, line breaks
 /// and doubled quotes; LF or CRLF; a UTF-8 BOM and blank lines are skipped. Every refusal names the
 /// physical line (the header is line 1) and the column: <c>line 4: spend</c>.
 /// </summary>
 public static class SpendCsvParser
 {
     private static readonly string[] s_required = ["date", "platform", "campaign", "spend", "currency"];
-    private static readonly string[] s_optional = ["impressions", "clicks", "channel"];
+    private static readonly string[] s_optional = ["impressions", "clicks", "channel", "campaign_id"];
     // Slots of s_required then s_optional in the header map.
-    private const int DateSlot = 0, PlatformSlot = 1, CampaignSlot = 2, SpendSlot = 3, CurrencySlot = 4, ImpressionsSlot = 5, ClicksSlot = 6, ChannelSlot = 7;
+    private const int DateSlot = 0, PlatformSlot = 1, CampaignSlot = 2, SpendSlot = 3, CurrencySlot = 4, ImpressionsSlot = 5, ClicksSlot = 6, ChannelSlot = 7, CampaignIdSlot = 8;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IngestError? TryParse(ReadOnlySpan<byte> utf8, out List<SpendRow> rows)
@@ -62,7 +62,7 @@ public static class SpendCsvParser
 
         if (columns is null)
         {
-            return IngestError.BadRequest("line 1", "the CSV has no header; expected date,platform,campaign,spend,currency[,impressions,clicks,channel]", "missing_header");
+            return IngestError.BadRequest("line 1", "the CSV has no header; expected date,platform,campaign,spend,currency[,impressions,clicks,channel,campaign_id]", "missing_header");
         }
 
         rows = set.Rows;
@@ -86,7 +86,7 @@ public static class SpendCsvParser
 
             if (slot < 0)
             {
-                return IngestError.BadRequest($"line {line}: {fields[i].Trim()}", "unknown column; expected date, platform, campaign, spend, currency, impressions, clicks, channel", "unknown_column");
+                return IngestError.BadRequest($"line {line}: {fields[i].Trim()}", "unknown column; expected date, platform, campaign, spend, currency, impressions, clicks, channel, campaign_id", "unknown_column");
             }
 
             if (columns[slot] >= 0) { return IngestError.BadRequest($"line {line}: {name}", "column appears twice", "duplicate_column"); }
@@ -129,8 +129,9 @@ public static class SpendCsvParser
         if (error is not null) { return error; }
         error = Count(at, "clicks", Field(fields, columns[ClicksSlot]), out var clicks);
         if (error is not null) { return error; }
-        return SpendRowBuilder.Build(at, fields[columns[DateSlot]], fields[columns[PlatformSlot]], fields[columns[CampaignSlot]], spend, fields[columns[CurrencySlot]],
-            impressions, clicks, Field(fields, columns[ChannelSlot]), out row);
+        error = SpendRowBuilder.Build(at, fields[columns[DateSlot]], fields[columns[PlatformSlot]], fields[columns[CampaignSlot]], spend, fields[columns[CurrencySlot]],
+            impressions, clicks, Field(fields, columns[ChannelSlot]), out var built);
+        return error ?? SpendRowBuilder.WithLevels(at, built!, Field(fields, columns[CampaignIdSlot]), null, null, null, null, out row);
     }
 
     private static string? Field(List<string> fields, int column) => column < 0 ? null : fields[column];

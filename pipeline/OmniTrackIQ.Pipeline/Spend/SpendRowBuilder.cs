@@ -48,6 +48,35 @@ internal static class SpendRowBuilder
         return null;
     }
 
+    /// <summary>
+    /// The platform's campaign id and, where the export gives them, ad group and ad (ids and names): each at most
+    /// <see cref="SpendLimits.MaxNameLength"/> characters, trimmed, "" when absent.
+    /// </summary>
+    public static IngestError? WithLevels(SpendRowRef at, SpendRow row, string? campaignId, string? adGroupId, string? adGroup,
+        string? adId, string? ad, out SpendRow? withLevels)
+    {
+        withLevels = null;
+        var error = Name(at, "campaign_id", campaignId, required: false, out var campaignIdText);
+        if (error is not null) { return error; }
+        error = Name(at, "ad_group_id", adGroupId, required: false, out var adGroupIdText);
+        if (error is not null) { return error; }
+        error = Name(at, "ad_group", adGroup, required: false, out var adGroupText);
+        if (error is not null) { return error; }
+        error = Name(at, "ad_id", adId, required: false, out var adIdText);
+        if (error is not null) { return error; }
+        error = Name(at, "ad", ad, required: false, out var adText);
+        if (error is not null) { return error; }
+        withLevels = row with
+        {
+            CampaignId = campaignIdText ?? "",
+            AdGroupId = adGroupIdText ?? "",
+            AdGroup = adGroupText ?? "",
+            AdId = adIdText ?? "",
+            Ad = adText ?? "",
+        };
+        return null;
+    }
+
     public static IngestError Missing(SpendRowRef at, string field) => Bad(at, field, "is required", "missing_field");
 
     public static IngestError NotCount(SpendRowRef at, string field) => Bad(at, field, $"must be an integer from 0 to {SpendLimits.MaxCount}", "invalid_count");

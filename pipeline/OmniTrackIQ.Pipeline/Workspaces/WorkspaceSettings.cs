@@ -20,6 +20,8 @@ public sealed class WorkspaceSettings
     public int IpV6PrefixLength { get; set; } = 48;
     /// <summary>Reject events whose consent.analytics is not true.</summary>
     public bool RequireAnalyticsConsent { get; set; }
+    /// <summary>The shop's currency (ISO 4217); ad spend in another currency is kept but flagged, not summed. Unset: nothing is flagged.</summary>
+    public string? Currency { get; set; }
     /// <summary>Attribution lookback window in days (0 = any age).</summary>
     public int LookbackDays { get; set; } = 30;
     /// <summary>Attribution: ignore direct, organic and e-mail touches when a path has a paid one.</summary>

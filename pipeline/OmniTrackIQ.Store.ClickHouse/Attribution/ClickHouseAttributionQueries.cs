@@ -1,6 +1,7 @@
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Spend;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
@@ -18,7 +19,9 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
-        var spend = await SpendAsync(ws, groupBy, from, to, cancellationToken);
+        var spend = groupBy == "campaign" ? null : await SpendAsync(ws, groupBy, from, to, cancellationToken);
+        var campaignSpend = groupBy == "campaign" ? await CampaignSpendAsync(ws, from, to, cancellationToken) : null;
+        var knownCampaigns = groupBy == "campaign" ? await KnownCampaignsAsync(ws, cancellationToken) : null;
         var attributed = adHoc is null
             ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
             : await AdHocSummary.CreditsAsync(database, ws, adHoc, models, groupBy, from, to, cancellationToken);
@@ -26,10 +29,42 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         foreach (var model in models)
         {
             var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
-            byModel[model] = [.. sums.Rows(spend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
+            var keyedSpend = spend ?? CampaignSpendKeys.Resolve(campaignSpend!, knownCampaigns!.Contains);
+            byModel[model] = [.. sums.Rows(keyedSpend).OrderByDescending(r => r.Revenue).ThenByDescending(r => r.Conversions).ThenBy(r => r.Key, StringComparer.Ordinal)];
         }
 
         return byModel;
+    }
+
+    /// <summary>
+    /// The summary of one model per UTC day in one pass: the same reads keyed <c>yyyy-MM-dd|key</c> (credit by the
+    /// conversion's day, spend by its date), split by <see cref="DailyKeys"/>.
+    /// </summary>
+    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+        CancellationToken cancellationToken)
+    {
+        if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
+        await events.InitializeAsync(cancellationToken);
+        var ws = SqlLiteral.String(workspace);
+        Dictionary<string, double> spend;
+        if (groupBy == "campaign")
+        {
+            var known = await KnownCampaignsAsync(ws, cancellationToken);
+            spend = new Dictionary<string, double>(StringComparer.Ordinal);
+            await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to, byDay: true), row =>
+            {
+                var key = row.GetProperty("d").GetString() + "|" + CampaignSpendKeys.KeyOf(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, known.Contains);
+                spend[key] = spend.GetValueOrDefault(key) + row.GetProperty("spend").GetDouble();
+            }, cancellationToken);
+        }
+        else
+        {
+            spend = await SpendAsync(ws, groupBy, from, to, cancellationToken, byDay: true);
+        }
+
+        var attributed = await StoredCreditsAsync(ws, [model], groupBy, from, to, cancellationToken, byDay: true);
+        var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
+        return DailyKeys.Rows(sums.Rows(spend));
     }
 
     public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
@@ -59,23 +94,48 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     }
 
     /// <summary>Spend per group key in the range (the spend store's subquery).</summary>
-    private async Task<Dictionary<string, double>> SpendAsync(string ws, string groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, double>> SpendAsync(string ws, string groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken,
+        bool byDay = false)
     {
         var spend = new Dictionary<string, double>(StringComparer.Ordinal);
-        await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to)})",
+        await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to, byDay)})",
             row => spend[row.GetProperty("k").GetString()!] = row.GetProperty("spend").GetDouble(), cancellationToken);
         return spend;
     }
 
+    /// <summary>Spend per platform campaign (id and name) in the range, keyed per model by <see cref="CampaignSpendKeys"/>.</summary>
+    private async Task<List<CampaignSpend>> CampaignSpendAsync(string ws, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    {
+        var spend = new List<CampaignSpend>();
+        await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to),
+            row => spend.Add(new CampaignSpend(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, row.GetProperty("spend").GetDouble())),
+            cancellationToken);
+        return spend;
+    }
+
+    /// <summary>Every utm_campaign a kept touch of the last run carried (any range, any model), for <see cref="CampaignSpendKeys"/>.</summary>
+    private async Task<HashSet<string>> KnownCampaignsAsync(string ws, CancellationToken cancellationToken)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        if (!state.Exists) { return known; }
+        await database.ReadRowsAsync($"""
+            SELECT DISTINCT assumeNotNull(campaign) AS k FROM {database.Name}.attribution_touches
+            WHERE workspace = {ws} AND isNotNull(campaign) AND (conversion_id, run) IN ({state.CurrentConversions(database.Name, ws)})
+            """, row => known.Add(row.GetProperty("k").GetString()!), cancellationToken);
+        return known;
+    }
+
     /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>
+    /// <param name="byDay">Key each conversion's day apart: <c>yyyy-MM-dd|key</c>.</param>
     private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, string groupBy,
-        DateTime? from, DateTime? to, CancellationToken cancellationToken)
+        DateTime? from, DateTime? to, CancellationToken cancellationToken, bool byDay = false)
     {
         var db = database.Name;
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
         var result = new Dictionary<string, GroupSums>(StringComparer.Ordinal);
         if (!state.Exists) { return result; }
-        var key = GroupKey(groupBy);
+        var key = byDay ? $"concat(toString(toDate(toDateTime(intDiv(conversion_ts, 1000), 'UTC'))), '|', {GroupKey(groupBy)})" : GroupKey(groupBy);
         var current = $"(conversion_id, run) IN ({state.CurrentConversions(db, ws)}) {EpochRange.Where("conversion_ts", from, to)}";
         foreach (var model in models.Where(m => AttributionModels.Heuristics.Any(h => h.Name == m)))
         {

@@ -3,10 +3,10 @@ using OmniTrackIQ.Pipeline.Spend;
 namespace OmniTrackIQ.Store.ClickHouse.Spend;
 
 /// <summary>
-/// Writes <c>ad_spend</c> with the DuckDB AdSpendStore's meaning: per (workspace, date, platform, campaign) an
-/// import replaces what was there, rows of one key within a call are summed, and importing a file twice leaves
-/// the same spend. Replacing is one insert of the keys with a newer version (<see cref="SpendSchema"/>): there is
-/// no delete, so a reader meets either the old or the new row of a key, never both and never none.
+/// Writes <c>ad_spend</c> with the DuckDB AdSpendStore's meaning: per campaign's day an import replaces what was
+/// there (every ad group and ad), rows of one key within a call are summed, and importing a file twice leaves the
+/// same spend. Replacing is one insert with a newer version (<see cref="SpendSchema.Current"/>): there is no delete,
+/// so a reader meets either the old or the new rows of a campaign's day, never both and never none.
 /// </summary>
 public sealed class ClickHouseSpendStore(ClickHouseDatabase database, TimeProvider time) : ISpendStore
 {
@@ -41,7 +41,8 @@ public sealed class ClickHouseSpendStore(ClickHouseDatabase database, TimeProvid
     {
         foreach (var row in rows)
         {
-            yield return [workspace, row.Date, row.Platform, row.Channel, row.Campaign, row.Spend, row.Currency, row.Impressions, row.Clicks, version];
+            yield return [workspace, row.Date, row.Platform, row.Channel, row.Campaign, row.Spend, row.Currency, row.Impressions, row.Clicks, version,
+                row.CampaignId, row.AdGroupId, row.AdGroup, row.AdId, row.Ad, row.CurrencyFlagged ? (byte)1 : (byte)0];
         }
     }
 }

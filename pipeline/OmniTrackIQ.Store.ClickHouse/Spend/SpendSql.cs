@@ -15,14 +15,15 @@ internal static class SpendSql
     private static readonly DateOnly s_lastDate = new(2149, 6, 6);
 
     /// <summary>
-    /// A subquery (no parentheses) with columns <c>k String, spend Float64</c>: the workspace's spend per
+    /// A subquery (no parentheses) with columns <c>k String, spend Float64</c>: the workspace's shop-currency spend per
     /// <paramref name="groupBy"/> key (channel; source = the platform's utm_source, <see cref="SpendPlatforms.SourceOf"/>;
     /// campaign) for the days whose start (00:00) lies in [<paramref name="from"/>, <paramref name="to"/>); null
     /// bounds are open. Bounds are taken as UTC wall times, as the DuckDB store binds them.
     /// </summary>
     /// <param name="database">The store's database (<see cref="ClickHouseDatabase.Name"/>).</param>
     /// <param name="workspaceLiteral">The workspace as a SQL literal (<see cref="SqlLiteral.String"/>).</param>
-    public static string SpentBy(string database, string workspaceLiteral, string groupBy, DateTime? from, DateTime? to)
+    /// <param name="byDay">Key each day apart: <c>yyyy-MM-dd|key</c> (OmniTrackIQ.Attribution.Storage.DailyKeys).</param>
+    public static string SpentBy(string database, string workspaceLiteral, string groupBy, DateTime? from, DateTime? to, bool byDay = false)
     {
         var key = groupBy switch
         {
@@ -31,12 +32,26 @@ internal static class SpendSql
             "campaign" => "campaign",
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
+        if (byDay) { key = $"concat(toString(date), '|', {key})"; }
         return $"""
             SELECT {key} AS k, toFloat64(sum(current_spend)) AS spend
             FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
+            WHERE current_flagged = 0
             GROUP BY k
             """;
     }
+
+    /// <summary>
+    /// A subquery with columns <c>campaign_id, campaign, spend</c>: the shop-currency spend per platform campaign in
+    /// the range, for <see cref="CampaignSpendKeys"/> to key by id or name as the attributed revenue names it.
+    /// </summary>
+    /// <param name="byDay">One row per day too, its date in column <c>d</c> (else <c>d</c> is '').</param>
+    public static string SpentByCampaign(string database, string workspaceLiteral, DateTime? from, DateTime? to, bool byDay = false) => $"""
+        SELECT {(byDay ? "toString(date)" : "''")} AS d, campaign_id, campaign, toFloat64(sum(current_spend)) AS spend
+        FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
+        WHERE current_flagged = 0
+        GROUP BY d, campaign_id, campaign
+        """;
 
     /// <summary>
     /// <c>transform(platform, [platforms], [sources], platform)</c> from the code's table (constants, never user

@@ -35,13 +35,7 @@ public sealed class AttributionSummary
     public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
         string groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken)
     {
-        var (column, spendKey) = groupBy switch
-        {
-            "channel" => ("channel", "channel"),
-            "source" => ("source", AdSpendSchema.SourceExpression),
-            "campaign" => ("campaign", "campaign"),
-            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
-        };
+        var (column, spendKey) = Keys(groupBy);
         await _runner.EnsureTableAsync(cancellationToken);
         await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
@@ -56,20 +50,48 @@ public sealed class AttributionSummary
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            byModel[model] = Summarize(connection, results, workspace, model, column, spendKey, from, to);
+            byModel[model] = Summarize(connection, results, workspace, model, $"coalesce({column}, '(none)')", spendKey, from, to);
         }
 
         return byModel;
     }
 
+    /// <summary>
+    /// The summary of one model per UTC day in one query: the same statement grouped by <c>yyyy-MM-dd|key</c>
+    /// (conversions by their day, spend by its date), split by <see cref="DailyKeys"/>.
+    /// </summary>
+    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+        CancellationToken cancellationToken)
+    {
+        var (column, spendKey) = Keys(groupBy);
+        await _runner.EnsureTableAsync(cancellationToken);
+        await EnsureSpendTableAsync(cancellationToken);
+        using var connection = _database.OpenReader();
+        var rows = Summarize(connection, "attribution_results", workspace, model,
+            $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", from, to);
+        return DailyKeys.Rows(rows);
+    }
+
+    /// <summary>The results column and the spend expression a group is keyed by.</summary>
+    private static (string Column, string SpendKey) Keys(string groupBy) =>
+        groupBy switch
+        {
+            "channel" => ("channel", "channel"),
+            "source" => ("source", AdSpendSchema.SourceExpression),
+            // By platform id when some touch carried it as utm_campaign, else by name (CampaignSpendKeys, the rule's pure form).
+            "campaign" => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT campaign FROM attribution_touches WHERE workspace = $ws AND campaign IS NOT NULL) " +
+                "THEN campaign_id ELSE campaign END"),
+            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
+        };
+
     private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,
-        string column, string spendKey, DateTime? from, DateTime? to)
+        string key, string spendKey, DateTime? from, DateTime? to)
     {
         var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             WITH attributed AS (
-                SELECT coalesce({column}, '(none)') AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
+                SELECT {key} AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
                 FROM {results}
                 WHERE workspace = $ws AND model = $model
                   {range.Where("conversion_ts")}
@@ -77,7 +99,7 @@ public sealed class AttributionSummary
             spent AS (
                 SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
                 FROM ad_spend
-                WHERE workspace = $ws
+                WHERE workspace = $ws AND NOT currency_flagged
                   {range.Where("date")}
                 GROUP BY k)
             SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend

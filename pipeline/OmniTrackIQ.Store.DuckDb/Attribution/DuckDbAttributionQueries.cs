@@ -20,6 +20,10 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
         DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken) =>
         _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, cancellationToken);
 
+    public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+        CancellationToken cancellationToken) =>
+        _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, cancellationToken);
+
     public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
         _paths.ReadAsync(workspace, top, from, to, cancellationToken);
 

@@ -51,6 +51,12 @@ public sealed class OpenApiDocumentTests : IClassFixture<CollectorFactory>
         Assert.Equal(["readToken"], SchemesOf(root, "/v1/events/stats", "get"));
         Assert.Equal(["readToken"], SchemesOf(root, "/v1/attribution/summary", "get"));
         Assert.Empty(SchemesOf(root, "/healthz", "get"));
+        foreach (var analyst in new[] { "/v1/metrics/summary", "/v1/metrics/daily", "/v1/orders" })
+        {
+            Assert.Equal(["readToken"], SchemesOf(root, analyst, "get"));
+            var ok = root.GetProperty("paths").GetProperty(analyst).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+            Assert.Equal(["application/json", "text/csv"], ok.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        }
 
         var spend = root.GetProperty("paths").GetProperty("/v1/spend").GetProperty("post");
         Assert.Equal("Spend", spend.GetProperty("tags")[0].GetString());

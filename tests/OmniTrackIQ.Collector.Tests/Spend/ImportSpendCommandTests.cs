@@ -49,6 +49,25 @@ public sealed class ImportSpendCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "omnitrack.duckdb")));
     }
 
+    [Fact]
+    public async Task A_meta_insights_page_is_imported_at_ad_level_and_other_currencies_are_flagged()
+    {
+        var file = Write("insights.json", """
+            {"data":[
+              {"campaign_id":"238","campaign_name":"Retargeting","adset_id":"239","adset_name":"Cart 7d","ad_id":"240","ad_name":"Carousel",
+               "spend":"18.42","impressions":"2210","clicks":"57","account_currency":"EUR","date_start":"2026-11-01","date_stop":"2026-11-01"},
+              {"campaign_id":"338","campaign_name":"US launch","spend":"9","account_currency":"USD","date_start":"2026-11-01","date_stop":"2026-11-01"}],
+             "paging":{"cursors":{"before":"MAZDZD","after":"MQZDZD"}}}
+            """);
+
+        var (code, output, errors) = await RunAsync("--input", file, "--workspace", "shop", "--currency", "eur", "--data-dir", _dir);
+
+        Assert.Equal((0, "imported 2 rows\nflagged 1 rows in USD (9 USD): not the shop's currency, kept but not summed", ""),
+            (code, output.Trim().ReplaceLineEndings("\n"), errors));
+        Assert.Equal(["shop|2026-11-01|meta|Paid Social|Retargeting|18.4200|EUR|2210|57", "shop|2026-11-01|meta|Paid Social|US launch|9.0000|USD||"], ReadBack());
+        Assert.Equal(["Retargeting|238|239|Cart 7d|240|Carousel|false", "US launch|338|||||true"], ReadLevels());
+    }
+
     [Theory]
     [InlineData("--input", "x.csv")]
     [InlineData("--workspace", "shop")]
@@ -99,6 +118,18 @@ public sealed class ImportSpendCommandTests : IDisposable
                    currency, coalesce(CAST(impressions AS VARCHAR), ''), coalesce(CAST(clicks AS VARCHAR), ''))
             FROM ad_spend ORDER BY platform
             """;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) { rows.Add(reader.GetString(0)); }
+        return rows;
+    }
+
+    private List<string> ReadLevels()
+    {
+        using var connection = new DuckDBConnection($"Data Source={Path.Combine(_dir, "omnitrack.duckdb")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT concat_ws('|', campaign, campaign_id, ad_group_id, ad_group, ad_id, ad, CAST(currency_flagged AS VARCHAR)) FROM ad_spend ORDER BY campaign";
         using var reader = command.ExecuteReader();
         var rows = new List<string>();
         while (reader.Read()) { rows.Add(reader.GetString(0)); }

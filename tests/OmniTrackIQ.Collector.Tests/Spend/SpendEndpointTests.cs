@@ -50,6 +50,35 @@ public sealed class SpendEndpointTests
         SpendClient.AssertRow(byCampaign, "brand, exact", conversions: 0, revenue: 0, spend: 4.5, roas: 0, cpa: null);
     }
 
+    [Fact]
+    public async Task A_google_ads_search_stream_answer_is_stored_by_campaign_name_and_other_currencies_are_flagged_not_summed()
+    {
+        await using var factory = SpendClient.NewFactory();
+        factory.Settings["OmniTrack:Workspaces:0:Currency"] = "EUR";
+        using var client = factory.CreateClient();
+        const string Stream = """
+            [{"results":[
+              {"customer":{"currencyCode":"EUR"},"campaign":{"resourceName":"customers/1/campaigns/201","id":"201","name":"Brand - DE"},
+               "metrics":{"costMicros":"25000000","clicks":"5"},"segments":{"date":"2026-11-20"}},
+              {"customer":{"currencyCode":"CHF"},"campaign":{"id":"301","name":"Brand - CH"},"metrics":{"costMicros":"9000000"},"segments":{"date":"2026-11-20"}}],
+              "fieldMask":"customer.currencyCode,campaign.id,campaign.name,metrics.costMicros,metrics.clicks,segments.date","requestId":"r1"}]
+            """;
+
+        using var response = await SpendClient.PostAsync(client, Stream, "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using (var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(2, answer.RootElement.GetProperty("rows").GetInt32());
+            var flagged = Assert.Single(answer.RootElement.GetProperty("currencyFlagged").EnumerateArray());
+            Assert.Equal(("CHF", 9m, 1), (flagged.GetProperty("currency").GetString(), flagged.GetProperty("spend").GetDecimal(), flagged.GetProperty("rows").GetInt32()));
+        }
+
+        var byCampaign = await SpendClient.SummaryAsync(client, "groupBy=campaign");
+        Assert.Equal(1, byCampaign.GetProperty("rows").GetArrayLength());
+        SpendClient.AssertRow(byCampaign, "Brand - DE", conversions: 0, revenue: 0, spend: 25, roas: 0, cpa: null);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("sk_wrong")]

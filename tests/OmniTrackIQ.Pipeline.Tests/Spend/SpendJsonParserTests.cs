@@ -100,8 +100,9 @@ public sealed class SpendJsonParserTests
     [Theory]
     [InlineData("", "$", "empty_body")]
     [InlineData("{\"rows\":[", "$", "invalid_json")]
-    [InlineData("[]", "$", "invalid_json")]
-    [InlineData("{}", "rows", "missing_field")]
+    [InlineData("1", "$", "unknown_format")]
+    [InlineData("{}", "$", "unknown_format")]
+    [InlineData("{\"data\":1}", "data", "invalid_field")]
     [InlineData("{\"rows\":{}}", "rows", "invalid_field")]
     public void Malformed_documents_are_400(string body, string field, string reason)
     {

@@ -117,6 +117,76 @@ public abstract class AttributionStoreContract
     }
 
     [SkippableFact]
+    public async Task Campaign_spend_joins_revenue_whose_utm_campaign_is_the_platform_id_or_the_name_and_skips_flagged_currency()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 4, "Paid Search", "google", "cpc", "20123456789"), // {campaignid}
+            Data.Conversion("a", 4.5, "o-1", 100),
+            Data.Page("b", 4, "Paid Social", "facebook", "paid", "Retargeting | Nov"), // the name
+            Data.Conversion("b", 4.5, "o-2", 60));
+        var day = new DateOnly(2026, 10, 5);
+        await s.Spend.UpsertAsync(Ws, SpendCurrency.Flag(
+        [
+            new SpendRow(day, "google", "Paid Search", "Brand - DE", 25m, "EUR", null, null) { CampaignId = "20123456789", AdGroupId = "1", AdId = "2" },
+            new SpendRow(day, "google", "Paid Search", "Brand - DE", 15m, "EUR", null, null) { CampaignId = "20123456789", AdGroupId = "1", AdId = "3" },
+            new SpendRow(day, "meta", "Paid Social", "Retargeting | Nov", 30m, "EUR", null, null) { CampaignId = "238512" },
+            new SpendRow(day, "tiktok", "Paid Social", "Launch UGC", 31.5m, "USD", null, null) { CampaignId = "178" },
+            new SpendRow(day, "tiktok", "Paid Social", "Launch EU", 7m, "EUR", null, null) { CampaignId = "179" },
+            new SpendRow(day.AddDays(1), "google", "Paid Search", "Brand - DE", 5m, "EUR", null, null) { CampaignId = "20123456789" },
+        ], "EUR", out _), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], "campaign", null, null, null, CancellationToken.None))["last"];
+        Assert.Equal(
+        [
+            new AttributionSummaryRow("20123456789", 1, 100, 45, 2.2222, 45),
+            new AttributionSummaryRow("Retargeting | Nov", 1, 60, 30, 2, 30),
+            new AttributionSummaryRow("Launch EU", 0, 0, 7, 0, null),
+        ], rows);
+        // By channel the USD row is not added to the shop's money either.
+        var channels = (await s.Queries.SummarizeAsync(Ws, ["last"], "channel", null, null, null, CancellationToken.None))["last"];
+        Assert.Equal([45.0, 37.0], channels.Select(r => r.Spend ?? -1));
+        // A day without its revenue still keys the campaign by the id its clicks carry, so a daily series has one key.
+        var nextDay = AttributionData.Day0.AddDays(5).UtcDateTime;
+        Assert.Equal([new AttributionSummaryRow("20123456789", 0, 0, 5, 0, null)],
+            (await s.Queries.SummarizeAsync(Ws, ["first"], "campaign", nextDay, nextDay.AddDays(1), null, CancellationToken.None))["first"]);
+    }
+
+    [SkippableFact]
+    public async Task The_daily_summary_is_the_summary_of_each_day_in_one_read()
+    {
+        var s = await OpenAsync();
+        await s.Events.WriteEventsAsync(Data.ShopHistory(people: 40), CancellationToken.None);
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        // From midday: the first day is clipped, so its spend (whose day starts before `from`) is out, as in the summary.
+        var from = AttributionData.Day0.UtcDateTime.AddHours(12);
+        var to = AttributionData.Day0.UtcDateTime.AddDays(12);
+
+        foreach (var groupBy in AttributionGroupBy.All)
+        {
+            foreach (var model in new[] { "first", "linear", "markov" })
+            {
+                var daily = await s.Queries.SummarizeDailyAsync(Ws, model, groupBy, from, to, CancellationToken.None);
+                var expected = new List<DailySummaryRow>();
+                for (var start = from.Date; start < to; start = start.AddDays(1))
+                {
+                    var window = (From: start < from ? from : start, To: start.AddDays(1) > to ? to : start.AddDays(1));
+                    var rows = (await s.Queries.SummarizeAsync(Ws, [model], groupBy, window.From, window.To, null, CancellationToken.None))[model];
+                    expected.AddRange(rows.Select(r => new DailySummaryRow(DateOnly.FromDateTime(start), r)));
+                }
+
+                Assert.True(expected.Count > 10, $"{groupBy}/{model}: only {expected.Count} rows");
+                Assert.Equal(expected.Select(Line), daily.Select(Line));
+            }
+        }
+
+        static string Line(DailySummaryRow r) =>
+            FormattableString.Invariant($"{r.Date:yyyy-MM-dd}|{r.Row.Key}|{r.Row.Conversions:F4}|{r.Row.Revenue:F4}|{r.Row.Spend}|{r.Row.Roas}|{r.Row.Cpa}");
+    }
+
+    [SkippableFact]
     public async Task The_date_range_filters_conversions_and_spend_alike()
     {
         var s = await OpenAsync();

@@ -35,6 +35,17 @@ public sealed class ClickHouseSpendStoreContractTests(ClickHouseServerFixture se
         return rows;
     }
 
+    protected override async Task<IReadOnlyList<StoredLevel>> ReadLevelsAsync(string workspace)
+    {
+        var rows = new List<StoredLevel>();
+        await Database.ReadRowsAsync(SpendSchema.Current(Database.Name, SqlLiteral.String(workspace)), r =>
+            rows.Add(new StoredLevel(DateOnly.ParseExact(r.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                r.GetProperty("campaign").GetString()!, r.GetProperty("campaign_id").GetString()!, r.GetProperty("ad_group_id").GetString()!,
+                r.GetProperty("ad_group").GetString()!, r.GetProperty("ad_id").GetString()!, r.GetProperty("ad").GetString()!,
+                r.GetProperty("current_spend").GetDecimal(), ClickHouseDatabase.Number(r.GetProperty("current_flagged")) == 1)), CancellationToken.None);
+        return rows;
+    }
+
     protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to)
     {
         var spent = new Dictionary<string, double>(StringComparer.Ordinal);

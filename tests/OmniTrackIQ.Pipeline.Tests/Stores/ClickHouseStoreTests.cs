@@ -27,7 +27,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
             await server.OpenAsync(options); // and a restart later
 
             var versions = await server.QueryAsync($"SELECT DISTINCT version FROM {database}.schema_migrations ORDER BY version FORMAT TabSeparated");
-            Assert.Equal("1\n2\n10\n11\n20\n21\n22\n23\n24\n25\n26\n", versions);
+            Assert.Equal("1\n2\n10\n11\n12\n20\n21\n22\n23\n24\n25\n26\n", versions);
             // Step 11 added to what step 1 made (twice at once, the second answered "already exists").
             Assert.Equal("Nullable(Int64)\n", await server.QueryAsync(
                 $"SELECT type FROM system.columns WHERE database = '{database}' AND table = 'events' AND name = 'order_updated_at' FORMAT TabSeparated"));

@@ -37,6 +37,23 @@ public sealed class DuckDbSpendStoreContractTests : SpendStoreContract, IDisposa
         return Task.FromResult<IReadOnlyList<StoredSpend>>(rows);
     }
 
+    protected override Task<IReadOnlyList<StoredLevel>> ReadLevelsAsync(string workspace)
+    {
+        using var connection = _database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT date, campaign, campaign_id, ad_group_id, ad_group, ad_id, ad, spend, currency_flagged FROM ad_spend WHERE workspace = $ws";
+        command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("ws", workspace));
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredLevel>();
+        while (reader.Read())
+        {
+            rows.Add(new StoredLevel(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetDecimal(7), reader.GetBoolean(8)));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredLevel>>(rows);
+    }
+
     /// <summary>With no attributed conversion every row of the summary is a spend-only group.</summary>
     protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to)
     {

@@ -6,6 +6,9 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// <summary>One current <c>ad_spend</c> row as a store keeps it.</summary>
 public sealed record StoredSpend(DateOnly Date, string Platform, string Channel, string Campaign, decimal Spend, string Currency, long? Impressions, long? Clicks);
 
+/// <summary>One current row's platform levels and currency flag.</summary>
+public sealed record StoredLevel(DateOnly Date, string Campaign, string CampaignId, string AdGroupId, string AdGroup, string AdId, string Ad, decimal Spend, bool Flagged);
+
 /// <summary>
 /// What every <see cref="ISpendStore"/> must do, run against each store by a subclass, and the spend figures the
 /// attribution summary joins (per channel, source and campaign within a range). Each test uses its own workspace.
@@ -21,6 +24,9 @@ public abstract class SpendStoreContract
 
     /// <summary>The workspace's current rows, in any order.</summary>
     protected abstract Task<IReadOnlyList<StoredSpend>> ReadAsync(string workspace);
+
+    /// <summary>The workspace's current rows with their levels, in any order.</summary>
+    protected abstract Task<IReadOnlyList<StoredLevel>> ReadLevelsAsync(string workspace);
 
     /// <summary>Spend per key as the store's attribution summary joins it.</summary>
     protected abstract Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to);
@@ -105,6 +111,63 @@ public abstract class SpendStoreContract
             await SpentByAsync(Workspace, "campaign", null, s_from));
         Assert.Equal(new Dictionary<string, double> { ["brand"] = 1000 },
             await SpentByAsync(Workspace, "campaign", s_to, null));
+    }
+
+    [SkippableFact]
+    public async Task Ad_level_rows_are_kept_and_a_later_import_replaces_the_campaigns_whole_day()
+    {
+        var store = await OpenAsync();
+        var ad = Row("2026-11-01", "meta", "Retargeting", 10m) with { CampaignId = "238", AdGroupId = "s1", AdGroup = "Cart 7d", AdId = "a1", Ad = "Carousel" };
+        Assert.Equal(3, await store.UpsertAsync(Workspace,
+            [ad, ad with { AdId = "a2", Ad = "Video", Spend = 5m }, ad with { Date = Day("2026-11-02"), Spend = 3m }], CancellationToken.None));
+        Assert.Equal(
+        [
+            new StoredLevel(Day("2026-11-01"), "Retargeting", "238", "s1", "Cart 7d", "a1", "Carousel", 10m, false),
+            new StoredLevel(Day("2026-11-01"), "Retargeting", "238", "s1", "Cart 7d", "a2", "Video", 5m, false),
+            new StoredLevel(Day("2026-11-02"), "Retargeting", "238", "s1", "Cart 7d", "a1", "Carousel", 3m, false),
+        ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Date).ThenBy(r => r.AdId));
+        Assert.Equal(new Dictionary<string, double> { ["Retargeting"] = 18 }, await SpentByAsync(Workspace, "campaign", null, null));
+
+        // The first day again at campaign level: both of its ads are gone, the second day is untouched.
+        Assert.Equal(1, await store.UpsertAsync(Workspace, [Row("2026-11-01", "meta", "Retargeting", 12m) with { CampaignId = "238" }], CancellationToken.None));
+        Assert.Equal(
+        [
+            new StoredLevel(Day("2026-11-01"), "Retargeting", "238", "", "", "", "", 12m, false),
+            new StoredLevel(Day("2026-11-02"), "Retargeting", "238", "s1", "Cart 7d", "a1", "Carousel", 3m, false),
+        ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Date));
+        Assert.Equal(new Dictionary<string, double> { ["Paid Social"] = 15 }, await SpentByAsync(Workspace, "channel", null, null));
+    }
+
+    [SkippableFact]
+    public async Task A_renamed_campaign_replaces_its_days_by_platform_id_and_names_without_id_stay_apart()
+    {
+        var store = await OpenAsync();
+        await store.UpsertAsync(Workspace,
+            [Row("2026-11-01", "google", "Brand", 10m) with { CampaignId = "201" }, Row("2026-11-01", "google", "Brand", 2m)], CancellationToken.None);
+        await store.UpsertAsync(Workspace, [Row("2026-11-01", "google", "Brand DE", 11m) with { CampaignId = "201" }], CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new StoredLevel(Day("2026-11-01"), "Brand", "", "", "", "", "", 2m, false),
+            new StoredLevel(Day("2026-11-01"), "Brand DE", "201", "", "", "", "", 11m, false),
+        ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.CampaignId));
+    }
+
+    [SkippableFact]
+    public async Task Spend_flagged_for_its_currency_is_kept_but_never_summed()
+    {
+        var store = await OpenAsync();
+        var rows = SpendCurrency.Flag(
+            [Row("2026-11-01", "google", "brand", 10m), Row("2026-11-01", "tiktok", "launch", 31.5m) with { Currency = "USD", CampaignId = "178" }], "EUR", out _);
+        await store.UpsertAsync(Workspace, rows, CancellationToken.None);
+
+        Assert.Equal(
+        [
+            new StoredLevel(Day("2026-11-01"), "brand", "", "", "", "", "", 10m, false),
+            new StoredLevel(Day("2026-11-01"), "launch", "178", "", "", "", "", 31.5m, true),
+        ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Campaign, StringComparer.Ordinal));
+        Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 10 }, await SpentByAsync(Workspace, "channel", null, null));
+        Assert.Equal(new Dictionary<string, double> { ["brand"] = 10 }, await SpentByAsync(Workspace, "campaign", null, null));
     }
 
     private static (DateOnly, string, string) Key(StoredSpend row) => (row.Date, row.Platform, row.Campaign);

@@ -1,0 +1,135 @@
+using System.Globalization;
+using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Collector.Attribution;
+using OmniTrackIQ.Collector.Analytics;
+using OmniTrackIQ.Collector.Docs;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Analytics;
+
+// In the Hosting namespace so Program picks MapAnalyst up without a new using.
+namespace OmniTrackIQ.Collector.Hosting;
+
+/// <summary>
+/// What the analyst's dashboard reads (read token): <c>GET /v1/metrics/summary</c>, <c>GET /v1/metrics/daily</c> and
+/// <c>GET /v1/orders</c>, each also as CSV. The handlers only fetch: orders come from <see cref="IOrderListQueries"/>,
+/// attributed revenue and spend from the attribution summary of the store; the rules are the pure
+/// <see cref="MetricsSummary"/>, <see cref="DailySeries"/> and <see cref="OrderPage"/>.
+/// </summary>
+internal static class AnalystEndpoints
+{
+    public static IEndpointRouteBuilder MapAnalyst(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/metrics/summary", SummaryAsync)
+            .WithTags("Analyst").WithSummary("KPIs of a range and of the previous range of the same length: net revenue, orders, AOV, spend, ROAS, CPA, profit after ad spend, new vs returning customers")
+            .Produces<MetricsComparison>().AlsoAsCsv()
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+        app.MapGet("/v1/metrics/daily", DailyAsync)
+            .WithTags("Analyst").WithSummary("Per day: attributed revenue and spend per channel, source or campaign under one model (key= keeps one group)")
+            .Produces<DailyResponse>().AlsoAsCsv()
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+        app.MapGet("/v1/orders", OrdersAsync)
+            .WithTags("Orders").WithSummary("A page of orders, newest first: time, gross, net, status, sources, first- and last-touch channel, path (keyset pagination by cursor)")
+            .Produces<OrderPage>().AlsoAsCsv()
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+        return app;
+    }
+
+    private static async Task<IResult> SummaryAsync(HttpContext context, IOrderListQueries orders, IAttributionQueries attribution, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var workspace = context.Workspace();
+        if (!AnalystQuery.TryPeriod(context, time, out var period, out var problem) || !AnalystQuery.TryModel(context, out var model, out problem)
+            || !AnalystQuery.TryWantsCsv(context, out var csv, out problem))
+        {
+            return problem!;
+        }
+
+        var current = new MetricsSummary(period);
+        var previous = new MetricsSummary(period.Previous);
+        // One read of both periods: they are adjacent.
+        await orders.ReadAsync(workspace.Id, period.Previous.From, period.To, null, null, row =>
+        {
+            current.Add(row);
+            previous.Add(row);
+        }, cancellationToken);
+        var (spend, attributed) = await SpendAndAttributedAsync(attribution, workspace.Id, model, period, cancellationToken);
+        var (previousSpend, previousAttributed) = await SpendAndAttributedAsync(attribution, workspace.Id, model, period.Previous, cancellationToken);
+        var comparison = MetricsComparison.Of(model, period, current.Result(spend, attributed), previous.Result(previousSpend, previousAttributed));
+        return csv
+            ? AnalystQuery.Csv(comparison.ToCsv(), "summary")
+            : TypedResults.Json(comparison, AnalystJsonContext.Default.MetricsComparison);
+    }
+
+    private static async Task<IResult> DailyAsync(HttpContext context, IAttributionQueries attribution, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var workspace = context.Workspace();
+        if (!AnalystQuery.TryPeriod(context, time, out var period, out var problem) || !AnalystQuery.TryModel(context, out var model, out problem)
+            || !AnalystQuery.TryGroupBy(context, out var groupBy, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem))
+        {
+            return problem!;
+        }
+
+        var key = context.Request.Query["key"].ToString();
+        var only = key.Length == 0 ? null : key;
+        // One read of every day's summary rows (each day's are what the attribution summary answers for that day);
+        // every day of the range gets its total, with or without rows.
+        var rows = await attribution.SummarizeDailyAsync(workspace.Id, model, groupBy, period.From, period.To, cancellationToken);
+        var byDay = rows.ToLookup(r => r.Date);
+        var series = new DailySeries();
+        foreach (var (day, _) in period.Days())
+        {
+            series.AddDay(day, byDay[day].Select(r => new DailyGroupRow(day, r.Row.Key, r.Row.Conversions, r.Row.Revenue, r.Row.Spend, r.Row.Roas)), only);
+        }
+
+        return csv
+            ? AnalystQuery.Csv(series.ToCsv(), "daily")
+            : TypedResults.Json(new DailyResponse(model, groupBy, only, period.From, period.To, series.Totals, series.Rows), AnalystJsonContext.Default.DailyResponse);
+    }
+
+    private static async Task<IResult> OrdersAsync(HttpContext context, IOrderListQueries orders, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var workspace = context.Workspace();
+        if (!AnalystQuery.TryPeriod(context, time, out var period, out var problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem))
+        {
+            return problem!;
+        }
+
+        var query = context.Request.Query;
+        var limit = OrderPage.DefaultLimit;
+        var limitText = query["limit"].ToString();
+        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > OrderPage.MaxLimit))
+        {
+            return AttributionEndpoints.Bad("limit", $"must be a whole number from 1 to {OrderPage.MaxLimit}", "invalid_limit");
+        }
+
+        OrderCursor? after = null;
+        var cursorText = query["cursor"].ToString();
+        if (cursorText.Length > 0)
+        {
+            if (!OrderCursor.TryDecode(cursorText, out var cursor)) { return AttributionEndpoints.Bad("cursor", "is not a cursor this API gave out (nextCursor)", "invalid_cursor"); }
+            after = cursor;
+        }
+
+        var rows = new List<OrderListRow>(limit + 1);
+        await orders.ReadAsync(workspace.Id, period.From, period.To, after, limit + 1, rows.Add, cancellationToken);
+        var page = OrderPage.From(rows, limit);
+        if (!csv) { return TypedResults.Json(page, AnalystJsonContext.Default.OrderPage); }
+        if (page.NextCursor is not null) { context.Response.Headers["X-Next-Cursor"] = page.NextCursor; }
+        return AnalystQuery.Csv(page.ToCsv(), "orders");
+    }
+
+    /// <summary>Shop-currency spend and the model's attributed revenue of a range: the channel summary's totals.</summary>
+    private static async Task<(double Spend, double Attributed)> SpendAndAttributedAsync(IAttributionQueries attribution, string workspace, string model,
+        Period period, CancellationToken cancellationToken)
+    {
+        var rows = (await attribution.SummarizeAsync(workspace, [model], "channel", period.From, period.To, null, cancellationToken))[model];
+        double spend = 0, revenue = 0;
+        foreach (var row in rows)
+        {
+            spend += row.Spend ?? 0;
+            revenue += row.Revenue;
+        }
+
+        return (spend, revenue);
+    }
+}
