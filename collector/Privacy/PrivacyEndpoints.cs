@@ -1,5 +1,6 @@
 using System.Buffers;
 using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -21,30 +22,32 @@ internal static class PrivacyEndpoints
         var group = app.MapGroup("/v1/privacy").WithTags("Privacy");
         group.MapPost("/erase", EraseAsync).WithSummary("Erase a person (secret key)")
             .WithDescription("Body {emails, emailSha256, phones, userIds, anonymousIds, orderIds}: the person and every id linked to them leave every table; their orders stay, anonymous.")
-            .Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(422).ProducesProblem(503);
+            .Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(422).ProducesProblem(503).RequireSecretKey();
         group.MapPost("/erase-workspace", EraseWorkspaceAsync).WithSummary("Erase every row of the workspace (secret key)")
-            .WithDescription("Body {\"confirm\": \"<workspace id>\"}.").Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(503);
+            .WithDescription("Body {\"confirm\": \"<workspace id>\"}.").Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(503).RequireSecretKey();
         group.MapPost("/exports", ExportAsync).WithSummary("Export a person's rows (secret key)")
             .WithDescription("Body as /erase plus an optional requestId; the export is kept in the data directory and read with GET /v1/privacy/exports/{requestId}.")
-            .Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(422).ProducesProblem(503);
+            .Produces<ErasureResponse>().ProducesProblem(400).ProducesProblem(422).ProducesProblem(503).RequireSecretKey();
         group.MapGet("/exports/{requestId}", GetExportAsync).WithSummary("A person's export as JSON (secret key)")
-            .Produces(200, contentType: "application/json").ProducesProblem(401).ProducesProblem(404);
+            .Produces(200, contentType: "application/json").ProducesProblem(404).RequireSecretKey();
         return app;
     }
 
-    private static async Task<IResult> EraseAsync(HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, ILogger<PersonErasure> logger,
+    private static async Task<IResult> EraseAsync(HttpContext context, PersonErasure erasure, ILogger<PersonErasure> logger,
         CancellationToken cancellationToken)
     {
-        if (SecretKeyAuth.Authenticate(context, workspaces, out var problem) is not { } workspace) { return problem!; }
+        var workspace = context.Workspace();
+        if (Limited(context, workspace) is { } limited) { return limited; }
         var (request, _, badRequest) = await ReadPersonAsync(context, cancellationToken);
         if (request is null) { return badRequest!; }
         return await PrivacyActions.RunAsync(() => PrivacyActions.ErasePersonAsync(erasure, workspace.Id, request, cancellationToken), context, logger);
     }
 
-    private static async Task<IResult> EraseWorkspaceAsync(HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, ILogger<PersonErasure> logger,
+    private static async Task<IResult> EraseWorkspaceAsync(HttpContext context, PersonErasure erasure, ILogger<PersonErasure> logger,
         CancellationToken cancellationToken)
     {
-        if (SecretKeyAuth.Authenticate(context, workspaces, out var problem) is not { } workspace) { return problem!; }
+        var workspace = context.Workspace();
+        if (Limited(context, workspace) is { } limited) { return limited; }
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (readError is not null) { return Problems.From(readError); }
         string? confirm;
@@ -59,25 +62,34 @@ internal static class PrivacyEndpoints
         return await PrivacyActions.RunAsync(() => PrivacyActions.EraseWorkspaceAsync(erasure, workspace.Id, cancellationToken), context, logger);
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, PrivacyExports exports,
+    private static async Task<IResult> ExportAsync(HttpContext context, PersonErasure erasure, PrivacyExports exports,
         ILogger<PersonErasure> logger, CancellationToken cancellationToken)
     {
-        if (SecretKeyAuth.Authenticate(context, workspaces, out var problem) is not { } workspace) { return problem!; }
+        var workspace = context.Workspace();
+        if (Limited(context, workspace) is { } limited) { return limited; }
         var (request, requestId, badRequest) = await ReadPersonAsync(context, cancellationToken);
         if (request is null) { return badRequest!; }
         var id = requestId ?? "export-" + Guid.NewGuid().ToString("N");
         return await PrivacyActions.RunAsync(() => PrivacyActions.ExportAsync(erasure, exports, workspace.Id, id, request, cancellationToken), context, logger);
     }
 
-    private static async Task<IResult> GetExportAsync(string requestId, HttpContext context, WorkspaceRegistry workspaces, PrivacyExports exports,
+    private static async Task<IResult> GetExportAsync(string requestId, HttpContext context, PrivacyExports exports,
         CancellationToken cancellationToken)
     {
-        if (SecretKeyAuth.Authenticate(context, workspaces, out var problem) is not { } workspace) { return problem!; }
+        var workspace = context.Workspace();
+        if (Limited(context, workspace) is { } limited) { return limited; }
         if (!PrivacyExports.IsValidId(requestId)) { return Problems.From(new IngestError(400, "requestId", "1–64 letters, digits, '-' or '_'", "bad_request_id")); }
         var json = await exports.ReadAsync(workspace.Id, requestId, cancellationToken);
         return json is null
             ? Problems.From(new IngestError(404, "requestId", "no export under this id for the workspace", "no_such_export"))
             : TypedResults.Bytes(json, "application/json");
+    }
+
+    /// <summary>The secret key's rate limit (<c>SecretKeyRequestsPerSecond</c>), as /v1/spend and /v1/conversions count it.</summary>
+    private static IResult? Limited(HttpContext context, Pipeline.Workspaces.WorkspaceSettings workspace)
+    {
+        var rate = context.RequestServices.GetRequiredService<WorkspaceRateLimiter>().TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
+        return rate.Allowed ? null : Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey);
     }
 
     private static async Task<(ErasureRequest? Request, string? RequestId, IResult? Problem)> ReadPersonAsync(HttpContext context, CancellationToken cancellationToken)
