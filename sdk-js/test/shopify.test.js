@@ -1,5 +1,5 @@
 // The Shopify files: the app embed renders the same snippet as the theme snippet, its schema is valid, and
-// the custom pixel subscribes to the documented events (tests/sdk-e2e runs all of them in Chromium).
+// the pixel's register() callback, fed Shopify's documented event payloads (tests/sdk-e2e runs them in Chromium).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -25,10 +25,11 @@ test('the snippet writes the cart attributes with POST {routes.cart_update_url}.
   assert.ok(snippet.includes("!function(w,d,u){w.otq=w.otq||function(){(w.otq.q=w.otq.q||[]).push(arguments)};var s=d.createElement('script');s.async=1;s.src=u;d.head.appendChild(s)}(window,document,"));
 });
 
-test('the custom pixel subscribes to page_viewed, product_added_to_cart, checkout_started and checkout_completed', () => {
+test('the custom pixel is the build of the app pixel\'s source and subscribes to checkout events only', async () => {
+  const { customPixel } = await import('../shopify/pixel/build-custom-pixel.mjs');
   const pixel = read('custom-pixel.js');
+  assert.equal(pixel, customPixel(), 'custom-pixel.js is not the build of pixel/otq-pixel.js: npm run build');
   const subscribed = [...pixel.matchAll(/analytics\.subscribe\('(\w+)'/g)].map((m) => m[1]);
-  assert.deepEqual(subscribed, ['page_viewed', 'product_added_to_cart', 'checkout_started', 'checkout_completed']);
-  assert.match(pixel, /browser\.cookie\.get\('_otq_id'\)/);
+  assert.deepEqual(subscribed, ['page_viewed', 'checkout_started', 'checkout_completed']);
   assert.match(pixel, /keepalive: true, headers: { 'Content-Type': 'text\/plain' }/);
 });
