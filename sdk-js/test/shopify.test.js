@@ -5,13 +5,15 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const read = (path) => readFileSync(new URL(`../shopify/${path}`, import.meta.url), 'utf8');
+// The app embed lives in the Shopify app (shopify-app/extensions/otq-embed), deployed with `shopify app deploy`.
+const readEmbed = (path) => readFileSync(new URL(`../../shopify-app/extensions/otq-embed/${path}`, import.meta.url), 'utf8');
 
 test('the theme app extension ships the theme snippet unchanged', () => {
-  assert.equal(read('extension/snippets/otq.liquid'), read('otq.liquid'));
+  assert.equal(readEmbed('snippets/otq.liquid'), read('otq.liquid'));
 });
 
 test('the app embed block targets <head> and asks for the write key and collector URL', () => {
-  const block = read('extension/blocks/otq-embed.liquid');
+  const block = readEmbed('blocks/otq-embed.liquid');
   const schema = JSON.parse(block.match(/{% schema %}([\s\S]*){% endschema %}/)[1]);
   assert.equal(schema.target, 'head');
   assert.deepEqual(schema.settings.map((s) => s.id), ['write_key', 'collector_url', 'require_consent']);
