@@ -75,6 +75,8 @@ public sealed class PersonErasure(IErasureStore store)
     public async Task<(IReadOnlyCollection<PersonKey> Keys, ErasureCounts Counts)> EraseAsync(string workspace, ErasureRequest request, CancellationToken cancellationToken)
     {
         var keys = await ResolveAsync(workspace, request, cancellationToken);
+        // Nothing that names a person (a national phone number cannot be hashed, an unknown order): nothing to erase.
+        if (!keys.Any(k => k.Kind != PersonKeyKind.Order)) { return (keys, new ErasureCounts(0, 0, 0)); }
         return (keys, await store.ErasePersonAsync(workspace, keys, cancellationToken));
     }
 
