@@ -44,7 +44,8 @@ public abstract class ErasureStoreContract
 
     private string PhoneHash => PhoneHasher.Hash("+4915112345678")!;
 
-    private string OrderId => "5001" + _suffix[..4].Select(c => (char)('0' + (c % 10))).Aggregate("", (s, c) => s + c);
+    /// <summary>A Shopify order id, unique to this test (the ClickHouse database is shared by the class).</summary>
+    private string OrderId { get; } = "5001" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
 
     protected abstract Task<ErasureStoreUnderTest> OpenAsync();
 
