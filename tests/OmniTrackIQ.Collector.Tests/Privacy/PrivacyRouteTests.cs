@@ -37,6 +37,23 @@ public sealed class PrivacyRouteTests
         Assert.Equal(["visitor-stays"], left.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("anonymousId").GetString()));
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_the_secret_key_for_every_privacy_route()
+    {
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
+        var root = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        foreach (var (path, method) in new[] { ("/v1/privacy/erase", "post"), ("/v1/privacy/erase-workspace", "post"), ("/v1/privacy/exports", "post"), ("/v1/privacy/exports/{requestId}", "get") })
+        {
+            var operation = root.GetProperty("paths").GetProperty(path).GetProperty(method);
+            Assert.Equal(["secretKey"], operation.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)));
+            Assert.Equal("Privacy", operation.GetProperty("tags")[0].GetString());
+        }
+
+        Assert.True(root.GetProperty("paths").TryGetProperty("/v1/webhooks/shopify/{workspace}/privacy", out _));
+    }
+
     private static HttpRequestMessage Post(string path, string json, string token = CollectorFactory.SecretKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
