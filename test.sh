@@ -49,10 +49,10 @@ done
 passed=$(awk '/^ *Passed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^ *Failed: *[0-9]+$/ {s += $2} END {print s + 0}' "$log")
 
-# The Node suites: the snippet's unit tests (sdk-js), then against the built collector the report in headless
+# The Node suites: the snippet's unit tests (sdk-js), the Shopify app's offline checks (shopify-app: theme-check, extension config), then against the built collector the report in headless
 # Chromium, the real Segment-spec clients (analytics-node, rudder-sdk-node, analytics.js in Chromium) and the
 # snippet end to end in Chromium (tests/sdk-e2e). Each must really run in CI.
-for suite in sdk-js tests/report-e2e tests/segment-clients tests/sdk-e2e; do
+for suite in sdk-js shopify-app tests/report-e2e tests/segment-clients tests/sdk-e2e; do
   echo "=== $suite (node --test)"
   if (cd "$suite" && npm ci --no-audit --no-fund --prefer-offline); then
     (cd "$suite" && node --test --test-reporter=tap) 2>&1 | tee "$e2e_log" || status=1

@@ -14,4 +14,5 @@ namespace OmniTrackIQ.Collector;
 [JsonSerializable(typeof(OmniTrackIQ.Pipeline.Orders.OrderDetail))]
 [JsonSerializable(typeof(Stats.RecentBadEvents))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Privacy.ErasureResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

@@ -15,6 +15,8 @@ if (args.Length > 0 && args[0] == "attribute-paths")
 
 if (args.Length > 0 && args[0] == "backfill") { return await OmniTrackIQ.Collector.Attribution.BackfillCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
+if (args.Length > 0 && args[0] == "erase") { return await OmniTrackIQ.Collector.Privacy.EraseCommand.RunAsync(args[1..], Console.Out, Console.Error); }
+
 if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -44,6 +46,7 @@ if (role.Ingests())
     app.MapSnippet();
     app.MapConversions();
     app.MapShopifyWebhooks();
+    OmniTrackIQ.Collector.Privacy.ShopifyPrivacyWebhookEndpoints.MapShopifyPrivacyWebhooks(app);
 }
 
 if (role.Serves())
@@ -53,6 +56,7 @@ if (role.Serves())
     app.MapSpend();
     app.MapOrderQueries();
     app.MapAnalyst();
+    OmniTrackIQ.Collector.Privacy.PrivacyEndpoints.MapPrivacy(app);
     app.MapReport();
 }
 

@@ -36,6 +36,7 @@ internal static class CollectorServices
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());
+        Privacy.PrivacyServices.AddOmniTrackPrivacy(services, dataDirectory);
         if (role.Attributes()) { services.AddBadEventRetention(configuration); }
         if (!role.Ingests()) { return services; }
 

@@ -47,6 +47,14 @@ internal static class ShopifyWebhookEndpoints
             return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
         }
 
+        // The compliance topics may share this URL (one subscription URI for the whole app): they are answered by the privacy route.
+        if (Pipeline.Erasure.ShopifyPrivacyRequest.IsPrivacyTopic(context.Request.Headers["X-Shopify-Topic"].ToString()))
+        {
+            var services = context.RequestServices;
+            return await Privacy.ShopifyPrivacyWebhookEndpoints.PostAsync(workspace, context, workspaces, services.GetRequiredService<Pipeline.Erasure.PersonErasure>(),
+                services.GetRequiredService<Privacy.PrivacyExports>(), services.GetRequiredService<ILogger<Pipeline.Erasure.PersonErasure>>(), cancellationToken);
+        }
+
         // Before the body is read, as /v1/batch does: Shopify retries a 503 (8 times over 4 hours).
         if (!orders.HasRoom)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spend;
@@ -36,6 +37,7 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.AddSingleton<ClickHouseAttributionStore>();
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<ClickHouseAttributionStore>());
         services.AddSingleton<IAttributionQueries, ClickHouseAttributionQueries>();
+        services.AddSingleton<IErasureStore, Erasure.ClickHouseErasureStore>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spend;
@@ -25,6 +26,7 @@ public static class DuckDbStoreServiceCollectionExtensions
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<AttributionRunner>());
         services.AddSingleton<IAttributionQueries, DuckDbAttributionQueries>();
         services.AddSingleton<ISpendStore, AdSpendStore>();
+        services.AddSingleton<IErasureStore, Erasure.DuckDbErasureStore>();
         return services;
     }
 }

@@ -1,96 +1,136 @@
-// OmniTrackIQ custom pixel: paste this file into Shopify admin → Settings → Customer events →
-// Add custom pixel, set the two constants below, Save, then Connect. It runs in Shopify's pixel sandbox,
-// which gives it only the documented Web Pixels API objects (no access to the shop's DOM):
-//   analytics.subscribe(name, callback)          https://shopify.dev/docs/api/web-pixels-api/standard-api/analytics
-//   browser.cookie.get(name) → Promise<string>   https://shopify.dev/docs/api/web-pixels-api/standard-api/browser
-//   init.context, init.data.customer              https://shopify.dev/docs/api/web-pixels-api/standard-api/init
-//   init.customerPrivacy {analyticsProcessingAllowed, marketingAllowed}
-//                                                https://shopify.dev/docs/api/web-pixels-api/standard-api/customerprivacy
-//   page_viewed: no data; the page is event.context.document.location.href, .referrer, .title
-//                                                https://shopify.dev/docs/api/web-pixels-api/standard-events/page_viewed
-//   product_added_to_cart: event.data.cartLine {merchandise {id, sku, product {id, title}}, quantity, cost.totalAmount}
-//                                                https://shopify.dev/docs/api/web-pixels-api/standard-events/product_added_to_cart
-//   checkout_started / checkout_completed: event.data.checkout {token, order.id, totalPrice.amount, currencyCode, email}
-//                                                https://shopify.dev/docs/api/web-pixels-api/standard-events/checkout_completed
-// Every event goes to POST {collector}/v1/batch as text/plain (no CORS preflight) with the storefront
-// snippet's anonymous id (cookie _otq_id), so the order joins the visits and their campaigns. The buyer's
-// e-mail leaves the browser only as its SHA-256 (trimmed, lower-cased): context.traits.emailSha256.
+// OmniTrackIQ custom pixel: paste this file into Shopify admin → Settings → Customer events → Add custom
+// pixel, set the two constants below, Save, then Connect. Built from sdk-js/shopify/pixel/otq-pixel.js (the app
+// pixel's source) by build-custom-pixel.mjs: edit that file, not this one. Prefer the app pixel (docs/shopify.md).
 const OTQ_WRITE_KEY = 'wk_REPLACE_ME';
 const OTQ_COLLECTOR = 'https://collect.example';
 
-const otqHash = async (text) => {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(String(text).trim().toLowerCase()));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-};
+// The OmniTrackIQ web pixel: one source for the app pixel (extensions/otq-pixel, register() of
+// @shopify/web-pixels-extension) and the paste-in custom pixel (../custom-pixel.js, built from this file by
+// build-custom-pixel.mjs). It runs in Shopify's strict pixel sandbox with only the documented APIs:
+//   analytics.subscribe(name, callback)          https://shopify.dev/docs/api/web-pixels-api/standard-api/analytics
+//   browser.cookie.get(name) → Promise<string>   https://shopify.dev/docs/api/web-pixels-api/standard-api/browser
+//   init.context, init.data.customer, init.customerPrivacy {analyticsProcessingAllowed, marketingAllowed}
+//   customerPrivacy.subscribe('visitorConsentCollected', e => e.customerPrivacy)
+//                                                https://shopify.dev/docs/api/web-pixels-api/standard-api/customerprivacy
+//   checkout_started / checkout_completed: event.data.checkout {token, order {id} | null, attributes [{key, value}],
+//     totalPrice.amount, currencyCode, email}   https://shopify.dev/docs/api/web-pixels-api/standard-events/checkout_completed
+// What it sends, and why:
+// - Only checkout and order-status events. The storefront snippet (app embed) already sends every storefront page
+//   view; page_viewed fires there too, so a pixel sending it would store each page twice. Checkout and order-status
+//   pages run no theme code, so their page views come from here only.
+// - The order id as Shopify's numeric id: some shops give a gid (gid://shopify/OrderIdentity/123), which would
+//   never match the webhook's 123, and one sale would become two orders.
+// - checkout.token, which the order webhook carries as checkout_token.
+// - The visitor id from the cart attribute _otq_id (written by the snippet, carried into checkout.attributes),
+//   then the _otq_id cookie, then Shopify's clientId.
+// - Nothing while the visitor has refused analytics (init.customerPrivacy, then each visitorConsentCollected).
+// The buyer's e-mail leaves the browser only as its SHA-256 (trimmed, lower-cased): context.traits.emailSha256.
 
-let otqPrivacy = init.customerPrivacy;
-if (typeof customerPrivacy !== 'undefined' && customerPrivacy.subscribe) {
-  customerPrivacy.subscribe('visitorConsentCollected', (e) => { otqPrivacy = e.customerPrivacy; });
+/** Shopify's numeric order id from "123", 123 or any gid ("gid://shopify/OrderIdentity/123?key=…"); else the text as given. */
+function otqOrderId(id) {
+  if (id === undefined || id === null || id === '') { return undefined; }
+  const text = String(id);
+  const gid = /^gid:\/\/shopify\/\w+\/(\d+)(?:[?#].*)?$/.exec(text);
+  return gid ? gid[1] : text;
 }
 
-/** Posts one event; a network error, 408, 429 or 5xx is retried (same messageId: stored once). */
-async function otqPost(event, attempt = 0) {
-  const body = JSON.stringify({ writeKey: OTQ_WRITE_KEY, sentAt: new Date().toISOString(), batch: [event] });
-  let status = 0;
-  try {
-    status = (await fetch(`${OTQ_COLLECTOR}/v1/batch`, { method: 'POST', keepalive: true, headers: { 'Content-Type': 'text/plain' }, body })).status;
-  } catch { /* offline or collector down */ }
-  if ((status === 0 || status === 408 || status === 429 || status >= 500) && attempt < 4) {
-    setTimeout(() => otqPost(event, attempt + 1), 1000 * 2 ** attempt);
+/** Checkout and order-status pages: /checkouts/…, /…/thank-you or thank_you, /…/orders/… (and /account/orders). */
+function otqIsCheckoutPage(href) {
+  let path = '';
+  try { path = new URL(href).pathname; } catch { return false; }
+  return /\/checkouts?\/|\/thank[-_]you(\/|$)|\/orders\//.test(path);
+}
+
+/**
+ * Subscribes the pixel. `api` is what Shopify's sandbox gives (analytics, browser, init, customerPrivacy);
+ * `settings` {writeKey, collectorUrl}; `api.fetch` may replace the global fetch (tests).
+ */
+function otqPixel(api, settings) {
+  const { analytics, browser, init } = api;
+  const post = api.fetch ?? ((...args) => fetch(...args));
+  const collector = String(settings.collectorUrl ?? '').replace(/\/+$/, '');
+  let privacy = init?.customerPrivacy;
+  if (api.customerPrivacy?.subscribe) {
+    api.customerPrivacy.subscribe('visitorConsentCollected', (e) => { privacy = e?.customerPrivacy ?? privacy; });
   }
-}
 
-async function otqSend(type, event, extra = {}) {
-  const doc = event.context?.document ?? init.context?.document ?? {};
-  const anonymousId = (await browser.cookie.get('_otq_id')) || (event.clientId ? `shopify-${event.clientId}` : undefined);
-  const customerId = init.data?.customer?.id;
-  const context = {
-    page: { url: doc.location?.href, referrer: doc.referrer, title: doc.title },
-    userAgent: event.context?.navigator?.userAgent,
-    ...(otqPrivacy && { consent: { analytics: Boolean(otqPrivacy.analyticsProcessingAllowed), ads: Boolean(otqPrivacy.marketingAllowed) } }),
-    ...extra.context,
+  const hash = async (text) => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(String(text).trim().toLowerCase()));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
   };
-  await otqPost({
-    type,
-    messageId: event.id ? `shopify-${event.id}` : crypto.randomUUID(), // Shopify's event id: a resend is stored once
-    anonymousId,
-    ...(customerId && { userId: String(customerId) }),
-    timestamp: event.timestamp ?? new Date().toISOString(),
-    ...extra,
-    context,
+
+  /** Posts one event; a network error, 408, 429 or 5xx is retried (same messageId: stored once). */
+  async function send(event, attempt = 0) {
+    const body = JSON.stringify({ writeKey: settings.writeKey, sentAt: new Date().toISOString(), batch: [event] });
+    let status = 0;
+    try {
+      status = (await post(`${collector}/v1/batch`, { method: 'POST', keepalive: true, headers: { 'Content-Type': 'text/plain' }, body })).status;
+    } catch { /* offline or collector down */ }
+    if ((status === 0 || status === 408 || status === 429 || status >= 500) && attempt < 4) {
+      setTimeout(() => send(event, attempt + 1), 1000 * 2 ** attempt);
+    }
+  }
+
+  async function visitorId(event, checkout) {
+    const attribute = (checkout?.attributes ?? []).find((a) => a?.key === '_otq_id')?.value;
+    if (attribute) { return String(attribute); }
+    let cookie = '';
+    try { cookie = await browser?.cookie?.get('_otq_id'); } catch { /* no cookie API */ }
+    return cookie || (event.clientId ? `shopify-${event.clientId}` : undefined);
+  }
+
+  async function track(type, event, extra = {}, checkout = undefined) {
+    // Refused analytics: nothing leaves the browser (no consent answer yet is not a refusal).
+    if (privacy && privacy.analyticsProcessingAllowed === false) { return; }
+    const doc = event.context?.document ?? init?.context?.document ?? {};
+    const customerId = init?.data?.customer?.id;
+    const context = {
+      page: { url: doc.location?.href, referrer: doc.referrer, title: doc.title },
+      userAgent: event.context?.navigator?.userAgent,
+      ...(privacy && { consent: { analytics: Boolean(privacy.analyticsProcessingAllowed), ads: Boolean(privacy.marketingAllowed) } }),
+      ...extra.context,
+    };
+    await send({
+      type,
+      messageId: event.id ? `shopify-${event.id}` : crypto.randomUUID(), // Shopify's event id: a resend is stored once
+      anonymousId: await visitorId(event, checkout),
+      ...(customerId && { userId: otqOrderId(customerId) }),
+      timestamp: event.timestamp ?? new Date().toISOString(),
+      ...extra,
+      context,
+    });
+  }
+
+  analytics.subscribe('page_viewed', (event) => {
+    const href = event?.context?.document?.location?.href ?? init?.context?.document?.location?.href;
+    return otqIsCheckoutPage(href) ? track('page', event) : undefined;
+  });
+
+  analytics.subscribe('checkout_started', (event) => {
+    const checkout = event?.data?.checkout;
+    return track('track', event, {
+      event: 'checkout_started',
+      properties: { checkoutToken: checkout?.token, value: Number(checkout?.totalPrice?.amount), currency: checkout?.currencyCode },
+    }, checkout);
+  });
+
+  analytics.subscribe('checkout_completed', async (event) => {
+    const checkout = event?.data?.checkout ?? {};
+    const orderId = otqOrderId(checkout.order?.id);
+    let traits;
+    try {
+      if (checkout.email) { traits = { emailSha256: await hash(checkout.email) }; }
+    } catch { /* no crypto.subtle: the e-mail is left out, never sent in clear */ }
+    const money = { value: Number(checkout.totalPrice?.amount), currency: checkout.currencyCode };
+    // Without an order id there is nothing to join: the webhook reports the order; this is kept as a checkout step.
+    return orderId
+      ? track('conversion', event, {
+        properties: { orderId, revenue: money.value, currency: money.currency, checkoutToken: checkout.token },
+        context: traits && { traits },
+      }, checkout)
+      : track('track', event, { event: 'checkout_completed', properties: { checkoutToken: checkout.token, ...money }, context: traits && { traits } }, checkout);
   });
 }
 
-analytics.subscribe('page_viewed', (event) => otqSend('page', event));
-
-analytics.subscribe('product_added_to_cart', (event) => {
-  const line = event.data?.cartLine;
-  return otqSend('track', event, {
-    event: 'product_added_to_cart',
-    properties: {
-      productId: line?.merchandise?.product?.id, variantId: line?.merchandise?.id, sku: line?.merchandise?.sku,
-      name: line?.merchandise?.product?.title, quantity: line?.quantity,
-      value: Number(line?.cost?.totalAmount?.amount), currency: line?.cost?.totalAmount?.currencyCode,
-    },
-  });
-});
-
-analytics.subscribe('checkout_started', (event) => {
-  const checkout = event.data?.checkout;
-  return otqSend('track', event, {
-    event: 'checkout_started',
-    properties: { checkoutToken: checkout?.token, value: Number(checkout?.totalPrice?.amount), currency: checkout?.currencyCode },
-  });
-});
-
-analytics.subscribe('checkout_completed', async (event) => {
-  const checkout = event.data.checkout;
-  let traits;
-  try {
-    if (checkout.email) { traits = { emailSha256: await otqHash(checkout.email) }; }
-  } catch { /* no crypto.subtle: the e-mail is left out, never sent in clear */ }
-  return otqSend('conversion', event, {
-    properties: { orderId: String(checkout.order.id), revenue: Number(checkout.totalPrice.amount), currency: checkout.currencyCode },
-    context: traits && { traits },
-  });
-});
+otqPixel({ analytics, browser, init, customerPrivacy: typeof customerPrivacy === 'undefined' ? undefined : customerPrivacy },
+  { writeKey: OTQ_WRITE_KEY, collectorUrl: OTQ_COLLECTOR });

@@ -1,0 +1,88 @@
+using System.Buffers;
+using OmniTrackIQ.Collector.Ingest;
+using OmniTrackIQ.Collector.Workspaces;
+using OmniTrackIQ.Pipeline.Erasure;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Orders;
+
+namespace OmniTrackIQ.Collector.Privacy;
+
+/// <summary>
+/// <c>POST /v1/webhooks/shopify/{workspace}/privacy</c>: Shopify's mandatory compliance webhooks, verified as the order
+/// webhooks are (HMAC over the raw bytes with the workspace's ShopifyWebhookSecret, 401 when wrong, as Shopify
+/// requires; 403 for another shop). The order URL hands these topics here too, so one subscription URL serves all.
+/// <list type="bullet">
+/// <item><c>customers/redact</c>: the customer (id, e-mail, phone, orders_to_redact and every id linked to them) is erased now;</item>
+/// <item><c>shop/redact</c>: every row of the workspace is erased (Shopify sends it 48 hours after uninstall);</item>
+/// <item><c>customers/data_request</c>: the customer's rows are exported to <c>privacy-exports/{workspace}/shopify-{data_request.id}.json</c>
+/// in the data directory, fetched with <c>GET /v1/privacy/exports/shopify-{id}</c> (secret key) for the merchant to pass on.</item>
+/// </list>
+/// </summary>
+internal static class ShopifyPrivacyWebhookEndpoints
+{
+    /// <summary>Compliance payloads are a few hundred bytes; an order list of thousands is still far below this.</summary>
+    private const int MaxBodyBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapShopifyPrivacyWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/webhooks/shopify/{workspace}/privacy", PostAsync)
+            .WithTags("Privacy").WithSummary("Shopify compliance webhooks: customers/data_request, customers/redact, shop/redact")
+            .WithDescription("Signed with X-Shopify-Hmac-Sha256 like the order webhooks. 401 for a missing or wrong signature, 403 for another shop, " +
+                             "400 naming the field for a payload that names no one, 503 + Retry-After when the store cannot be reached (Shopify retries).")
+            .Produces<ErasureResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    public static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, PrivacyExports exports,
+        ILogger<PersonErasure> logger, CancellationToken cancellationToken)
+    {
+        var settings = workspaces.ById(workspace);
+        if (settings is null) { return Problems.From(new IngestError(404, "workspace", "no such workspace", "unknown_workspace")); }
+        if (string.IsNullOrEmpty(settings.ShopifyWebhookSecret))
+        {
+            return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
+        }
+
+        var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (readError is not null) { return Problems.From(readError); }
+        ShopifyPrivacyRequest? request;
+        string? field, error;
+        try
+        {
+            var body = buffer!.AsSpan(0, length);
+            var headers = context.Request.Headers;
+            if (!ShopifyHmac.IsValid(body, headers["X-Shopify-Hmac-Sha256"].ToString(), settings.ShopifyWebhookSecret))
+            {
+                return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "missing or wrong signature: nothing was done", "bad_signature"));
+            }
+
+            var shop = headers["X-Shopify-Shop-Domain"].ToString();
+            if (!string.Equals(shop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.From(new IngestError(403, "X-Shopify-Shop-Domain", $"'{shop}' is not this workspace's shop", "wrong_shop"));
+            }
+
+            request = ShopifyPrivacyRequest.Parse(headers["X-Shopify-Topic"].ToString(), body, out field, out error);
+            if (request?.ShopDomain is { } bodyShop && !string.Equals(bodyShop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problems.From(new IngestError(403, "shop_domain", $"'{bodyShop}' is not this workspace's shop", "wrong_shop"));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
+
+        if (request is null) { return Problems.From(new IngestError(400, field!, error!, "bad_privacy_request")); }
+        logger.LogInformation("Shopify {Topic} for workspace {Workspace}", request.Topic, settings.Id);
+        return await PrivacyActions.RunAsync(request.Topic switch
+        {
+            ShopifyPrivacyRequest.ShopRedactTopic => () => PrivacyActions.EraseWorkspaceAsync(erasure, settings.Id, cancellationToken),
+            ShopifyPrivacyRequest.CustomerRedactTopic => () => PrivacyActions.ErasePersonAsync(erasure, settings.Id, request.Person, cancellationToken),
+            _ => () => PrivacyActions.ExportAsync(erasure, exports, settings.Id, "shopify-" + (request.DataRequestId ?? "unnumbered"), request.Person, cancellationToken),
+        }, context, logger);
+    }
+}
