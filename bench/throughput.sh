@@ -41,11 +41,14 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 # start_collector PORT DATA [extra args...]: runs the checkout's collector on loopback, sets $collector to its pid.
 start_collector() {
   local port=$1 data=$2; shift 2
-  (cd "$collectorDir" && exec dotnet OmniTrackIQ.Collector.dll --OmniTrack:DataDirectory="$data" --urls "http://127.0.0.1:$port" \
+  # Started from its own folder (the content root holds appsettings.json) without a subshell, so $! is the collector itself.
+  pushd "$collectorDir" > /dev/null || return 1
+  dotnet OmniTrackIQ.Collector.dll --OmniTrack:DataDirectory="$data" --urls "http://127.0.0.1:$port" \
     --OmniTrack:Workspaces:0:Id bench --OmniTrack:Workspaces:0:WriteKey wk_bench --OmniTrack:Workspaces:0:EventsPerSecond 0 \
     --OmniTrack:Workspaces:0:ReadTokenSha256:0 "$readTokenSha" --OmniTrack:Attribution:IntervalSeconds 0 "$@" \
-    > "$data/collector.log" 2>&1) &
+    > "$data/collector.log" 2>&1 &
   collector=$!
+  popd > /dev/null || return 1
   pids+=("$collector")
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && return 0; sleep 0.2; done
   echo "collector on :$port did not become ready; log:"; tail -20 "$data/collector.log"; return 1
@@ -91,7 +94,7 @@ batch() {
 pixel() {
   local data; data=$(mktemp -d); scratch+=("$data")
   start_collector 8094 "$data" || return 1
-  (exec dotnet "$bareGif" --urls http://127.0.0.1:8097 > "$data/baregif.log" 2>&1) &
+  dotnet "$bareGif" --urls http://127.0.0.1:8097 > "$data/baregif.log" 2>&1 &
   local bare=$!
   pids+=("$bare")
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8097/p.gif > /dev/null && break; sleep 0.2; done
