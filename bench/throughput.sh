@@ -85,7 +85,7 @@ batch() {
   local statsTotal
   statsTotal=$(curl -s -H "Authorization: Bearer $readToken" "$url/v1/events/stats" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   echo "   acknowledged:  $accepted events in $loadS s = $(calc "$accepted / $loadS" | cut -d. -f1) events/s (LoadGen wall time incl. warm-up)"
-  echo "   stored at load end: $storedAtEnd ($(( accepted - storedAtEnd )) behind); all stored $drainS s after the load ended"
+  echo "   stored at load end: $storedAtEnd ($(( accepted - storedAtEnd )) behind); all stored $drainS s after the load ended (drain alone: $(calc "($s - $storedAtEnd) / $drainS" | cut -d. -f1) events/s)"
   echo "   STORED END TO END: $s events in $total s = $(calc "$s / $total" | cut -d. -f1) events/s = $(calc "($s / $total) / ($accepted / $loadS)") x acknowledged"
   echo "   GET /v1/events/stats total=$statsTotal (accepted $accepted); write errors $(metric otq_store_write_errors_total); peak RSS $(sort -n "$data/rss" | tail -1) MB, VmHWM $(awk '/VmHWM/{print int($2/1024)}' "/proc/$collector/status") MB; load average after: $(load)"
   stop "$collector"; stop "$sampler"
