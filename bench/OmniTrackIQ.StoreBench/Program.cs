@@ -29,6 +29,7 @@ using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8123/"
 return args.FirstOrDefault() switch
 {
     "insert" => await InsertAsync(args[1], Arg(2, 2), (int)Arg(3, 10_000)),
+    "duckdb-write" => await DuckDbWrite.RunAsync((int)Arg(1, 40), (int)Arg(2, 10_000)),
     "worker" => await WorkerAsync(args[1], Arg(2, 1_000_000), Arg(3, 500_000), (int)Arg(4, 100_000)),
     _ => Usage(),
 };

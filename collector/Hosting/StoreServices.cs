@@ -62,5 +62,6 @@ internal static class StoreServices
         Path = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb"),
         MemoryLimit = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB",
         Threads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1),
+        CheckpointThreshold = configuration["OmniTrack:DuckDb:CheckpointThreshold"] ?? new DuckDbStoreOptions().CheckpointThreshold,
     };
 }

@@ -16,7 +16,8 @@ public sealed class DuckDbDatabase : IDisposable
     /// <param name="path">Database file.</param>
     /// <param name="memoryLimit">DuckDB's buffer limit (its default is 80 % of the machine's RAM, far beyond what a collector may take).</param>
     /// <param name="threads">DuckDB worker threads; the collector's own threads need the rest of the cores.</param>
-    public DuckDbDatabase(string path, string memoryLimit = "256MB", int threads = 1)
+    /// <param name="checkpointThreshold">Write-ahead log size that triggers a checkpoint (<see cref="DuckDbStoreOptions.CheckpointThreshold"/>).</param>
+    public DuckDbDatabase(string path, string memoryLimit = "256MB", int threads = 1, string checkpointThreshold = DuckDbStoreOptions.DefaultCheckpointThreshold)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -30,11 +31,14 @@ public sealed class DuckDbDatabase : IDisposable
         _ = PrivateFiles.TryRestrictFile(path);
         _ = PrivateFiles.TryRestrictFile(path + ".wal");
         using var settings = _writer.CreateCommand();
-        settings.CommandText = $"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'; SET threads = {Math.Max(1, threads)};";
+        settings.CommandText = $"SET memory_limit = '{Unquoted(memoryLimit)}'; SET threads = {Math.Max(1, threads)}; " +
+            $"SET checkpoint_threshold = '{Unquoted(checkpointThreshold)}';";
         settings.ExecuteNonQuery();
     }
 
     public string Path { get; }
+
+    private static string Unquoted(string setting) => setting.Replace("'", "", StringComparison.Ordinal);
 
     /// <summary>Runs <paramref name="work"/> on the writer connection, one caller at a time.</summary>
     public async Task<T> WriteAsync<T>(Func<DuckDBConnection, T> work, CancellationToken cancellationToken)

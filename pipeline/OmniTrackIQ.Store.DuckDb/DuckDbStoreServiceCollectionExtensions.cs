@@ -16,7 +16,7 @@ public static class DuckDbStoreServiceCollectionExtensions
     public static IServiceCollection AddDuckDbStore(this IServiceCollection services, DuckDbStoreOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(_ => new DuckDbDatabase(options.Path, options.MemoryLimit, options.Threads));
+        services.AddSingleton(_ => new DuckDbDatabase(options.Path, options.MemoryLimit, options.Threads, options.CheckpointThreshold));
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();

@@ -34,6 +34,33 @@ public sealed class DuckDbEventStoreTests : IDisposable
         Assert.True(await store.PingAsync(CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(null, "128MB")] // the store's default (issue 16: DuckDB's own 16MB checkpointed almost every sink batch)
+    [InlineData("64MB", "64MB")]
+    public async Task TheCheckpointThresholdIsTheConfiguredOneOrTheStoresDefault(string? configured, string expected)
+    {
+        using var database = configured is null
+            ? new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"))
+            : new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"), checkpointThreshold: configured);
+
+        var actual = await database.WriteAsync(Setting, CancellationToken.None);
+
+        // DuckDB answers in its own units (e.g. "122.0 MiB"): the reference is what it answers for the expected value.
+        using var reference = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        reference.Open();
+        DuckDbEventStore.Execute(reference, $"SET checkpoint_threshold = '{expected}'");
+        Assert.Equal(Setting(reference), actual);
+        DuckDbEventStore.Execute(reference, "RESET checkpoint_threshold");
+        Assert.NotEqual(Setting(reference), actual);
+    }
+
+    private static string Setting(DuckDB.NET.Data.DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('checkpoint_threshold')";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

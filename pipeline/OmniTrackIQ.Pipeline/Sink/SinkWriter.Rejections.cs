@@ -15,17 +15,17 @@ public sealed partial class SinkWriter
 {
     private const string StoreRejectedPrefix = "store_rejected: ";
 
-    private async Task<bool> SplitRejectedAsync(int start, int count, StoreRejectedDataException rejection, bool giveUpAfterFirstFailure, CancellationToken cancellationToken)
+    private async Task<bool> SplitRejectedAsync(List<TrackedEvent> batch, int start, int count, StoreRejectedDataException rejection, bool giveUpAfterFirstFailure, CancellationToken cancellationToken)
     {
         if (count == 1)
         {
-            KeepRejected(_buffer[start], rejection);
+            KeepRejected(batch[start], rejection);
             return true;
         }
 
         var half = count / 2;
-        return await WriteRangeAsync(start, half, giveUpAfterFirstFailure, cancellationToken)
-            && await WriteRangeAsync(start + half, count - half, giveUpAfterFirstFailure, cancellationToken);
+        return await WriteRangeAsync(batch, start, half, giveUpAfterFirstFailure, cancellationToken)
+            && await WriteRangeAsync(batch, start + half, count - half, giveUpAfterFirstFailure, cancellationToken);
     }
 
     private void KeepRejected(TrackedEvent evt, StoreRejectedDataException rejection)

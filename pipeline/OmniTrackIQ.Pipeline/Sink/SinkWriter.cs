@@ -15,6 +15,8 @@ namespace OmniTrackIQ.Pipeline.Sink;
 /// back-off and jitter and the checkpoint does not move, so nothing is lost while the store is down; rows the
 /// store refuses for what they hold go to <c>bad_events</c> one by one (SinkWriter.Rejections.cs). Damaged
 /// stretches of the spool are skipped and reported, and failed reads retried (SinkWriter.SpoolDamage.cs).
+/// The sink is a two-stage pipeline (SinkWriter.Flush.cs): batch n+1 is read and decoded while batch n is written,
+/// and checkpoints still advance strictly in order, each only after its batch is stored.
 /// </summary>
 public sealed partial class SinkWriter : BackgroundService
 {
@@ -26,7 +28,7 @@ public sealed partial class SinkWriter : BackgroundService
     private readonly CollectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<SinkWriter> _logger;
-    private readonly List<TrackedEvent> _buffer = [];
+    private List<TrackedEvent> _buffer = [];
     private SpoolPosition _cursor;
     private long _bufferStartedAt;
 
@@ -67,18 +69,21 @@ public sealed partial class SinkWriter : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await FillBufferAsync(stoppingToken);
-                await FlushAsync(stoppingToken);
+                await FillBufferAsync(stoppingToken); // while the previous batch is being written
+                if (!await CompleteWriteAsync()) { break; }
+                StartWrite(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        // Drain on stop: what is buffered or already in the channel is written once more, without cancellation.
+        // Drain on stop: the batch in flight, then what is buffered or already in the channel, written once more
+        // without cancellation. A batch not stored stops the drain: nothing after it may be checkpointed.
+        if (!await DrainWriteAsync()) { return; }
         while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
         _ = CatchUpFromDisk(_spool.DurableEnd); // on a failed read the rest stays in the spool for the next start
-        await FlushAsync(CancellationToken.None, giveUpAfterFirstFailure: true);
+        await FlushAsync(_buffer, _cursor, CancellationToken.None, giveUpAfterFirstFailure: true);
     }
 
     /// <summary>

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using OmniTrackIQ.Pipeline.Events;
+using OmniTrackIQ.Store.DuckDb;
+
+namespace OmniTrackIQ.StoreBench;
+
+/// <summary>
+/// Issue 16: where the DuckDB sink's write of a batch goes (appender into staging, the move into <c>events</c>, the
+/// staging clear, the commit), for the store's own statement and variants of the move, each on a fresh database
+/// file with the collector's settings (256MB, 1 thread). Prints the mean per batch for each tenth of the batches, so
+/// growth with the table's size shows.
+/// </summary>
+internal static class DuckDbWrite
+{
+    public static async Task<int> RunAsync(int batches, int batchSize)
+    {
+        var events = SyntheticShop.Batches(0, long.MaxValue / 4, 0, "w", batchSize).Take(batches).ToList();
+        string[] variants = ["store", "or-ignore+nextval", "or-ignore,no-nextval", "anti-join+nextval", "or-ignore+nextval,no-autocheckpoint"];
+        var only = Environment.GetEnvironmentVariable("OTQ_BENCH_VARIANTS");
+        foreach (var variant in variants)
+        {
+            if (only is not null && !only.Split(',').Contains(variant)) { continue; }
+            await RunVariantAsync(variant, events);
+        }
+
+        return 0;
+    }
+
+    private static async Task RunVariantAsync(string variant, List<List<TrackedEvent>> batches)
+    {
+        var dir = Directory.CreateTempSubdirectory("otq-duckwrite-");
+        try
+        {
+            using var database = new DuckDbDatabase(Path.Combine(dir.FullName, "bench.duckdb"));
+            var store = new DuckDbEventStore(database);
+            await store.InitializeAsync(CancellationToken.None);
+            var threshold = variant.EndsWith("no-autocheckpoint", StringComparison.Ordinal) ? "1GB" : Environment.GetEnvironmentVariable("OTQ_BENCH_CHECKPOINT");
+            if (threshold is not null)
+            {
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET checkpoint_threshold = '{threshold}'"), CancellationToken.None);
+            }
+
+            var phases = new double[4]; // append, move, clear, commit (ms)
+            var segment = Math.Max(1, batches.Count / 10);
+            var total = Stopwatch.StartNew();
+            var segmentWatch = Stopwatch.StartNew();
+            for (var i = 0; i < batches.Count; i++)
+            {
+                if (variant == "store")
+                {
+                    await store.WriteEventsAsync(batches[i], CancellationToken.None);
+                }
+                else
+                {
+                    await database.WriteAsync(c => WriteTimed(c, variant, batches[i], phases), CancellationToken.None);
+                }
+
+                if ((i + 1) % segment == 0)
+                {
+                    Console.WriteLine(Inv($"  {variant}: batches {i + 2 - segment}-{i + 1}: {segmentWatch.Elapsed.TotalMilliseconds / segment:F0} ms a batch"));
+                    segmentWatch.Restart();
+                }
+            }
+
+            var rows = batches.Sum(b => b.Count);
+            Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static int WriteTimed(DuckDBConnection connection, string variant, List<TrackedEvent> events, double[] phases)
+    {
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        using (var appender = connection.CreateAppender("events_staging"))
+        {
+            foreach (var e in events) { EventRow.Append(appender, e); }
+        }
+
+        phases[0] += Lap(watch);
+        var columns = EventsSchema.ColumnNames;
+        var move = variant switch
+        {
+            "or-ignore,no-nextval" => $"INSERT OR IGNORE INTO events ({columns}, load_seq) SELECT {columns}, 0 FROM events_staging",
+            "anti-join+nextval" => $"INSERT INTO events ({columns}, load_seq) SELECT {columns}, nextval('events_load_seq') FROM events_staging s " +
+                "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.workspace = s.workspace AND e.message_id = s.message_id)",
+            _ => EventsSchema.MoveStaged,
+        };
+        var inserted = DuckDbEventStore.Execute(connection, move);
+        phases[1] += Lap(watch);
+        DuckDbEventStore.Execute(connection, "DELETE FROM events_staging");
+        phases[2] += Lap(watch);
+        transaction.Commit();
+        phases[3] += Lap(watch);
+        return inserted;
+    }
+
+    private static double Lap(Stopwatch watch)
+    {
+        var ms = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        return ms;
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
