@@ -29,6 +29,7 @@ public sealed class PixelIdTests
             if (!OperatingSystem.IsWindows()) { Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile)); }
             Assert.Equal(MessageIds.ForPixel(File.ReadAllBytes(keyFile), Query, SegmentRequests.BrowserUserAgent, null, TestClock.Now), id);
 
+            await SpoolReleasedAsync(data);
             await using (var second = Collector(data))
             {
                 using var client = Browser(second);
@@ -67,6 +68,26 @@ public sealed class PixelIdTests
         factory.Settings["OmniTrack:Ingest:PixelIdKey"] = "too-short";
         var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
         Assert.Contains("OmniTrack:Ingest:PixelIdKey must be at least 32 characters", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until no host of this process holds the spool's lock any more: a second in-process host started
+    /// while the first one's services are still being disposed would be refused the spool, as a second process is.
+    /// </summary>
+    private static async Task SpoolReleasedAsync(string data)
+    {
+        var lockFile = Path.Combine(data, "spool", "lock");
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using (new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { return; }
+            }
+            catch (IOException)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     private static CollectorFactory Collector(string data)
