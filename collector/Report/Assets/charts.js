@@ -11,7 +11,10 @@
     first: 'First touch', last: 'Last touch', last_non_direct: 'Last non-direct', linear: 'Linear',
     time_decay: 'Time decay', position: 'Position 40/20/40', w_shaped: 'W-shaped', markov: 'Markov chain', shapley: 'Shapley',
   };
-  const WIDTH = 960; // SVG user units; the SVG scales to its container
+  // SVG user units: the container's CSS width (960 at most), so on a phone the text is drawn at its real size
+  // rather than a 960-unit drawing shrunk to a third.
+  const chartWidth = (container) => Math.round(Math.min(960, Math.max(300, container.clientWidth || 960)));
+  const narrow = (width) => width < 600;
   const REVENUE_COLOUR = '#4e79a7';
   const SPEND_COLOUR = '#e15759';
   const money = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -96,7 +99,9 @@
     const peak = (rows) => Math.max(...models.map((m) => revenueOf(rows, m)));
     const channels = [...byChannel.keys()].sort((a, b) => peak(byChannel.get(b)) - peak(byChannel.get(a)) || a.localeCompare(b));
     const axis = niceAxis(Math.max(...channels.map((c) => peak(byChannel.get(c)))));
-    const labelWidth = 190, valueRoom = 70, barHeight = 11, barGap = 3, groupGap = 16, top = 26;
+    const WIDTH = chartWidth(ui.channelChart);
+    const small = narrow(WIDTH);
+    const labelWidth = small ? 96 : 190, valueRoom = small ? 52 : 70, barHeight = 11, barGap = 3, groupGap = 16, top = 26;
     const plotWidth = WIDTH - labelWidth - valueRoom;
     const groupHeight = models.length * (barHeight + barGap) - barGap;
     const height = top + channels.length * (groupHeight + groupGap);
@@ -107,7 +112,7 @@
       const rows = byChannel.get(name);
       const y0 = top + c * (groupHeight + groupGap);
       const group = svg('g', { class: 'group', 'data-channel': name });
-      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y0 + groupHeight / 2 + 4, 'text-anchor': 'end' }, clip(name, 22));
+      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y0 + groupHeight / 2 + 4, 'text-anchor': 'end' }, clip(name, small ? 12 : 22));
       label.append(svg('title', {}, name));
       group.append(label);
       models.forEach((model, m) => {
@@ -141,7 +146,10 @@
     rows = [...rows].sort((a, b) => (b.roas ?? -1) - (a.roas ?? -1) || b.revenue - a.revenue || a.key.localeCompare(b.key));
     const anySpend = rows.some((r) => r.roas !== null);
     const axis = niceAxis(Math.max(0, ...rows.map((r) => r.roas ?? 0)));
-    const labelWidth = 190, textRoom = 330, barHeight = 18, rowGap = 10, top = anySpend ? 26 : 4;
+    const WIDTH = chartWidth(ui.campaignChart);
+    const small = narrow(WIDTH);
+    // On a phone the bar carries only the ROAS; the table below has the revenue, spend and CPA.
+    const labelWidth = small ? 96 : 190, textRoom = small ? 150 : 330, barHeight = 18, rowGap = 10, top = anySpend ? 26 : 4;
     const plotWidth = WIDTH - labelWidth - textRoom;
     const height = top + rows.length * (barHeight + rowGap);
     const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${height}`, role: 'img', 'aria-label': 'Return on ad spend by campaign' });
@@ -150,17 +158,18 @@
     rows.forEach((row, i) => {
       const y = top + i * (barHeight + rowGap);
       const group = svg('g', { class: 'campaign', 'data-campaign': row.key, 'data-roas': row.roas ?? '' });
-      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y + barHeight - 5, 'text-anchor': 'end' }, clip(row.key, 22));
+      const label = svg('text', { class: 'label', x: labelWidth - 10, y: y + barHeight - 5, 'text-anchor': 'end' }, clip(row.key, small ? 12 : 22));
       label.append(svg('title', {}, row.key));
       group.append(label);
       if (row.roas === null) {
-        group.append(svg('text', { class: 'nospend', x: labelWidth + 4, y: y + barHeight - 5 }, `no spend · revenue ${money.format(row.revenue)}`));
+        group.append(svg('text', { class: 'nospend', x: labelWidth + 4, y: y + barHeight - 5 }, small ? 'no spend' : `no spend · revenue ${money.format(row.revenue)}`));
       } else {
         const width = row.roas > 0 ? Math.max(1, (row.roas / axis.max) * plotWidth) : 0;
         const bar = svg('rect', { class: 'bar', x: labelWidth, y, width: width.toFixed(2), height: barHeight, rx: 3, fill: REVENUE_COLOUR, 'data-campaign': row.key });
         bar.append(svg('title', {}, `${row.key}: ROAS ${count.format(row.roas)}×`));
         const cpa = row.cpa === null ? '' : ` · CPA ${money.format(row.cpa)}`;
-        const text = `${count.format(row.roas)}× · revenue ${money.format(row.revenue)} / spend ${money.format(row.spend ?? 0)}${cpa}`;
+        const text = small ? `${count.format(row.roas)}×`
+          : `${count.format(row.roas)}× · revenue ${money.format(row.revenue)} / spend ${money.format(row.spend ?? 0)}${cpa}`;
         group.append(bar, svg('text', { class: 'value', x: labelWidth + width + 6, y: y + barHeight - 5 }, text));
       }
       root.append(group);
@@ -179,7 +188,8 @@
       emptyState(ui.dailyChart, 'empty', 'No days in this date range.');
       return;
     }
-    const height = 260, left = 64, right = 12, top = 14, bottom = 34;
+    const WIDTH = chartWidth(ui.dailyChart);
+    const height = narrow(WIDTH) ? 200 : 260, left = narrow(WIDTH) ? 44 : 64, right = 12, top = 14, bottom = 34;
     const plotWidth = WIDTH - left - right, plotHeight = height - top - bottom;
     const axis = niceAxis(Math.max(...days.map((d) => Math.max(d.revenue, d.spend))));
     const slot = plotWidth / days.length;
@@ -191,8 +201,8 @@
       grid.append(svg('line', { class: 'grid', x1: left, x2: WIDTH - right, y1: y(value), y2: y(value) }));
       grid.append(svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, count.format(value)));
     }
-    // About eight date labels whatever the range's length.
-    const every = Math.max(1, Math.ceil(days.length / 8));
+    // A date label every 60 units or so, whatever the range's length and the chart's width.
+    const every = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor(plotWidth / 60))));
     days.forEach((d, i) => {
       if (i % every === 0) { grid.append(svg('text', { x: left + slot * (i + 0.5), y: height - 12, 'text-anchor': 'middle' }, d.date.slice(5))); }
     });
