@@ -186,6 +186,9 @@
         part.dataset.state = 'error';
       }
       ui.channelLegend.replaceChildren();
+      ui.ordersNewer.disabled = true;
+      ui.ordersOlder.disabled = true;
+      ui.ordersPage.textContent = '';
       showError(e instanceof ApiError ? e.message : `Unexpected error: ${e.message}`);
       ui.status.textContent = '';
       ui.report.dataset.state = 'error';
