@@ -270,3 +270,20 @@ test('screenshots at desktop and 375 px; on the phone nothing overflows sideways
   assert.deepEqual(phone.errors, []);
   await phone.page.close();
 });
+
+test('each KPI card shows its change against the previous period, a rise in cost as bad news', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The real answer with changes the seed cannot produce (it has no previous period), served through interception.
+  const real = await get('/v1/metrics/summary');
+  const answer = { ...real, change: { ...real.change, netRevenue: 0.125, spend: 0.5, cpa: -0.2, orders: 0, roas: null } };
+  await page.route('**/v1/metrics/summary*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) }));
+  await page.goto(`${collector.base}/report#token=${collector.readToken}`);
+  await settled(page);
+  const change = async (kpi) => page.$eval(`#kpis [data-kpi="${kpi}"] .kpi-change`, (n) => [n.textContent, n.className]);
+  assert.deepEqual(await change('netRevenue'), ['▲ 12.5% vs previous', 'kpi-change good']);
+  assert.deepEqual(await change('spend'), ['▲ 50% vs previous', 'kpi-change bad']);
+  assert.deepEqual(await change('cpa'), ['▼ 20% vs previous', 'kpi-change good']);
+  assert.deepEqual(await change('orders'), ['■ 0% vs previous', 'kpi-change flat']);
+  assert.deepEqual(await change('roas'), ['no previous figure', 'kpi-change flat']);
+  await page.close();
+});
