@@ -5,10 +5,10 @@ using System.Reflection;
 namespace OmniTrackIQ.Collector.Hosting;
 
 /// <summary>
-/// <c>GET /report</c>: the analyst page (HTML, script, stylesheet, icon) served from embedded resources,
+/// <c>GET /report</c>: the shop dashboard (HTML, scripts, stylesheet, icon) served from embedded resources,
 /// so it needs no build step and no files next to the binary. The page holds no data and needs no
 /// auth; its script reads the read token from the URL fragment (never sent to the server) and calls
-/// the <c>/v1/attribution/*</c> APIs with it. A strict CSP allows only same-origin script and style, so
+/// the <c>/v1/metrics/*</c>, <c>/v1/orders</c> and <c>/v1/attribution/*</c> APIs with it. A strict CSP allows only same-origin script and style, so
 /// even if attacker-controlled UTM values reached the DOM as markup they could not run.
 /// </summary>
 internal static class ReportEndpoints
@@ -25,6 +25,8 @@ internal static class ReportEndpoints
     {
         ["/report"] = Load("report.html", "text/html; charset=utf-8"),
         ["/report/report.js"] = Load("report.js", "text/javascript; charset=utf-8"),
+        ["/report/charts.js"] = Load("charts.js", "text/javascript; charset=utf-8"),
+        ["/report/tables.js"] = Load("tables.js", "text/javascript; charset=utf-8"),
         ["/report/report.css"] = Load("report.css", "text/css; charset=utf-8"),
         ["/report/favicon.svg"] = Load("favicon.svg", "image/svg+xml"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -44,7 +46,7 @@ internal static class ReportEndpoints
                 headers.XFrameOptions = "DENY";
                 return TypedResults.Bytes(asset.Content, asset.ContentType);
             })
-                .WithTags("Report").WithSummary(route == "/report" ? "The analyst report page (asks for a read token)" : "A static asset of the report page")
+                .WithTags("Report").WithSummary(route == "/report" ? "The shop dashboard page (asks for a read token)" : "A static asset of the report page")
                 .Produces(StatusCodes.Status200OK, typeof(byte[]), asset.ContentType.Split(';')[0]);
         }
 

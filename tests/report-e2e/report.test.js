@@ -1,19 +1,12 @@
 // GET /report in headless Chromium against the real collector: seeded through the public API, the
 // charts must show exactly what the JSON APIs say, with no console errors, and fail visibly on a bad token.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { artifacts, launchBrowser, skip } from './browser.js';
 import { call, postAndStore, startCollector } from './collector.js';
 import { expectedChannels, seedEvents, spendRows, totalRevenue, xssCampaign } from './seed.js';
-
-const chromiumPath = process.env.OTQ_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(chromiumPath);
-// In CI a missing browser is a failure (the before hook throws); on a workstation the suite skips.
-const skip = !haveChromium && process.env.CI !== 'true' ? `${chromiumPath} is missing (apt-get install chromium); skipped outside CI` : false;
-const artifacts = process.env.OTQ_REPORT_ARTIFACTS ?? join(tmpdir(), 'otq-report-e2e-artifacts');
 
 let collector;
 let browser;
@@ -22,7 +15,6 @@ let spendAccepted = false;
 
 before(async () => {
   if (skip) { return; }
-  if (!haveChromium) { throw new Error(`CI=true but ${chromiumPath} is missing`); }
   collector = await startCollector();
   await postAndStore(collector, seedEvents());
   // POST /v1/spend may not exist yet on this collector: then the report shows "no spend".
@@ -37,13 +29,7 @@ before(async () => {
     campaigns: async (model) => (await call(collector, 'GET', `/v1/attribution/summary?model=${model}&groupBy=campaign`, { token: collector.readToken })).body,
     paths: await call(collector, 'GET', '/v1/attribution/paths?top=10', { token: collector.readToken }),
   };
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(artifacts, { recursive: true });
+  browser = await launchBrowser();
 });
 
 after(async () => {

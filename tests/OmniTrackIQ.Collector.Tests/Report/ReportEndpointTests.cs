@@ -23,13 +23,17 @@ public sealed class ReportEndpointTests : IClassFixture<CollectorFactory>
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         var page = await response.Content.ReadAsStringAsync();
-        foreach (var id in new[] { "channel-chart", "channel-legend", "campaign-chart", "paths", "error", "token", "from", "to", "model" })
+        foreach (var id in new[] { "kpis", "daily-chart", "channel-chart", "channel-legend", "campaign-chart", "campaign-table", "orders-table", "orders-older", "orders-newer", "presets", "channel", "paths", "error", "token", "from", "to", "model" })
         {
             Assert.Contains($"id=\"{id}\"", page, StringComparison.Ordinal);
         }
 
-        Assert.Contains("<script src=\"/report/report.js\" defer></script>", page, StringComparison.Ordinal);
-        Assert.Equal(1, Count(page, "<script"));
+        foreach (var script in new[] { "charts.js", "tables.js", "report.js" })
+        {
+            Assert.Contains($"<script src=\"/report/{script}\" defer></script>", page, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, Count(page, "<script"));
         Assert.DoesNotContain("<style", page, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", page, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
@@ -38,6 +42,8 @@ public sealed class ReportEndpointTests : IClassFixture<CollectorFactory>
     [Theory]
     [InlineData("/report", "text/html")]
     [InlineData("/report/report.js", "text/javascript")]
+    [InlineData("/report/charts.js", "text/javascript")]
+    [InlineData("/report/tables.js", "text/javascript")]
     [InlineData("/report/report.css", "text/css")]
     [InlineData("/report/favicon.svg", "image/svg+xml")]
     public async Task Every_asset_is_served_with_security_and_no_store_headers(string url, string mediaType)
@@ -58,18 +64,24 @@ public sealed class ReportEndpointTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task Script_writes_api_values_as_text_never_as_markup()
+    public async Task Scripts_write_api_values_as_text_never_as_markup()
     {
         using var client = _factory.CreateClient();
-        var script = await client.GetStringAsync("/report/report.js");
+        var main = await client.GetStringAsync("/report/report.js");
 
-        Assert.Contains("/v1/attribution/compare", script, StringComparison.Ordinal);
-        Assert.Contains("/v1/attribution/summary", script, StringComparison.Ordinal);
-        Assert.Contains("/v1/attribution/paths", script, StringComparison.Ordinal);
-        Assert.Contains("textContent", script, StringComparison.Ordinal);
-        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(" })
+        foreach (var api in new[] { "/v1/attribution/compare", "/v1/attribution/summary", "/v1/attribution/paths", "/v1/metrics/summary", "/v1/metrics/daily", "/v1/orders" })
         {
-            Assert.DoesNotContain(sink, script, StringComparison.Ordinal);
+            Assert.Contains(api, main, StringComparison.Ordinal);
+        }
+
+        foreach (var asset in new[] { "/report/report.js", "/report/charts.js", "/report/tables.js" })
+        {
+            var script = await client.GetStringAsync(asset);
+            Assert.Contains("textContent", script, StringComparison.Ordinal);
+            foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(" })
+            {
+                Assert.DoesNotContain(sink, script, StringComparison.Ordinal);
+            }
         }
     }
 
