@@ -18,6 +18,7 @@ if (args.Length > 0 && args[0] == "backfill") { return await OmniTrackIQ.Collect
 if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is ["demo", ..]) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
 if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
 {
     await Console.Error.WriteLineAsync(roleError);

@@ -1,0 +1,20 @@
+namespace OmniTrackIQ.Collector.Demo;
+
+/// <summary>One HTTP request of the demo history, made before any is sent so the whole plan is counted up front.</summary>
+/// <param name="Auth">How it authenticates: the write key is in the body; <c>secret</c> sends the secret key as a bearer; <c>shopify</c> signs the body.</param>
+/// <param name="Topic">The Shopify topic of a webhook delivery, else null.</param>
+/// <param name="DeliveryId">A stable id for Shopify's delivery headers, so a second run is a replay, not a new delivery.</param>
+internal sealed record DemoRequest(string Path, byte[] Body, string Auth, string? Topic = null, string? DeliveryId = null);
+
+/// <summary>What the demo history holds: the counts a seeded store must show, whatever the number of runs.</summary>
+internal sealed record DemoPlan(
+    IReadOnlyList<DemoRequest> Requests,
+    int Visitors,
+    int BrowserEvents,
+    int SnippetOrders,
+    int S2sOrders,
+    int ShopifyOrders,
+    int Refunds,
+    IReadOnlyDictionary<string, int> SpendRows,
+    DateOnly FirstDay,
+    DateOnly LastDay);
