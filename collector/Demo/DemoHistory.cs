@@ -135,7 +135,7 @@ internal static class DemoHistory
             ["meta"] = DemoCampaigns.Meta.Length * Days,
             ["tiktok"] = DemoCampaigns.TikTok.Length * Days,
         };
-        return new DemoPlan(requests, visitors, browserEvents, snippet, s2s, shopify, refunds, spendRows, firstDay, lastDay);
+        return new DemoPlan(requests, visitors, browserEvents, snippet, s2s, shopify, refunds, browserEvents + s2s + shopify + refunds, spendRows, firstDay, lastDay);
     }
 
     private static Arrival FirstArrival(Random random) => random.Next(100) switch

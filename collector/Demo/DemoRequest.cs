@@ -7,6 +7,7 @@ namespace OmniTrackIQ.Collector.Demo;
 internal sealed record DemoRequest(string Path, byte[] Body, string Auth, string? Topic = null, string? DeliveryId = null);
 
 /// <summary>What the demo history holds: the counts a seeded store must show, whatever the number of runs.</summary>
+/// <param name="StoredRows">Rows the events table holds once all is stored: every browser event, and every order or refund report (each is a conversion row of the order's history).</param>
 internal sealed record DemoPlan(
     IReadOnlyList<DemoRequest> Requests,
     int Visitors,
@@ -15,6 +16,7 @@ internal sealed record DemoPlan(
     int S2sOrders,
     int ShopifyOrders,
     int Refunds,
+    int StoredRows,
     IReadOnlyDictionary<string, int> SpendRows,
     DateOnly FirstDay,
     DateOnly LastDay);
