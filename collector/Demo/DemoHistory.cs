@@ -52,22 +52,27 @@ internal static class DemoHistory
             var at = start.AddMinutes(random.Next(0, (Days - 1) * 24 * 60));
             var visits = random.NextDouble() < 0.35 ? 2 : 1;
             var lastUrl = "";
+            Touch? lastTouch = null;
             for (var visit = 0; visit < visits; visit++)
             {
                 var arrival = visit == 0 ? FirstArrival(random) : ReturnArrival(random);
+                var touch = Landing(arrival, random, visitor, visit);
+                var referrerOfVisit = Referrer(arrival, random);
                 var pages = random.Next(1, 5);
                 lastUrl = "";
                 for (var page = 0; page < pages; page++)
                 {
                     var path = page == 0 ? (random.Next(3) == 0 ? "/" : Products[random.Next(Products.Length)]) : Products[random.Next(Products.Length)];
-                    var url = page == 0 ? Shop + path + Landing(arrival, random, visitor, visit) : Shop + path;
-                    var referrer = page == 0 ? Referrer(arrival, random) : lastUrl;
-                    Page(writer, $"demo-{visitor:D5}-{visit}-{page}", anonymousId, at, url, referrer, path, userAgent, ip);
+                    // SPA navigations: the URL changes without a reload and the previous URL becomes the referrer, as the snippet reports them.
+                    var url = page == 0 ? Shop + path + touch?.Query : Shop + path;
+                    var referrer = page == 0 ? referrerOfVisit : lastUrl;
+                    Page(writer, $"demo-{visitor:D5}-{visit}-{page}", anonymousId, at, url, referrer, path, userAgent, ip, touch);
                     browserEvents++;
                     lastUrl = url;
                     at = at.AddSeconds(random.Next(20, 120));
                 }
 
+                lastTouch = touch ?? lastTouch;
                 if (visit + 1 < visits) { at = at.AddHours(random.Next(20, 24 * 6)); }
             }
 
@@ -81,7 +86,7 @@ internal static class DemoHistory
                 switch (random.Next(3))
                 {
                     case 0:
-                        Checkout(writer, $"demo-{visitor:D5}-order", anonymousId, at, orderId, revenue, lastUrl, userAgent, ip);
+                        Checkout(writer, $"demo-{visitor:D5}-order", anonymousId, at, orderId, revenue, lastUrl, userAgent, ip, lastTouch);
                         browserEvents++;
                         snippet++;
                         break;
@@ -157,18 +162,38 @@ internal static class DemoHistory
         _ => Arrival.Direct,
     };
 
-    /// <summary>The landing page's query: UTMs with the platform's campaign id (what its URL macro fills in) and its click id.</summary>
-    private static string Landing(Arrival arrival, Random random, int visitor, int visit)
+    /// <summary>The ad link's parameters: UTMs with the platform's campaign id (what its URL macro fills in) and its click id.</summary>
+    private sealed record Touch(string Source, string Medium, string Campaign, string? ClickIdName, string? ClickId)
+    {
+        public string Query => $"?utm_source={Source}&utm_medium={Medium}&utm_campaign={Campaign}" + (ClickIdName is null ? "" : $"&{ClickIdName}={ClickId}");
+    }
+
+    private static Touch? Landing(Arrival arrival, Random random, int visitor, int visit)
     {
         var click = string.Create(CultureInfo.InvariantCulture, $"demo{visitor:D5}x{visit}");
         return arrival switch
         {
-            Arrival.GoogleAds => $"?utm_source=google&utm_medium=cpc&utm_campaign={Pick(DemoCampaigns.Google, random).Id}&gclid=Cj0KCQ{click}",
-            Arrival.Meta => $"?utm_source=facebook&utm_medium=paid_social&utm_campaign={Pick(DemoCampaigns.Meta, random).Id}&fbclid=IwAR{click}",
-            Arrival.TikTok => $"?utm_source=tiktok&utm_medium=paid_social&utm_campaign={Pick(DemoCampaigns.TikTok, random).Id}&ttclid=E.C.P.{click}",
-            Arrival.Email => "?utm_source=newsletter&utm_medium=email&utm_campaign=weekly-" + random.Next(1, 9).ToString(CultureInfo.InvariantCulture),
-            _ => "",
+            Arrival.GoogleAds => new Touch("google", "cpc", Pick(DemoCampaigns.Google, random).Id, "gclid", "Cj0KCQ" + click),
+            Arrival.Meta => new Touch("facebook", "paid_social", Pick(DemoCampaigns.Meta, random).Id, "fbclid", "IwAR" + click),
+            Arrival.TikTok => new Touch("tiktok", "paid_social", Pick(DemoCampaigns.TikTok, random).Id, "ttclid", "E.C.P." + click),
+            Arrival.Email => new Touch("newsletter", "email", "weekly-" + random.Next(1, 9).ToString(CultureInfo.InvariantCulture), null, null),
+            _ => null,
         };
+    }
+
+    /// <summary>As the snippet sends it: every page of a visit carries the landing's campaign and click id (its last touch).</summary>
+    private static void WriteTouch(Utf8JsonWriter writer, Touch? touch)
+    {
+        if (touch is null) { return; }
+        writer.WriteStartObject("campaign");
+        writer.WriteString("source", touch.Source);
+        writer.WriteString("medium", touch.Medium);
+        writer.WriteString("name", touch.Campaign);
+        writer.WriteEndObject();
+        if (touch.ClickIdName is null) { return; }
+        writer.WriteStartObject("clickIds");
+        writer.WriteString(touch.ClickIdName, touch.ClickId);
+        writer.WriteEndObject();
     }
 
     private static string? Referrer(Arrival arrival, Random random) => arrival switch
@@ -194,7 +219,7 @@ internal static class DemoHistory
         writer.WriteStartArray("batch");
     }
 
-    private static void Page(Utf8JsonWriter writer, string messageId, string anonymousId, DateTimeOffset at, string url, string? referrer, string path, string userAgent, string ip)
+    private static void Page(Utf8JsonWriter writer, string messageId, string anonymousId, DateTimeOffset at, string url, string? referrer, string path, string userAgent, string ip, Touch? touch)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "page");
@@ -208,6 +233,7 @@ internal static class DemoHistory
         writer.WriteString("path", path);
         writer.WriteString("title", "Demo Shop " + path);
         writer.WriteEndObject();
+        WriteTouch(writer, touch);
         writer.WriteString("userAgent", userAgent);
         writer.WriteString("ip", ip);
         writer.WriteEndObject();
@@ -215,7 +241,7 @@ internal static class DemoHistory
     }
 
     /// <summary>The snippet's checkout_completed: a conversion event from the browser, on the thank-you page.</summary>
-    private static void Checkout(Utf8JsonWriter writer, string messageId, string anonymousId, DateTimeOffset at, string orderId, decimal revenue, string url, string userAgent, string ip)
+    private static void Checkout(Utf8JsonWriter writer, string messageId, string anonymousId, DateTimeOffset at, string orderId, decimal revenue, string url, string userAgent, string ip, Touch? touch)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "conversion");
@@ -233,6 +259,7 @@ internal static class DemoHistory
         writer.WriteString("url", Shop + "/checkouts/thank-you");
         writer.WriteString("referrer", url);
         writer.WriteEndObject();
+        WriteTouch(writer, touch);
         writer.WriteString("userAgent", userAgent);
         writer.WriteString("ip", ip);
         writer.WriteEndObject();
