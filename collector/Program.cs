@@ -58,7 +58,7 @@ if (role.Serves())
 }
 
 await app.RunAsync();
-return 0;
+return Environment.ExitCode; // 0 unless the demo's seeding failed (DemoRunner sets it)
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>
 public partial class Program;

@@ -61,7 +61,7 @@ internal static class DemoSeeder
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"demo: POST {demo.Path} answered {(int)response.StatusCode}: {body}");
+            throw new InvalidOperationException($"POST {demo.Path} answered {(int)response.StatusCode}: {body}");
         }
 
         // Every demo event is valid; a rejection means the demo and the parser disagree, which must not pass quietly.
@@ -70,7 +70,7 @@ internal static class DemoSeeder
             using var answer = JsonDocument.Parse(body);
             if (answer.RootElement.TryGetProperty("rejected", out var rejected) && rejected.GetArrayLength() > 0)
             {
-                throw new InvalidOperationException($"demo: POST {demo.Path} rejected events: {rejected.GetRawText()}");
+                throw new InvalidOperationException($"POST {demo.Path} rejected events: {rejected.GetRawText()}");
             }
         }
     }
@@ -82,7 +82,7 @@ internal static class DemoSeeder
     /// </summary>
     private static async Task<long> WaitForStoreAsync(HttpClient client, DemoKeys keys, int expected, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StoreWait;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/events/stats");
@@ -92,9 +92,9 @@ internal static class DemoSeeder
             using var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             var total = stats.RootElement.GetProperty("total").GetInt64();
             if (total >= expected) { return total; }
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > StoreWait)
             {
-                throw new TimeoutException($"demo: the store holds {total} of {expected} events after {StoreWait.TotalSeconds} s; is the sink failing? (see the log)");
+                throw new TimeoutException($"the store holds {total} of {expected} events after {StoreWait.TotalSeconds} s; is the sink failing? (see the log)");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
@@ -116,7 +116,7 @@ internal static class DemoSeeder
                 continue;
             }
 
-            if (!response.IsSuccessStatusCode) { throw new InvalidOperationException($"demo: attribution answered {(int)response.StatusCode}: {body}"); }
+            if (!response.IsSuccessStatusCode) { throw new InvalidOperationException($"attribution answered {(int)response.StatusCode}: {body}"); }
             using var run = JsonDocument.Parse(body);
             return run.RootElement.GetProperty("conversions").GetInt32();
         }

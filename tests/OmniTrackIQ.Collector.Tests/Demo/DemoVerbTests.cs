@@ -34,8 +34,18 @@ public sealed class DemoVerbTests : IDisposable
         Assert.Contains("295 conversions attributed.", second.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Demo_verb_on_a_node_without_the_ingest_routes_says_so_and_exits_1()
+    {
+        var run = await RunDemoAsync("--role", "api");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("demo: POST /v1/batch answered 404", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Open the report", run.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the verb to its end (bounded: 3 minutes; it takes seconds).</summary>
-    private async Task<(int ExitCode, string Output)> RunDemoAsync()
+    private async Task<(int ExitCode, string Output)> RunDemoAsync(params string[] extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,6 +64,8 @@ public sealed class DemoVerbTests : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+
+        foreach (var arg in extraArgs) { info.ArgumentList.Add(arg); }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the collector");
         var output = process.StandardOutput.ReadToEndAsync();
