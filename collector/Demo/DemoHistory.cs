@@ -91,17 +91,17 @@ internal static class DemoHistory
                         snippet++;
                         break;
                     case 1:
-                        s2sOrders.Add(S2sOrder(orderId, anonymousId, at, at, revenue, 0m));
-                        if (refund > 0) { s2sRefunds.Add(S2sOrder(orderId, anonymousId, at, refundAt, revenue, refund)); refunds++; }
+                        s2sOrders.Add(DemoOrderPayloads.S2sOrder(orderId, anonymousId, at, at, revenue, 0m));
+                        if (refund > 0) { s2sRefunds.Add(DemoOrderPayloads.S2sOrder(orderId, anonymousId, at, refundAt, revenue, refund)); refunds++; }
                         s2s++;
                         break;
                     default:
                         webhooks.Add(new DemoRequest("/v1/webhooks/shopify/" + DemoKeys.WorkspaceId,
-                            ShopifyOrder(orderId, visitor, anonymousId, at, revenue), "shopify", "orders/create", $"demo-order-{orderId}"));
+                            DemoOrderPayloads.ShopifyOrder(orderId, visitor, anonymousId, at, revenue), DemoAuth.ShopifySignature, "orders/create", $"demo-order-{orderId}"));
                         if (refund > 0)
                         {
                             refundWebhooks.Add(new DemoRequest("/v1/webhooks/shopify/" + DemoKeys.WorkspaceId,
-                                ShopifyRefund(orderId, visitor, refundAt, refund), "shopify", "refunds/create", $"demo-refund-{orderId}"));
+                                DemoOrderPayloads.ShopifyRefund(orderId, visitor, refundAt, refund), DemoAuth.ShopifySignature, "refunds/create", $"demo-refund-{orderId}"));
                             refunds++;
                         }
 
@@ -115,7 +115,7 @@ internal static class DemoHistory
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 writer.Flush();
-                requests.Add(new DemoRequest("/v1/batch", batch.WrittenSpan.ToArray(), "write"));
+                requests.Add(new DemoRequest("/v1/batch", batch.WrittenSpan.ToArray(), DemoAuth.WriteKey));
                 batch.Clear();
                 writer.Reset(batch);
                 inBatch = 0;
@@ -124,16 +124,16 @@ internal static class DemoHistory
 
         writer.Dispose();
         // The refund reports follow their orders: a ledger takes either order, but a reader of the demo expects this one.
-        if (s2sOrders.Count > 0) { requests.Add(new DemoRequest("/v1/conversions", OrdersBody(s2sOrders), "secret")); }
+        if (s2sOrders.Count > 0) { requests.Add(new DemoRequest("/v1/conversions", DemoOrderPayloads.OrdersBody(s2sOrders), DemoAuth.SecretKey)); }
         requests.AddRange(webhooks);
-        if (s2sRefunds.Count > 0) { requests.Add(new DemoRequest("/v1/conversions", OrdersBody(s2sRefunds), "secret")); }
+        if (s2sRefunds.Count > 0) { requests.Add(new DemoRequest("/v1/conversions", DemoOrderPayloads.OrdersBody(s2sRefunds), DemoAuth.SecretKey)); }
         requests.AddRange(refundWebhooks);
 
         var firstDay = DateOnly.FromDateTime(end.UtcDateTime).AddDays(1 - Days);
         var lastDay = DateOnly.FromDateTime(end.UtcDateTime);
-        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Google(random, firstDay, lastDay), "secret"));
-        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Meta(random, firstDay, lastDay), "secret"));
-        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.TikTok(random, firstDay, lastDay), "secret"));
+        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Google(random, firstDay, lastDay), DemoAuth.SecretKey));
+        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Meta(random, firstDay, lastDay), DemoAuth.SecretKey));
+        requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.TikTok(random, firstDay, lastDay), DemoAuth.SecretKey));
         var spendRows = new Dictionary<string, int>(StringComparer.Ordinal)
         {
             ["google"] = DemoCampaigns.Google.Length * Days,
@@ -209,7 +209,7 @@ internal static class DemoHistory
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>No sentAt: these are past visits replayed, and their own timestamps are the truth (no skew correction).</summary>
     private static void StartBatch(Utf8JsonWriter writer, string writeKey)
@@ -264,111 +264,5 @@ internal static class DemoHistory
         writer.WriteString("ip", ip);
         writer.WriteEndObject();
         writer.WriteEndObject();
-    }
-
-    private static byte[] S2sOrder(string orderId, string anonymousId, DateTimeOffset at, DateTimeOffset updatedAt, decimal revenue, decimal refunded)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("orderId", orderId);
-            writer.WriteString("timestamp", Time(at));
-            writer.WriteString("updatedAt", Time(updatedAt));
-            writer.WriteNumber("revenue", revenue);
-            writer.WriteString("currency", "USD");
-            writer.WriteString("anonymousId", anonymousId);
-            writer.WriteString("sourceName", "demo-backend");
-            writer.WriteString("status", refunded > 0 ? "partially_refunded" : "paid");
-            if (refunded > 0)
-            {
-                writer.WriteStartArray("refunds");
-                writer.WriteStartObject();
-                writer.WriteNumber("amount", refunded);
-                writer.WriteEndObject();
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] OrdersBody(List<byte[]> orders)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("orders");
-            foreach (var order in orders) { writer.WriteRawValue(order, skipInputValidation: true); }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>An orders/create payload with the fields the mapper reads; the cart's _otq_id links it to the browser.</summary>
-    private static byte[] ShopifyOrder(string orderId, int visitor, string anonymousId, DateTimeOffset at, decimal revenue)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            var price = revenue.ToString("F2", CultureInfo.InvariantCulture);
-            writer.WriteStartObject();
-            writer.WriteNumber("id", long.Parse(orderId, CultureInfo.InvariantCulture));
-            writer.WriteString("name", "#" + (1001 + visitor).ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("created_at", Time(at));
-            writer.WriteString("updated_at", Time(at));
-            writer.WriteString("processed_at", Time(at));
-            writer.WriteString("currency", "USD");
-            writer.WriteString("presentment_currency", "USD");
-            writer.WriteString("total_price", price);
-            writer.WriteString("current_total_price", price);
-            writer.WriteString("financial_status", "paid");
-            writer.WriteString("source_name", "web");
-            writer.WriteString("cart_token", $"demo-cart-{visitor:D5}");
-            writer.WriteStartArray("note_attributes");
-            writer.WriteStartObject();
-            writer.WriteString("name", "_otq_id");
-            writer.WriteString("value", anonymousId);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteStartObject("customer");
-            writer.WriteNumber("id", 6_000_000_000L + visitor);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static byte[] ShopifyRefund(string orderId, int visitor, DateTimeOffset at, decimal amount)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("id", 8_000_000_000L + visitor);
-            writer.WriteNumber("order_id", long.Parse(orderId, CultureInfo.InvariantCulture));
-            writer.WriteString("created_at", Time(at));
-            writer.WriteString("processed_at", Time(at));
-            writer.WriteStartArray("transactions");
-            writer.WriteStartObject();
-            writer.WriteNumber("id", 9_000_000_000L + visitor);
-            writer.WriteNumber("order_id", long.Parse(orderId, CultureInfo.InvariantCulture));
-            writer.WriteString("kind", "refund");
-            writer.WriteString("status", "success");
-            writer.WriteString("amount", amount.ToString("F2", CultureInfo.InvariantCulture));
-            writer.WriteString("currency", "USD");
-            writer.WriteString("created_at", Time(at));
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

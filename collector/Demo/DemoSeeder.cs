@@ -45,10 +45,12 @@ internal static class DemoSeeder
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         switch (demo.Auth)
         {
-            case "secret":
+            case DemoAuth.WriteKey:
+                break; // in the batch body, as the snippet sends it
+            case DemoAuth.SecretKey:
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.SecretKey);
                 break;
-            case "shopify":
+            case DemoAuth.ShopifySignature:
                 request.Headers.Add("X-Shopify-Topic", demo.Topic);
                 request.Headers.Add("X-Shopify-Hmac-Sha256", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(keys.WebhookSecret), demo.Body)));
                 request.Headers.Add("X-Shopify-Shop-Domain", DemoKeys.ShopDomain);

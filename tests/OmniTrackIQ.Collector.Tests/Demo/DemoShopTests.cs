@@ -67,7 +67,7 @@ public abstract class DemoShopEndToEnd : ClickHouse.StoreChoice
         Assert.Equal(plan.StoredRows, second.Plan.StoredRows);
         // The replay must have reached the store before counting, else "unchanged" would prove nothing. Shopify's
         // redeliveries (same X-Shopify-Webhook-Id) are answered 200 without reaching the spool; every other row comes again.
-        var replayed = plan.StoredRows - plan.Requests.Count(r => r.Auth == "shopify");
+        var replayed = plan.StoredRows - plan.Requests.Count(r => r.Auth == DemoAuth.ShopifySignature);
         Assert.True(await SinkHasSeenAsync(metrics, plan.StoredRows + replayed), $"the sink saw {metrics.RowsWritten + metrics.RowsDeduplicated} rows of {plan.StoredRows + replayed}");
         Assert.Equal(counts, await CountsAsync(client, plan));
         Assert.Equal(first.AttributedConversions, second.AttributedConversions);
