@@ -20,6 +20,7 @@ if (args.Length > 0 && args[0] == "erase") { return await OmniTrackIQ.Collector.
 if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is ["demo", ..]) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
 if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
 {
     await Console.Error.WriteLineAsync(roleError);
@@ -61,7 +62,7 @@ if (role.Serves())
 }
 
 await app.RunAsync();
-return 0;
+return Environment.ExitCode; // 0 unless the demo's seeding failed (DemoRunner sets it)
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>
 public partial class Program;

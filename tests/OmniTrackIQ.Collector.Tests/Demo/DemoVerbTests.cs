@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace OmniTrackIQ.Collector.Tests.Demo;
+
+/// <summary>
+/// <c>collector demo</c> as a user runs it: the real process, Kestrel on a free port, a temp data directory and a
+/// pinned clock; it seeds, prints the report URL with the read token from demo-shop.json, and a second run prints the
+/// same stored counts.
+/// </summary>
+public sealed class DemoVerbTests : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "otq-demo-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Demo_verb_seeds_prints_the_report_url_and_a_second_run_stores_nothing_new()
+    {
+        var first = await RunDemoAsync();
+        Assert.True(first.ExitCode == 0, first.Output);
+        using (var keys = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_dataDirectory, "demo-shop.json"))))
+        {
+            var token = keys.RootElement.GetProperty("readToken").GetString();
+            Assert.Matches(@"Open the report: http://127\.0\.0\.1:\d+/report#token=" + token + "&from=2026-09-25&to=2026-11-23", first.Output);
+        }
+
+        Assert.Contains("100.0% 158/158 requests", first.Output, StringComparison.Ordinal);
+        Assert.Contains("3000 visitors over 60 days (2026-09-25 to 2026-11-23), 10317 stored events,", first.Output, StringComparison.Ordinal);
+        Assert.Contains("295 orders (snippet 110, S2S 80, Shopify 105), 21 refunds,", first.Output, StringComparison.Ordinal);
+        Assert.Contains("spend rows google 120, meta 120, tiktok 120; 295 conversions attributed.", first.Output, StringComparison.Ordinal);
+
+        var second = await RunDemoAsync();
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("10317 stored events,", second.Output, StringComparison.Ordinal);
+        Assert.Contains("295 conversions attributed.", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_verb_on_a_node_without_the_ingest_routes_says_so_and_exits_1()
+    {
+        var run = await RunDemoAsync("--role", "api");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("demo: POST /v1/batch answered 404", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Open the report", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the verb to its end (bounded: 3 minutes; it takes seconds).</summary>
+    private async Task<(int ExitCode, string Output)> RunDemoAsync(params string[] extraArgs)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "OmniTrackIQ.Collector.dll"), "demo", "--urls", "http://127.0.0.1:0",
+                     "--OmniTrack:DataDirectory", _dataDirectory, "--OmniTrack:Clock:StartAt", "2026-11-23T12:00:00Z",
+                     "--OmniTrack:Sink:MaxBatchAge", "00:00:00.050", "--OmniTrack:Attribution:IntervalSeconds", "0",
+                     "--OmniTrack:Demo:Exit", "true",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in extraArgs) { info.ArgumentList.Add(arg); }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the collector");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await output + await errors);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
