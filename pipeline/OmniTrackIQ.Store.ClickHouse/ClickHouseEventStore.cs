@@ -98,6 +98,7 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvid
     /// </summary>
     public async Task<EventStats> GetStatsAsync(string workspace, CancellationToken cancellationToken)
     {
+        await InitializeAsync(cancellationToken); // a reader may come before the sink's start-up migration
         var byType = new Dictionary<string, long>(StringComparer.Ordinal);
         var byChannel = new Dictionary<string, long>(StringComparer.Ordinal);
         long total = 0;

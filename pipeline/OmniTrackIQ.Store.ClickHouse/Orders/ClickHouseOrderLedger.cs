@@ -8,7 +8,7 @@ namespace OmniTrackIQ.Store.ClickHouse.Orders;
 /// history come from one statement (<see cref="OrdersSql.Order"/>): read apart, a report stored in between would show
 /// in the history while the status still came from the state before it (the DuckDB ledger's old race).
 /// </summary>
-public sealed class ClickHouseOrderLedger(ClickHouseDatabase database) : IOrderLedger
+public sealed class ClickHouseOrderLedger(ClickHouseDatabase database, ClickHouseEventStore events) : IOrderLedger
 {
     private static readonly string[] s_authority = [OrderSources.ShopifyWebhook, OrderSources.ServerToServer, OrderSources.Pixel];
 
@@ -16,6 +16,7 @@ public sealed class ClickHouseOrderLedger(ClickHouseDatabase database) : IOrderL
 
     public async Task<OrderDetail?> GetAsync(string workspace, string orderId, CancellationToken cancellationToken)
     {
+        await events.InitializeAsync(cancellationToken);
         var sql = OrdersSql.Order(database.Name, SqlLiteral.String(workspace), SqlLiteral.String(orderId));
         JsonElement? found = null;
         await database.ReadRowsAsync(sql, row => found = row.Clone(), cancellationToken);
