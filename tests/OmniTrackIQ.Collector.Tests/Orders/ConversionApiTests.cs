@@ -79,7 +79,8 @@ public sealed class ConversionApiTests
         await AcceptedAsync(client, """{"orderId":"u-1","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-11-23T11:00:00Z","revenue":30,"status":"cancelled"}""");
         await AcceptedAsync(client, """{"orderId":"u-1","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-11-23T10:00:00Z","revenue":30,"status":"paid"}""");
         // Ten days ahead of the server is not believed: the report ranks by its arrival, before the one sent after it.
-        await AcceptedAsync(client, """{"orderId":"u-2","timestamp":"2026-11-23T09:00:00Z","updatedAt":"2026-12-03T12:00:00Z","revenue":40,"status":"paid"}""");
+        var tenDaysAhead = TestClock.Now.UtcDateTime.AddDays(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await AcceptedAsync(client, $$"""{"orderId":"u-2","timestamp":"2026-11-23T09:00:00Z","updatedAt":"{{tenDaysAhead}}","revenue":40,"status":"paid"}""");
         await AcceptedAsync(client, """{"orderId":"u-2","timestamp":"2026-11-23T09:00:00Z","revenue":41,"status":"pending"}""");
 
         var u1 = await OrderRequests.WaitForOrderAsync(client, "u-1", 2);
