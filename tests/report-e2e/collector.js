@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinnedNow } from './seed.js';
+import { collectorNow } from './seed.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const collectorDll = process.env.OTQ_COLLECTOR_DLL
@@ -47,7 +47,7 @@ export async function startCollector({ extraArgs = [] } = {}) {
     collectorDll, '--urls', `http://127.0.0.1:${port}`, '--OmniTrack:DataDirectory', dataDir,
     '--OmniTrack:Sink:MaxBatchAge', '00:00:00.050',
     // tests never depend on the wall clock; OTQ_CLOCK_OFFSET_DAYS moves it on (README "Tests")
-    '--OmniTrack:Clock:StartAt', new Date(Date.parse(pinnedNow) + Number(process.env.OTQ_CLOCK_OFFSET_DAYS ?? 0) * 86_400_000).toISOString(),
+    '--OmniTrack:Clock:StartAt', collectorNow,
     '--OmniTrack:Attribution:IntervalSeconds', '0', // only the explicit run endpoint computes
     '--OmniTrack:Workspaces:0:Id', 'report',
     '--OmniTrack:Workspaces:0:WriteKey', keys.writeKey,
@@ -107,7 +107,7 @@ export async function call(collector, method, path, { token, json } = {}) {
 /** Posts one batch and waits (bounded) until the stats count every event stored. */
 export async function postAndStore(collector, events) {
   const sent = await call(collector, 'POST', '/v1/batch', {
-    json: { writeKey: collector.writeKey, sentAt: pinnedNow, batch: events },
+    json: { writeKey: collector.writeKey, sentAt: collectorNow, batch: events },
   });
   if (sent.status < 200 || sent.status > 299) { throw new Error(`batch refused: ${sent.status} ${JSON.stringify(sent.body)}`); }
   let total = -1;

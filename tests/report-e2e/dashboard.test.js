@@ -7,19 +7,19 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { artifacts, launchBrowser, skip } from './browser.js';
 import { call, postAndStore, startCollector } from './collector.js';
-import { pinnedNow, seedEvents, spendRows } from './seed.js';
+import { collectorNow, hoursAgo, seedEvents, spendRows } from './seed.js';
 
 // A fifth journey whose campaign needs CSV quoting (comma, quotes) and the formula guard (leading "=").
 const csvCampaign = '=SUM(1,2) "vip"';
 const events = [
   ...seedEvents(),
-  { type: 'page', messageId: 'p7', anonymousId: 'anon-e', timestamp: '2026-11-20T09:00:00.000Z',
+  { type: 'page', messageId: 'p7', anonymousId: 'anon-e', timestamp: hoursAgo(75),
     context: { page: { url: `https://shop.example/?${new URLSearchParams({ utm_source: 'news', utm_medium: 'email', utm_campaign: csvCampaign })}`, referrer: '', title: 'Shop' } } },
-  { type: 'conversion', messageId: 'c5', anonymousId: 'anon-e', timestamp: '2026-11-20T10:00:00.000Z', properties: { orderId: '1005', revenue: 30, currency: 'EUR' } },
+  { type: 'conversion', messageId: 'c5', anonymousId: 'anon-e', timestamp: hoursAgo(74), properties: { orderId: '1005', revenue: 30, currency: 'EUR' } },
 ];
 
 // The collector's today (its clock is pinned; README "Tests" on OTQ_CLOCK_OFFSET_DAYS) and day arithmetic.
-const today = new Date(Date.parse(pinnedNow) + Number(process.env.OTQ_CLOCK_OFFSET_DAYS ?? 0) * 86_400_000).toISOString().slice(0, 10);
+const today = collectorNow.slice(0, 10);
 const shiftDay = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 let collector;

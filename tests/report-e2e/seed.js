@@ -1,5 +1,6 @@
-// Four journeys through the public wire format, timed relative to `pinnedNow`: the collector runs on a
-// clock pinned to that instant (OmniTrack:Clock:StartAt), so the suite sees the same times on any day. Expected credit per channel follows from the paths:
+// Four journeys through the public wire format, timed relative to `collectorNow`: the collector runs on a
+// clock pinned to that instant (OmniTrack:Clock:StartAt), so the suite sees the same times on any day. The dashboard
+// shows "the last N days" of the collector's clock, so the seed moves with OTQ_CLOCK_OFFSET_DAYS as that clock does. Expected credit per channel follows from the paths:
 //   anon-a: Paid Search (brand) → Organic Social → order 1001, 100
 //   anon-b: Email (winter_sale) → identify → order 1002, 60
 //   anon-c: Direct → Paid Search (brand) → order 1003, 40
@@ -8,9 +9,12 @@ export const xssCampaign = '<img src=x onerror=window.__otqXss=1>';
 export const expectedChannels = ['Direct', 'Email', 'Organic Social', 'Paid Search'];
 export const totalRevenue = 225;
 
-/** The instant the test collector's clock starts at, and the seed's "now". */
+/** The instant the suite was written for; OTQ_CLOCK_OFFSET_DAYS moves the collector's clock on from it (README "Tests"). */
 export const pinnedNow = '2026-11-23T12:00:00.000Z';
-const daysAgo = (days) => new Date(Date.parse(pinnedNow) - days * 86_400_000).toISOString();
+/** The instant the test collector's clock starts at, and the seed's "now". */
+export const collectorNow = new Date(Date.parse(pinnedNow) + Number(process.env.OTQ_CLOCK_OFFSET_DAYS ?? 0) * 86_400_000).toISOString();
+export const hoursAgo = (hours) => new Date(Date.parse(collectorNow) - hours * 3_600_000).toISOString();
+const daysAgo = (days) => hoursAgo(days * 24);
 const landing = (params) => `https://shop.example/?${new URLSearchParams(params)}`;
 
 const page = (messageId, anonymousId, days, url, referrer = '') => ({
