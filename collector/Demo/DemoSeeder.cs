@@ -23,11 +23,11 @@ internal static class DemoSeeder
     public static async Task<DemoResult> RunAsync(HttpClient client, DemoKeys keys, Uri publicBase, TextWriter progressOutput, bool interactive, CancellationToken cancellationToken, int visitors = 3000)
     {
         var plan = DemoHistory.Build(keys, visitors);
-        var bar = new DemoProgressBar(progressOutput, interactive);
+        var bar = new Attribution.ProgressBar(progressOutput, interactive, "requests");
         for (var i = 0; i < plan.Requests.Count; i++)
         {
             await SendAsync(client, keys, plan.Requests[i], cancellationToken);
-            bar.Report((i + 1, plan.Requests.Count));
+            bar.Report(new OmniTrackIQ.Attribution.Storage.AttributionProgress(i + 1, plan.Requests.Count));
         }
 
         bar.Finish();

@@ -40,12 +40,8 @@ internal static class ShopifyWebhookEndpoints
     private static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, OrderIngest orders,
         ShopifyDeliveries deliveries, CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
     {
-        var settings = workspaces.ById(workspace);
-        if (settings is null) { return Problems.From(new IngestError(404, "workspace", "no such workspace", "unknown_workspace")); }
-        if (string.IsNullOrEmpty(settings.ShopifyWebhookSecret))
-        {
-            return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
-        }
+        var (settings, refusal) = ShopifyWebhookAuth.Workspace(workspaces, workspace);
+        if (settings is null) { return refusal!; }
 
         // The compliance topics may share this URL (one subscription URI for the whole app): they are answered by the privacy route.
         if (Pipeline.Erasure.ShopifyPrivacyRequest.IsPrivacyTopic(context.Request.Headers["X-Shopify-Topic"].ToString()))
@@ -68,16 +64,10 @@ internal static class ShopifyWebhookEndpoints
         {
             var body = buffer.AsMemory(0, length);
             var headers = context.Request.Headers;
-            if (!ShopifyHmac.IsValid(body.Span, headers["X-Shopify-Hmac-Sha256"].ToString(), settings.ShopifyWebhookSecret))
+            if (ShopifyWebhookAuth.Verify(body.Span, headers, settings) is { } authError)
             {
-                metrics.EventsRejected("bad_signature");
-                return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "missing or wrong signature: nothing was stored", "bad_signature"));
-            }
-
-            var shop = headers["X-Shopify-Shop-Domain"].ToString();
-            if (!string.Equals(shop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
-            {
-                return Problems.From(new IngestError(403, "X-Shopify-Shop-Domain", $"'{shop}' is not this workspace's shop", "wrong_shop"));
+                if (authError.Reason == "bad_signature") { metrics.EventsRejected(authError.Reason); }
+                return Problems.From(authError);
             }
 
             var webhookId = headers["X-Shopify-Webhook-Id"].ToString();

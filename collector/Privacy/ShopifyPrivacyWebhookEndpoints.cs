@@ -39,12 +39,8 @@ internal static class ShopifyPrivacyWebhookEndpoints
     public static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, PrivacyExports exports,
         ILogger<PersonErasure> logger, CancellationToken cancellationToken)
     {
-        var settings = workspaces.ById(workspace);
-        if (settings is null) { return Problems.From(new IngestError(404, "workspace", "no such workspace", "unknown_workspace")); }
-        if (string.IsNullOrEmpty(settings.ShopifyWebhookSecret))
-        {
-            return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "this workspace has no ShopifyWebhookSecret configured", "webhook_secret_missing"));
-        }
+        var (settings, refusal) = Orders.ShopifyWebhookAuth.Workspace(workspaces, workspace);
+        if (settings is null) { return refusal!; }
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (readError is not null) { return Problems.From(readError); }
@@ -54,16 +50,7 @@ internal static class ShopifyPrivacyWebhookEndpoints
         {
             var body = buffer!.AsSpan(0, length);
             var headers = context.Request.Headers;
-            if (!ShopifyHmac.IsValid(body, headers["X-Shopify-Hmac-Sha256"].ToString(), settings.ShopifyWebhookSecret))
-            {
-                return Problems.From(new IngestError(401, "X-Shopify-Hmac-Sha256", "missing or wrong signature: nothing was done", "bad_signature"));
-            }
-
-            var shop = headers["X-Shopify-Shop-Domain"].ToString();
-            if (!string.Equals(shop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
-            {
-                return Problems.From(new IngestError(403, "X-Shopify-Shop-Domain", $"'{shop}' is not this workspace's shop", "wrong_shop"));
-            }
+            if (Orders.ShopifyWebhookAuth.Verify(body, headers, settings) is { } authError) { return Problems.From(authError); }
 
             request = ShopifyPrivacyRequest.Parse(headers["X-Shopify-Topic"].ToString(), body, out field, out error);
             if (request?.ShopDomain is { } bodyShop && !string.Equals(bodyShop, settings.ShopifyShopDomain, StringComparison.OrdinalIgnoreCase))
