@@ -1,4 +1,3 @@
-using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 
@@ -15,10 +14,13 @@ internal static class HealthEndpoints
             .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
             .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
         var access = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
-        app.MapGet("/metrics", (HttpContext context, CollectorMetrics metrics) =>
-                MetricsAccess.Refusal(context, access) ?? TypedResults.Text(PrometheusText.Render(metrics), PrometheusText.ContentType))
-            .WithTags("Health").WithSummary("Prometheus metrics (text exposition format 0.0.4): bearer token when OmniTrack:Metrics:TokenSha256 is set, else this machine only")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        // OpenTelemetry's exporter writes the scrape; the gate runs first in its branch.
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+            {
+                if (MetricsAccess.Refusal(context, access) is { } refusal) { await refusal.ExecuteAsync(context); }
+                else { await next(context); }
+            }), optionsName: null)
+            .WithDisplayName("Prometheus metrics: bearer token when OmniTrack:Metrics:TokenSha256 is set, else this machine only");
         return app;
     }
 

@@ -16,6 +16,12 @@ public sealed class MetricsOptions
     /// tokens are kept. Set: every scrape needs it, from anywhere. Unset: only this machine may scrape.
     /// </summary>
     public string? TokenSha256 { get; set; }
+
+    /// <summary>
+    /// An OpenTelemetry collector's OTLP endpoint (e.g. <c>http://otel-collector:4317</c>): set, the same metrics are also
+    /// pushed there (the exporter's <c>OTEL_EXPORTER_OTLP_*</c> variables apply). Unset, nothing is pushed.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
 }
 
 /// <summary>

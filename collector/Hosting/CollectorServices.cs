@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.RateLimits;
@@ -25,7 +26,7 @@ internal static class CollectorServices
         services.AddSingleton(CollectorClock.From(configuration));
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
-        services.AddSingleton<CollectorMetrics>();
+        services.AddOmniTrackMetrics(configuration);
         services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
         services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));

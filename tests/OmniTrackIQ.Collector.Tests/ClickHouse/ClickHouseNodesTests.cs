@@ -84,6 +84,6 @@ public sealed partial class ClickHouseNodesTests
         return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    [GeneratedRegex(@"(?m)^otq_attribution_runs_total (\d+)$")]
+    [GeneratedRegex(@"(?m)^otq_attribution_runs_total(?:\{\})? (\d+)$")]
     private static partial Regex RunsTotal();
 }

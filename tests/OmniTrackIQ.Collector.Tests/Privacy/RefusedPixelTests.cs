@@ -20,7 +20,7 @@ public sealed class RefusedPixelTests
 
         var row = Assert.Single(await CollectorClient.WaitForBadEventsAsync(client, 1));
         Assert.Equal($"?wk={CollectorFactory.WriteKey}&t=bogus&uid={Hash("jane.doe@example.com")}&aid={Hash("+14155550100")}", row.GetProperty("payload").GetString());
-        var rejected = factory.Services.GetRequiredService<CollectorMetrics>().RejectedEvents;
-        Assert.Equal((1, 1), (rejected.Get("unknown_write_key"), rejected.Get("invalid_type")));
+        Assert.Equal((1, 1), (await MetricsScrape.ValueAsync(client, "otq_events_rejected_total{reason=\"unknown_write_key\"}"),
+            await MetricsScrape.ValueAsync(client, "otq_events_rejected_total{reason=\"invalid_type\"}")));
     }
 }

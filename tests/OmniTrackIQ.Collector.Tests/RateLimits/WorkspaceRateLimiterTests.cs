@@ -6,12 +6,17 @@ using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Tests.RateLimits;
 
-public sealed class WorkspaceRateLimiterTests
+public sealed class WorkspaceRateLimiterTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(TestClock.Now);
     private readonly CollectorMetrics _metrics = new();
+    private readonly LabeledTotals _refused;
     private readonly WorkspaceSettings _shop = new() { Id = "shop", WriteKey = "wk_shop", EventsPerSecond = 100, SecretKeyRequestsPerSecond = 2 };
     private readonly WorkspaceSettings _other = new() { Id = "other", WriteKey = "wk_other", EventsPerSecond = 100, SecretKeyRequestsPerSecond = 2 };
+
+    public WorkspaceRateLimiterTests() => _refused = new LabeledTotals(_metrics, "otq_rate_limited_total", "workspace");
+
+    public void Dispose() => _refused.Dispose();
 
     private WorkspaceRateLimiter Limiter(params WorkspaceSettings[] workspaces) =>
         new(new WorkspaceRegistry(workspaces.Length > 0 ? workspaces : [_shop, _other]), _time, _metrics);
@@ -80,7 +85,7 @@ public sealed class WorkspaceRateLimiterTests
         Assert.False(limiter.TryAcquire(_shop, RateLimitedKey.WriteKey, 50).Allowed);
         Assert.False(limiter.TryAcquire(_shop, RateLimitedKey.WriteKey, 1).Allowed);
 
-        Assert.Contains("otq_rate_limited_total{workspace=\"shop\"} 51\n", PrometheusText.Render(_metrics), StringComparison.Ordinal);
+        Assert.Equal(51, _refused.Get("shop"));
     }
 
     [Fact]
@@ -110,5 +115,5 @@ public sealed class WorkspaceRateLimiterTests
         Assert.Equal("OmniTrack:Workspaces (bad): EventsPerSecond must be 0 (no limit) or more, not -1", error.Message);
     }
 
-    private long Refused(string workspace) => _metrics.RateLimitedByWorkspace.Get(workspace);
+    private long Refused(string workspace) => _refused.Get(workspace);
 }
