@@ -1,14 +1,13 @@
-using OmniTrackIQ.Pipeline.Sink;
-using OmniTrackIQ.Pipeline.Spool;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace OmniTrackIQ.Collector.Health;
 
-/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
+/// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (store reachable, spool writable) over ASP.NET Core's health checks (<see cref="ReadinessChecks"/>), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok"))
+        app.MapGet("/healthz", LiveAsync)
             .WithTags("Health").WithSummary("The process is up");
         app.MapGet("/readyz", ReadyAsync)
             .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
@@ -24,18 +23,19 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(HttpContext context, IEventStore store, CancellationToken cancellationToken)
+    /// <summary>The health checks tagged ready, written as today's text: one line per check, 503 when any is unhealthy.</summary>
+    private static async Task<IResult> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
-        // Roles that do not ingest have no spool; only the store decides their readiness.
-        var spool = context.RequestServices.GetService<SpoolWriter>();
-        bool storeOk;
-        try { storeOk = await store.PingAsync(cancellationToken); }
-        catch (Exception ex) when (ex is not OperationCanceledException) { storeOk = false; }
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.Tag), cancellationToken);
+        var body = $"store: {report.Entries[ReadinessChecks.Store].Description}\nspool: {report.Entries[ReadinessChecks.Spool].Description}\n";
+        return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
 
-        // Read once: the spool's state can change between two reads, and the body must say why the status is what it is.
-        var spoolProblem = spool?.Unavailable;
-        var spoolOk = spoolProblem is null;
-        var body = $"store: {(storeOk ? "ok" : "unreachable")}\nspool: {(spool is null ? "not in this role" : spoolProblem ?? "ok")}\n";
-        return storeOk && spoolOk ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    /// <summary>Liveness: the one check tagged live only says the process answers; a hung process never gets that far.</summary>
+    private static async Task<IResult> LiveAsync(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.LiveTag), cancellationToken);
+        var body = report.Entries[ReadinessChecks.Process].Description ?? "";
+        return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

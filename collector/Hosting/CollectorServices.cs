@@ -27,6 +27,7 @@ internal static class CollectorServices
         services.AddSingleton(spoolOptions);
         services.AddSingleton(sinkOptions);
         services.AddOmniTrackMetrics(configuration);
+        services.AddOmniTrackHealthChecks();
         services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
         services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));

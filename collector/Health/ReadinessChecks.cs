@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Spool;
+
+namespace OmniTrackIQ.Collector.Health;
+
+/// <summary>
+/// The checks behind <c>/readyz</c> (tag <see cref="Tag"/>) and <c>/healthz</c> (tag <see cref="LiveTag"/>); each one's
+/// description is its line of the answer. The endpoints are route handlers over <see cref="HealthCheckService"/> rather
+/// than <c>MapHealthChecks</c>, so they stay in the OpenAPI document.
+/// </summary>
+internal static class ReadinessChecks
+{
+    public const string Tag = "ready";
+    public const string Store = "store";
+    public const string Spool = "spool";
+    public const string LiveTag = "live";
+    public const string Process = "process";
+
+    public static IServiceCollection AddOmniTrackHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck(Process, static () => HealthCheckResult.Healthy("ok"), tags: [LiveTag])
+            .AddCheck<StoreCheck>(Store, tags: [Tag])
+            .AddCheck<SpoolCheck>(Spool, tags: [Tag]);
+        return services;
+    }
+
+    /// <summary>The store answers a ping; a ping that throws is the same answer as one that says no.</summary>
+    private sealed class StoreCheck(IEventStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            bool reachable;
+            try { reachable = await store.PingAsync(cancellationToken); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { reachable = false; }
+            return reachable ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy("unreachable");
+        }
+    }
+
+    /// <summary>The spool is writable and below its limit. Roles that do not ingest have none: only the store decides for them.</summary>
+    private sealed class SpoolCheck(IServiceProvider services) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (services.GetService<SpoolWriter>() is not { } spool) { return Task.FromResult(HealthCheckResult.Healthy("not in this role")); }
+            // Read once: the spool's state can change between two reads, and the answer must say why the status is what it is.
+            var problem = spool.Unavailable;
+            return Task.FromResult(problem is null ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy(problem));
+        }
+    }
+}
