@@ -8,7 +8,7 @@ internal static class AttributionServices
 {
     public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration, bool worker = true)
     {
-        services.AddSingleton(configuration.GetSection("OmniTrack:Attribution").Get<AttributionWorkerOptions>() ?? new AttributionWorkerOptions());
+        services.AddValidatedOptions<AttributionWorkerOptions>(configuration, "OmniTrack:Attribution");
         services.AddSingleton<RecomputeGate>();
         // The store's IAttributionStore / IAttributionQueries come with the store (StoreServices).
         if (worker) { services.AddHostedService<AttributionWorker>(); }

@@ -12,7 +12,7 @@ internal static class HealthEndpoints
         app.MapGet("/readyz", ReadyAsync)
             .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
             .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
-        var access = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        var access = app.ServiceProvider.GetRequiredService<MetricsOptions>();
         // OpenTelemetry's exporter writes the scrape; the gate runs first in its branch.
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
             {

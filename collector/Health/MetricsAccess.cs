@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Security.Cryptography;
 using OmniTrackIQ.Collector.Ingest;
@@ -7,7 +8,7 @@ using OmniTrackIQ.Pipeline.Ingest;
 namespace OmniTrackIQ.Collector.Health;
 
 /// <summary>Who may scrape <c>/metrics</c> (section <c>OmniTrack:Metrics</c>).</summary>
-public sealed class MetricsOptions
+public sealed class MetricsOptions : IValidatableObject
 {
     public const string Section = "OmniTrack:Metrics";
 
@@ -15,6 +16,7 @@ public sealed class MetricsOptions
     /// SHA-256 (lower-case hex) of the bearer token a scraper sends (<c>Authorization: Bearer …</c>), as the read
     /// tokens are kept. Set: every scrape needs it, from anywhere. Unset: only this machine may scrape.
     /// </summary>
+    [RegularExpression(@"^\s*[0-9a-fA-F]{64}\s*$", ErrorMessage = "OmniTrack:Metrics:TokenSha256 must be a SHA-256 in hex (64 characters)")]
     public string? TokenSha256 { get; set; }
 
     /// <summary>
@@ -22,6 +24,14 @@ public sealed class MetricsOptions
     /// pushed there (the exporter's <c>OTEL_EXPORTER_OTLP_*</c> variables apply). Unset, nothing is pushed.
     /// </summary>
     public Uri? OtlpEndpoint { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OtlpEndpoint is { IsAbsoluteUri: false })
+        {
+            yield return new ValidationResult($"{Section}:OtlpEndpoint must be an absolute URL such as http://otel-collector:4317", [nameof(OtlpEndpoint)]);
+        }
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -15,6 +16,8 @@ internal static class MetricsServices
     public static IServiceCollection AddOmniTrackMetrics(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<CollectorMetrics>();
+        services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.Section);
+        // Whether to export over OTLP decides which services exist, so it is read now; the value is checked at start.
         var otlpEndpoint = configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.OtlpEndpoint;
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {

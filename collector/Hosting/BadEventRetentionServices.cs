@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OmniTrackIQ.Pipeline.Sink;
 
 namespace OmniTrackIQ.Collector.Hosting;
@@ -11,10 +12,16 @@ internal static class BadEventRetentionServices
 {
     public static IServiceCollection AddBadEventRetention(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(BadEventRetentionOptions.Section).Get<BadEventRetentionOptions>() ?? new BadEventRetentionOptions();
-        if (options.Problem() is { } problem) { throw new InvalidOperationException(problem); }
-        services.AddSingleton(options);
+        services.AddValidatedOptions<BadEventRetentionOptions>(configuration, BadEventRetentionOptions.Section);
+        services.AddSingleton<IValidateOptions<BadEventRetentionOptions>, RetentionValidation>();
         services.AddHostedService<BadEventRetentionWorker>();
         return services;
+    }
+
+    /// <summary>The options' own check (<see cref="BadEventRetentionOptions.Problem"/>), run when the host starts.</summary>
+    private sealed class RetentionValidation : IValidateOptions<BadEventRetentionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, BadEventRetentionOptions options) =>
+            options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

@@ -19,13 +19,9 @@ internal static class CollectorServices
     public static IServiceCollection AddOmniTrackCollector(this IServiceCollection services, IConfiguration configuration, CollectorRole role = CollectorRole.All)
     {
         var dataDirectory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
-        var spoolOptions = configuration.GetSection("OmniTrack:Spool").Get<SpoolOptions>() ?? new SpoolOptions();
-        spoolOptions.Directory ??= Path.Combine(dataDirectory, "spool");
-        var sinkOptions = configuration.GetSection("OmniTrack:Sink").Get<SinkOptions>() ?? new SinkOptions();
-
         services.AddSingleton(CollectorClock.From(configuration));
-        services.AddSingleton(spoolOptions);
-        services.AddSingleton(sinkOptions);
+        services.AddValidatedOptions<SpoolOptions>(configuration, "OmniTrack:Spool", o => o.Directory = Path.Combine(dataDirectory, "spool"));
+        services.AddValidatedOptions<SinkOptions>(configuration, "OmniTrack:Sink");
         services.AddOmniTrackMetrics(configuration);
         services.AddOmniTrackHealthChecks();
         services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
@@ -42,15 +38,18 @@ internal static class CollectorServices
         if (role.Attributes()) { services.AddBadEventRetention(configuration); }
         if (!role.Ingests()) { return services; }
 
-        services.AddSingleton(sp => SegmentedSpool.Open(spoolOptions.Directory, spoolOptions.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>(),
-            spoolOptions.MaxSegmentAge, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new SinkQueue(sinkOptions.ChannelCapacity));
+        services.AddSingleton(sp =>
+        {
+            var spool = sp.GetRequiredService<SpoolOptions>();
+            return SegmentedSpool.Open(spool.Directory!, spool.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>(), spool.MaxSegmentAge, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => new SinkQueue(sp.GetRequiredService<SinkOptions>().ChannelCapacity));
         services.AddSingleton<BadEventQueue>();
         services.AddSingleton<SpoolWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());
         services.AddSingleton<SinkWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SinkWriter>());
-        services.AddSingleton(configuration.GetSection("OmniTrack:Ingest").Get<IngestOptions>() ?? new IngestOptions());
+        services.AddValidatedOptions<IngestOptions>(configuration, "OmniTrack:Ingest");
         services.AddSingleton(PublicUrl.From(configuration));
         services.AddSingleton(sp => PixelIdKey.From(sp.GetRequiredService<IngestOptions>(), dataDirectory));
         services.AddSingleton<EventIngestor>();

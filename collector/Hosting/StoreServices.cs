@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.DuckDb;
 
@@ -15,8 +16,8 @@ internal static class StoreServices
     public static IServiceCollection AddOmniTrackStore(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
         var store = configuration["OmniTrack:Store"] ?? DuckDb;
-        if (store.Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { return services.AddDuckDbStore(DuckDbOptions(configuration, dataDirectory)); }
-        if (store.Equals(ClickHouse, StringComparison.OrdinalIgnoreCase)) { return services.AddClickHouseStore(ClickHouseOptions(configuration)); }
+        if (store.Equals(DuckDb, StringComparison.OrdinalIgnoreCase)) { return services.AddDuckDbOptions(configuration, dataDirectory); }
+        if (store.Equals(ClickHouse, StringComparison.OrdinalIgnoreCase)) { return services.AddClickHouseOptions(configuration); }
         throw new InvalidOperationException($"OmniTrack:Store is '{store}'; it must be {DuckDb} or {ClickHouse}.");
     }
 
@@ -45,23 +46,18 @@ internal static class StoreServices
         .AddEnvironmentVariables()
         .Build();
 
-    /// <summary><c>OmniTrack:ClickHouse</c>: ConnectionString (required), LoadMarkMargin, RequestTimeout, lookup chunking.</summary>
-    private static ClickHouseStoreOptions ClickHouseOptions(IConfiguration configuration)
+    /// <summary><c>OmniTrack:ClickHouse</c>: ConnectionString (required), LoadMarkMargin, RequestTimeout, lookup chunking; checked at start.</summary>
+    private static IServiceCollection AddClickHouseOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("OmniTrack:ClickHouse").Get<ClickHouseStoreOptions>() ?? new ClickHouseStoreOptions();
-        if (string.IsNullOrWhiteSpace(configuration["OmniTrack:ClickHouse:ConnectionString"]))
-        {
-            throw new InvalidOperationException("OmniTrack:Store is ClickHouse but OmniTrack:ClickHouse:ConnectionString is not set (e.g. Host=127.0.0.1;Port=8123;Database=otq).");
-        }
-
-        return options;
+        // The class's default connection string serves the tests and the benchmarks; a deployment must name its server.
+        services.AddValidatedOptions<ClickHouseStoreOptions>(configuration, "OmniTrack:ClickHouse", o => o.ConnectionString = "");
+        return services.AddClickHouseStore(static sp => sp.GetRequiredService<IOptions<ClickHouseStoreOptions>>().Value);
     }
 
-    private static DuckDbStoreOptions DuckDbOptions(IConfiguration configuration, string dataDirectory) => new()
+    /// <summary><c>OmniTrack:DuckDb</c>: the file (default <c>DATA_DIR/omnitrack.duckdb</c>), memory, threads, checkpoint size; checked at start.</summary>
+    private static IServiceCollection AddDuckDbOptions(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        Path = configuration["OmniTrack:DuckDb:Path"] ?? Path.Combine(dataDirectory, "omnitrack.duckdb"),
-        MemoryLimit = configuration["OmniTrack:DuckDb:MemoryLimit"] ?? "256MB",
-        Threads = configuration.GetValue("OmniTrack:DuckDb:Threads", 1),
-        CheckpointThreshold = configuration["OmniTrack:DuckDb:CheckpointThreshold"] ?? new DuckDbStoreOptions().CheckpointThreshold,
-    };
+        services.AddValidatedOptions<DuckDbStoreOptions>(configuration, "OmniTrack:DuckDb", o => o.Path = Path.Combine(dataDirectory, "omnitrack.duckdb"));
+        return services.AddDuckDbStore(static sp => sp.GetRequiredService<IOptions<DuckDbStoreOptions>>().Value);
+    }
 }

@@ -30,7 +30,8 @@ public static class EnrichmentServiceCollectionExtensions
         {
             services.AddOptions<GeoIpOptions>()
                 .Bind(configuration.GetSection(GeoIpOptions.SectionName))
-                .Validate(static o => o.ReloadCheckSeconds >= 0, $"{GeoIpOptions.SectionName}:ReloadCheckSeconds must be 0 (off) or more.");
+                .Validate(static o => o.ReloadCheckSeconds >= 0, $"{GeoIpOptions.SectionName}:ReloadCheckSeconds must be 0 (off) or more.")
+                .ValidateOnStart();
         }
 
         services.TryAddSingleton(TimeProvider.System);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OmniTrackIQ.Store.ClickHouse;
 
 /// <summary>Where the ClickHouse store lives and how it writes.</summary>
@@ -8,12 +10,14 @@ public sealed class ClickHouseStoreOptions
     /// database is created when missing. <c>Compression=false</c> is forced: 18.16 cannot read the driver's
     /// compressed requests, and on a LAN the CPU costs more than the bytes.
     /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "OmniTrack:ClickHouse:ConnectionString must be set (e.g. Host=127.0.0.1;Port=8123;Database=otq)")]
     public string ConnectionString { get; set; } = "Host=127.0.0.1;Port=8123;Database=otq";
 
     /// <summary>
     /// Message ids per existence query (sent as an external table, so not bound by max_query_size); a sink batch of
     /// 10,000 events is one query.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:LookupChunkSize must be at least 1")]
     public int LookupChunkSize { get; set; } = 50_000;
 
     /// <summary>
@@ -21,9 +25,11 @@ public sealed class ClickHouseStoreOptions
     /// inserts. Keep it at or below the server's <c>max_partitions_per_insert_block</c> (100 by default on current
     /// ClickHouse; 18.16 has no such limit).
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:MaxPartitionsPerInsert must be at least 1")]
     public int MaxPartitionsPerInsert { get; set; } = 100;
 
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "OmniTrack:ClickHouse:RequestTimeout must be positive")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -32,5 +38,6 @@ public sealed class ClickHouseStoreOptions
     /// so rows can appear below a mark already taken; re-reading this margin each run (recomputing is idempotent)
     /// catches them. It must exceed the clock difference between ingest nodes plus the longest insert.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807", ErrorMessage = "OmniTrack:ClickHouse:LoadMarkMargin must be 0 or more")]
     public TimeSpan LoadMarkMargin { get; set; } = TimeSpan.FromMinutes(5);
 }

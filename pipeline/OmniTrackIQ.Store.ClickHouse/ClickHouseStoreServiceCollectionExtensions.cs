@@ -24,9 +24,15 @@ public static class ClickHouseStoreServiceCollectionExtensions
     public static IServiceCollection AddClickHouseStore(this IServiceCollection services, ClickHouseStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return services.AddClickHouseStore(_ => options);
+    }
+
+    /// <summary>The options come from the container when first needed (the collector's are bound and validated at start).</summary>
+    public static IServiceCollection AddClickHouseStore(this IServiceCollection services, Func<IServiceProvider, ClickHouseStoreOptions> options)
+    {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new ClickHouseDatabase(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ClickHouseDatabase(sp.GetRequiredService<ClickHouseStoreOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClickHouseEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();

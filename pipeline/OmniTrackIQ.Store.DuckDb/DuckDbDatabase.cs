@@ -17,7 +17,7 @@ public sealed class DuckDbDatabase : IDisposable
     /// <param name="memoryLimit">DuckDB's buffer limit (its default is 80 % of the machine's RAM, far beyond what a collector may take).</param>
     /// <param name="threads">DuckDB worker threads; the collector's own threads need the rest of the cores.</param>
     /// <param name="checkpointThreshold">Write-ahead log size that triggers a checkpoint (<see cref="DuckDbStoreOptions.CheckpointThreshold"/>).</param>
-    public DuckDbDatabase(string path, string memoryLimit = "256MB", int threads = 1, string checkpointThreshold = DuckDbStoreOptions.DefaultCheckpointThreshold)
+    public DuckDbDatabase(string path, string memoryLimit = DuckDbStoreOptions.DefaultMemoryLimit, int threads = 1, string checkpointThreshold = DuckDbStoreOptions.DefaultCheckpointThreshold)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));

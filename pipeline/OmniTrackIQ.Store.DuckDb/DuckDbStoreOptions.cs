@@ -1,15 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OmniTrackIQ.Store.DuckDb;
 
 /// <summary><c>OmniTrack:DuckDb</c>: the embedded store's file and its resource limits.</summary>
 public sealed class DuckDbStoreOptions
 {
     /// <summary>The database file (the collector defaults it to <c>DATA_DIR/omnitrack.duckdb</c>).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "OmniTrack:DuckDb:Path must name a file")]
     public string Path { get; set; } = "omnitrack.duckdb";
 
     /// <summary>DuckDB's buffer limit (its own default is 80 % of the machine's RAM, far beyond what a collector may take).</summary>
-    public string MemoryLimit { get; set; } = "256MB";
+    [RegularExpression(Size, ErrorMessage = "OmniTrack:DuckDb:MemoryLimit must be a size such as 256MB or 1GB")]
+    public string MemoryLimit { get; set; } = DefaultMemoryLimit;
 
     /// <summary>DuckDB worker threads; the collector's own threads need the rest of the cores.</summary>
+    [Range(1, 1024, ErrorMessage = "OmniTrack:DuckDb:Threads must be between 1 and 1024")]
     public int Threads { get; set; } = 1;
 
     /// <summary>
@@ -18,7 +23,12 @@ public sealed class DuckDbStoreOptions
     /// the largest part of a write; at 128MB the commit costs a third and the sink stores ~45 % more rows a second.
     /// The price is a longer log to replay at start after a crash.
     /// </summary>
+    [RegularExpression(Size, ErrorMessage = "OmniTrack:DuckDb:CheckpointThreshold must be a size such as 128MB")]
     public string CheckpointThreshold { get; set; } = DefaultCheckpointThreshold;
 
     internal const string DefaultCheckpointThreshold = "128MB";
+    internal const string DefaultMemoryLimit = "256MB";
+
+    /// <summary>A size as DuckDB's settings take it: a number and a unit.</summary>
+    private const string Size = @"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B|bytes)\s*$";
 }

@@ -13,10 +13,17 @@ namespace OmniTrackIQ.Store.DuckDb;
 /// <summary>Registers the embedded store behind every store interface (DESIGN "The store seam"); needs a <see cref="TimeProvider"/> registered.</summary>
 public static class DuckDbStoreServiceCollectionExtensions
 {
-    public static IServiceCollection AddDuckDbStore(this IServiceCollection services, DuckDbStoreOptions options)
+    public static IServiceCollection AddDuckDbStore(this IServiceCollection services, DuckDbStoreOptions options) => services.AddDuckDbStore(_ => options);
+
+    /// <summary>The options come from the container when first needed (the collector's are bound and validated at start).</summary>
+    public static IServiceCollection AddDuckDbStore(this IServiceCollection services, Func<IServiceProvider, DuckDbStoreOptions> options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(_ => new DuckDbDatabase(options.Path, options.MemoryLimit, options.Threads, options.CheckpointThreshold));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<DuckDbStoreOptions>();
+            return new DuckDbDatabase(settings.Path, settings.MemoryLimit, settings.Threads, settings.CheckpointThreshold);
+        });
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();
