@@ -6,6 +6,7 @@ using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Enrichment;
 using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.RateLimits;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
@@ -27,7 +28,10 @@ internal static class CollectorServices
         services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
         services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));
-        services.AddSingleton<WorkspaceRateLimiter>();
+        // The budgets' levels in process; a shared store (Redis) replaces this one registration.
+        services.AddSingleton<IRateBuckets>(sp => new LocalRateBuckets(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), sp.GetRequiredService<IRateBuckets>(),
+            sp.GetRequiredService<CollectorMetrics>()));
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
         services.AddOmniTrackStore(configuration, dataDirectory);

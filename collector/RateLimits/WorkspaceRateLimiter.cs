@@ -9,9 +9,11 @@ namespace OmniTrackIQ.Collector.RateLimits;
 /// <summary>
 /// Per-workspace budgets: the write key in events (<see cref="WorkspaceSettings.EventsPerSecond"/>), the
 /// secret key in requests (<see cref="WorkspaceSettings.SecretKeyRequestsPerSecond"/>), and each read token in
-/// requests (<see cref="WorkspaceSettings.ReadTokenRequestsPerSecond"/>, a bucket per token so one analyst's
-/// script cannot starve another's dashboard); each bucket holds two seconds' worth. The buckets are made once,
-/// one per configured workspace and key kind (per configured token hash for read tokens), so no request can grow memory. Time comes from the collector's <see cref="TimeProvider"/>.
+/// requests (<see cref="WorkspaceSettings.ReadTokenRequestsPerSecond"/>, a budget per token so one analyst's
+/// script cannot starve another's dashboard); each holds two seconds' worth. The budgets are listed once, one per
+/// configured workspace and key kind (per configured token hash for read tokens), so no request can grow memory.
+/// The levels live in <see cref="IRateBuckets"/>: in process on the collector's <see cref="TimeProvider"/> unless a
+/// shared store is registered.
 /// </summary>
 public sealed class WorkspaceRateLimiter
 {
@@ -19,32 +21,35 @@ public sealed class WorkspaceRateLimiter
     public const int BurstSeconds = 2;
 
     /// <summary>Keyed by workspace id, or for <see cref="RateLimitedKey.ReadToken"/> by the token's SHA-256 (lower-case hex).</summary>
-    private readonly FrozenDictionary<(string Partition, RateLimitedKey Kind), TokenBucket> _buckets;
-    private readonly TimeProvider _time;
+    private readonly FrozenDictionary<(string Partition, RateLimitedKey Kind), RateBudget> _budgets;
+    private readonly IRateBuckets _buckets;
     private readonly CollectorMetrics _metrics;
 
+    /// <summary>Budgets kept in process, on <paramref name="time"/>.</summary>
     public WorkspaceRateLimiter(WorkspaceRegistry workspaces, TimeProvider time, CollectorMetrics metrics)
+        : this(workspaces, new LocalRateBuckets(time), metrics) { }
+
+    public WorkspaceRateLimiter(WorkspaceRegistry workspaces, IRateBuckets buckets, CollectorMetrics metrics)
     {
-        _time = time;
+        _buckets = buckets;
         _metrics = metrics;
-        var now = time.GetTimestamp();
-        var buckets = new Dictionary<(string, RateLimitedKey), TokenBucket>();
+        var budgets = new Dictionary<(string, RateLimitedKey), RateBudget>();
         foreach (var workspace in workspaces.All)
         {
-            Add(buckets, workspace, RateLimitedKey.WriteKey, workspace.EventsPerSecond, nameof(WorkspaceSettings.EventsPerSecond), now);
-            Add(buckets, workspace, RateLimitedKey.SecretKey, workspace.SecretKeyRequestsPerSecond, nameof(WorkspaceSettings.SecretKeyRequestsPerSecond), now);
+            Add(budgets, workspace, RateLimitedKey.WriteKey, workspace.EventsPerSecond, nameof(WorkspaceSettings.EventsPerSecond));
+            Add(budgets, workspace, RateLimitedKey.SecretKey, workspace.SecretKeyRequestsPerSecond, nameof(WorkspaceSettings.SecretKeyRequestsPerSecond));
             foreach (var hash in workspace.ReadTokenSha256)
             {
-                Add(buckets, workspace, RateLimitedKey.ReadToken, workspace.ReadTokenRequestsPerSecond, nameof(WorkspaceSettings.ReadTokenRequestsPerSecond), now,
+                Add(budgets, workspace, RateLimitedKey.ReadToken, workspace.ReadTokenRequestsPerSecond, nameof(WorkspaceSettings.ReadTokenRequestsPerSecond),
                     hash.ToLowerInvariant());
             }
         }
 
-        _buckets = buckets.ToFrozenDictionary();
+        _budgets = budgets.ToFrozenDictionary();
     }
 
-    /// <summary>Buckets held: at most two per configured workspace plus one per read token (none for a limit of 0).</summary>
-    public int BucketCount => _buckets.Count;
+    /// <summary>Budgets held: at most two per configured workspace plus one per read token (none for a limit of 0).</summary>
+    public int BucketCount => _budgets.Count;
 
     /// <summary>
     /// Takes <paramref name="permits"/> (events for the write key, 1 per request for the secret key) from the
@@ -71,15 +76,15 @@ public sealed class WorkspaceRateLimiter
     private RateDecision Take(WorkspaceSettings workspace, (string, RateLimitedKey) key, int permits)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
-        if (!_buckets.TryGetValue(key, out var bucket)) { return RateDecision.Allow; }
-        if (bucket.TryTake(_time.GetTimestamp(), permits, out var waitTicks)) { return RateDecision.Allow; }
+        if (!_budgets.TryGetValue(key, out var budget)) { return RateDecision.Allow; }
+        if (_buckets.TryTake(budget, permits, out var wait)) { return RateDecision.Allow; }
 
         _metrics.RateLimited(workspace.Id, Math.Max(permits, 1));
-        var seconds = (waitTicks + _time.TimestampFrequency - 1) / _time.TimestampFrequency;
-        return new RateDecision(false, (int)Math.Clamp(seconds, 1, int.MaxValue), permits > bucket.Burst);
+        var seconds = (wait.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        return new RateDecision(false, (int)Math.Clamp(seconds, 1, int.MaxValue), permits > budget.Burst);
     }
 
-    private void Add(Dictionary<(string, RateLimitedKey), TokenBucket> buckets, WorkspaceSettings workspace, RateLimitedKey kind, int perSecond, string setting, long now,
+    private static void Add(Dictionary<(string, RateLimitedKey), RateBudget> budgets, WorkspaceSettings workspace, RateLimitedKey kind, int perSecond, string setting,
         string? partition = null)
     {
         if (perSecond < 0)
@@ -88,6 +93,8 @@ public sealed class WorkspaceRateLimiter
         }
 
         if (perSecond == 0) { return; }
-        buckets[(partition ?? workspace.Id, kind)] = new TokenBucket(perSecond, (long)perSecond * BurstSeconds, _time.TimestampFrequency, now);
+        var owner = partition ?? workspace.Id;
+        // A token hash and a workspace id never collide: the kind is part of the key.
+        budgets[(owner, kind)] = new RateBudget($"{kind}:{owner}", perSecond, (long)perSecond * BurstSeconds);
     }
 }

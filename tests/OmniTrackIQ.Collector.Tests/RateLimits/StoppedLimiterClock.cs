@@ -2,15 +2,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using OmniTrackIQ.Collector.RateLimits;
-using OmniTrackIQ.Collector.Workspaces;
-using OmniTrackIQ.Pipeline.Metrics;
+using OmniTrackIQ.Pipeline.RateLimits;
 
 namespace OmniTrackIQ.Collector.Tests.RateLimits;
 
 /// <summary>
 /// A collector whose rate limiter runs on a stopped clock, so no refill can happen between two requests however slow
-/// the machine is. Only the limiter's clock is replaced: the rest of the collector keeps its own.
+/// the machine is. Only the budgets' store is replaced (the seam a shared store takes), on its own clock: the rest of the
+/// collector keeps its own.
 /// </summary>
 internal static class StoppedLimiterClock
 {
@@ -18,7 +17,6 @@ internal static class StoppedLimiterClock
     public static WebApplicationFactory<Program> Apply(CollectorFactory collector, FakeTimeProvider? time = null)
     {
         time ??= new FakeTimeProvider(TestClock.Now);
-        return collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(sp =>
-            new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), time, sp.GetRequiredService<CollectorMetrics>()))));
+        return collector.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IRateBuckets>(new LocalRateBuckets(time))));
     }
 }
