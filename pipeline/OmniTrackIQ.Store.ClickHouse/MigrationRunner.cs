@@ -25,7 +25,7 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
         foreach (var migration in Migrations.All)
         {
             if (applied.Contains(migration.Version)) { continue; }
-            foreach (var statement in migration.Statements(db)) { await RunIdempotentAsync(statement, cancellationToken); }
+            foreach (var statement in migration.For(db, database.Options.Cluster is not null)) { await RunIdempotentAsync(statement, cancellationToken); }
             await database.ExecuteAsync(
                 $"INSERT INTO {database.Table("schema_migrations")} (version, description, applied_at) VALUES " +
                 $"({migration.Version}, {SqlLiteral.String(migration.Description)}, {SqlLiteral.Integer(time.GetUtcNow().ToUnixTimeMilliseconds())})",
