@@ -58,6 +58,14 @@ internal static partial class ClusterStatements
         return [statement];
     }
 
+    /// <summary>
+    /// Every Distributed table of the schema history, made if missing. The migration runner runs these after the steps on
+    /// every start: an ADD COLUMN drops and makes its Distributed table again, and a node killed between the two (or
+    /// racing another node's step) must not leave the store without it.
+    /// </summary>
+    public static IEnumerable<string> EnsureDistributed(string db, string cluster) =>
+        ShardingKeys.Value.Select(table => Distributed(db, table.Key, $" ON CLUSTER {cluster}", cluster, table.Value));
+
     private static List<string> CreateReplicated(Match table, string on, string cluster)
     {
         var (db, name, columns, engine, args, rest) = (table.Groups["db"].Value, table.Groups["table"].Value, table.Groups["columns"].Value,

@@ -31,6 +31,11 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
                 $"({migration.Version}, {SqlLiteral.String(migration.Description)}, {SqlLiteral.Integer(time.GetUtcNow().ToUnixTimeMilliseconds())})",
                 cancellationToken);
         }
+
+        if (database.Options.Cluster is { } cluster)
+        {
+            foreach (var statement in ClusterStatements.EnsureDistributed(db, cluster)) { await database.ExecuteAsync(statement, cancellationToken); }
+        }
     }
 
     private async Task RunIdempotentAsync(string statement, CancellationToken cancellationToken)
@@ -39,9 +44,17 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
         {
             await database.ExecuteAsync(statement, cancellationToken);
         }
-        catch (ClickHouseServerException ex) when (AlreadyAppliedCodes.Contains(ex.ErrorCode) && statement.Contains("ALTER", StringComparison.Ordinal))
+        catch (ClickHouseServerException ex) when (statement.Contains("ALTER", StringComparison.Ordinal) && AlreadyApplied(ex))
         {
             // Another node applied this step a moment ago.
         }
     }
+
+    /// <summary>
+    /// On a cluster the answer of a statement run ON CLUSTER quotes the failing host's own error ("There was an error on
+    /// [host]: Code: 44, …") under a code of its own, so the quoted code counts too.
+    /// </summary>
+    private static bool AlreadyApplied(ClickHouseServerException ex) =>
+        AlreadyAppliedCodes.Contains(ex.ErrorCode) ||
+        AlreadyAppliedCodes.Any(code => ex.Message.Contains("error on [", StringComparison.Ordinal) && ex.Message.Contains($"Code: {code},", StringComparison.Ordinal));
 }

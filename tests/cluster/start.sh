@@ -32,29 +32,7 @@ if [ ! -x /usr/share/zookeeper/bin/zkServer.sh ]; then
 fi
 
 # --- ZooKeeper, standalone, loopback only
-zk_dir=$(mktemp -d "${TMPDIR:-/tmp}/otq-zookeeper.XXXXXX")
-mkdir -p "$zk_dir/data" "$zk_dir/conf"
-cp /etc/zookeeper/conf/log4j.properties "$zk_dir/conf/" 2>/dev/null || cp /etc/zookeeper/conf_example/log4j.properties "$zk_dir/conf/"
-cat > "$zk_dir/conf/zoo.cfg" <<CFG
-tickTime=500
-initLimit=10
-syncLimit=5
-dataDir=$zk_dir/data
-clientPort=$zk_port
-clientPortAddress=127.0.0.1
-admin.enableServer=false
-4lw.commands.whitelist=ruok,stat
-CFG
-(exec java -Xmx256m -Dzookeeper.log.dir="$zk_dir" -Dzookeeper.root.logger=INFO,ROLLINGFILE \
-   -cp "$zk_dir/conf:/usr/share/java/zookeeper.jar:/usr/share/java/*" \
-   org.apache.zookeeper.server.quorum.QuorumPeerMain "$zk_dir/conf/zoo.cfg" >"$zk_dir/stdout.log" 2>&1) &
-zk_pid=$!
-printf 'pid=%s\ndir=%s\nport=%s\n' "$zk_pid" "$zk_dir" "$zk_port" > "$state_dir/zookeeper.state"
-for _ in $(seq 1 60); do
-  if [ "$(printf ruok | timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$zk_port; cat >&3; cat <&3" 2>/dev/null)" = imok ]; then break; fi
-  kill -0 "$zk_pid" 2>/dev/null || { echo "cluster/start.sh: zookeeper exited; its log:" >&2; tail -n 30 "$zk_dir/stdout.log" >&2; "$here/stop.sh" >&2 || true; exit 1; }
-  sleep 0.5
-done
+OTQ_CLUSTER_STATE_DIR="$state_dir" OTQ_ZOOKEEPER_PORT="$zk_port" "$here/zookeeper.sh" start >/dev/null || { "$here/stop.sh" >&2 || true; exit 1; }
 
 # --- four ClickHouse nodes
 node_port() { echo $((base + 10 * $1 + $2)); }

@@ -67,6 +67,17 @@ public sealed class ClusterStatementsTests
     }
 
     [Fact]
+    public void Every_table_of_the_history_has_its_Distributed_table_made_again_if_missing()
+    {
+        var statements = ClusterStatements.EnsureDistributed("otq", "c1").ToList();
+
+        Assert.Contains("CREATE TABLE IF NOT EXISTS otq.events ON CLUSTER c1 AS otq.events_local\nENGINE = Distributed(c1, otq, events_local, cityHash64(workspace))", statements);
+        Assert.Contains("CREATE TABLE IF NOT EXISTS otq.bad_events ON CLUSTER c1 AS otq.bad_events_local\nENGINE = Distributed(c1, otq, bad_events_local, cityHash64(ifNull(workspace, '')))", statements);
+        Assert.Equal(Migrations.All.SelectMany(m => m.For("otq", cluster: true)).Count(s => s.TrimStart().StartsWith("CREATE TABLE", StringComparison.Ordinal)),
+            statements.Count); // every CREATE of the history (schema_migrations, made before the steps, is never altered)
+    }
+
+    [Fact]
     public void A_key_change_has_no_cluster_form_and_says_so()
     {
         var error = Assert.Throws<InvalidOperationException>(() => ClusterStatements.Rewrite("ALTER TABLE otq.ad_spend ADD COLUMN a String, MODIFY ORDER BY (workspace, a)", "c1"));
