@@ -24,7 +24,7 @@ public sealed class PersonResolverTests
         Assert.Equal("a:1", people.PersonOf(null, "1", "x"));
         Assert.Equal("e:x", people.PersonOf("", "", "x"));
         Assert.Null(people.PersonOf(null, "", null));
-        Assert.Null(PersonResolver.KeyOf("", null, ""));
+        Assert.Null(IdentityKeys.KeyOf("", null, ""));
     }
 
     [Fact]

@@ -14,17 +14,9 @@ public sealed class PersonResolver
     /// <summary>Keys the resolver has seen (linked keys and keys looked up).</summary>
     public IEnumerable<string> Keys => _parent.Keys;
 
-    /// <summary>The first key of an event: anonymous id, else user id, else e-mail hash; null when it has none.</summary>
-    public static string? KeyOf(string? anonymousId, string? userId, string? emailSha256)
-    {
-        if (!string.IsNullOrEmpty(anonymousId)) { return "a:" + anonymousId; }
-        if (!string.IsNullOrEmpty(userId)) { return "u:" + userId; }
-        return string.IsNullOrEmpty(emailSha256) ? null : "e:" + emailSha256;
-    }
-
     /// <summary>The person (root key) of an event's identifiers; null when it has none.</summary>
     public string? PersonOf(string? anonymousId, string? userId, string? emailSha256) =>
-        KeyOf(anonymousId, userId, emailSha256) is { } key ? Find(key) : null;
+        IdentityKeys.KeyOf(anonymousId, userId, emailSha256) is { } key ? Find(key) : null;
 
     public void Link(string a, string b)
     {

@@ -1,25 +1,152 @@
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Runs;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Writes the heuristic part of a run on the writer connection, inside the run's transaction: deletes the
-/// rows of the people in scope (or of the whole workspace), then streams each person's computed
-/// conversions, kept touches (a credit column per model) and paths into appenders, so a full run never
-/// holds every result in memory.
+/// A run's writes on the leased writer connection, in one transaction: the rows of the people in scope (or of the whole
+/// workspace) are deleted first, then each person's computed conversions, kept touches (a credit column per model) and
+/// paths stream into appenders, so a full run never holds every result in memory. The per-conversion "markov" /
+/// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
+/// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths.
 /// </summary>
-internal sealed class ResultWriter(DuckDBConnection connection, string workspace, DateTime computedAt)
+internal sealed class ResultWriter : IAttributionResultWriter
 {
-    public void DeleteOld(DuckDBTransaction transaction, bool scoped)
+    private readonly WriterLease _lease;
+    private readonly DuckDBTransaction _transaction;
+    private readonly string _workspace;
+    private readonly long _through;
+    private readonly DateTime _computedAt;
+    private readonly TouchRows _touchRows = new();
+    private DuckDBAppender? _conversionRows;
+    private DuckDBAppender? _touchRowsAppender;
+    private DuckDBAppender? _pathRows;
+
+    private ResultWriter(WriterLease lease, string workspace, long through, DateTime computedAt)
+    {
+        _lease = lease;
+        _workspace = workspace;
+        _through = through;
+        _computedAt = computedAt;
+        _transaction = Connection.BeginTransaction();
+    }
+
+    private DuckDBConnection Connection => _lease.Connection;
+
+    /// <summary>Takes the writer, deletes the old rows of <paramref name="scope"/> and opens the appenders.</summary>
+    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, long through, DateTime computedAt)
+    {
+        var writer = new ResultWriter(lease, workspace, through, computedAt);
+        try
+        {
+            if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
+            writer.DeleteOld(scope.IsPartial);
+            writer._conversionRows = lease.Connection.CreateAppender("conversions");
+            writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
+            writer._pathRows = lease.Connection.CreateAppender("person_paths");
+            return writer;
+        }
+        catch
+        {
+            writer.Release();
+            throw;
+        }
+    }
+
+    public ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
+    {
+        foreach (var attributed in result.Conversions)
+        {
+            AppendConversion(_conversionRows!, journey.Person, attributed);
+            _touchRows.Write(attributed, (in TouchRow row) => Append(_touchRowsAppender!, attributed.Conversion, row));
+        }
+
+        foreach (var path in result.Paths)
+        {
+            _pathRows!.CreateRow().AppendValue(_workspace).AppendValue(journey.Person).AppendValue(path.ToString())
+                .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
+    {
+        CloseAppenders();
+        using var command = Command("""
+            SELECT path, sum(conversions), sum(conversion_value), sum(nulls) FROM person_paths
+            WHERE workspace = $ws GROUP BY path ORDER BY path
+            """);
+        using var reader = command.ExecuteReader();
+        var paths = new List<PathCount>();
+        while (reader.Read())
+        {
+            var channels = reader.GetString(0).Split(JourneyAttributor.Separator);
+            paths.Add(new PathCount(channels, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<PathCount>>(paths);
+    }
+
+    public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken)
+    {
+        Execute("DELETE FROM attribution_channel_models WHERE workspace = $ws");
+        using var appender = Connection.CreateAppender("attribution_channel_models");
+        foreach (var row in rows)
+        {
+            appender.CreateRow().AppendValue(_workspace).AppendValue(row.Model).AppendValue(row.Channel).AppendValue(row.Weight)
+                .AppendValue(row.Conversions).AppendValue(row.Value).AppendValue(row.StandardError).AppendValue(_computedAt).EndRow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CommitAsync(string settingsKey, CancellationToken cancellationToken)
+    {
+        CloseAppenders();
+        RunState.Save(Connection, _transaction, _workspace, _through, settingsKey, _computedAt);
+        _transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Rolls back what was not committed and gives the writer back.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Release()
+    {
+        try
+        {
+            CloseAppenders();
+            _transaction.Dispose();
+        }
+        finally
+        {
+            _lease.Dispose();
+        }
+    }
+
+    private void CloseAppenders()
+    {
+        _conversionRows?.Dispose();
+        _touchRowsAppender?.Dispose();
+        _pathRows?.Dispose();
+        (_conversionRows, _touchRowsAppender, _pathRows) = (null, null, null);
+    }
+
+    private void DeleteOld(bool scoped)
     {
         if (!scoped)
         {
             foreach (var table in new[] { "attribution_touches", "conversions", "person_paths" })
             {
-                WorkspaceSql.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
+                Execute($"DELETE FROM {table} WHERE workspace = $ws");
             }
 
             return;
@@ -27,77 +154,53 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        const string ScopedOrders = $"""
+        var scopedOrders = $"""
             SELECT order_id FROM events
-            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {JourneyReader.ScopeFilter}
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
             """;
-        WorkspaceSql.Execute(connection, transaction, workspace, $"""
+        Execute($"""
             DELETE FROM attribution_touches WHERE workspace = $ws AND (
-                conversion_id IN ({ScopedOrders})
+                conversion_id IN ({scopedOrders})
                 OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
             """);
-        WorkspaceSql.Execute(connection, transaction, workspace, $"""
+        Execute($"""
             DELETE FROM conversions WHERE workspace = $ws AND (
-                conversion_id IN ({ScopedOrders}) OR person IN (SELECT k FROM attribution_scope))
+                conversion_id IN ({scopedOrders}) OR person IN (SELECT k FROM attribution_scope))
             """);
-        WorkspaceSql.Execute(connection, transaction, workspace,
-            "DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
+        Execute("DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
     }
 
-    /// <summary>Computes and appends every journey; returns conversions and people written.</summary>
-    public (int Conversions, int People) Write(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys, int totalPeople,
-        IProgress<AttributionProgress>? progress)
+    private void Execute(string sql)
     {
-        var conversions = 0;
-        var done = 0;
-        using var conversionRows = connection.CreateAppender("conversions");
-        using var touchRows = connection.CreateAppender("attribution_touches");
-        using var pathRows = connection.CreateAppender("person_paths");
-        foreach (var journey in journeys)
-        {
-            var result = attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
-            foreach (var attributed in result.Conversions)
-            {
-                AppendConversion(conversionRows, journey.Person, attributed);
-                AppendTouches(touchRows, attributed);
-                conversions++;
-            }
-
-            foreach (var path in result.Paths)
-            {
-                pathRows.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
-                    .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
-            }
-
-            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople))); }
-        }
-
-        progress?.Report(new AttributionProgress(done, done));
-        return (conversions, done);
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
     }
 
-    private const int ProgressEvery = 1000;
-    private readonly TouchRows _touchRows = new();
+    private DuckDBCommand Command(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        command.Parameters.Add(new DuckDBParameter("ws", _workspace));
+        return command;
+    }
 
     private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
     {
         var conversion = attributed.Conversion;
-        var row = appender.CreateRow().AppendValue(workspace).AppendValue(conversion.Id).AppendValue(person)
+        var row = appender.CreateRow().AppendValue(_workspace).AppendValue(conversion.Id).AppendValue(person)
             .AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue);
         row = conversion.Currency is null ? row.AppendNullValue() : row.AppendValue(conversion.Currency);
-        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptIndices.Length).AppendValue(computedAt);
+        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptIndices.Length).AppendValue(_computedAt);
         (attributed.MissReason is null ? row.AppendNullValue() : row.AppendValue(attributed.MissReason)).EndRow();
     }
 
     /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model (<see cref="TouchRows"/>).</summary>
-    private void AppendTouches(DuckDBAppender appender, AttributedConversion attributed) =>
-        _touchRows.Write(attributed, (in TouchRow row) => Append(appender, attributed.Conversion, row));
-
     private void Append(DuckDBAppender appender, JourneyConversion conversion, in TouchRow touchRow)
     {
         var touch = touchRow.Touch;
         var row = appender.CreateRow()
-            .AppendValue(workspace)
+            .AppendValue(_workspace)
             .AppendValue(conversion.Id)
             .AppendValue(touchRow.TouchIndex)
             .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel)
@@ -107,7 +210,7 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
         row = touch is { } t ? row.AppendValue(Time(t.TimestampMs)) : row.AppendNullValue();
         row = row.AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue).AppendValue(touchRow.ChannelTouches);
         foreach (var credit in touchRow.Credits) { row = row.AppendValue(credit); }
-        row.AppendValue(computedAt).EndRow();
+        row.AppendValue(_computedAt).EndRow();
     }
 
     private static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;
