@@ -251,7 +251,7 @@ public abstract class AttributionStoreContract
             {
                 foreach (var r in byModel[model])
                 {
-                    lines.Add(FormattableString.Invariant($"{model}|{groupBy}|{r.Key}|{r.Conversions:F6}|{r.Revenue:F4}|{r.Spend}|{r.Roas}|{r.Cpa}"));
+                    lines.Add(FormattableString.Invariant($"{model}|{groupBy.Name()}|{r.Key}|{r.Conversions:F6}|{r.Revenue:F4}|{r.Spend}|{r.Roas}|{r.Cpa}"));
                 }
             }
         }
