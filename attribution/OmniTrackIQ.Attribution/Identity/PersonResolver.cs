@@ -1,8 +1,8 @@
 namespace OmniTrackIQ.Attribution.Identity;
 
 /// <summary>
-/// Identity stitching as a union-find over person keys (<c>a:</c> anonymous id, <c>u:</c> user id,
-/// <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
+/// Identity stitching as a union-find over person keys (<see cref="IdentityKeys"/>: <c>a:</c> anonymous id,
+/// <c>u:</c> user id, <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
 /// (ordinal), so the same links always give the same person names whatever order they are read in — the
 /// incremental worker relies on that to find rows written under a person's earlier name. Every store builds
 /// one from its <c>identity_links</c> rows with <see cref="FromLinks"/>.
@@ -13,10 +13,6 @@ public sealed class PersonResolver
 
     /// <summary>Keys the resolver has seen (linked keys and keys looked up).</summary>
     public IEnumerable<string> Keys => _parent.Keys;
-
-    /// <summary>The person (root key) of an event's identifiers; null when it has none.</summary>
-    public string? PersonOf(string? anonymousId, string? userId, string? emailSha256) =>
-        IdentityKeys.KeyOf(anonymousId, userId, emailSha256) is { } key ? Find(key) : null;
 
     public void Link(string a, string b)
     {

@@ -2,10 +2,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>
 /// The attribution side of an event store: the worker, the run endpoint and the backfill command drive it
-/// through this interface, never through a store's own types. An implementation assembles each person's
-/// journey where the events live (DuckDB SQL here; ClickHouse with groupArray per person later), streams
-/// them as <see cref="Journeys.PersonJourney"/>s to <see cref="Journeys.JourneyAttributor"/> and the
-/// data-driven models, and keeps its results idempotent: a run replaces what it recomputes.
+/// through this interface, never through a store's own types. Every store's is the one run of
+/// <see cref="Runs.AttributionOrchestrator"/> over that store's <see cref="Runs.IAttributionRunStore"/>: the store
+/// assembles each person's journey where the events live and keeps the results; a run replaces what it recomputes.
 /// </summary>
 public interface IAttributionStore
 {

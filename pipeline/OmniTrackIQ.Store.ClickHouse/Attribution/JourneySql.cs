@@ -11,6 +11,9 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// </summary>
 internal static class JourneySql
 {
+    /// <summary>A journey event's columns, in the order of each person's <c>events</c> tuples (<see cref="JourneyRows"/> reads them by position).</summary>
+    public const string EventColumns = "is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency";
+
     /// <summary>The workspace's events, one row per message id (the first copy: copies of one event are identical but for load marks).</summary>
     public static string Distinct(string db, string ws, string columns, string where) => $"""
         SELECT {columns} FROM {db}.events
@@ -53,11 +56,11 @@ internal static class JourneySql
             $"{IdentitySql.EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
             "type = 'conversion' AND isNotNull(order_id)");
         return $"""
-            SELECT person, arraySort(x -> (x.2, x.3), groupArray((is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency))) AS events
+            SELECT person, arraySort(x -> (x.2, x.3), groupArray(({EventColumns}))) AS events
             FROM (
-                SELECT if(p_person = '', k, p_person) AS person, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                SELECT if(p_person = '', k, p_person) AS person, {EventColumns}
                 FROM (
-                    SELECT k, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                    SELECT k, {EventColumns}
                     FROM ({pages}) WHERE k != ''
                     UNION ALL
                     SELECT first_k AS k, toUInt8(1) AS is_conversion, first_ts AS ts, first_mid AS message_id, 'Direct' AS channel, CAST(NULL AS Nullable(String)) AS source,
