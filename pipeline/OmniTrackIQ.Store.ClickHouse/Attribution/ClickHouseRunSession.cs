@@ -11,39 +11,22 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// visible late; the run writes under a new run number and records itself last (<see cref="ResultBatch"/>), so readers
 /// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>).
 /// </summary>
-internal sealed class ClickHouseRunSession : IAttributionRunSession
+/// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
+/// <param name="rows">How many event rows the workspace has now (a row another node stamped below the mark still counts).</param>
+internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows)
+    : IAttributionRunSession
 {
-    private readonly ClickHouseDatabase _database;
-    private readonly TimeProvider _time;
-    private readonly string _workspace;
-    private readonly string _ws;
-    private readonly RunState _state;
-    private readonly ulong _through;
-    private readonly ulong _rows;
-    private readonly ulong _since;
+    private readonly string _ws = SqlLiteral.String(workspace);
+    private readonly ulong _since = SinceMark(database, state);
     private ulong _run;
     private JourneyScope? _scope;
 
-    private ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows)
-    {
-        _database = database;
-        _time = time;
-        _workspace = workspace;
-        _ws = SqlLiteral.String(workspace);
-        _state = state;
-        _through = through;
-        _rows = rows;
-        _since = SinceMark(database, state);
-        // Nothing new: no row above the mark and no more rows than then (a row another node stamped below the mark
-        // still counts). Only a tick that runs widens its scope by the margin.
-        var unchanged = through <= state.LoadedThrough && rows == state.LoadedRows;
-        Mark = new RunMark(state.Exists ? state.Settings : null, unchanged, (long)through, (long)state.LoadedThrough);
-    }
-
-    public RunMark Mark { get; }
+    /// <summary>Nothing new: no row above the mark and no more rows than then. Only a tick that runs widens its scope by the margin.</summary>
+    public RunMark Mark { get; } = new(state.Exists ? state.Settings : null, through <= state.LoadedThrough && rows == state.LoadedRows,
+        (long)through, (long)state.LoadedThrough);
 
     /// <summary>This run's number (a load mark, above the last run's), taken once a run goes ahead.</summary>
-    private ulong Run => _run != 0 ? _run : _run = Math.Max(_database.NextLoadMs(), _state.Run + 1);
+    private ulong Run => _run != 0 ? _run : _run = Math.Max(database.NextLoadMs(), state.Run + 1);
 
     public static async Task<ClickHouseRunSession> StartAsync(ClickHouseDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken)
     {
@@ -57,29 +40,29 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
 
     public async Task AddLinksSinceMarkAsync(CancellationToken cancellationToken)
     {
-        if (_through > _since || !Mark.NothingNew)
+        if (through > _since || !Mark.NothingNew)
         {
-            await _database.InsertSelectAsync(IdentitySql.InsertLinksSince(_database.Name, _ws, _since, Run), cancellationToken);
+            await database.InsertSelectAsync(IdentitySql.InsertLinksSince(database.Name, _ws, _since, Run), cancellationToken);
         }
     }
 
     public async IAsyncEnumerable<IdentityLink> LinksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var link in await IdentityLinks.ReadAsync(_database, _ws, cancellationToken)) { yield return link; }
+        foreach (var link in await IdentityLinks.ReadAsync(database, _ws, cancellationToken)) { yield return link; }
     }
 
     public async IAsyncEnumerable<string> KeysTouchedSinceMarkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var db = _database.Name;
+        var db = database.Name;
         foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.events WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
         {
             yield return key;
         }
 
-        if (!_state.Exists) { yield break; }
+        if (!state.Exists) { yield break; }
         foreach (var key in await KeysAsync($"""
             SELECT DISTINCT person AS k FROM {db}.attribution_conversions
-            WHERE workspace = {_ws} AND {_state.ValidRuns()} AND conversion_id IN (
+            WHERE workspace = {_ws} AND {state.ValidRuns()} AND conversion_id IN (
                 SELECT assumeNotNull(order_id) FROM {db}.events
                 WHERE workspace = {_ws} AND type = 'conversion' AND isNotNull(order_id) AND load_ms > {_since})
             """, cancellationToken))
@@ -91,7 +74,7 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
     public async IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var key in await KeysAsync($"""
-            SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {_database.Name}.events
+            SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {database.Name}.events
             WHERE workspace = {_ws} AND type = 'conversion' AND isNotNull(order_id) {EpochRange.Where("ts", from, to)}
             """, cancellationToken))
         {
@@ -104,8 +87,8 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
     {
         _scope = scope;
         IReadOnlyList<string> mapped = scope.Keys ?? [.. scope.People.Keys];
-        return _database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
-            mapped.Select(k => new object?[] { _workspace, Run, k, scope.People.Find(k) }), cancellationToken);
+        return database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
+            mapped.Select(k => new object?[] { workspace, Run, k, scope.People.Find(k) }), cancellationToken);
     }
 
     /// <summary>Not counted: the count would cost as much as the journey query itself.</summary>
@@ -114,9 +97,9 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
     public async IAsyncEnumerable<PersonJourney> JourneysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        var db = _database.Name;
+        var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
-        await foreach (var row in _database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, ClickHouseAttributionStore.Orders(db, _ws), scope.IsPartial), cancellationToken))
+        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, ClickHouseAttributionStore.Orders(db, _ws), scope.IsPartial), cancellationToken))
         {
             using (row) { yield return journeys.Read(row.RootElement); }
         }
@@ -124,9 +107,8 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
 
     public Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
-        var baseRun = scope.IsPartial ? _state.BaseRun : Run;
-        var state = new RunState(Run, baseRun, Math.Max(_through, _state.LoadedThrough), _rows, null);
-        var batch = new ResultBatch(_database, _time, _workspace, state);
+        var baseRun = scope.IsPartial ? state.BaseRun : Run;
+        var batch = new ResultBatch(database, time, workspace, new RunState(Run, baseRun, Math.Max(through, state.LoadedThrough), rows, null));
         foreach (var key in scope.Keys ?? [])
         {
             if (scope.People.Find(key) != key) { batch.AddMergedAway(key); }
@@ -148,7 +130,7 @@ internal sealed class ClickHouseRunSession : IAttributionRunSession
     private async Task<List<string>> KeysAsync(string sql, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        await _database.ReadRowsAsync(sql, row => keys.Add(row.GetProperty("k").GetString()!), cancellationToken);
+        await database.ReadRowsAsync(sql, row => keys.Add(row.GetProperty("k").GetString()!), cancellationToken);
         return keys;
     }
 }

@@ -1,6 +1,5 @@
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Runs;
-using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -8,19 +7,9 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// Attribution over the embedded store: the shared run (<see cref="AttributionOrchestrator"/>) over DuckDB
 /// (<see cref="DuckDbRunSession"/>), plus the attribution tables' DDL the store's readers rely on.
 /// </summary>
-public sealed class AttributionRunner : IAttributionStore, IAttributionRunStore
+public sealed class AttributionRunner(DuckDbDatabase database, TimeProvider time) : OrchestratedAttributionStore
 {
-    private readonly DuckDbDatabase _database;
-    private readonly TimeProvider _time;
-    private readonly AttributionOrchestrator _orchestrator;
     private int _tablesReady;
-
-    public AttributionRunner(DuckDbDatabase database, TimeProvider time)
-    {
-        _database = database;
-        _time = time;
-        _orchestrator = new AttributionOrchestrator(this);
-    }
 
     /// <summary>
     /// Creates the attribution tables once per process (idempotent DDL), and <c>events</c> too, so a worker
@@ -29,7 +18,7 @@ public sealed class AttributionRunner : IAttributionStore, IAttributionRunStore
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _tablesReady) == 1) { return; }
-        await _database.WriteAsync(connection =>
+        await database.WriteAsync(connection =>
         {
             using (var check = connection.CreateCommand())
             {
@@ -45,19 +34,9 @@ public sealed class AttributionRunner : IAttributionStore, IAttributionRunStore
         Volatile.Write(ref _tablesReady, 1);
     }
 
-    public Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken) =>
-        _orchestrator.RunAsync(workspace, settings, cancellationToken);
-
-    public Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        _orchestrator.RecomputeAsync(workspace, settings, progress, cancellationToken);
-
-    public Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
-        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
-        _orchestrator.BackfillAsync(workspace, settings, from, to, progress, cancellationToken);
-
-    public async Task<IAttributionRunSession> BeginRunAsync(string workspace, CancellationToken cancellationToken)
+    public override async Task<IAttributionRunSession> BeginRunAsync(string workspace, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        return await DuckDbRunSession.StartAsync(_database, _time, workspace, cancellationToken);
+        return await DuckDbRunSession.StartAsync(database, time, workspace, cancellationToken);
     }
 }

@@ -11,45 +11,32 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// event <c>load_seq</c>; reads go through a reader connection of their own (its temp tables hold the people map and
 /// the scope), so the journeys stream while <see cref="ResultWriter"/> replaces the results on the writer.
 /// </summary>
-internal sealed class DuckDbRunSession : IAttributionRunSession
+internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state) : IAttributionRunSession
 {
-    private readonly DuckDbDatabase _database;
-    private readonly TimeProvider _time;
-    private readonly string _workspace;
-    private readonly RunState _state;
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
 
-    private DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state)
-    {
-        _database = database;
-        _time = time;
-        _workspace = workspace;
-        _state = state;
-        Mark = new RunMark(state.Settings, state.Through == state.Previous, state.Through, state.Through);
-    }
-
-    public RunMark Mark { get; }
+    public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
     public static async Task<DuckDbRunSession> StartAsync(DuckDbDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken) =>
         new(database, time, workspace, await database.WriteAsync(connection => RunState.Read(connection, workspace), cancellationToken));
 
     /// <summary>Opened after the links are added, so its reads see them.</summary>
-    private DuckDBConnection Reader => _reader ??= _database.OpenReader();
+    private DuckDBConnection Reader => _reader ??= database.OpenReader();
 
     public Task AddLinksSinceMarkAsync(CancellationToken cancellationToken) =>
-        _state.Through > _state.Previous
-            ? _database.WriteAsync(connection => { IdentityGraph.UpsertLinks(connection, _workspace, _state.Previous, _state.Through); return true; }, cancellationToken)
+        state.Through > state.Previous
+            ? database.WriteAsync(connection => { IdentityGraph.UpsertLinks(connection, workspace, state.Previous, state.Through); return true; }, cancellationToken)
             : Task.CompletedTask;
 
     public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) =>
-        Async(IdentityGraph.ReadLinks(Reader, _workspace), cancellationToken);
+        Async(IdentityGraph.ReadLinks(Reader, workspace), cancellationToken);
 
     public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) =>
-        Async(ScopeReader.KeysChangedSince(Reader, _workspace, _state.Previous, _state.Through), cancellationToken);
+        Async(ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through), cancellationToken);
 
     public IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
-        Async(ScopeReader.KeysConvertingIn(Reader, _workspace, from, to), cancellationToken);
+        Async(ScopeReader.KeysConvertingIn(Reader, workspace, from, to), cancellationToken);
 
     public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
@@ -60,19 +47,19 @@ internal sealed class DuckDbRunSession : IAttributionRunSession
     }
 
     public Task<int?> CountJourneysAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<int?>(JourneyReader.CountPeople(Reader, _workspace));
+        Task.FromResult<int?>(JourneyReader.CountPeople(Reader, workspace));
 
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(JourneyReader.Stream(Reader, _workspace, scope.LeadMs, scope.IsPartial), cancellationToken);
+        return Async(JourneyReader.Stream(Reader, workspace, scope.LeadMs, scope.IsPartial), cancellationToken);
     }
 
     public async Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
-        var computedAt = _time.GetUtcNow().UtcDateTime;
-        var lease = await _database.LeaseWriterAsync(cancellationToken);
-        return ResultWriter.Begin(lease, _workspace, scope, _state.Through, computedAt);
+        var computedAt = time.GetUtcNow().UtcDateTime;
+        var lease = await database.LeaseWriterAsync(cancellationToken);
+        return ResultWriter.Begin(lease, workspace, scope, state.Through, computedAt);
     }
 
     public ValueTask DisposeAsync()

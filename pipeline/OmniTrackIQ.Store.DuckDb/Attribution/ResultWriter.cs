@@ -13,35 +13,23 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
 /// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths.
 /// </summary>
-internal sealed class ResultWriter : IAttributionResultWriter
+internal sealed class ResultWriter(WriterLease lease, string workspace, long through, DateTime computedAt) : IAttributionResultWriter
 {
-    private readonly WriterLease _lease;
-    private readonly DuckDBTransaction _transaction;
-    private readonly string _workspace;
-    private readonly long _through;
-    private readonly DateTime _computedAt;
+    private readonly DuckDBTransaction _transaction = lease.Connection.BeginTransaction();
     private readonly TouchRows _touchRows = new();
     private DuckDBAppender? _conversionRows;
     private DuckDBAppender? _touchRowsAppender;
     private DuckDBAppender? _pathRows;
 
-    private ResultWriter(WriterLease lease, string workspace, long through, DateTime computedAt)
-    {
-        _lease = lease;
-        _workspace = workspace;
-        _through = through;
-        _computedAt = computedAt;
-        _transaction = Connection.BeginTransaction();
-    }
+    private DuckDBConnection Connection => lease.Connection;
 
-    private DuckDBConnection Connection => _lease.Connection;
-
-    /// <summary>Takes the writer, deletes the old rows of <paramref name="scope"/> and opens the appenders.</summary>
+    /// <summary>Takes over <paramref name="lease"/> (given back on dispose, or here on failure), deletes the old rows of <paramref name="scope"/> and opens the appenders.</summary>
     public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, long through, DateTime computedAt)
     {
-        var writer = new ResultWriter(lease, workspace, through, computedAt);
+        ResultWriter? writer = null;
         try
         {
+            writer = new ResultWriter(lease, workspace, through, computedAt);
             if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
             writer.DeleteOld(scope.IsPartial);
             writer._conversionRows = lease.Connection.CreateAppender("conversions");
@@ -51,7 +39,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
         }
         catch
         {
-            writer.Release();
+            if (writer is null) { lease.Dispose(); } else { writer.Release(); }
             throw;
         }
     }
@@ -66,7 +54,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
 
         foreach (var path in result.Paths)
         {
-            _pathRows!.CreateRow().AppendValue(_workspace).AppendValue(journey.Person).AppendValue(path.ToString())
+            _pathRows!.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
                 .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
         }
 
@@ -97,8 +85,8 @@ internal sealed class ResultWriter : IAttributionResultWriter
         using var appender = Connection.CreateAppender("attribution_channel_models");
         foreach (var row in rows)
         {
-            appender.CreateRow().AppendValue(_workspace).AppendValue(row.Model).AppendValue(row.Channel).AppendValue(row.Weight)
-                .AppendValue(row.Conversions).AppendValue(row.Value).AppendValue(row.StandardError).AppendValue(_computedAt).EndRow();
+            appender.CreateRow().AppendValue(workspace).AppendValue(row.Model).AppendValue(row.Channel).AppendValue(row.Weight)
+                .AppendValue(row.Conversions).AppendValue(row.Value).AppendValue(row.StandardError).AppendValue(computedAt).EndRow();
         }
 
         return Task.CompletedTask;
@@ -107,7 +95,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
     public Task CommitAsync(string settingsKey, CancellationToken cancellationToken)
     {
         CloseAppenders();
-        RunState.Save(Connection, _transaction, _workspace, _through, settingsKey, _computedAt);
+        RunState.Save(Connection, _transaction, workspace, through, settingsKey, computedAt);
         _transaction.Commit();
         return Task.CompletedTask;
     }
@@ -128,7 +116,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
         }
         finally
         {
-            _lease.Dispose();
+            lease.Dispose();
         }
     }
 
@@ -181,17 +169,17 @@ internal sealed class ResultWriter : IAttributionResultWriter
         var command = Connection.CreateCommand();
         command.Transaction = _transaction;
         command.CommandText = sql;
-        command.Parameters.Add(new DuckDBParameter("ws", _workspace));
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }
 
     private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
     {
         var conversion = attributed.Conversion;
-        var row = appender.CreateRow().AppendValue(_workspace).AppendValue(conversion.Id).AppendValue(person)
+        var row = appender.CreateRow().AppendValue(workspace).AppendValue(conversion.Id).AppendValue(person)
             .AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue);
         row = conversion.Currency is null ? row.AppendNullValue() : row.AppendValue(conversion.Currency);
-        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptIndices.Length).AppendValue(_computedAt);
+        row = row.AppendValue(attributed.PathText).AppendValue(attributed.KeptIndices.Length).AppendValue(computedAt);
         (attributed.MissReason is null ? row.AppendNullValue() : row.AppendValue(attributed.MissReason)).EndRow();
     }
 
@@ -200,7 +188,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
     {
         var touch = touchRow.Touch;
         var row = appender.CreateRow()
-            .AppendValue(_workspace)
+            .AppendValue(workspace)
             .AppendValue(conversion.Id)
             .AppendValue(touchRow.TouchIndex)
             .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel)
@@ -210,7 +198,7 @@ internal sealed class ResultWriter : IAttributionResultWriter
         row = touch is { } t ? row.AppendValue(Time(t.TimestampMs)) : row.AppendNullValue();
         row = row.AppendValue(Time(conversion.TimestampMs)).AppendValue(conversion.Revenue).AppendValue(touchRow.ChannelTouches);
         foreach (var credit in touchRow.Credits) { row = row.AppendValue(credit); }
-        row.AppendValue(_computedAt).EndRow();
+        row.AppendValue(computedAt).EndRow();
     }
 
     private static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;
