@@ -28,6 +28,14 @@ public sealed class ClickHouseStoreOptions
     [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:MaxPartitionsPerInsert must be at least 1")]
     public int MaxPartitionsPerInsert { get; set; } = 100;
 
+    /// <summary>
+    /// The cluster (a name in the servers' <c>remote_servers</c>) the store's tables live on, or null for one server. With a
+    /// cluster every table is a <c>Replicated…MergeTree</c> <c>…_local</c> table on each node behind a <c>Distributed</c> table
+    /// sharded by workspace, and the schema steps run <c>ON CLUSTER</c> (ZooKeeper needed; see CLUSTER.md). The connection
+    /// string names any one node (or a balancer in front of several).
+    /// </summary>
+    public string? Cluster { get; set; }
+
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "10675199.02:48:05.4775807", ErrorMessage = "OmniTrack:ClickHouse:RequestTimeout must be positive")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
