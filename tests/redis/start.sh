@@ -25,7 +25,7 @@ fi
 dir=$(sed -n 's/^dir=//p' "$state" 2>/dev/null || true)
 [ -n "$dir" ] && [ -d "$dir" ] || dir=$(mktemp -d "${TMPDIR:-/tmp}/otq-redis.XXXXXX")
 redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save "" --appendonly no --protected-mode yes \
-  --daemonize no --logfile "$dir/redis.log" &
+  --daemonize no --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
 pid=$!
 printf 'pid=%s\ndir=%s\nport=%s\n' "$pid" "$dir" "$port" > "$state"
 for _ in $(seq 1 40); do
