@@ -10,6 +10,7 @@
 # and stopped on exit; set OTQ_CLICKHOUSE_URL to use a server of your own instead. The cluster tests get ZooKeeper
 # and four more clickhouse-server processes (2 shards x 2 replicas) from tests/cluster/start.sh, stopped on exit;
 # set OTQ_CLICKHOUSE_CLUSTER_URLS (the nodes' HTTP URLs, comma-separated, cluster "otq") to use your own.
+# redis-server is installed with apt-get and started by tests/redis/start.sh (OTQ_REDIS=host:port for your own).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -31,7 +32,7 @@ dotnet build OmniTrackIQ.sln -c Release
 log=$(mktemp)
 e2e_log=$(mktemp)
 e2e_failures=$(mktemp)
-trap 'tests/clickhouse/stop.sh >/dev/null 2>&1 || true; tests/cluster/stop.sh >/dev/null 2>&1 || true; rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
+trap 'tests/clickhouse/stop.sh >/dev/null 2>&1 || true; tests/cluster/stop.sh >/dev/null 2>&1 || true; tests/redis/stop.sh >/dev/null 2>&1 || true; rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
 
 # The ClickHouse store's tests need a server: a throw-away one (apt-get installs it when missing; data in a temp dir,
 # 127.0.0.1 only), stopped on exit. Without it those tests are skipped, and fail with CI=true.
@@ -51,6 +52,15 @@ elif cluster=$(tests/cluster/start.sh); then
   echo "=== ClickHouse cluster (2 shards x 2 replicas, ZooKeeper) started at $OTQ_CLICKHOUSE_CLUSTER_URLS"
 else
   echo "=== could not start the ClickHouse cluster: its tests fail with CI=true, else they are skipped"
+fi
+# Redis (the state ingest nodes share: rate limits, Shopify delivery dedup, the attribution lease), 127.0.0.1 only.
+if [ -n "${OTQ_REDIS:-}" ]; then
+  echo "=== using the Redis at $OTQ_REDIS"
+elif redis=$(tests/redis/start.sh); then
+  export OTQ_REDIS="$redis"
+  echo "=== redis-server started at $OTQ_REDIS"
+else
+  echo "=== could not start redis-server: its tests fail with CI=true, else they are skipped"
 fi
 status=0
 for project in tests/*/*.Tests.csproj; do

@@ -10,7 +10,7 @@ namespace OmniTrackIQ.Collector.Attribution;
 /// <summary>
 /// Read-token endpoints over attribution_results: <c>GET /v1/attribution/summary</c>,
 /// <c>GET /v1/attribution/compare</c>, <c>GET /v1/attribution/paths</c>, <c>GET /v1/attribution/coverage</c> and <c>POST /v1/attribution/run</c> (synchronous full recompute of the
-/// token's workspace, so tests and operators need not wait for the worker; one at a time per workspace, <see cref="RecomputeGate"/>).
+/// token's workspace, so tests and operators need not wait for the worker; one at a time per workspace, <see cref="AttributionLease"/>).
 /// </summary>
 internal static class AttributionEndpoints
 {
@@ -80,24 +80,18 @@ internal static class AttributionEndpoints
             .WithTags("Attribution").WithSummary("Checkout coverage: how many orders a visit explains, and why the others are not")
             .Produces<CoverageReport>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
-        app.MapPost("/v1/attribution/run", async (HttpContext context, IAttributionStore store, RecomputeGate gate, CancellationToken cancellationToken) =>
+        app.MapPost("/v1/attribution/run", async (HttpContext context, IAttributionStore store, AttributionLease lease, CancellationToken cancellationToken) =>
         {
             var workspace = context.Workspace();
-            if (!gate.TryEnter(workspace.Id))
+            await using var held = await lease.TryAcquireAsync(workspace.Id);
+            if (held is null)
             {
                 return Problems.From(new IngestError(409, "workspace", "a recompute of this workspace is already running; its results are read as soon as it finishes",
                     "recompute_running"));
             }
 
-            try
-            {
-                var run = await store.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
-                return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
-            }
-            finally
-            {
-                gate.Exit(workspace.Id);
-            }
+            var run = await store.RecomputeAsync(workspace.Id, WorkspaceAttribution.SettingsOf(workspace), null, cancellationToken);
+            return TypedResults.Json(new AttributionRunResponse(run.Conversions, run.People), AttributionJsonContext.Default.AttributionRunResponse);
         })
             .WithTags("Attribution").WithSummary("Full recompute of the workspace now (409 while one is already running)")
             .Produces<AttributionRunResponse>().ProducesProblem(StatusCodes.Status409Conflict).RequireReadToken();

@@ -9,7 +9,7 @@ internal static class AttributionServices
     public static IServiceCollection AddOmniTrackAttribution(this IServiceCollection services, IConfiguration configuration, bool worker = true)
     {
         services.AddValidatedOptions<AttributionWorkerOptions>(configuration, "OmniTrack:Attribution");
-        services.AddSingleton<RecomputeGate>();
+        services.AddSingleton<AttributionLease>();
         // The store's IAttributionStore / IAttributionQueries come with the store (StoreServices).
         if (worker) { services.AddHostedService<AttributionWorker>(); }
         return services;

@@ -17,10 +17,12 @@ internal sealed partial class AttributionWorker : BackgroundService
     private readonly ILogger<AttributionWorker> _logger;
     private readonly CollectorMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly AttributionLease _lease;
 
     public AttributionWorker(AttributionWorkerOptions options, IAttributionStore store, WorkspaceRegistry workspaces, CollectorMetrics metrics,
-        TimeProvider time, ILogger<AttributionWorker> logger)
+        AttributionLease lease, TimeProvider time, ILogger<AttributionWorker> logger)
     {
+        _lease = lease;
         _time = time;
         _metrics = metrics;
         _options = options;
@@ -39,6 +41,9 @@ internal sealed partial class AttributionWorker : BackgroundService
             {
                 foreach (var workspace in _workspaces.All)
                 {
+                    // Another run of this workspace (a recompute here, or any run on another node) holds it: its next tick comes.
+                    await using var held = await _lease.TryAcquireAsync(workspace.Id);
+                    if (held is null) { continue; }
                     try
                     {
                         var started = _time.GetTimestamp();

@@ -1,3 +1,4 @@
+using OmniTrackIQ.Collector.SharedState;
 using Microsoft.Extensions.Options;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Ingest;
@@ -28,8 +29,8 @@ internal static class CollectorServices
         services.AddOptions<WorkspaceList>().Configure(list => list.Items = WorkspacesFrom(configuration, dataDirectory)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkspaceList>, WorkspaceListValidation>();
         services.AddSingleton(sp => new WorkspaceRegistry(sp.GetRequiredService<IOptions<WorkspaceList>>().Value.Items));
-        // The budgets' levels in process; a shared store (Redis) replaces this one registration.
-        services.AddSingleton<IRateBuckets>(sp => new LocalRateBuckets(sp.GetRequiredService<TimeProvider>()));
+        // The budgets' levels: in Redis when one is configured (shared by every node), else in process.
+        services.AddOmniTrackSharedState(configuration);
         services.AddSingleton(sp => new WorkspaceRateLimiter(sp.GetRequiredService<WorkspaceRegistry>(), sp.GetRequiredService<IRateBuckets>(),
             sp.GetRequiredService<CollectorMetrics>()));
         services.AddTrustedProxies(configuration);

@@ -74,9 +74,41 @@ public sealed class ClusterChaosTests : IAsyncLifetime
         await AssertExactlyOnceAsync(cluster, acked);
     }
 
-    private Task<CollectorProcess> StartIngestAsync(ClusterServers cluster, string name, int port, int clickHouseNode) =>
+    [SkippableFact]
+    public async Task Redis_stopped_under_load_costs_no_5xx_and_nothing_and_each_node_counts_its_fallback()
+    {
+        var cluster = _cluster = await ClusterServers.RequireAsync();
+        var (portA, portB) = (CollectorProcess.FreePort(), CollectorProcess.FreePort());
+        using var nodeA = await StartIngestAsync(cluster, "a", portA, clickHouseNode: 0, redis: true);
+        using var nodeB = await StartIngestAsync(cluster, "b", portB, clickHouseNode: 2, redis: true);
+        using var balancer = await LoadBalancer.StartAsync(portA, portB);
+        await cluster.WaitForSchemaAsync();
+        var load = new SteadyLoad(balancer.Client, WriteKey);
+
+        await load.UntilAckedAsync(2_000);
+        await SharedState.RedisServer.RunScriptAsync("stop.sh"); // rate limits, dedup and leases go in process
+        try
+        {
+            await load.UntilAckedAsync(load.Acked + 3_000);
+        }
+        finally
+        {
+            await SharedState.RedisServer.RunScriptAsync("start.sh");
+        }
+
+        await load.UntilAckedAsync(load.Acked + 2_000);
+        var acked = await load.StopAsync();
+
+        Assert.Empty(load.ServerErrors);
+        await AssertExactlyOnceAsync(cluster, acked);
+        var metrics = await nodeA.Client.GetStringAsync("/metrics");
+        Assert.Contains("otq_redis_fallbacks_total{use=\"rate_limit\"}", metrics, StringComparison.Ordinal);
+    }
+
+    private Task<CollectorProcess> StartIngestAsync(ClusterServers cluster, string name, int port, int clickHouseNode, bool redis = false) =>
         CollectorProcess.StartAsync(Path.Combine(_root, name), WriteKey, ReadToken, port, extraArgs:
         [
+            .. redis ? ["--OmniTrack:Redis:Configuration", SharedState.RedisServer.Address, "--OmniTrack:Workspaces:0:EventsPerSecond", "1000000"] : Array.Empty<string>(),
             "--OmniTrack:Store", "ClickHouse", "--OmniTrack:ClickHouse:ConnectionString", cluster.ConnectionString(clickHouseNode),
             "--OmniTrack:ClickHouse:Cluster", "otq",
             // Fail fast on a cut connection, so the test sees the retry path rather than a long timeout.

@@ -7,7 +7,7 @@ using OmniTrackIQ.Attribution.Storage;
 namespace OmniTrackIQ.Collector.Tests.Attribution;
 
 /// <summary>Issue 15: <c>POST /v1/attribution/run</c> is one at a time per workspace; a second one meanwhile is 409.</summary>
-public sealed class RecomputeGateTests
+public sealed class RecomputeOneAtATimeTests
 {
     /// <summary>The real store, whose full recompute waits, once entered, until the test releases it.</summary>
     private sealed class HeldRecompute(IAttributionStore inner) : IAttributionStore

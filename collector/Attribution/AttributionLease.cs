@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using OmniTrackIQ.Collector.SharedState;
+using StackExchange.Redis;
+
+namespace OmniTrackIQ.Collector.Attribution;
+
+/// <summary>
+/// One attribution run at a time per workspace, whoever starts it (the worker's tick or <c>POST /v1/attribution/run</c>)
+/// and on whichever node: in process always, and with Redis across every collector, so that several
+/// <c>--role attribute</c> nodes share the workspaces instead of running each one twice. The Redis lease is
+/// <c>SET otq:lease:attribution:{workspace} {holder} NX PX ttl</c>, renewed at a third of its time while the run lasts and
+/// released (only by its holder) at the end; a node that dies leaves it to expire. When Redis does not answer, the
+/// in-process lease alone decides (<see cref="RedisState"/>): then only this node is held off.
+/// </summary>
+internal sealed class AttributionLease(RedisState redis, RedisOptions options, TimeProvider time)
+{
+    private readonly RedisState _redis = redis;
+    private readonly TimeProvider _time = time;
+
+    private const string Use = "attribution_lease";
+
+    private static readonly LuaScript s_renew = LuaScript.Prepare(
+        "if redis.call('GET', @key) == @holder then return redis.call('PEXPIRE', @key, @ttl) else return 0 end");
+
+    private static readonly LuaScript s_release = LuaScript.Prepare(
+        "if redis.call('GET', @key) == @holder then return redis.call('DEL', @key) else return 0 end");
+
+    private readonly ConcurrentDictionary<string, byte> _local = new(StringComparer.Ordinal);
+
+    /// <summary>This process's name in the lease (who holds it, for an operator reading Redis).</summary>
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>The lease, or null while another run (here or on another node) holds it. Dispose it when the run ends.</summary>
+    public async Task<IAsyncDisposable?> TryAcquireAsync(string workspace)
+    {
+        if (!_local.TryAdd(workspace, 0)) { return null; }
+        var key = (RedisKey)("otq:lease:attribution:" + workspace);
+        var ttl = (long)options.LeaseTtl.TotalMilliseconds;
+        var (answered, taken) = await _redis.TryRunAsync(Use, db => db.StringSetAsync(key, _holder, options.LeaseTtl, When.NotExists));
+        if (answered && !taken)
+        {
+            _local.TryRemove(workspace, out _);
+            return null; // another node runs it
+        }
+
+        return new Held(this, workspace, key, ttl, shared: answered);
+    }
+
+    private sealed class Held : IAsyncDisposable
+    {
+        private readonly AttributionLease _lease;
+        private readonly string _workspace;
+        private readonly RedisKey _key;
+        private readonly long _ttl;
+        private readonly bool _shared;
+        private readonly ITimer? _renewal;
+
+        public Held(AttributionLease lease, string workspace, RedisKey key, long ttl, bool shared)
+        {
+            (_lease, _workspace, _key, _ttl, _shared) = (lease, workspace, key, ttl, shared);
+            if (shared)
+            {
+                var every = TimeSpan.FromMilliseconds(ttl / 3.0);
+                _renewal = lease._time.CreateTimer(_ => _ = RenewAsync(), null, every, every);
+            }
+        }
+
+        private Task RenewAsync() =>
+            _lease._redis.TryRunAsync(Use, db => db.ScriptEvaluateAsync(s_renew, new { key = _key, holder = _lease._holder, ttl = _ttl }));
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_renewal is not null) { await _renewal.DisposeAsync(); }
+            if (_shared) { await _lease._redis.TryRunAsync(Use, db => db.ScriptEvaluateAsync(s_release, new { key = _key, holder = _lease._holder })); }
+            _lease._local.TryRemove(_workspace, out _);
+        }
+    }
+}

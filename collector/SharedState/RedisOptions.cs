@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OmniTrackIQ.Collector.SharedState;
+
+/// <summary>
+/// The Redis that several collectors share (<c>OmniTrack:Redis</c>). Without <see cref="Configuration"/> every use keeps
+/// its in-process form, as on one node.
+/// </summary>
+internal sealed class RedisOptions
+{
+    public const string Section = "OmniTrack:Redis";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>10.0.0.7:6379,password=…</c>.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>
+    /// How long one call may take before its use falls back to the in-process form. A few milliseconds: Redis answers
+    /// in well under one on a LAN, and a request must not wait for a Redis that is away.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Failed calls in a row that open the breaker: then no call is tried until <see cref="BreakerOpenFor"/> has passed.</summary>
+    [Range(1, 1000)]
+    public int FailuresToOpen { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a node holds a workspace's attribution lease without renewing it (it renews at a third of it).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics.Metrics;
+using OmniTrackIQ.Pipeline.Metrics;
+using StackExchange.Redis;
+
+namespace OmniTrackIQ.Collector.SharedState;
+
+/// <summary>
+/// The one Redis connection of the process and the rule every use follows: a call gets <see cref="RedisOptions.Timeout"/>
+/// and goes through a <see cref="CircuitBreaker"/>; when Redis is not configured, not connected, slow, failing or the
+/// breaker is open, the call is not made (or its answer not waited for) and the use takes its in-process form. Such a
+/// fallback is counted (<c>otq_redis_fallbacks_total{use}</c>) and logged once per outage, never answered as a 5xx.
+/// </summary>
+internal sealed partial class RedisState : IAsyncDisposable
+{
+    private readonly RedisOptions _options;
+    private readonly CircuitBreaker _breaker;
+    private readonly ILogger<RedisState> _logger;
+    private readonly Counter<long> _fallbacks;
+    private readonly Lock _loggedLock = new();
+    private readonly HashSet<string> _loggedUses = [];
+    private ConnectionMultiplexer? _connection;
+    private int _degraded; // 1 from a fallback until a call succeeds again: one log line per outage and use
+
+    public RedisState(RedisOptions options, TimeProvider time, IMeterFactory meters, ILogger<RedisState> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _breaker = new CircuitBreaker(options.FailuresToOpen, options.BreakerOpenFor, time);
+        _fallbacks = meters.Create(CollectorMetrics.MeterName).CreateCounter<long>("otq_redis_fallbacks_total",
+            description: "Calls to the shared Redis not made or not answered in time, by use; each took its in-process form.");
+    }
+
+    /// <summary>Whether Redis is configured at all (without it every use is in process, and nothing is counted).</summary>
+    public bool Configured => _options.Configuration is { Length: > 0 };
+
+    /// <summary>Connects in the background; until then, and whenever it is away, the uses fall back.</summary>
+    public async Task ConnectAsync()
+    {
+        if (!Configured) { return; }
+        var configuration = ConfigurationOptions.Parse(_options.Configuration!);
+        configuration.AbortOnConnectFail = false; // keep trying in the background: Redis may come up after us
+        var ms = (int)Math.Max(1, _options.Timeout.TotalMilliseconds);
+        (configuration.SyncTimeout, configuration.AsyncTimeout) = (ms, ms);
+        configuration.ConnectTimeout = Math.Max(ms, 1_000);
+        _connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+    }
+
+    /// <summary>Runs a synchronous call (the rate limit's, on the request's thread), or answers false to fall back.</summary>
+    public bool TryRun<T>(string use, Func<IDatabase, T> call, out T result)
+    {
+        result = default!;
+        if (Database(use) is not { } database) { return false; }
+        try
+        {
+            result = call(database);
+            Succeeded();
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Failed(use, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Runs an asynchronous call, waiting at most the timeout, or answers (false, default) to fall back.</summary>
+    public async Task<(bool Ok, T Result)> TryRunAsync<T>(string use, Func<IDatabase, Task<T>> call)
+    {
+        if (Database(use) is not { } database) { return (false, default!); }
+        try
+        {
+            var result = await call(database).WaitAsync(_options.Timeout);
+            Succeeded();
+            return (true, result);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Failed(use, ex);
+            return (false, default!);
+        }
+    }
+
+    private IDatabase? Database(string use)
+    {
+        if (!Configured) { return null; }
+        if (_connection is { IsConnected: true } connection && _breaker.Allows()) { return connection.GetDatabase(); }
+        Fallback(use, null);
+        return null;
+    }
+
+    private void Succeeded()
+    {
+        _breaker.Succeeded();
+        if (Interlocked.Exchange(ref _degraded, 0) == 0) { return; }
+        lock (_loggedLock) { _loggedUses.Clear(); }
+        LogBack(_logger);
+    }
+
+    private void Failed(string use, Exception ex)
+    {
+        _breaker.Failed();
+        Fallback(use, ex);
+    }
+
+    private void Fallback(string use, Exception? ex)
+    {
+        _fallbacks.Add(1, new KeyValuePair<string, object?>("use", use));
+        Volatile.Write(ref _degraded, 1);
+        bool first;
+        lock (_loggedLock) { first = _loggedUses.Add(use); }
+        if (first) { LogFallback(_logger, use, ex?.Message ?? "not connected or breaker open"); }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for {Use} ({Reason}): using the in-process form until it answers again")]
+    private static partial void LogFallback(ILogger logger, string use, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: shared state in use")]
+    private static partial void LogBack(ILogger logger);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null) { await _connection.DisposeAsync(); }
+    }
+}

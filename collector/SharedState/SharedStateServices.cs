@@ -1,0 +1,35 @@
+using OmniTrackIQ.Collector.Hosting;
+using OmniTrackIQ.Pipeline.RateLimits;
+
+namespace OmniTrackIQ.Collector.SharedState;
+
+internal static class SharedStateServices
+{
+    /// <summary>
+    /// The Redis every node shares (<see cref="RedisOptions"/>), connected in the background at start, and the rate-limit
+    /// budgets: in Redis when it is configured (one budget for all nodes), else in process.
+    /// </summary>
+    public static IServiceCollection AddOmniTrackSharedState(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RedisOptions>(configuration, RedisOptions.Section);
+        services.AddSingleton<RedisState>();
+        services.AddHostedService<RedisConnector>();
+        services.AddSingleton(sp => new LocalRateBuckets(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRateBuckets>(sp => sp.GetRequiredService<RedisState>().Configured
+            ? new RedisRateBuckets(sp.GetRequiredService<RedisState>(), sp.GetRequiredService<LocalRateBuckets>(), sp.GetRequiredService<TimeProvider>())
+            : sp.GetRequiredService<LocalRateBuckets>());
+        return services;
+    }
+
+    /// <summary>Starts the connection without holding up the host: Redis may come up after the collector.</summary>
+    private sealed class RedisConnector(RedisState redis) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = Task.Run(redis.ConnectAsync, CancellationToken.None);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OmniTrackIQ.Collector.SharedState;
+
+namespace OmniTrackIQ.Collector.Tests.SharedState;
+
+/// <summary>
+/// The redis-server tests/redis/start.sh started (<c>OTQ_REDIS</c>, default 127.0.0.1:16379): skips, or fails with
+/// <c>CI=true</c>, when none answers. <see cref="ConnectAsync"/> gives a <see cref="RedisState"/> as one collector
+/// node has it, on a clock of the test's own.
+/// </summary>
+internal static class RedisServer
+{
+    public static string Address { get; } = Environment.GetEnvironmentVariable("OTQ_REDIS") is { Length: > 0 } address ? address : "127.0.0.1:16379";
+
+    /// <summary>A closed port: a Redis that is configured but away.</summary>
+    public static string Away { get; } = "127.0.0.1:" + CollectorProcess.FreePort();
+
+    public static async Task<RedisState> ConnectAsync(FakeTimeProvider time, string? address = null, TimeSpan? timeout = null, IMeterFactory? meters = null)
+    {
+        var options = new RedisOptions { Configuration = address ?? Address, Timeout = timeout ?? TimeSpan.FromSeconds(2) };
+        var state = new RedisState(options, time, meters ?? new TestMeters(), NullLogger<RedisState>.Instance);
+        await state.ConnectAsync();
+        if (address is null && !state.TryRun("probe", db => db.Ping(), out _))
+        {
+            var why = $"no redis-server at {Address}; start one with tests/redis/start.sh or set OTQ_REDIS";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) { Assert.Fail("CI=true and " + why); }
+            Skip.If(true, why);
+        }
+
+        return state;
+    }
+
+    /// <summary>Stops the server (its state kept) or starts it again, through tests/redis/stop.sh and start.sh.</summary>
+    public static async Task RunScriptAsync(string script)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(ClickHouse.PrivateClickHouse.RepositoryRoot(), "tests", "redis", script));
+        info.Environment["OTQ_REDIS_KEEP"] = "1";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"tests/redis/{script} exited {process.ExitCode}: {await output}{await error}");
+    }
+
+    /// <summary>An <see cref="IMeterFactory"/> whose meters a test can listen to.</summary>
+    internal sealed class TestMeters : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters) { meter.Dispose(); }
+        }
+    }
+}
