@@ -36,12 +36,15 @@ internal static class CollectorCommandLine
             "(e.g. --OmniTrack:Store ClickHouse, --urls http://0.0.0.0:8080).")
         {
             role,
-            demo,
-            AttributePathsCommand.Create(),
-            BackfillCommand.Create(),
-            EraseCommand.Create(),
-            ImportSpendCommand.Create(),
         };
+        Command[] verbs = [demo, AttributePathsCommand.Create(), BackfillCommand.Create(), EraseCommand.Create(), ImportSpendCommand.Create()];
+        // A verb is only ever the first token: further on, a word that spells one is a setting's value
+        // (--OmniTrack:Workspaces:0:Id demo). The root's help and version list them too.
+        if (args.Count > 0 && (args[0] is "--help" or "-h" or "-?" or "--version" || verbs.Any(verb => verb.Name == args[0])))
+        {
+            foreach (var verb in verbs) { root.Add(verb); }
+        }
+
         root.TreatUnmatchedTokensAsErrors = false;
         root.Action = ServeAction.Instance;
         // "@file" is not read as a response file: such a token is left to the host's configuration.

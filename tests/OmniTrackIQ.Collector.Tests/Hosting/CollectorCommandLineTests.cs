@@ -14,6 +14,8 @@ public sealed class CollectorCommandLineTests
     [InlineData("--OmniTrack:Store", "ClickHouse", "--role", "api", "--urls", "http://127.0.0.1:0")]
     [InlineData("--contentRoot=/srv", "--environment=Development", "--OmniTrack:Clock:StartAt", "2026-11-23T12:00:00Z")]
     [InlineData("--role=ingest", "@settings.rsp")]
+    [InlineData("--OmniTrack:Workspaces:0:Id", "demo", "--OmniTrack:Workspaces:1:Id", "erase")]
+    [InlineData("--role", "api", "backfill", "--workspace")]
     public void Without_a_verb_every_token_is_left_to_the_server(params string[] args)
     {
         var command = CollectorCommandLine.Parse(args);
