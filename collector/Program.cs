@@ -1,4 +1,3 @@
-using OmniTrackIQ.Attribution.Cli;
 using OmniTrackIQ.Collector.Health;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Collector.Ingest;
@@ -7,24 +6,16 @@ using OmniTrackIQ.Collector.Snippet;
 using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.Stats;
 
-// Verbs that are not the server: `attribute-paths` runs the attribution models over a path export.
-if (args.Length > 0 && args[0] == "attribute-paths")
-{
-    return AttributePathsCommand.Run(args[1..], Console.Out, Console.Error);
-}
-
-if (args.Length > 0 && args[0] == "backfill") { return await OmniTrackIQ.Collector.Attribution.BackfillCommand.RunAsync(args[1..], Console.Out, Console.Error); }
-
-if (args.Length > 0 && args[0] == "erase") { return await OmniTrackIQ.Collector.Privacy.EraseCommand.RunAsync(args[1..], Console.Out, Console.Error); }
-
-if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
+// The command line (collector/Hosting/CollectorCommandLine.cs): the verbs and --help run there; no verb, or demo, is this server.
+var command = CollectorCommandLine.Parse(args);
+if (!CollectorCommandLine.RunsServer(command)) { return await CollectorCommandLine.InvokeAsync(command, Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
-if (args is ["demo", ..]) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
+if (CollectorCommandLine.IsDemo(command)) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
 if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
 {
     await Console.Error.WriteLineAsync(roleError);
-    return 2;
+    return ExitCodes.Usage;
 }
 
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);

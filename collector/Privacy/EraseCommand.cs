@@ -1,3 +1,4 @@
+using System.CommandLine;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Erasure;
 
@@ -8,79 +9,102 @@ namespace OmniTrackIQ.Collector.Privacy;
 /// erases a person (each option may repeat); <c>collector erase --workspace ID --all-workspace-data</c> erases the
 /// workspace. <c>--export FILE</c> writes the person's rows to FILE instead of erasing. Works on the store the
 /// collector's settings name (as <c>import-spend</c>; an embedded DuckDB file must not be held by a running collector:
-/// use <c>POST /v1/privacy/erase</c> then). Exit codes: 0 done, 1 usage or store error, 2 the ids link too widely.
+/// use <c>POST /v1/privacy/erase</c> then). Identifiers that link too widely are <see cref="ExitCodes.Refused"/>.
 /// </summary>
 internal static class EraseCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        string? workspace = null, dataDirectory = null, exportPath = null;
-        var wholeWorkspace = false;
-        List<string> emails = [], hashes = [], phones = [], users = [], anonymous = [], orders = [];
-        for (var i = 0; i < args.Length; i++)
+        var workspace = CommandOptions.RequiredText("--workspace", "ID", "The workspace of the person (or the workspace to erase).");
+        var emails = Identifier("--email", "E", "An e-mail address of the person.");
+        var hashes = Identifier("--email-sha256", "H", "The SHA-256 of a normalised e-mail address.");
+        var phones = Identifier("--phone", "P", "A phone number of the person.");
+        var users = Identifier("--user-id", "U", "A user id (a Shopify customer id is one; alias --customer-id).");
+        users.Aliases.Add("--customer-id");
+        var anonymous = Identifier("--anonymous-id", "A", "A device's anonymous id.");
+        var orders = Identifier("--order-id", "O", "An order of the person: it leads to the buyer's identifiers.");
+        var wholeWorkspace = new Option<bool>("--all-workspace-data") { Description = "Erase every row of the workspace instead of one person." };
+        var export = CommandOptions.Text("--export", "FILE", "Write the person's rows to FILE instead of erasing them.");
+        var dataDirectory = CommandOptions.DataDirectory();
+        var command = new Command("erase",
+            "Erases a person (each identifier option may repeat) or, with --all-workspace-data, a workspace. Run it while the collector is stopped, or use POST /v1/privacy/erase.")
         {
-            var hasValue = i + 1 < args.Length;
-            switch (args[i])
+            workspace, emails, hashes, phones, users, anonymous, orders, wholeWorkspace, export, dataDirectory,
+        };
+        // The same request from the validator (a CommandResult) and the action (the ParseResult).
+        ErasureRequest Request(Func<Option<string[]>, string[]?> values) => new()
+        {
+            Emails = values(emails) ?? [], EmailSha256 = values(hashes) ?? [], Phones = values(phones) ?? [],
+            UserIds = values(users) ?? [], AnonymousIds = values(anonymous) ?? [], OrderIds = values(orders) ?? [],
+        };
+        CommandOptions.Validate(command, result =>
+        {
+            var whole = result.GetValue(wholeWorkspace);
+            if (Request(result.GetValue).IsEmpty != whole)
             {
-                case "--workspace" when hasValue: workspace = args[++i]; break;
-                case "--data-dir" when hasValue: dataDirectory = args[++i]; break;
-                case "--export" when hasValue: exportPath = args[++i]; break;
-                case "--email" when hasValue: emails.Add(args[++i]); break;
-                case "--email-sha256" when hasValue: hashes.Add(args[++i]); break;
-                case "--phone" when hasValue: phones.Add(args[++i]); break;
-                case "--user-id" or "--customer-id" when hasValue: users.Add(args[++i]); break;
-                case "--anonymous-id" when hasValue: anonymous.Add(args[++i]); break;
-                case "--order-id" when hasValue: orders.Add(args[++i]); break;
-                case "--all-workspace-data": wholeWorkspace = true; break;
-                default:
-                    await errors.WriteLineAsync($"erase: unexpected argument '{args[i]}'");
-                    return Usage(errors);
+                result.AddError("name the person (--email, --email-sha256, --phone, --user-id, --anonymous-id or --order-id) or give --all-workspace-data, not both");
             }
-        }
-
-        var request = new ErasureRequest { Emails = emails, EmailSha256 = hashes, Phones = phones, UserIds = users, AnonymousIds = anonymous, OrderIds = orders };
-        if (string.IsNullOrWhiteSpace(workspace) || request.IsEmpty == !wholeWorkspace || (wholeWorkspace && exportPath is not null)) { return Usage(errors); }
-
-        try
-        {
-            using var store = StoreServices.ForCommand(dataDirectory);
-            await store.GetRequiredService<Pipeline.Sink.IEventStore>().InitializeAsync(CancellationToken.None);
-            var erasure = new PersonErasure(store.GetRequiredService<IErasureStore>());
-            if (wholeWorkspace)
+            else if (whole && result.GetValue(export) is not null)
             {
-                var all = await erasure.EraseWorkspaceAsync(workspace, CancellationToken.None);
-                await output.WriteLineAsync($"erased workspace {workspace}: {all.EventsDeleted} events, {all.LinksDeleted} identity links");
-                return 0;
+                result.AddError("--export writes one person's rows; it does not go with --all-workspace-data");
             }
-
-            if (exportPath is not null)
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var request = Request(result.GetValue);
+            var id = result.GetRequiredValue(workspace);
+            var (output, errors) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            try
             {
-                await File.WriteAllBytesAsync(exportPath, await erasure.ExportAsync(workspace, "cli", request, CancellationToken.None));
-                await output.WriteLineAsync($"exported to {exportPath}");
-                return 0;
+                using var store = StoreServices.ForCommand(result.GetValue(dataDirectory));
+                return await RunAsync(store, id, request.IsEmpty ? null : request, result.GetValue(export), output, cancellationToken);
             }
-
-            var (keys, counts) = await erasure.EraseAsync(workspace, request, CancellationToken.None);
-            await output.WriteLineAsync(
-                $"erased a person of {keys.Count} identifiers: {counts.EventsDeleted} events deleted, {counts.OrdersAnonymised} order rows made anonymous, {counts.LinksDeleted} identity links deleted");
-            return 0;
-        }
-        catch (ErasureTooWideException ex)
-        {
-            await errors.WriteLineAsync($"erase: {ex.Message} (nothing erased)");
-            return 2;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            await errors.WriteLineAsync($"erase: the store failed (an embedded DuckDB file is held by a running collector): {ex.Message}");
-            return 1;
-        }
+            catch (ErasureTooWideException ex)
+            {
+                await errors.WriteLineAsync($"erase: {ex.Message} (nothing erased)");
+                return ExitCodes.Refused;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                await errors.WriteLineAsync($"erase: the store failed (an embedded DuckDB file is held by a running collector): {ex.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
     }
 
-    private static int Usage(TextWriter errors)
+    /// <summary>Erases the workspace (<paramref name="request"/> null), exports the person, or erases the person.</summary>
+    private static async Task<int> RunAsync(IServiceProvider store, string workspace, ErasureRequest? request, string? exportPath, TextWriter output,
+        CancellationToken cancellationToken)
     {
-        errors.WriteLine("usage: erase --workspace ID (--email E | --email-sha256 H | --phone P | --customer-id N | --user-id U | --anonymous-id A | --order-id O)... [--export FILE] [--data-dir DIR]");
-        errors.WriteLine("       erase --workspace ID --all-workspace-data [--data-dir DIR]");
-        return 1;
+        await store.GetRequiredService<Pipeline.Sink.IEventStore>().InitializeAsync(cancellationToken);
+        var erasure = new PersonErasure(store.GetRequiredService<IErasureStore>());
+        if (request is null)
+        {
+            var all = await erasure.EraseWorkspaceAsync(workspace, cancellationToken);
+            await output.WriteLineAsync($"erased workspace {workspace}: {all.EventsDeleted} events, {all.LinksDeleted} identity links");
+            return ExitCodes.Ok;
+        }
+
+        if (exportPath is not null)
+        {
+            await File.WriteAllBytesAsync(exportPath, await erasure.ExportAsync(workspace, "cli", request, cancellationToken), cancellationToken);
+            await output.WriteLineAsync($"exported to {exportPath}");
+            return ExitCodes.Ok;
+        }
+
+        var (keys, counts) = await erasure.EraseAsync(workspace, request, cancellationToken);
+        await output.WriteLineAsync(
+            $"erased a person of {keys.Count} identifiers: {counts.EventsDeleted} events deleted, {counts.OrdersAnonymised} order rows made anonymous, {counts.LinksDeleted} identity links deleted");
+        return ExitCodes.Ok;
     }
+
+    /// <summary>An identifier option: one value per occurrence, repeatable.</summary>
+    private static Option<string[]> Identifier(string name, string helpName, string description) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
 }

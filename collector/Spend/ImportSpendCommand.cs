@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OmniTrackIQ.Pipeline.Ingest;
@@ -13,8 +14,8 @@ namespace OmniTrackIQ.Collector.Spend;
 /// or JSON when it ends in .json: our rows or a Google Ads / Meta Insights / TikTok answer) and upserts it into the store the collector's settings name (<c>OmniTrack:Store</c>;
 /// for DuckDB <c>DIR/omnitrack.duckdb</c>; without --data-dir, OmniTrack:DuckDb:Path or OmniTrack:DataDirectory from
 /// appsettings.json / environment, else ./data). DuckDB lets one process write a file, so run it while the
-/// collector is stopped, or use <c>POST /v1/spend</c> instead. Exit codes: 0 imported, 1 usage or database
-/// error, 2 invalid file (nothing imported). Rows in a currency other than the shop's (--currency, else the
+/// collector is stopped, or use <c>POST /v1/spend</c> instead. An invalid file is <see cref="ExitCodes.Refused"/>
+/// (nothing imported). Rows in a currency other than the shop's (--currency, else the
 /// configured workspace's Currency) are kept but flagged, and counted on the output.
 /// </summary>
 internal static class ImportSpendCommand
@@ -22,41 +23,42 @@ internal static class ImportSpendCommand
     /// <summary>A file is read whole; this bounds memory well above 100,000 rows of any sensible width.</summary>
     private const long MaxFileBytes = 64L * 1024 * 1024;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    public static Command Create()
     {
-        string? input = null, workspace = null, dataDirectory = null, currency = null;
-        for (var i = 0; i < args.Length; i++)
+        var input = CommandOptions.RequiredText("--input", "FILE",
+            "The spend file: CSV, or JSON when it ends in .json (our rows, or a Google Ads / Meta Insights / TikTok answer).");
+        var workspace = CommandOptions.RequiredText("--workspace", "ID", "The workspace the spend belongs to.");
+        var currency = CommandOptions.Text("--currency", "CODE",
+            "The shop's currency (default: the configured workspace's Currency); rows in another one are kept but flagged.");
+        var dataDirectory = CommandOptions.DataDirectory();
+        var command = new Command("import-spend",
+            "Upserts a spend file into the store the collector's settings name. Run it while the collector is stopped, or use POST /v1/spend.")
         {
-            var hasValue = i + 1 < args.Length;
-            switch (args[i])
-            {
-                case "--input" when hasValue: input = args[++i]; break;
-                case "--workspace" when hasValue: workspace = args[++i]; break;
-                case "--data-dir" when hasValue: dataDirectory = args[++i]; break;
-                case "--currency" when hasValue: currency = args[++i]; break;
-                default:
-                    await errors.WriteLineAsync($"import-spend: unexpected argument '{args[i]}'");
-                    return Usage(errors);
-            }
-        }
+            input, workspace, currency, dataDirectory,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetRequiredValue(input), result.GetRequiredValue(workspace), result.GetValue(currency),
+            result.GetValue(dataDirectory), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        if (string.IsNullOrWhiteSpace(input) || string.IsNullOrWhiteSpace(workspace)) { return Usage(errors); }
-
+    private static async Task<int> RunAsync(string input, string workspace, string? currency, string? dataDirectory,
+        TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
         byte[] bytes;
         try
         {
             if (new FileInfo(input).Length > MaxFileBytes)
             {
                 await errors.WriteLineAsync($"import-spend: {input} is over the limit of {MaxFileBytes} bytes; split it");
-                return 2;
+                return ExitCodes.Refused;
             }
 
-            bytes = await File.ReadAllBytesAsync(input);
+            bytes = await File.ReadAllBytesAsync(input, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await errors.WriteLineAsync($"import-spend: cannot read {input}: {ex.Message}");
-            return 1;
+            return ExitCodes.Failure;
         }
 
         var isJson = input.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -64,26 +66,26 @@ internal static class ImportSpendCommand
         if (error is not null)
         {
             await errors.WriteLineAsync($"import-spend: {input}: {error.Field}: {error.Detail} (nothing imported)");
-            return 2;
+            return ExitCodes.Refused;
         }
 
         try
         {
             using var store = StoreServices.ForCommand(dataDirectory);
             var flaggedRows = SpendCurrency.Flag(rows, currency ?? ConfiguredCurrency(workspace), out var flagged);
-            var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, flaggedRows, CancellationToken.None);
+            var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, flaggedRows, cancellationToken);
             await output.WriteLineAsync($"imported {written} rows");
             foreach (var other in flagged)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"flagged {other.Rows} rows in {other.Currency} ({other.Spend} {other.Currency}): not the shop's currency, kept but not summed"));
             }
-            return 0;
+            return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             await errors.WriteLineAsync($"import-spend: cannot write to the store (an embedded DuckDB file is held by a running collector): {ex.Message}");
-            return 1;
+            return ExitCodes.Failure;
         }
     }
 
@@ -91,10 +93,4 @@ internal static class ImportSpendCommand
     private static string? ConfiguredCurrency(string workspace) =>
         (StoreServices.CommandConfiguration().GetSection("OmniTrack:Workspaces").Get<List<WorkspaceSettings>>() ?? [])
             .FirstOrDefault(w => string.Equals(w.Id, workspace, StringComparison.Ordinal))?.Currency;
-
-    private static int Usage(TextWriter errors)
-    {
-        errors.WriteLine("usage: import-spend --input FILE(.csv|.json) --workspace ID [--currency CODE] [--data-dir DIR]");
-        return 1;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OmniTrackIQ.Pipeline.Files;
 using OmniTrackIQ.Pipeline.Ingest;
 
 namespace OmniTrackIQ.Pipeline.Spend;
@@ -31,21 +32,21 @@ public static class SpendCsvParser
             return IngestError.BadRequest("$", "the CSV is not valid UTF-8", "invalid_utf8");
         }
 
-        var reader = new CsvRecordReader(text);
+        using var reader = new CsvRecordReader(text);
         var fields = new List<string>();
         int[]? columns = null;
         var set = new SpendRowSet();
         var count = 0;
         while (true)
         {
-            var error = reader.Next(fields, out var line);
-            if (error is not null) { return error; }
+            var malformed = reader.Next(fields, out var line);
+            if (malformed is not null) { return IngestError.BadRequest($"line {line}", malformed, "invalid_csv"); }
             if (line == 0) { break; }
             if (fields.Count == 1 && fields[0].AsSpan().Trim().IsEmpty) { continue; } // blank line
 
             if (columns is null)
             {
-                error = ReadHeader(line, fields, out columns);
+                var error = ReadHeader(line, fields, out columns);
                 if (error is not null) { return error; }
                 continue;
             }
@@ -56,8 +57,8 @@ public static class SpendCsvParser
             }
 
             var at = new SpendRowRef(line, IsCsvLine: true);
-            error = ParseRow(at, fields, columns, out var row) ?? set.Add(at, row!);
-            if (error is not null) { return error; }
+            var refused = ParseRow(at, fields, columns, out var row) ?? set.Add(at, row!);
+            if (refused is not null) { return refused; }
         }
 
         if (columns is null)

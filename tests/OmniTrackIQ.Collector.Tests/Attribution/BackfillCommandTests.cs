@@ -1,5 +1,5 @@
 using OmniTrackIQ.Attribution.Storage;
-using OmniTrackIQ.Collector.Attribution;
+using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Store.DuckDb;
 
@@ -32,7 +32,7 @@ public sealed class BackfillCommandTests : IDisposable
 
         var output = new StringWriter();
         var errors = new StringWriter();
-        var code = await BackfillCommand.RunAsync(["--workspace", "shop", "--from", "2026-11-01", "--to", "2026-11-10", "--data-dir", _dir], output, errors);
+        var code = await CollectorCommandLine.InvokeAsync(["backfill", "--workspace", "shop", "--from", "2026-11-01", "--to", "2026-11-10", "--data-dir", _dir], output, errors);
 
         Assert.True(code == 0, errors.ToString());
         Assert.StartsWith("backfilled 1 conversions of 1 people", output.ToString(), StringComparison.Ordinal);
@@ -47,15 +47,16 @@ public sealed class BackfillCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--from", "2026-11-01")]
-    [InlineData("--workspace", "shop", "--markov-order", "5")]
-    [InlineData("--workspace", "shop", "--from", "not-a-date")]
-    [InlineData("--workspace", "shop", "--from", "2026-11-10", "--to", "2026-11-01")]
-    public async Task Bad_arguments_exit_1_with_a_message(params string[] args)
+    [InlineData("backfill: Option '--workspace' is required.", "--from", "2026-11-01")]
+    [InlineData("backfill: invalid value \"5\" for --markov-order: expected an integer from 1 to 4", "--workspace", "shop", "--markov-order", "5")]
+    [InlineData("backfill: invalid value \"not-a-date\" for --from: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z", "--workspace", "shop", "--from", "not-a-date")]
+    [InlineData("backfill: --from must be before --to", "--workspace", "shop", "--from", "2026-11-10", "--to", "2026-11-01")]
+    public async Task Bad_arguments_exit_2_with_the_error_and_the_help(string message, params string[] args)
     {
         var errors = new StringWriter();
-        Assert.Equal(1, await BackfillCommand.RunAsync([.. args, "--data-dir", _dir], new StringWriter(), errors));
-        Assert.Contains("backfill", errors.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, await CollectorCommandLine.InvokeAsync(["backfill", .. args, "--data-dir", _dir], new StringWriter(), errors));
+        Assert.StartsWith(message + "\n", errors.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("--markov-order <K>", errors.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -54,7 +54,7 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
     [SkippableFact]
     public async Task ClickHouse_server_stopped_and_started_again_under_load_costs_no_5xx_and_no_acknowledged_event()
     {
-        using var clickHouse = new PrivateClickHouse();
+        await using var clickHouse = new PrivateClickHouse();
         await clickHouse.StartAsync();
         var server = _server = ClickHouseTestServer.At(new Uri($"http://127.0.0.1:{clickHouse.HttpPort}"));
         using var collector = await StartAsync(server.ConnectionString());

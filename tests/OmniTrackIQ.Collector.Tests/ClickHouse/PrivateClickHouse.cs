@@ -8,7 +8,7 @@ namespace OmniTrackIQ.Collector.Tests.ClickHouse;
 /// A clickhouse-server of the test's own (tests/clickhouse/start.sh on free ports, data in a temp dir), so the test
 /// can really stop it and start it again on the same data while a collector writes to it.
 /// </summary>
-internal sealed class PrivateClickHouse : IDisposable
+internal sealed class PrivateClickHouse : IAsyncDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-clickhouse." + Guid.NewGuid().ToString("N"));
     private readonly string _state = Path.Combine(Path.GetTempPath(), "otq-ch-" + Guid.NewGuid().ToString("N") + ".state");
@@ -65,10 +65,10 @@ internal sealed class PrivateClickHouse : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         // Stop for good and remove the data (best effort: the test's own failure matters more).
-        try { RunAsync("stop.sh", keepDir: false).GetAwaiter().GetResult(); }
+        try { await RunAsync("stop.sh", keepDir: false); }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         try { Directory.Delete(_dir, recursive: true); } catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }

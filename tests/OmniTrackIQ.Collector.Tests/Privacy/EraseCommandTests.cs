@@ -1,6 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using OmniTrackIQ.Collector.Privacy;
+using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Privacy;
 using OmniTrackIQ.Store.DuckDb;
@@ -47,16 +47,19 @@ public sealed class EraseCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--workspace", "shop")]
-    [InlineData("--email", "a@b.c")]
-    [InlineData("--workspace", "shop", "--email", "a@b.c", "--all-workspace-data")]
-    [InlineData("--workspace", "shop", "--email", "a@b.c", "--verbose")]
-    public async Task Missing_conflicting_or_unknown_arguments_print_usage_and_return_1(params string[] args)
+    [InlineData("erase: name the person (--email, --email-sha256, --phone, --user-id, --anonymous-id or --order-id) or give --all-workspace-data, not both", "--workspace", "shop")]
+    [InlineData("erase: Option '--workspace' is required.", "--email", "a@b.c")]
+    [InlineData("erase: name the person (--email, --email-sha256, --phone, --user-id, --anonymous-id or --order-id) or give --all-workspace-data, not both", "--workspace", "shop", "--email", "a@b.c", "--all-workspace-data")]
+    [InlineData("erase: --export writes one person's rows; it does not go with --all-workspace-data", "--workspace", "shop", "--all-workspace-data", "--export", "x.json")]
+    [InlineData("erase: Unrecognized command or argument '--verbose'.", "--workspace", "shop", "--email", "a@b.c", "--verbose")]
+    public async Task Missing_conflicting_or_unknown_arguments_print_the_error_and_the_help_and_exit_2(string message, params string[] args)
     {
-        var (code, _, errors) = await RunAsync([.. args, "--data-dir", _dir]);
+        var (code, output, errors) = await RunAsync([.. args, "--data-dir", _dir]);
 
-        Assert.Equal(1, code);
-        Assert.Contains("usage: erase --workspace ID", errors, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Usage, ""), (code, output));
+        Assert.StartsWith(message + "\n", errors.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("--workspace <ID> (REQUIRED)", errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "omnitrack.duckdb")));
     }
 
     /// <summary>Jane: a page and an identify with her e-mail on one device, then a page; Bob: one page.</summary>
@@ -89,7 +92,7 @@ public sealed class EraseCommandTests : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var errors = new StringWriter(CultureInfo.InvariantCulture);
-        var code = await EraseCommand.RunAsync(args, output, errors);
+        var code = await CollectorCommandLine.InvokeAsync(["erase", .. args], output, errors);
         return (code, output.ToString(), errors.ToString());
     }
 

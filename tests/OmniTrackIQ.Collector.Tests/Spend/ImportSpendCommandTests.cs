@@ -1,6 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using OmniTrackIQ.Collector.Spend;
+using OmniTrackIQ.Collector.Hosting;
 
 namespace OmniTrackIQ.Collector.Tests.Spend;
 
@@ -43,7 +43,7 @@ public sealed class ImportSpendCommandTests : IDisposable
 
         var (code, output, errors) = await RunAsync("--input", file, "--workspace", "shop", "--data-dir", _dir);
 
-        Assert.Equal(2, code);
+        Assert.Equal(ExitCodes.Refused, code);
         Assert.Equal("", output);
         Assert.Contains("line 3: spend: must be a decimal number", errors, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "omnitrack.duckdb")));
@@ -69,15 +69,17 @@ public sealed class ImportSpendCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--input", "x.csv")]
-    [InlineData("--workspace", "shop")]
-    [InlineData("--input", "x.csv", "--workspace", "shop", "--verbose")]
-    public async Task Missing_or_unknown_arguments_print_usage_and_return_1(params string[] args)
+    [InlineData("import-spend: Option '--workspace' is required.", "--input", "x.csv")]
+    [InlineData("import-spend: Option '--input' is required.", "--workspace", "shop")]
+    [InlineData("import-spend: --workspace must not be blank", "--input", "x.csv", "--workspace", " ")]
+    [InlineData("import-spend: Unrecognized command or argument '--verbose'.", "--input", "x.csv", "--workspace", "shop", "--verbose")]
+    public async Task Missing_or_unknown_arguments_print_the_error_and_the_help_and_exit_2(string message, params string[] args)
     {
-        var (code, _, errors) = await RunAsync(args);
+        var (code, output, errors) = await RunAsync(args);
 
-        Assert.Equal(1, code);
-        Assert.Contains("usage: import-spend --input FILE", errors, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Usage, ""), (code, output));
+        Assert.StartsWith(message + "\n", errors.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("--input <FILE> (REQUIRED)", errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +91,7 @@ public sealed class ImportSpendCommandTests : IDisposable
 
     private static string DuckDbPath(string? dataDirectory)
     {
-        using var store = Hosting.StoreServices.ForCommand(dataDirectory);
+        using var store = StoreServices.ForCommand(dataDirectory);
         return Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OmniTrackIQ.Store.DuckDb.DuckDbStoreOptions>(store).Path;
     }
 
@@ -97,7 +99,7 @@ public sealed class ImportSpendCommandTests : IDisposable
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var errors = new StringWriter(CultureInfo.InvariantCulture);
-        var code = await ImportSpendCommand.RunAsync(args, output, errors);
+        var code = await CollectorCommandLine.InvokeAsync(["import-spend", .. args], output, errors);
         return (code, output.ToString(), errors.ToString());
     }
 

@@ -7,7 +7,7 @@ using OmniTrackIQ.Store.DuckDb.Attribution;
 namespace OmniTrackIQ.Pipeline.Tests.Attribution;
 
 /// <summary>The incremental worker against a real DuckDB file: scope, idempotency, stitching, data-driven rows.</summary>
-public sealed class AttributionRunnerTests : IDisposable
+public sealed class AttributionRunnerTests : IAsyncLifetime
 {
     private readonly AttributionStoreFixture _db = new();
 
@@ -202,7 +202,13 @@ public sealed class AttributionRunnerTests : IDisposable
         }
     }
 
-    public void Dispose() => _db.Dispose();
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public Task DisposeAsync()
+    {
+        _db.Dispose();
+        return Task.CompletedTask;
+    }
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(List<AttributionProgress> reports) : IProgress<AttributionProgress>

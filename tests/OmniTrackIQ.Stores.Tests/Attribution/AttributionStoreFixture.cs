@@ -27,7 +27,6 @@ internal sealed class AttributionStoreFixture : IDisposable
     {
         Database = new DuckDbDatabase(Path.Combine(_dir, "a.duckdb"));
         Store = new DuckDbEventStore(Database);
-        Store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         Runner = new AttributionRunner(Database, Clock());
     }
 
@@ -35,6 +34,9 @@ internal sealed class AttributionStoreFixture : IDisposable
     public DuckDbEventStore Store { get; }
     public AttributionRunner Runner { get; }
     public AttributionSettings Settings { get; set; } = new();
+
+    /// <summary>Creates the store's tables; the test class calls it from <c>IAsyncLifetime.InitializeAsync</c>.</summary>
+    public Task InitializeAsync() => Store.InitializeAsync(CancellationToken.None);
 
     public Task<AttributionRun> RunAsync() => Runner.RunAsync("w", Settings, CancellationToken.None);
 

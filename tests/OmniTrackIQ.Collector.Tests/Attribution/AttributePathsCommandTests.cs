@@ -1,9 +1,9 @@
 using System.Text.Json;
-using OmniTrackIQ.Attribution.Cli;
+using OmniTrackIQ.Collector.Hosting;
 
-namespace OmniTrackIQ.Attribution.Tests;
+namespace OmniTrackIQ.Collector.Tests.Attribution;
 
-/// <summary>The attribute-paths command through <see cref="AttributePathsCommand.Run"/> with StringWriters.</summary>
+/// <summary>The attribute-paths verb through the collector's command line (<see cref="CollectorCommandLine"/>) with StringWriters.</summary>
 public sealed class AttributePathsCommandTests : IDisposable
 {
     private const string Csv =
@@ -38,11 +38,11 @@ public sealed class AttributePathsCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(HeuristicExpectations))]
-    public void HeuristicModelsReadCsvAndJsonAlike(string model, string channel, double conversions, double value, double tolerance)
+    public async Task HeuristicModelsReadCsvAndJsonAlike(string model, string channel, double conversions, double value, double tolerance)
     {
         foreach (var file in new[] { Write("paths.csv", Csv), Write("paths.json", Json) })
         {
-            var (code, stdout, stderr) = Run("--input", file, "--model", model);
+            var (code, stdout, stderr) = await RunAsync("--input", file, "--model", model);
 
             Assert.True(code == 0, stderr);
             using var output = JsonDocument.Parse(stdout);
@@ -54,27 +54,27 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void ChannelsAreSortedByNameAndNumbersRoundTrip()
+    public async Task ChannelsAreSortedByNameAndNumbersRoundTrip()
     {
-        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "linear");
+        var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "linear");
 
         Assert.Equal(0, code);
         using var output = JsonDocument.Parse(stdout);
         var names = output.RootElement.GetProperty("channels").EnumerateObject().Select(p => p.Name).ToArray();
         Assert.Equal(["A", "B", "C, Inc"], names);
         // 1/3 printed with full precision: parsing it back gives the same double.
-        var (_, thirds, _) = Run("--input", Write("t.csv", "path,total_conversions\na > b > c,1\n"), "--model", "linear");
+        var (_, thirds, _) = await RunAsync("--input", Write("t.csv", "path,total_conversions\na > b > c,1\n"), "--model", "linear");
         using var third = JsonDocument.Parse(thirds);
         Assert.Equal(1.0 / 3, third.RootElement.GetProperty("channels").GetProperty("a").GetProperty("conversions").GetDouble());
         Assert.Contains("0.3333333333333333", thirds, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LastNonDirectRecognisesDirectByName()
+    public async Task LastNonDirectRecognisesDirectByName()
     {
         var file = Write("d.csv", "path,total_conversions\nA > (Direct),2\nB > direct,1\ndirect,4\n");
 
-        var (code, stdout, _) = Run("--input", file, "--model", "last_non_direct");
+        var (code, stdout, _) = await RunAsync("--input", file, "--model", "last_non_direct");
 
         Assert.Equal(0, code);
         using var output = JsonDocument.Parse(stdout);
@@ -86,11 +86,11 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void MarkovPrintsRemovalEffects()
+    public async Task MarkovPrintsRemovalEffects()
     {
         var file = Write("m.json", """{"paths": [{"path": "a > b", "conversions": 3, "nulls": 1}, {"path": "a > c", "conversions": 1, "nulls": 1}]}""");
 
-        var (code, stdout, stderr) = Run("--input", file, "--model", "markov", "--order", "1");
+        var (code, stdout, stderr) = await RunAsync("--input", file, "--model", "markov", "--order", "1");
 
         Assert.True(code == 0, stderr);
         using var output = JsonDocument.Parse(stdout);
@@ -103,9 +103,9 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void MarkovHigherOrderIsAccepted()
+    public async Task MarkovHigherOrderIsAccepted()
     {
-        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "markov", "--order=3");
+        var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "markov", "--order=3");
 
         Assert.Equal(0, code);
         using var output = JsonDocument.Parse(stdout);
@@ -114,9 +114,9 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void ShapleyPrintsExactValues()
+    public async Task ShapleyPrintsExactValues()
     {
-        var (code, stdout, _) = Run("--input", Write("p.csv", Csv), "--model", "shapley");
+        var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "shapley");
 
         Assert.Equal(0, code);
         using var output = JsonDocument.Parse(stdout);
@@ -128,9 +128,9 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void FormatIsDetectedFromContentWithoutAKnownExtension()
+    public async Task FormatIsDetectedFromContentWithoutAKnownExtension()
     {
-        var (code, stdout, _) = Run("--input", Write("paths.txt", "  \n" + Json), "--model", "first");
+        var (code, stdout, _) = await RunAsync("--input", Write("paths.txt", "  \n" + Json), "--model", "first");
 
         Assert.Equal(0, code);
         Assert.Contains("\"A\"", stdout, StringComparison.Ordinal);
@@ -159,59 +159,61 @@ public sealed class AttributePathsCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public void BadFilesExitWithTwoAndNameTheLineOrPath(string name, string content, string message)
+    public async Task BadFilesAreRefusedWithTheLineOrPath(string name, string content, string message)
     {
         var file = Write(name, content);
 
-        var (code, stdout, stderr) = Run("--input", file, "--model", "linear");
+        var (code, stdout, stderr) = await RunAsync("--input", file, "--model", "linear");
 
-        Assert.Equal(AttributePathsCommand.ExitBadData, code);
+        Assert.Equal(ExitCodes.Refused, code);
         Assert.Equal(string.Empty, stdout);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(new[] { "--model", "linear" }, "--input FILE is required")]
-    [InlineData(new[] { "--input", "x.csv" }, "--model MODEL is required")]
-    [InlineData(new[] { "--input", "x.csv", "--model", "magic" }, "unknown model \"magic\"")]
-    [InlineData(new[] { "--input", "x.csv", "--model", "markov", "--order", "5" }, "invalid value \"5\" for --order")]
-    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--order", "2" }, "--order applies to --model markov only")]
-    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--frobnicate", "1" }, "unknown option \"--frobnicate\"")]
-    [InlineData(new[] { "--input" }, "option --input needs a value")]
-    [InlineData(new[] { "--input", "x.csv", "--model", "time_decay", "--half-life-days", "-1" }, "invalid value \"-1\" for --half-life-days")]
-    public void UsageErrorsExitWith64(string[] args, string message)
+    [InlineData(new[] { "--model", "linear" }, "attribute-paths: Option '--input' is required.")]
+    [InlineData(new[] { "--input", "x.csv" }, "attribute-paths: Option '--model' is required.")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "magic" }, "attribute-paths: unknown model \"magic\"")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "markov", "--order", "5" }, "attribute-paths: invalid value \"5\" for --order: expected an integer from 1 to 4")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--order", "2" }, "attribute-paths: --order applies to --model markov only")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "linear", "--frobnicate", "1" }, "attribute-paths: Unrecognized command or argument '--frobnicate'.")]
+    [InlineData(new[] { "--input" }, "attribute-paths: Required argument missing for option: '--input'.")]
+    [InlineData(new[] { "--input", "x.csv", "--model", "time_decay", "--half-life-days", "-1" }, "attribute-paths: invalid value \"-1\" for --half-life-days: expected a number above 0")]
+    public async Task UsageErrorsExitWith2AndPrintTheHelp(string[] args, string message)
     {
-        var (code, stdout, stderr) = Run(args);
+        var (code, stdout, stderr) = await RunAsync(args);
 
-        Assert.Equal(AttributePathsCommand.ExitUsage, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Equal(string.Empty, stdout);
-        Assert.Contains(message, stderr, StringComparison.Ordinal);
-        Assert.Contains("usage: attribute-paths", stderr, StringComparison.Ordinal);
+        Assert.Contains(message + "\n", stderr.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("attribute-paths [options]", stderr, StringComparison.Ordinal);
+        Assert.Contains("--model <MODEL> (REQUIRED)", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MissingFileExitsWith66()
+    public async Task MissingFileIsAFailure()
     {
-        var (code, _, stderr) = Run("--input", Path.Combine(_directory, "nope.csv"), "--model", "linear");
+        var (code, _, stderr) = await RunAsync("--input", Path.Combine(_directory, "nope.csv"), "--model", "linear");
 
-        Assert.Equal(AttributePathsCommand.ExitNoInput, code);
+        Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("cannot read", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Case08AsCsvGivesTheExactMarkovLimitThroughTheCommand()
+    public async Task Case08AsCsvGivesTheExactMarkovLimitThroughTheCommand()
     {
-        var root = ReferenceCases.Load("case08_channelattribution_pathdata_expected.json");
+        var root = LoadCase("case08_channelattribution_pathdata_expected.json");
         var csv = new System.Text.StringBuilder("path,total_conversions,total_conversion_value,total_null\n");
-        foreach (var path in ReferenceCases.Case08Paths())
+        foreach (var row in LoadCase("case08_input_channelattribution_pathdata.json").GetProperty("rows").EnumerateArray())
         {
-            csv.Append('"').Append(path.ToString()).Append("\",")
-                .Append(path.Conversions.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-                .Append(path.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-                .Append(path.Nulls.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            var cells = row.EnumerateArray().ToArray();
+            csv.Append('"').Append(cells[0].GetString()).Append("\",")
+                .Append(cells[1].GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+                .Append(cells[2].GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+                .Append(cells[3].GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         }
 
-        var (code, stdout, stderr) = Run("--input", Write("case08.csv", csv.ToString()), "--model", "markov");
+        var (code, stdout, stderr) = await RunAsync("--input", Write("case08.csv", csv.ToString()), "--model", "markov");
 
         Assert.True(code == 0, stderr);
         using var output = JsonDocument.Parse(stdout);
@@ -228,23 +230,30 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public void HelpPrintsUsageAndSucceeds()
+    public async Task HelpPrintsUsageAndSucceeds()
     {
-        var (code, stdout, _) = Run("--help");
+        var (code, stdout, stderr) = await RunAsync("--help");
 
-        Assert.Equal(0, code);
-        Assert.StartsWith("usage: attribute-paths", stdout, StringComparison.Ordinal);
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Contains("attribute-paths [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("first | last | last_non_direct | linear | time_decay | position | w_shaped | markov | shapley", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void HalfLifeOptionChangesTimeDecay()
+    public async Task HalfLifeOptionChangesTimeDecay()
     {
         var file = Write("t.csv", "path,total_conversions\na > b,1\n");
 
-        var (_, stdout, _) = Run("--input", file, "--model", "time_decay", "--half-life-days", "1");
+        var (_, stdout, _) = await RunAsync("--input", file, "--model", "time_decay", "--half-life-days", "1");
 
         using var output = JsonDocument.Parse(stdout);
         Assert.Equal(1.0 / 3, output.RootElement.GetProperty("channels").GetProperty("a").GetProperty("conversions").GetDouble(), 1e-12);
+    }
+
+    private static JsonElement LoadCase(string fileName)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "attribution-cases", fileName)));
+        return document.RootElement.Clone();
     }
 
     private string Write(string name, string content)
@@ -254,11 +263,11 @@ public sealed class AttributePathsCommandTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = AttributePathsCommand.Run(args, stdout, stderr);
+        var code = await CollectorCommandLine.InvokeAsync(["attribute-paths", .. args], stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -4,7 +4,7 @@ using OmniTrackIQ.Attribution.Markov;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Shapley;
 
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Writes the command's JSON. Utf8JsonWriter prints doubles in the shortest form that round-trips, in

@@ -1,6 +1,6 @@
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Collector.Attribution;
 
-public enum PathFileFormat
+internal enum PathFileFormat
 {
     /// <summary>ChannelAttribution's shape: header path,total_conversions,total_conversion_value,total_null.</summary>
     Csv,

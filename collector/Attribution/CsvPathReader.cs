@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text;
 using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Pipeline.Files;
 
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
-/// Reads ChannelAttribution's CSV shape. One record per line; fields may be double-quoted (with "" for
-/// a quote) so a path or channel can contain commas. path and total_conversions are required,
+/// Reads ChannelAttribution's CSV shape with the one CSV reader (<see cref="CsvRecordReader"/>, Sep); fields may be
+/// double-quoted (with "" for a quote) so a path or channel can contain commas. path and total_conversions are required,
 /// total_conversion_value and total_null default to 0 when the column is absent; other columns are
 /// ignored. Every error names its 1-based line.
 /// </summary>
@@ -18,25 +18,29 @@ internal static class CsvPathReader
     private const string NullColumn = "total_null";
     private const string Separator = ">";
 
-    public static bool TryRead(TextReader reader, List<PathCount> paths, out string error)
+    public static bool TryRead(string content, List<PathCount> paths, out string error)
     {
+        using var records = new CsvRecordReader(content);
         var fields = new List<string>();
         var channels = new List<string>();
-        var field = new StringBuilder();
-        var lineNumber = 0;
         int pathAt = -1, conversionsAt = -1, valueAt = -1, nullAt = -1, columns = 0;
-        while (reader.ReadLine() is { } line)
+        while (true)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            var malformed = records.Next(fields, out var lineNumber);
+            if (malformed is not null)
             {
-                continue;
+                error = $"line {lineNumber}: {malformed}";
+                return false;
             }
 
-            if (!TrySplitRecord(line, fields, field, out error))
+            if (lineNumber == 0)
             {
-                error = $"line {lineNumber}: {error}";
-                return false;
+                break;
+            }
+
+            if (fields.Count == 1 && string.IsNullOrWhiteSpace(fields[0]))
+            {
+                continue; // a blank line
             }
 
             if (pathAt < 0)
@@ -137,64 +141,6 @@ internal static class CsvPathReader
             return false;
         }
 
-        return true;
-    }
-
-    private static bool TrySplitRecord(string line, List<string> fields, StringBuilder field, out string error)
-    {
-        fields.Clear();
-        field.Clear();
-        var quoted = false;
-        var wasQuoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"' && field.ToString().Trim().Length == 0 && !wasQuoted)
-            {
-                field.Clear();
-                quoted = wasQuoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-                wasQuoted = false;
-            }
-            else if (c == '"' || (wasQuoted && !char.IsWhiteSpace(c)))
-            {
-                error = $"unexpected character '{c}' at column {i + 1} (quote a field that contains quotes)";
-                return false;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        if (quoted)
-        {
-            error = "a quoted field is not closed";
-            return false;
-        }
-
-        fields.Add(field.ToString());
-        error = string.Empty;
         return true;
     }
 }

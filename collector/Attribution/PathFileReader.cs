@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using OmniTrackIQ.Attribution.Paths;
 
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>Reads a path file (CSV or JSON) into <see cref="PathCount"/>s; never throws on bad content.</summary>
-public static class PathFileReader
+internal static class PathFileReader
 {
     /// <summary>".json" / ".csv" by extension; otherwise JSON when the first non-blank character is '{'.</summary>
     public static PathFileFormat Detect(string fileName, string content)
@@ -34,14 +34,14 @@ public static class PathFileReader
     }
 
     /// <summary>On failure <paramref name="error"/> names the line (CSV) or the element and its path (JSON).</summary>
-    public static bool TryRead(TextReader reader, PathFileFormat format,
+    public static bool TryRead(string content, PathFileFormat format,
         [NotNullWhen(true)] out IReadOnlyList<PathCount>? paths, [NotNullWhen(false)] out string? error)
     {
-        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(content);
         var list = new List<PathCount>();
         var ok = format == PathFileFormat.Json
-            ? JsonPathReader.TryRead(reader, list, out var message)
-            : CsvPathReader.TryRead(reader, list, out message);
+            ? JsonPathReader.TryRead(content, list, out var message)
+            : CsvPathReader.TryRead(content, list, out message);
         paths = ok ? list : null;
         error = ok ? null : message;
         return ok;

@@ -1,10 +1,13 @@
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Attribution.Paths;
 
 /// <summary>Splits "A &gt; B &gt; C" into trimmed channel names, as ChannelAttribution reads a path.</summary>
-internal static class PathText
+public static class PathText
 {
+    /// <summary>False (with the reason) for a blank path or an empty channel; <paramref name="channels"/> is cleared first.</summary>
     public static bool TrySplit(string text, string separator, List<string> channels, out string error)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(channels);
         channels.Clear();
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using OmniTrackIQ.Attribution.Paths;
 
-namespace OmniTrackIQ.Attribution.Cli;
+namespace OmniTrackIQ.Collector.Attribution;
 
 /// <summary>
 /// Reads {"separator": "&gt;", "paths": [{"path": "A &gt; B", "conversions": 3, "value": 120.5, "nulls": 7}]}.
@@ -10,12 +10,12 @@ namespace OmniTrackIQ.Attribution.Cli;
 /// </summary>
 internal static class JsonPathReader
 {
-    public static bool TryRead(TextReader reader, List<PathCount> paths, out string error)
+    public static bool TryRead(string content, List<PathCount> paths, out string error)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(reader.ReadToEnd(), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(content, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException exception)
         {
