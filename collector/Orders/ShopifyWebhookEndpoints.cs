@@ -22,7 +22,8 @@ internal static class ShopifyWebhookEndpoints
 
     public static IEndpointRouteBuilder MapShopifyWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/webhooks/shopify/{workspace}", PostAsync)
+        var webhooks = app.MapShopifyWebhookGroup();
+        webhooks.MapPost("/{workspace}", PostAsync)
             .WithTags("Orders").WithSummary("Shopify order webhooks: orders/create, orders/paid, orders/updated, orders/cancelled, refunds/create")
             .WithDescription("Signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with the workspace's ShopifyWebhookSecret). " +
                              "401 for a missing or wrong signature, 403 for another shop, 413 over 1 MiB, 503 + Retry-After while the spool is full (Shopify retries); " +
@@ -31,20 +32,19 @@ internal static class ShopifyWebhookEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        Privacy.ShopifyPrivacyWebhookEndpoints.MapShopifyPrivacyWebhooks(webhooks);
         return app;
     }
 
-    private static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, IngestPipeline pipeline,
-        ShopifyDeliveries deliveries, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpContext context, IngestPipeline pipeline, ShopifyDeliveries deliveries, CancellationToken cancellationToken)
     {
-        var (settings, refusal) = ShopifyWebhookAuth.Workspace(workspaces, workspace);
-        if (settings is null) { return refusal!; }
+        var settings = context.ShopifyWorkspace();
 
         // The compliance topics may share this URL (one subscription URI for the whole app): they are answered by the privacy route.
         if (Pipeline.Erasure.ShopifyPrivacyRequest.IsPrivacyTopic(context.Request.Headers["X-Shopify-Topic"].ToString()))
         {
             var services = context.RequestServices;
-            return await Privacy.ShopifyPrivacyWebhookEndpoints.PostAsync(workspace, context, workspaces, services.GetRequiredService<Pipeline.Erasure.PersonErasure>(),
+            return await Privacy.ShopifyPrivacyWebhookEndpoints.PostAsync(context, services.GetRequiredService<Pipeline.Erasure.PersonErasure>(),
                 services.GetRequiredService<Privacy.PrivacyExports>(), services.GetRequiredService<ILogger<Pipeline.Erasure.PersonErasure>>(), cancellationToken);
         }
 
