@@ -6,13 +6,13 @@ using OmniTrackIQ.Store.ClickHouse;
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
 /// <summary>The contract on ClickHouse: one database for the class, a workspace per test, merges stopped.</summary>
-public sealed class ClickHouseEventStoreContractTests(ClickHouseServerFixture server) : EventStoreContract, IClassFixture<ClickHouseServerFixture>
+public class ClickHouseEventStoreContractTests(ClickHouseServerFixture server) : EventStoreContract, IClassFixture<ClickHouseServerFixture>
 {
     protected override async Task<StoreUnderTest> OpenAsync()
     {
         var provider = await server.OpenAsync();
         // Copies must stay unmerged for the reads to prove they do not depend on merges.
-        await server.QueryAsync($"SYSTEM STOP MERGES {server.Database}.events");
+        await server.StopMergesAsync("events");
         return new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>());
     }
 

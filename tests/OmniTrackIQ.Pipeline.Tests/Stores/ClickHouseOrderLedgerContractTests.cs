@@ -8,14 +8,14 @@ using OmniTrackIQ.Store.ClickHouse.Orders;
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
 /// <summary>The ledger contract on ClickHouse: merges stopped, so copies stay unmerged; rows read from <see cref="OrdersSql.Orders"/>.</summary>
-public sealed class ClickHouseOrderLedgerContractTests(ClickHouseServerFixture server) : OrderLedgerContract, IClassFixture<ClickHouseServerFixture>
+public class ClickHouseOrderLedgerContractTests(ClickHouseServerFixture server) : OrderLedgerContract, IClassFixture<ClickHouseServerFixture>
 {
     private ClickHouseDatabase? _database;
 
     protected override async Task<LedgerUnderTest> OpenAsync()
     {
         var provider = await server.OpenAsync();
-        await server.QueryAsync($"SYSTEM STOP MERGES {server.Database}.events");
+        await server.StopMergesAsync("events");
         _database = provider.GetRequiredService<ClickHouseDatabase>();
         return new LedgerUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IOrderLedger>());
     }

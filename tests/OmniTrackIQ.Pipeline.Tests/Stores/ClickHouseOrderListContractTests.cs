@@ -1,7 +1,7 @@
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
 /// <summary>The order list contract on ClickHouse: one database for the class, a workspace per test.</summary>
-public sealed class ClickHouseOrderListContractTests(ClickHouseServerFixture server) : OrderListContract, IClassFixture<ClickHouseServerFixture>
+public class ClickHouseOrderListContractTests(ClickHouseServerFixture server) : OrderListContract, IClassFixture<ClickHouseServerFixture>
 {
     protected override async Task<IServiceProvider> OpenAsync()
     {

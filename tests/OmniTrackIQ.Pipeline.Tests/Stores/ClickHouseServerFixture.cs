@@ -9,13 +9,33 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// A fresh database (random name) on the server at <c>OTQ_CLICKHOUSE_URL</c> (default http://127.0.0.1:8123;
 /// tests/clickhouse/start.sh starts one) for one test class, dropped afterwards. When no server answers, tests
 /// are reported as skipped with the reason, except with <c>CI=true</c>, where they fail: CI must really run them.
+/// <see cref="ClickHouseClusterFixture"/> is the same on a cluster.
 /// </summary>
-public sealed class ClickHouseServerFixture : IAsyncLifetime
+public class ClickHouseServerFixture : IAsyncLifetime
 {
     private readonly List<ServiceProvider> _providers = [];
+    private readonly string _start;
     private string? _unavailable;
 
-    public Uri Url { get; } = new(Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8123");
+    public ClickHouseServerFixture()
+        : this(Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8123", null, "tests/clickhouse/start.sh")
+    {
+    }
+
+    protected ClickHouseServerFixture(string url, string? cluster, string start)
+    {
+        Url = new Uri(url);
+        Cluster = cluster;
+        _start = start;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The cluster the store's tables live on, or null for one server.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>Every server whose local tables hold the store's rows (on one server, just <see cref="Url"/>).</summary>
+    protected virtual IReadOnlyList<Uri> Nodes => [Url];
 
     public string Database { get; } = "otq_test_" + Guid.NewGuid().ToString("N")[..16];
 
@@ -33,7 +53,7 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            _unavailable = $"no ClickHouse server at {Url} ({ex.Message}); start one with tests/clickhouse/start.sh or set OTQ_CLICKHOUSE_URL";
+            _unavailable = $"no ClickHouse server at {Url} ({ex.Message}); start one with {_start}";
         }
     }
 
@@ -50,7 +70,7 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
     }
 
     public ClickHouseStoreOptions Options(string? database = null) =>
-        new() { ConnectionString = $"Host={Url.Host};Port={Url.Port};Database={database ?? Database}" };
+        new() { ConnectionString = $"Host={Url.Host};Port={Url.Port};Database={database ?? Database}", Cluster = Cluster };
 
     /// <summary>A store wired by AddClickHouseStore, as the collector wires it; initialised.</summary>
     public async Task<ServiceProvider> OpenAsync(ClickHouseStoreOptions? options = null)
@@ -74,13 +94,27 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
         return body;
     }
 
+    /// <summary>
+    /// Stops merges of a table of the store, so that copies of a row stay side by side and reads prove they do not
+    /// depend on merges. On a cluster the rows are in the local tables of every node.
+    /// </summary>
+    public async Task StopMergesAsync(string table)
+    {
+        foreach (var node in Nodes)
+        {
+            var local = Cluster is null ? table : table + "_local";
+            using var response = await Http.PostAsync(node, new StringContent($"SYSTEM STOP MERGES {Database}.{local}"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var provider in _providers) { await provider.DisposeAsync(); }
         if (_unavailable is null)
         {
-            try { await QueryAsync($"DROP DATABASE IF EXISTS {Database}"); }
-            catch (HttpRequestException) { }
+            try { await QueryAsync(Cluster is null ? $"DROP DATABASE IF EXISTS {Database}" : $"DROP DATABASE IF EXISTS {Database} ON CLUSTER {Cluster}"); }
+            catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException) { }
         }
 
         Http.Dispose();

@@ -10,14 +10,14 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// The spend contract on ClickHouse: one database for the class, merges of ad_spend stopped so that every replaced
 /// version stays next to its successor and the reads prove they pick one. Figures come from <see cref="SpendSql.SpentBy"/>.
 /// </summary>
-public sealed class ClickHouseSpendStoreContractTests(ClickHouseServerFixture server) : SpendStoreContract, IClassFixture<ClickHouseServerFixture>
+public class ClickHouseSpendStoreContractTests(ClickHouseServerFixture server) : SpendStoreContract, IClassFixture<ClickHouseServerFixture>
 {
     private ClickHouseDatabase? _database;
 
     protected override async Task<ISpendStore> OpenAsync()
     {
         var provider = await server.OpenAsync();
-        await server.QueryAsync($"SYSTEM STOP MERGES {server.Database}.ad_spend");
+        await server.StopMergesAsync("ad_spend");
         _database = provider.GetRequiredService<ClickHouseDatabase>();
         return provider.GetRequiredService<ISpendStore>();
     }
