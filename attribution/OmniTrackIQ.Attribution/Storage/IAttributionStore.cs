@@ -2,10 +2,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>
 /// The attribution side of an event store: the worker, the run endpoint and the backfill command drive it
-/// through this interface, never through a store's own types. An implementation assembles each person's
-/// journey where the events live (DuckDB SQL here; ClickHouse with groupArray per person later), streams
-/// them as <see cref="Journeys.PersonJourney"/>s to <see cref="Journeys.JourneyAttributor"/> and the
-/// data-driven models, and keeps its results idempotent: a run replaces what it recomputes.
+/// through this interface, never through a store's own types. Every store's is the one run of
+/// <see cref="Runs.AttributionOrchestrator"/> over that store's <see cref="Runs.IAttributionRunStore"/>: the store
+/// assembles each person's journey where the events live and keeps the results; a run replaces what it recomputes.
 /// </summary>
 public interface IAttributionStore
 {
@@ -25,11 +24,11 @@ public interface IAttributionStore
 public interface IAttributionQueries
 {
     /// <summary>
-    /// Per model, rows grouped by <paramref name="groupBy"/> (one of <see cref="AttributionGroupBy.All"/>) for
+    /// Per model, rows grouped by <paramref name="groupBy"/> for
     /// conversions at from ≤ time &lt; to, with the group's ad spend. With <paramref name="adHoc"/> the models
     /// are computed on the fly under those options instead of read from the stored results.
     /// </summary>
-    Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+    Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken);
 
     /// <summary>
@@ -37,19 +36,17 @@ public interface IAttributionQueries
     /// what <see cref="SummarizeAsync"/> answers for [that day's 00:00, the next) clipped to [from, to), conversions by
     /// their day, spend by its date. Ordered by day, then as the summary orders its rows.
     /// </summary>
-    Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to, CancellationToken cancellationToken);
+    Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to, CancellationToken cancellationToken);
 
-    /// <summary>The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths.</summary>
+    /// <summary>The <paramref name="top"/> (1 to <see cref="AttributionQueryLimits.MaxTopPaths"/>) most common converting paths.</summary>
     Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken);
 
     /// <summary>Checkout coverage: conversions matched to a visit, and the reason for each miss.</summary>
     Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken);
 }
 
-/// <summary>The grouping names and limits the queries accept (the API validates against them).</summary>
-public static class AttributionGroupBy
+/// <summary>The limits the queries accept (the API validates against them).</summary>
+public static class AttributionQueryLimits
 {
-    public static IReadOnlyList<string> All { get; } = ["channel", "source", "campaign"];
-
     public const int MaxTopPaths = 1000;
 }

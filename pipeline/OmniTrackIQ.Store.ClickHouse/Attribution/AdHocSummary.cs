@@ -14,7 +14,7 @@ internal static class AdHocSummary
     private const string PeopleTableName = "adhoc_people";
 
     public static async Task<Dictionary<string, GroupSums>> CreditsAsync(ClickHouseDatabase database, string ws, AttributionSettings settings,
-        IReadOnlyCollection<string> models, string groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> models, AttributionGroupBy groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
         var db = database.Name;
         var (people, leadMs) = await IdentityLinks.LoadAsync(database, ws, cancellationToken);
@@ -48,8 +48,8 @@ internal static class AdHocSummary
                     var touch = credit.Touch;
                     var key = groupBy switch
                     {
-                        "channel" => touch?.Channel ?? AttributionModels.NoTouchChannel,
-                        "source" => touch?.Source ?? AttributionModels.NoTouchChannel,
+                        AttributionGroupBy.Channel => touch?.Channel ?? AttributionModels.NoTouchChannel,
+                        AttributionGroupBy.Source => touch?.Source ?? AttributionModels.NoTouchChannel,
                         _ => touch?.Campaign ?? AttributionModels.NoTouchChannel,
                     };
                     result[credit.Model].Add(key, credit.Credit, credit.RevenueCredit);
