@@ -8,7 +8,7 @@ namespace OmniTrackIQ.Collector;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(WorkspaceSettings))]
 [JsonSerializable(typeof(EventStats))]
-[JsonSerializable(typeof(Ingest.AcceptedResponse))]
+[JsonSerializable(typeof(OmniTrackIQ.Pipeline.Ingest.AcceptedResponse))]
 [JsonSerializable(typeof(Ingest.SegmentSettings))]
 [JsonSerializable(typeof(Stats.RecentEvents))]
 [JsonSerializable(typeof(OmniTrackIQ.Pipeline.Orders.OrderDetail))]

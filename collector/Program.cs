@@ -37,8 +37,7 @@ if (role.Ingests())
     app.MapIngest();
     app.MapSnippet();
     app.MapConversions();
-    app.MapShopifyWebhooks();
-    OmniTrackIQ.Collector.Privacy.ShopifyPrivacyWebhookEndpoints.MapShopifyPrivacyWebhooks(app);
+    app.MapShopifyWebhooks(); // the order and compliance (privacy) webhook routes, one group
 }
 
 if (role.Serves())

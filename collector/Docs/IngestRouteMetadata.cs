@@ -6,7 +6,7 @@ namespace OmniTrackIQ.Collector.Ingest;
 /// <summary>OpenAPI metadata of the ingest routes, kept out of IngestEndpoints: <c>app.MapPost("/v1/batch", …).WithBatchMetadata()</c>.</summary>
 internal static class IngestRouteMetadata
 {
-    /// <summary><c>POST /v1/batch</c> and <c>/v1/b</c>: summary, tag, the write-key schemes, 200 <see cref="AcceptedResponse"/> and every problem it answers.</summary>
+    /// <summary><c>POST /v1/batch</c> and <c>/v1/b</c>: summary, tag, the write-key schemes, 200 <see cref="Pipeline.Ingest.AcceptedResponse"/> and every problem it answers.</summary>
     public static RouteHandlerBuilder WithBatchMetadata(this RouteHandlerBuilder builder, params string[] writeKeySchemes) =>
         builder.WithEventsMetadata("Ingest a batch of events",
             "`{writeKey?, sentAt, context?, batch: [event…]}`, 1–500 events (Segment's batch format; our wire format in the README). " +
@@ -26,7 +26,7 @@ internal static class IngestRouteMetadata
             .WithDescription(description + " Bodies: application/json, text/plain or application/x-www-form-urlencoded (all read as JSON), " +
                              "optionally Content-Encoding gzip, deflate or br (limits count the decompressed bytes).")
             .DocumentsBody("Event JSON (README \"Sending from Segment-spec clients\").", "application/json", "text/plain")
-            .Produces<AcceptedResponse>()
+            .Produces<Pipeline.Ingest.AcceptedResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -6,6 +6,8 @@ using OmniTrackIQ.Collector.Proxies;
 using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Enrichment;
+using OmniTrackIQ.Pipeline.Enrichment;
+using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.RateLimits;
 using OmniTrackIQ.Pipeline.Sink;
@@ -57,9 +59,11 @@ internal static class CollectorServices
         services.AddValidatedOptions<IngestOptions>(configuration, "OmniTrack:Ingest");
         services.AddSingleton(PublicUrl.From(configuration));
         services.AddSingleton(sp => PixelIdKey.From(sp.GetRequiredService<IngestOptions>(), dataDirectory));
-        services.AddSingleton<EventIngestor>();
-        services.AddSingleton<IngestEndpoints.IngestServices>();
-        services.AddSingleton<Orders.OrderIngest>();
+        // Enrichment can be switched off only to measure its cost (bench/RESULTS.md); IPs are then not stored at all.
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<IngestOptions>().Enrich ? sp.GetServices<IEventEnricher>() : [],
+            sp.GetRequiredService<SpoolWriter>(), spoolOptions, sp.GetRequiredService<BadEventQueue>(), sp.GetRequiredService<CollectorMetrics>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Orders.ShopifyDeliveries>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
         services.AddRequestDecompression();

@@ -13,6 +13,14 @@ internal static class Problems
             type: "https://omnitrackiq.dev/problems/" + error.Reason.Replace('_', '-'),
             extensions: new Dictionary<string, object?> { ["field"] = error.Field, ["reason"] = error.Reason });
 
+    /// <summary>A request refused whole, counted by its reason (<c>otq_events_rejected_total</c>) as every ingest refusal is.</summary>
+    public static IResult Refused(IngestPipeline pipeline, IngestError error)
+    {
+        pipeline.RequestRefused(error);
+        return From(error);
+    }
+
+    /// <summary>The one 503 of the ingest routes: the spool is full or cannot write (<see cref="IngestPipeline"/> decides and counts).</summary>
     public static IResult SpoolFull(int retryAfterSeconds, HttpContext context)
     {
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

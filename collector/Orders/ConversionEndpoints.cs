@@ -4,10 +4,7 @@ using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.RateLimits;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
-using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Orders;
-using OmniTrackIQ.Pipeline.Sink;
-using OmniTrackIQ.Pipeline.Spool;
 
 namespace OmniTrackIQ.Collector.Orders;
 
@@ -28,27 +25,21 @@ internal static class ConversionEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireSecretKey();
+            .RequireSecretKey()
+            .LimitSecretKeyRequests();
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, WorkspaceRateLimiter limiter, OrderIngest orders,
-        CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpContext context, IngestPipeline pipeline, CancellationToken cancellationToken)
     {
         var workspace = context.Workspace();
-        var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
-        if (!rate.Allowed) { return Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey); }
         if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return Problems.From(new IngestError(415, "Content-Type", "send application/json", "unsupported_media_type"));
         }
 
         // Before the body is read, as /v1/batch does: over its limit the spool takes nothing until the sink catches up.
-        if (!orders.HasRoom)
-        {
-            metrics.SpoolFull();
-            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
-        }
+        if (pipeline.IsFull(out var retryAfter)) { return Problems.SpoolFull(retryAfter, context); }
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (readError is not null) { return Problems.From(readError); }
@@ -65,13 +56,7 @@ internal static class ConversionEndpoints
         }
 
         if (error is not null) { return Problems.From(error); }
-        var (spooled, accepted, receivedAt) = await orders.AcceptAsync(reports, OrderSource.ServerToServer, workspace, rejected, cancellationToken);
-        if (!spooled)
-        {
-            metrics.SpoolFull();
-            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
-        }
-
-        return TypedResults.Ok(Rejections.Keep(accepted, rejected, workspace.Id, receivedAt, metrics, badEvents));
+        var batch = OrderBatch.From(IngestRoute.ConversionApi, reports, workspace, pipeline.Now, rejected);
+        return IngestResults.From(await pipeline.AcceptAsync(batch, cancellationToken), context);
     }
 }

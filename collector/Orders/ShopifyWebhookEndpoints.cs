@@ -2,11 +2,8 @@ using System.Buffers;
 using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
-using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Orders;
-using OmniTrackIQ.Pipeline.Privacy;
-using OmniTrackIQ.Pipeline.Sink;
-using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Workspaces;
 
 namespace OmniTrackIQ.Collector.Orders;
 
@@ -25,7 +22,8 @@ internal static class ShopifyWebhookEndpoints
 
     public static IEndpointRouteBuilder MapShopifyWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/webhooks/shopify/{workspace}", PostAsync)
+        var webhooks = app.MapShopifyWebhookGroup();
+        webhooks.MapPost("/{workspace}", PostAsync)
             .WithTags("Orders").WithSummary("Shopify order webhooks: orders/create, orders/paid, orders/updated, orders/cancelled, refunds/create")
             .WithDescription("Signed with X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw body with the workspace's ShopifyWebhookSecret). " +
                              "401 for a missing or wrong signature, 403 for another shop, 413 over 1 MiB, 503 + Retry-After while the spool is full (Shopify retries); " +
@@ -34,77 +32,66 @@ internal static class ShopifyWebhookEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        Privacy.ShopifyPrivacyWebhookEndpoints.MapShopifyPrivacyWebhooks(webhooks);
         return app;
     }
 
-    private static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, OrderIngest orders,
-        ShopifyDeliveries deliveries, CollectorMetrics metrics, BadEventQueue badEvents, SpoolOptions spoolOptions, CancellationToken cancellationToken)
+    private static async Task<IResult> PostAsync(HttpContext context, IngestPipeline pipeline, ShopifyDeliveries deliveries, CancellationToken cancellationToken)
     {
-        var (settings, refusal) = ShopifyWebhookAuth.Workspace(workspaces, workspace);
-        if (settings is null) { return refusal!; }
+        var settings = context.ShopifyWorkspace();
 
         // The compliance topics may share this URL (one subscription URI for the whole app): they are answered by the privacy route.
         if (Pipeline.Erasure.ShopifyPrivacyRequest.IsPrivacyTopic(context.Request.Headers["X-Shopify-Topic"].ToString()))
         {
             var services = context.RequestServices;
-            return await Privacy.ShopifyPrivacyWebhookEndpoints.PostAsync(workspace, context, workspaces, services.GetRequiredService<Pipeline.Erasure.PersonErasure>(),
+            return await Privacy.ShopifyPrivacyWebhookEndpoints.PostAsync(context, services.GetRequiredService<Pipeline.Erasure.PersonErasure>(),
                 services.GetRequiredService<Privacy.PrivacyExports>(), services.GetRequiredService<ILogger<Pipeline.Erasure.PersonErasure>>(), cancellationToken);
         }
 
         // Before the body is read, as /v1/batch does: Shopify retries a 503 (8 times over 4 hours).
-        if (!orders.HasRoom)
-        {
-            metrics.SpoolFull();
-            return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
-        }
+        if (pipeline.IsFull(out var retryAfter)) { return Problems.SpoolFull(retryAfter, context); }
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (readError is not null) { return Problems.From(readError); }
         try
         {
-            var body = buffer.AsMemory(0, length);
-            var headers = context.Request.Headers;
-            if (ShopifyWebhookAuth.Verify(body.Span, headers, settings) is { } authError)
-            {
-                if (authError.Reason == "bad_signature") { metrics.EventsRejected(authError.Reason); }
-                return Problems.From(authError);
-            }
-
-            var webhookId = headers["X-Shopify-Webhook-Id"].ToString();
-            if (deliveries.WasTaken(settings.Id, webhookId)) { return TypedResults.Ok(); }
-            var topic = headers["X-Shopify-Topic"].ToString();
-            var mapped = ShopifyOrderMapper.Map(topic, body.Span);
-            if (mapped.Report is null)
-            {
-                // Signed by Shopify but not an order we can read: kept for inspection and answered 200, because any other
-                // answer makes Shopify retry the same payload 8 times over 4 hours and then drop the subscription.
-                metrics.EventsRejected("unmappable_webhook");
-                badEvents.TryAdd(new BadEvent(settings.Id, PiiRedactor.Redact(body.Span), $"unmappable_webhook: {topic}: {mapped.Error}", orders.Now, null, mapped.Field));
-                deliveries.Taken(settings.Id, webhookId);
-                return TypedResults.Ok();
-            }
-
-            var rejected = new List<RejectedEvent>();
-            var messageId = ShopifyReportIds.For(topic, body.Span, mapped.Report);
-            var (spooled, _, _) = await orders.AcceptAsync([(mapped.Report, messageId)], OrderSource.ShopifyWebhook, settings, rejected, cancellationToken);
-            if (!spooled)
-            {
-                metrics.SpoolFull();
-                return Problems.SpoolFull(spoolOptions.RetryAfterSeconds, context);
-            }
-
-            deliveries.Taken(settings.Id, webhookId);
-
-            foreach (var r in rejected)
-            {
-                badEvents.TryAdd(new BadEvent(settings.Id, PiiRedactor.Redact(body.Span), $"{r.Reason}: {r.Detail}", orders.Now, null, r.Field));
-            }
-
-            return TypedResults.Ok();
+            return await AcceptAsync(buffer.AsMemory(0, length), context, settings, pipeline, deliveries, cancellationToken);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer!);
         }
+    }
+
+    private static async Task<IResult> AcceptAsync(ReadOnlyMemory<byte> body, HttpContext context, WorkspaceSettings settings, IngestPipeline pipeline,
+        ShopifyDeliveries deliveries, CancellationToken cancellationToken)
+    {
+        var headers = context.Request.Headers;
+        if (ShopifyWebhookAuth.Verify(body.Span, headers, settings) is { } authError)
+        {
+            if (authError.Reason == "bad_signature") { pipeline.RequestRefused(authError); }
+            return Problems.From(authError);
+        }
+
+        var webhookId = headers["X-Shopify-Webhook-Id"].ToString();
+        if (deliveries.WasTaken(settings.Id, webhookId)) { return TypedResults.Ok(); }
+        var topic = headers["X-Shopify-Topic"].ToString();
+        var mapped = ShopifyOrderMapper.Map(topic, body.Span);
+        if (mapped.Report is null)
+        {
+            // Signed by Shopify but not an order we can read: kept for inspection and answered 200, because any other
+            // answer makes Shopify retry the same payload 8 times over 4 hours and then drop the subscription.
+            pipeline.RefuseDelivery(settings, mapped.Field, "unmappable_webhook", $"{topic}: {mapped.Error}", body.Span, pipeline.Now);
+            deliveries.Taken(settings.Id, webhookId);
+            return TypedResults.Ok();
+        }
+
+        var messageId = ShopifyReportIds.For(topic, body.Span, mapped.Report);
+        var batch = OrderBatch.From(IngestRoute.ShopifyWebhook, [(mapped.Report, messageId)], settings, pipeline.Now, [], body);
+        var outcome = await pipeline.AcceptAsync(batch, cancellationToken);
+        if (outcome.SpoolUnavailable) { return IngestResults.From(outcome, context); }
+
+        deliveries.Taken(settings.Id, webhookId);
+        return TypedResults.Ok();
     }
 }

@@ -23,9 +23,10 @@ internal static class ShopifyPrivacyWebhookEndpoints
     /// <summary>Compliance payloads are a few hundred bytes; an order list of thousands is still far below this.</summary>
     private const int MaxBodyBytes = 256 * 1024;
 
-    public static IEndpointRouteBuilder MapShopifyPrivacyWebhooks(this IEndpointRouteBuilder app)
+    /// <summary>Maps <c>/{workspace}/privacy</c> in the webhook group (<see cref="Orders.ShopifyWebhookAuth.MapShopifyWebhookGroup"/>), whose filter finds the workspace.</summary>
+    public static RouteGroupBuilder MapShopifyPrivacyWebhooks(this RouteGroupBuilder webhooks)
     {
-        app.MapPost("/v1/webhooks/shopify/{workspace}/privacy", PostAsync)
+        webhooks.MapPost("/{workspace}/privacy", PostAsync)
             .WithTags("Privacy").WithSummary("Shopify compliance webhooks: customers/data_request, customers/redact, shop/redact")
             .WithDescription("Signed with X-Shopify-Hmac-Sha256 like the order webhooks. 401 for a missing or wrong signature, 403 for another shop, " +
                              "400 naming the field for a payload that names no one, 503 + Retry-After when the store cannot be reached (Shopify retries).")
@@ -33,14 +34,12 @@ internal static class ShopifyPrivacyWebhookEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        return app;
+        return webhooks;
     }
 
-    public static async Task<IResult> PostAsync(string workspace, HttpContext context, WorkspaceRegistry workspaces, PersonErasure erasure, PrivacyExports exports,
-        ILogger<PersonErasure> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> PostAsync(HttpContext context, PersonErasure erasure, PrivacyExports exports, ILogger<PersonErasure> logger, CancellationToken cancellationToken)
     {
-        var (settings, refusal) = Orders.ShopifyWebhookAuth.Workspace(workspaces, workspace);
-        if (settings is null) { return refusal!; }
+        var settings = Orders.ShopifyWebhookAuth.ShopifyWorkspace(context);
 
         var (buffer, length, readError) = await BodyReader.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (readError is not null) { return Problems.From(readError); }

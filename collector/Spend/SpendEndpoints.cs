@@ -29,18 +29,16 @@ internal static class SpendEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .RequireSecretKey();
+            .RequireSecretKey()
+            .LimitSecretKeyRequests();
         return app;
     }
 
-    private static async Task<IResult> PostSpendAsync(HttpContext context, WorkspaceRateLimiter limiter, ISpendStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PostSpendAsync(HttpContext context, ISpendStore store, CancellationToken cancellationToken)
     {
-        // Checked before the body is read: a wrong key neither writes nor learns anything about its payload.
+        // Its key and rate limit are checked before the body is read (the route's filters): a wrong key neither writes
+        // nor learns anything about its payload, a refused request costs no parsing.
         var workspace = context.Workspace();
-
-        // Before the body is read: a refused request costs no parsing.
-        var rate = limiter.TryAcquire(workspace, RateLimitedKey.SecretKey, 1);
-        if (!rate.Allowed) { return Problems.RateLimited(rate.RetryAfterSeconds, context, RateLimitedKey.SecretKey); }
 
         var contentType = context.Request.ContentType ?? "";
         var isJson = contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);

@@ -58,7 +58,7 @@ public static class OrderEvents
                 Type = EventType.Page,
                 MessageId = messageId + ":landing",
                 Event = "Order landing page",
-                // Checked: a report's time is bounded by OrderIngest, but this must not throw for year 1 either.
+                // Checked: a report's time is bounded by OrderBatch, but this must not throw for year 1 either.
                 Timestamp = report.Timestamp.UtcTicks >= LandingLead.Ticks ? report.Timestamp.ToUniversalTime() - LandingLead : report.Timestamp,
                 AnonymousId = anonymousId,
                 UserId = report.UserId,

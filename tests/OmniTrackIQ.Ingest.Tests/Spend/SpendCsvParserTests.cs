@@ -138,7 +138,7 @@ public sealed class SpendCsvParserTests
         return rows;
     }
 
-    private static Ingest.IngestError Error(string csv)
+    private static Pipeline.Ingest.IngestError Error(string csv)
     {
         var error = SpendCsvParser.TryParse(Encoding.UTF8.GetBytes(csv), out var rows);
         Assert.NotNull(error);

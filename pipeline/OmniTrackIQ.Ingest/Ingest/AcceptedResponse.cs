@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 
-namespace OmniTrackIQ.Collector.Ingest;
+namespace OmniTrackIQ.Pipeline.Ingest;
 
 /// <summary>
 /// Body of a 200 from the event routes: how many events are now durable, and each event refused on its own
-/// (DESIGN "Acceptance"), also kept in <c>bad_events</c>. The list is bounded (<see cref="Rejections"/>): past a few
+/// (DESIGN "Acceptance"), also kept in <c>bad_events</c>. The list is bounded (<see cref="IngestPipeline"/>): past a few
 /// KiB, refusals are only counted in <see cref="RejectedOmitted"/>, so no body can buy a larger answer than it sent.
 /// </summary>
 public sealed record AcceptedResponse(
