@@ -62,7 +62,7 @@ internal static class CollectorServices
         // Enrichment can be switched off only to measure its cost (bench/RESULTS.md); IPs are then not stored at all.
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IngestOptions>().Enrich ? sp.GetServices<IEventEnricher>() : [],
-            sp.GetRequiredService<SpoolWriter>(), spoolOptions, sp.GetRequiredService<BadEventQueue>(), sp.GetRequiredService<CollectorMetrics>(),
+            sp.GetRequiredService<SpoolWriter>(), sp.GetRequiredService<SpoolOptions>(), sp.GetRequiredService<BadEventQueue>(), sp.GetRequiredService<CollectorMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Orders.ShopifyDeliveries>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.

@@ -9,6 +9,7 @@ using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Workspaces;
+using OmniTrackIQ.Collector.Tests;
 
 namespace OmniTrackIQ.Pipeline.Tests.Ingest;
 
@@ -24,6 +25,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-ingest-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(s_now);
     private readonly CollectorMetrics _metrics = new();
+    private LabeledTotals _rejected = null!;
     private SegmentedSpool _spool = null!;
     private SpoolWriter _writer = null!;
     private BadEventQueue _badEvents = null!;
@@ -33,12 +35,14 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         _spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance);
         _writer = new SpoolWriter(_spool, new SpoolOptions(), new SinkQueue(64), NullLogger<SpoolWriter>.Instance);
         _badEvents = new BadEventQueue(_time, _metrics);
+        _rejected = new LabeledTotals(_metrics, "otq_events_rejected_total", "reason");
         await _writer.StartAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         await _writer.StopAsync(CancellationToken.None);
+        _rejected.Dispose();
         _spool.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
@@ -56,7 +60,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         Assert.Equal(new Rejection(1, "batch[1].event", "enrichment_rejected", "not wanted"), Assert.Single(answer.Rejected));
         Assert.Equal(["m0", "m2"], batch.Events.Select(e => e.MessageId));
         Assert.All(batch.Events, e => Assert.Equal(("shop", s_now), (e.Workspace, e.ReceivedAt)));
-        Assert.Equal((2L, 1L), (_metrics.AcceptedEvents, _metrics.RejectedEvents.Get("enrichment_rejected")));
+        Assert.Equal((2L, 1L), (_metrics.AcceptedEvents, _rejected.Get("enrichment_rejected")));
         var row = Assert.Single(_badEvents.Drain());
         Assert.Equal(new BadEvent("shop", """{"type":"track","event":"refuse me","messageId":"m1","anonymousId":"a"}""", "enrichment_rejected: not wanted", s_now, 1, "batch[1].event"), row);
     }
@@ -102,7 +106,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         var row = Assert.Single(_badEvents.Drain());
         Assert.Equal(("enrichment_rejected: not wanted", (int?)null, "orders[0].properties"), (row.Reason, row.Index, row.Field));
         Assert.DoesNotContain("jane@example.com", row.Payload, StringComparison.Ordinal);
-        Assert.Equal(0L, _metrics.RejectedEvents.Get("enrichment_rejected"));
+        Assert.Equal(0L, _rejected.Get("enrichment_rejected"));
     }
 
     [Fact]
@@ -119,7 +123,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         var row = Assert.Single(_badEvents.Drain());
         Assert.Equal(("$: spool full", "$"), (row.Reason, row.Field));
         Assert.StartsWith("?wk=wk_shop&uid=sha256:", row.Payload, StringComparison.Ordinal);
-        Assert.Equal((1L, 0L, 0L), (_metrics.RejectedEvents.Get("spool_full"), _metrics.SpoolFullRejections, _metrics.AcceptedEvents));
+        Assert.Equal((1L, 0L, 0L), (_rejected.Get("spool_full"), _metrics.SpoolFullRejections, _metrics.AcceptedEvents));
     }
 
     [Fact]
@@ -136,7 +140,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         Assert.Equal(7, outcome.RetryAfterSeconds);
         // The client sends the batch again: its refusal is kept then, not twice.
         Assert.Empty(_badEvents.Drain());
-        Assert.Equal((1L, 0L, 0L), (_metrics.SpoolFullRejections, _metrics.AcceptedEvents, _metrics.RejectedEvents.Get("invalid_type")));
+        Assert.Equal((1L, 0L, 0L), (_metrics.SpoolFullRejections, _metrics.AcceptedEvents, _rejected.Get("invalid_type")));
     }
 
     [Fact]
@@ -159,7 +163,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         Assert.Equal(200, answer.Rejected.Count + answer.RejectedOmitted);
         Assert.InRange(answer.RejectedOmitted, 1, 199);
         Assert.Equal(Enumerable.Range(0, answer.Rejected.Count), answer.Rejected.Select(r => r.Index));
-        Assert.Equal(200L, _metrics.RejectedEvents.Get("invalid_type"));
+        Assert.Equal(200L, _rejected.Get("invalid_type"));
     }
 
     private static IngestBatch Parsed(IngestRoute route, byte[] body, EventType? single = null)
