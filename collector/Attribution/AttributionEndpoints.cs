@@ -4,6 +4,8 @@ using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Collector.Analytics;
+using OmniTrackIQ.Pipeline.Analytics;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -30,11 +32,16 @@ internal static class AttributionEndpoints
 
             if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(query, workspace, out var adHoc, out problem)) { return problem!; }
-            var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, cancellationToken))[model];
-            return TypedResults.Json(new AttributionSummaryResponse(model, groupBy, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
+            if (!AnalystQuery.TryChannel(query, out var channel, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem)) { return problem!; }
+            var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, channel, cancellationToken))[model];
+            return csv
+                ? AnalystQuery.Csv(SummaryCsv(groupBy, rows), "summary-" + groupBy)
+                : TypedResults.Json(new AttributionSummaryResponse(model, groupBy, channel, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         })
             .WithTags("Attribution").WithSummary("Attributed conversions, revenue, spend, ROAS and CPA per channel, source or campaign under one model")
-            .Produces<AttributionSummaryResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+            .Produces<AttributionSummaryResponse>().AlsoAsCsv()
+            .WithQueryParameter("channel", AnalystQuery.Doc.Channel).WithQueryParameter("format", AnalystQuery.Doc.Format)
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
         app.MapGet("/v1/attribution/compare", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -42,7 +49,7 @@ internal static class AttributionEndpoints
             IResult? problem;
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
-            var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
+            var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, null, cancellationToken);
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
         })
@@ -102,6 +109,14 @@ internal static class AttributionEndpoints
             .WithTags("Attribution").WithSummary("Full recompute of the workspace now (409 while one is already running)")
             .Produces<AttributionRunResponse>().ProducesProblem(StatusCodes.Status409Conflict).RequireReadToken();
         return app;
+    }
+
+    /// <summary>The summary as a table, in the columns and order of the JSON rows (the report's campaigns table).</summary>
+    private static CsvTable SummaryCsv(string groupBy, List<AttributionSummaryRow> rows)
+    {
+        var csv = new CsvTable(groupBy, "conversions", "revenue", "spend", "roas", "cpa");
+        foreach (var row in rows) { csv.Text(row.Key).Number(row.Conversions).Number(row.Revenue).Number(row.Spend).Number(row.Roas).Number(row.Cpa); }
+        return csv;
     }
 
     private static bool TryReadFilters(IQueryCollection query, out string groupBy, out DateTime? from, out DateTime? to, out IResult? problem)

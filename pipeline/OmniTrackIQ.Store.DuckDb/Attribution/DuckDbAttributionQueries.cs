@@ -17,12 +17,12 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
     }
 
     public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
-        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken) =>
-        _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, cancellationToken);
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken) =>
+        _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, channel, cancellationToken);
 
     public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
-        CancellationToken cancellationToken) =>
-        _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, cancellationToken);
+        string? channel, CancellationToken cancellationToken) =>
+        _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, channel, cancellationToken);
 
     public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
         _paths.ReadAsync(workspace, top, from, to, cancellationToken);

@@ -18,6 +18,6 @@ public sealed class SpendSqlTests
     [Fact]
     public void An_unknown_group_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => SpendSql.SpentBy("db", "'w'", "medium", null, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpendSql.SpentBy("db", "'w'", "medium", null, null, null));
     }
 }
