@@ -20,7 +20,8 @@ if (args.Length > 0 && args[0] == "erase") { return await OmniTrackIQ.Collector.
 if (args.Length > 0 && args[0] == "import-spend") { return await OmniTrackIQ.Collector.Spend.ImportSpendCommand.RunAsync(args[1..], Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
-if (args is ["demo", ..]) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
+// The server plus a seeded demo shop (collector/Demo); after a demo, a plain start serves that shop too.
+if (args is ["demo", ..]) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } else { OmniTrackIQ.Collector.Demo.DemoShop.ServeIfSeeded(builder); }
 if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
 {
     await Console.Error.WriteLineAsync(roleError);
