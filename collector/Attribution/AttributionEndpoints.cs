@@ -69,11 +69,17 @@ internal static class AttributionEndpoints
             }
 
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
-            var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, cancellationToken);
-            return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
+            if (!AnalystQuery.TryChannel(query, out var channel, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem)) { return problem!; }
+            var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, channel, cancellationToken);
+            return csv
+                ? AnalystQuery.Csv(PathsCsv(rows), "paths")
+                : TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
         })
-            .WithTags("Attribution").WithSummary("Most common converting paths")
-            .Produces<AttributionPathsResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+            .WithTags("Attribution").WithSummary("Most common converting paths (channel= only the paths through that channel)")
+            .Produces<AttributionPathsResponse>().AlsoAsCsv()
+            .WithQueryParameter("channel", "Only the paths through this channel (one of their steps). Absent or empty: every path.")
+            .WithQueryParameter("format", AnalystQuery.Doc.Format)
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
         app.MapGet("/v1/attribution/coverage", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -116,6 +122,13 @@ internal static class AttributionEndpoints
     {
         var csv = new CsvTable(groupBy, "conversions", "revenue", "spend", "roas", "cpa");
         foreach (var row in rows) { csv.Text(row.Key).Number(row.Conversions).Number(row.Revenue).Number(row.Spend).Number(row.Roas).Number(row.Cpa); }
+        return csv;
+    }
+
+    private static CsvTable PathsCsv(List<TopPathRow> rows)
+    {
+        var csv = new CsvTable("path", "touches", "conversions", "revenue");
+        foreach (var row in rows) { csv.Text(row.Path).Number(row.Touches).Number(row.Conversions).Number(row.Revenue); }
         return csv;
     }
 

@@ -218,6 +218,13 @@ test('the channel filter reaches every API, and the KPI strip, chart, campaigns 
   const orders = await get(`/v1/orders?${range}&model=linear&channel=Email&limit=25`);
   assert.deepEqual(await page.$$eval('#orders-table tbody tr', (trs) => trs.map((tr) => tr.dataset.order)), orders.orders.map((o) => o.orderId));
   assert.deepEqual(orders.orders.map((o) => o.orderId).sort(), ['1002', '1005']);
+
+  // Top paths: the paths through Email, as the paths API answers with the same filter.
+  assert.equal(asked.find((u) => u.pathname === '/v1/attribution/paths').searchParams.get('channel'), 'Email');
+  const paths = await get(`/v1/attribution/paths?${range}&top=10&channel=Email`);
+  const shownPaths = await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => tr.dataset.path));
+  assert.deepEqual(shownPaths, paths.paths.map((p) => p.path));
+  assert.ok(shownPaths.length > 0 && shownPaths.every((p) => p.split(' > ').includes('Email')), JSON.stringify(shownPaths));
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -281,6 +288,10 @@ test('CSV buttons save the API\'s RFC 4180 CSV, fetched with the read token', { 
   assert.ok(campaigns.records.some((r) => r[0] === `'${csvCampaign}`), JSON.stringify(campaigns.records));
   assert.deepEqual(byKey(campaigns.records.slice(1).map(([key, conversions, revenue, spend, roas, cpa]) => [unguard(key), conversions, spend, revenue, roas, cpa])),
     byKey(table));
+
+  const paths = await save('paths');
+  assert.deepEqual(paths.records[0], ['path', 'touches', 'conversions', 'revenue']);
+  assert.deepEqual(paths.records.slice(1).map((r) => r[0]), await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => tr.dataset.path)));
 
   const kpis = await save('summary');
   assert.deepEqual(kpis.records[0], ['metric', 'current', 'previous', 'change']);

@@ -43,8 +43,11 @@ public interface IAttributionQueries
     Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to, string? channel,
         CancellationToken cancellationToken);
 
-    /// <summary>The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths.</summary>
-    Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken);
+    /// <summary>
+    /// The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths; with
+    /// <paramref name="channel"/> only the paths through it (one of the path's steps is that channel).
+    /// </summary>
+    Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken);
 
     /// <summary>Checkout coverage: conversions matched to a visit, and the reason for each miss.</summary>
     Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken);

@@ -155,7 +155,7 @@
         api(`/v1/metrics/summary?${withChannel(rangeQuery({ model: model() }))}`),
         api(`/v1/metrics/daily?${withChannel(rangeQuery({ model: model(), groupBy: 'channel' }))}`),
         api(`/v1/attribution/summary?${withChannel(modelQuery({ model: model(), groupBy: 'campaign' }))}`),
-        api(`/v1/attribution/paths?${rangeQuery({ top: 10 })}`, { allowMissing: true }),
+        api(`/v1/attribution/paths?${withChannel(rangeQuery({ top: 10 }))}`, { allowMissing: true }),
         api(`/v1/attribution/coverage?${rangeQuery({})}`, { allowMissing: true }),
         loadOrders(mine),
       ]);
@@ -201,6 +201,7 @@
     const name = (what) => `${what}${ui.channel.value ? `-${ui.channel.value.replace(/[^A-Za-z0-9]+/g, '_')}` : ''}-${ui.from.value || 'default'}-${ui.to.value || 'range'}.csv`;
     if (table === 'summary') { return [`/v1/metrics/summary?${withChannel(rangeQuery({ model: model(), format: 'csv' }))}`, name('kpis')]; }
     if (table === 'daily') { return [`/v1/metrics/daily?${withChannel(rangeQuery({ model: model(), groupBy: 'channel', format: 'csv' }))}`, name('daily')]; }
+    if (table === 'paths') { return [`/v1/attribution/paths?${withChannel(rangeQuery({ top: 10, format: 'csv' }))}`, name('paths')]; }
     if (table === 'campaigns') { return [`/v1/attribution/summary?${withChannel(modelQuery({ model: model(), groupBy: 'campaign', format: 'csv' }))}`, name('campaigns')]; }
     return [`/v1/orders?${withChannel(rangeQuery({ limit: 1000, model: model(), format: 'csv' }))}`, name('orders')];
   }

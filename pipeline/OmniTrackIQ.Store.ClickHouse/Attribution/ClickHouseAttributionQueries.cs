@@ -67,7 +67,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         return DailyKeys.Rows(sums.Rows(spend));
     }
 
-    public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
@@ -79,6 +79,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         await database.ReadRowsAsync($"""
             SELECT path, max(touches) AS t, count() AS c, sum(revenue) AS r FROM {database.Name}.attribution_conversions
             WHERE workspace = {ws} AND (conversion_id, run) IN ({state.CurrentConversions(database.Name, ws)}) {EpochRange.Where("conversion_ts", from, to)}
+              {(channel is null ? "" : $"AND has(splitByString(' > ', path), {SqlLiteral.String(channel)})")}
             GROUP BY path ORDER BY c DESC, r DESC, path LIMIT {top}
             """,
             row => rows.Add(new TopPathRow(row.GetProperty("path").GetString()!, (int)ClickHouseDatabase.Number(row.GetProperty("t")),

@@ -24,8 +24,8 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
         string? channel, CancellationToken cancellationToken) =>
         _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, channel, cancellationToken);
 
-    public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
-        _paths.ReadAsync(workspace, top, from, to, cancellationToken);
+    public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken) =>
+        _paths.ReadAsync(workspace, top, from, to, channel, cancellationToken);
 
     public Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
         _coverage.ReadAsync(workspace, from, to, cancellationToken);

@@ -120,6 +120,9 @@ public abstract class AnalystApiEndToEnd : ClickHouse.StoreChoice
         // The campaigns table as CSV: the summary's rows and columns.
         Assert.Equal("campaign,conversions,revenue,spend,roas,cpa\r\n201,1,60,40,1.5,40\r\n",
             await GetTextAsync(client, "/v1/attribution/summary?model=linear&groupBy=campaign&channel=Paid%20Search&format=csv&" + Week));
+        // The top paths through a channel, as CSV too.
+        Assert.Equal("path,touches,conversions,revenue\r\nPaid Search,1,1,100\r\nPaid Search > Paid Search,2,1,60\r\n",
+            await GetTextAsync(client, "/v1/attribution/paths?channel=Paid%20Search&format=csv"));
     }
 
     [SkippableFact]
@@ -179,6 +182,7 @@ public abstract class AnalystApiEndToEnd : ClickHouse.StoreChoice
     [InlineData("/v1/orders?channel=Email&model=best", "model", "unknown_model")]
     [InlineData("/v1/attribution/summary?channel=%09", "channel", "invalid_channel")]
     [InlineData("/v1/attribution/summary?format=pdf", "format", "unknown_format")]
+    [InlineData("/v1/attribution/paths?channel=%20", "channel", "invalid_channel")]
     public async Task A_bad_parameter_is_a_400_naming_it(string path, string field, string reason)
     {
         await using var factory = await NewFactoryAsync(SpendClient.OnlyExplicitRuns);

@@ -37,7 +37,7 @@ public abstract class AttributionStoreContract
         Assert.Equal([("Paid Search", 1.0, 100.0)], await ChannelsAsync(s, "first"));
         Assert.Equal([("Email", 1.0, 100.0)], await ChannelsAsync(s, "last"));
         Assert.Equal([("Email", 0.5, 50.0), ("Paid Search", 0.5, 50.0)], await ChannelsAsync(s, "linear"));
-        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, null, CancellationToken.None));
     }
 
     [SkippableFact]
@@ -52,7 +52,7 @@ public abstract class AttributionStoreContract
             Data.Conversion("a", 1, "o-1", 40));
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
-        Assert.Equal([new TopPathRow("Paid Search", 1, 1, 40)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+        Assert.Equal([new TopPathRow("Paid Search", 1, 1, 40)], await s.Queries.TopPathsAsync(Ws, 10, null, null, null, CancellationToken.None));
         Assert.Equal([("Paid Search", 1.0, 40.0)], await ChannelsAsync(s, "linear"));
     }
 
@@ -264,6 +264,11 @@ public abstract class AttributionStoreContract
         Assert.Equal([new AttributionSummaryRow("prospecting", 0, 0, 33, 0, null), new AttributionSummaryRow("retarget", 0, 0, 60.25, 0, null)],
             (await Rows("last", "campaign", "Paid Social")).OrderBy(r => r.Key, StringComparer.Ordinal));
         Assert.Empty(await Rows("linear", "source", "Referral"));
+        // Paths through a channel: any step, not only the last.
+        Assert.Equal([new TopPathRow("Email", 1, 1, 40), new TopPathRow("Paid Search > Email", 2, 1, 100)],
+            (await s.Queries.TopPathsAsync(Ws, 10, null, null, "Email", CancellationToken.None)).OrderBy(r => r.Path, StringComparer.Ordinal));
+        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, "Paid Search", CancellationToken.None));
+        Assert.Empty(await s.Queries.TopPathsAsync(Ws, 10, null, null, "Paid", CancellationToken.None));
     }
 
     [SkippableFact]
@@ -320,7 +325,7 @@ public abstract class AttributionStoreContract
         }
 
         if (adHoc is not null) { return string.Join('\n', lines); }
-        lines.AddRange((await s.Queries.TopPathsAsync(workspace, 1000, null, null, CancellationToken.None)).Select(p => FormattableString.Invariant($"path|{p.Path}|{p.Touches}|{p.Conversions}|{p.Revenue:F4}")));
+        lines.AddRange((await s.Queries.TopPathsAsync(workspace, 1000, null, null, null, CancellationToken.None)).Select(p => FormattableString.Invariant($"path|{p.Path}|{p.Touches}|{p.Conversions}|{p.Revenue:F4}")));
         var coverage = await s.Queries.CoverageAsync(workspace, null, null, CancellationToken.None);
         lines.Add(FormattableString.Invariant($"coverage|{coverage.Conversions}|{coverage.Matched}|{coverage.Share}|{coverage.Revenue}|{coverage.MatchedRevenue}|{coverage.ShopReported}"));
         lines.AddRange(coverage.Misses.Select(m => FormattableString.Invariant($"miss|{m.Reason}|{m.Conversions}|{m.Revenue}")));

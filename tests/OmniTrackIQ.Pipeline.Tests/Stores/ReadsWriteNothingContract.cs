@@ -43,7 +43,7 @@ public abstract class ReadsWriteNothingContract
         Assert.Equal([new AttributionSummaryRow("Paid Search", 1, 100, null, null, null)], adHoc["first"]);
         Assert.Equal(100, adHoc["markov"].Sum(r => r.Revenue), 6);
         await s.Queries.SummarizeAsync(ws, ["linear"], "campaign", null, null, Settings with { LookbackDays = 1 }, null, CancellationToken.None);
-        await s.Queries.TopPathsAsync(ws, 10, null, null, CancellationToken.None);
+        await s.Queries.TopPathsAsync(ws, 10, null, null, null, CancellationToken.None);
         await s.Queries.CoverageAsync(ws, null, null, CancellationToken.None);
 
         Assert.Equal(before, await RowCountsAsync());
