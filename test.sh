@@ -7,7 +7,9 @@
 # on Debian, this script installs Chromium when it is missing. DuckDB is embedded and the crash and
 # report tests start the collector themselves. With CI=true a missing Chromium fails the report suite.
 # ClickHouse (the production store's tests) is installed with apt-get and started by tests/clickhouse/start.sh,
-# and stopped on exit; set OTQ_CLICKHOUSE_URL to use a server of your own instead.
+# and stopped on exit; set OTQ_CLICKHOUSE_URL to use a server of your own instead. The cluster tests get ZooKeeper
+# and four more clickhouse-server processes (2 shards x 2 replicas) from tests/cluster/start.sh, stopped on exit;
+# set OTQ_CLICKHOUSE_CLUSTER_URLS (the nodes' HTTP URLs, comma-separated, cluster "otq") to use your own.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -29,7 +31,7 @@ dotnet build OmniTrackIQ.sln -c Release
 log=$(mktemp)
 e2e_log=$(mktemp)
 e2e_failures=$(mktemp)
-trap 'tests/clickhouse/stop.sh >/dev/null 2>&1 || true; rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
+trap 'tests/clickhouse/stop.sh >/dev/null 2>&1 || true; tests/cluster/stop.sh >/dev/null 2>&1 || true; rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
 
 # The ClickHouse store's tests need a server: a throw-away one (apt-get installs it when missing; data in a temp dir,
 # 127.0.0.1 only), stopped on exit. Without it those tests are skipped, and fail with CI=true.
@@ -40,6 +42,15 @@ elif clickhouse_url=$(tests/clickhouse/start.sh); then
   echo "=== clickhouse-server started at $OTQ_CLICKHOUSE_URL"
 else
   echo "=== could not start clickhouse-server: its tests fail with CI=true, else they are skipped"
+fi
+if [ -n "${OTQ_CLICKHOUSE_CLUSTER_URLS:-}" ]; then
+  echo "=== using the ClickHouse cluster at $OTQ_CLICKHOUSE_CLUSTER_URLS"
+elif cluster=$(tests/cluster/start.sh); then
+  OTQ_CLICKHOUSE_CLUSTER_URLS=$(echo "$cluster" | awk '$1 ~ /^[0-9]+$/ {print $3}' | paste -sd, -)
+  export OTQ_CLICKHOUSE_CLUSTER_URLS
+  echo "=== ClickHouse cluster (2 shards x 2 replicas, ZooKeeper) started at $OTQ_CLICKHOUSE_CLUSTER_URLS"
+else
+  echo "=== could not start the ClickHouse cluster: its tests fail with CI=true, else they are skipped"
 fi
 status=0
 for project in tests/*/*.Tests.csproj; do

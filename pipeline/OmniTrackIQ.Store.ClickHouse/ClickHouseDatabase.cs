@@ -31,11 +31,15 @@ public sealed class ClickHouseDatabase : IDisposable
     internal ClickHouseDatabase(ClickHouseStoreOptions options, TimeProvider time, HttpMessageHandler transport)
     {
         Options = options;
+        if (options.Cluster is { } cluster) { SqlLiteral.Identifier(cluster); } // it is spliced into DDL
         _time = time;
         var parsed = new ClickHouseClientSettings(options.ConnectionString);
         Name = SqlLiteral.Identifier(string.IsNullOrEmpty(parsed.Database) ? "default" : parsed.Database);
 
-        _handler = new LegacySettingsHandler { InnerHandler = transport };
+        _handler = new LegacySettingsHandler
+        {
+            InnerHandler = options.Cluster is null ? transport : new ClusterSettingsHandler { InnerHandler = transport },
+        };
         _http = new HttpClient(_handler) { Timeout = options.RequestTimeout };
         _endpoint = HttpEndpoint.From(options.ConnectionString);
         var settings = new ClickHouseClientSettings(parsed) { HttpClient = _http, UseCompression = false };
@@ -78,10 +82,17 @@ public sealed class ClickHouseDatabase : IDisposable
     }
 
     /// <summary>Runs one statement that returns no rows (DDL, INSERT … VALUES).</summary>
+    /// <summary>Runs one statement; on a cluster, DDL and mutations run in their cluster form (<see cref="ClusterStatements"/>).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await ServerAsync(cancellationToken);
-        await _client.ExecuteNonQueryAsync(sql, null, null, cancellationToken);
+        if (Options.Cluster is not { } cluster)
+        {
+            await _client.ExecuteNonQueryAsync(sql, null, null, cancellationToken);
+            return;
+        }
+
+        foreach (var statement in ClusterStatements.Rewrite(sql, cluster)) { await _client.ExecuteNonQueryAsync(statement, null, null, cancellationToken); }
     }
 
     /// <summary>

@@ -23,6 +23,14 @@ public sealed class ClickHouseStoreOptions
     /// </summary>
     public int MaxPartitionsPerInsert { get; set; } = 100;
 
+    /// <summary>
+    /// The cluster (a name in the servers' <c>remote_servers</c>) the store's tables live on, or null for one server. With a
+    /// cluster every table is a <c>Replicated…MergeTree</c> <c>…_local</c> table on each node behind a <c>Distributed</c> table
+    /// sharded by workspace, and the schema steps run <c>ON CLUSTER</c> (ZooKeeper needed; see CLUSTER.md). The connection
+    /// string names any one node (or a balancer in front of several).
+    /// </summary>
+    public string? Cluster { get; set; }
+
     /// <summary>Per-request timeout of the shared HttpClient.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

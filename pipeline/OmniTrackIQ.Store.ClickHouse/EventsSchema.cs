@@ -25,13 +25,24 @@ internal static class EventsSchema
     /// </para>
     /// Partitions are months of <c>ts</c> (UTC): retention is <c>ALTER TABLE … DROP PARTITION</c> (no TTL on 18.16).
     /// </summary>
-    public static string CreateEvents(string database) => $"""
+    public static string CreateEvents(string database) => CreateEvents(database, "(workspace, ifNull(anonymous_id, ''), ts, message_id)");
+
+    /// <summary>
+    /// <c>events</c> on a cluster (schema step 1's cluster form). Several ingest nodes make copies of one event far more
+    /// often than one server's racing writers do: a client retries through another node, with a new <c>sentAt</c> and so
+    /// another skew-corrected <c>ts</c>. A sorting key holding <c>ts</c> would keep those copies apart for ever, so the key
+    /// is the event's identity only, and the replacing merge collapses every copy (the reads stay exact before it).
+    /// Sharding by workspace puts all copies on one shard (<see cref="ClusterStatements"/>).
+    /// </summary>
+    public static string CreateClusterEvents(string database) => CreateEvents(database, "(workspace, message_id)");
+
+    private static string CreateEvents(string database, string sortingKey) => $"""
         CREATE TABLE IF NOT EXISTS {database}.events (
             {EventsColumns.Definitions}
         )
         ENGINE = ReplacingMergeTree(load_ms)
         PARTITION BY toYYYYMM(toDateTime(intDiv(ts, 1000), 'UTC'))
-        ORDER BY (workspace, ifNull(anonymous_id, ''), ts, message_id)
+        ORDER BY {sortingKey}
         """;
 
     /// <summary>

@@ -25,11 +25,16 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
         foreach (var migration in Migrations.All)
         {
             if (applied.Contains(migration.Version)) { continue; }
-            foreach (var statement in migration.Statements(db)) { await RunIdempotentAsync(statement, cancellationToken); }
+            foreach (var statement in migration.For(db, database.Options.Cluster is not null)) { await RunIdempotentAsync(statement, cancellationToken); }
             await database.ExecuteAsync(
                 $"INSERT INTO {database.Table("schema_migrations")} (version, description, applied_at) VALUES " +
                 $"({migration.Version}, {SqlLiteral.String(migration.Description)}, {SqlLiteral.Integer(time.GetUtcNow().ToUnixTimeMilliseconds())})",
                 cancellationToken);
+        }
+
+        if (database.Options.Cluster is { } cluster)
+        {
+            foreach (var statement in ClusterStatements.EnsureDistributed(db, cluster)) { await database.ExecuteAsync(statement, cancellationToken); }
         }
     }
 
@@ -39,9 +44,17 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
         {
             await database.ExecuteAsync(statement, cancellationToken);
         }
-        catch (ClickHouseServerException ex) when (AlreadyAppliedCodes.Contains(ex.ErrorCode) && statement.Contains("ALTER", StringComparison.Ordinal))
+        catch (ClickHouseServerException ex) when (statement.Contains("ALTER", StringComparison.Ordinal) && AlreadyApplied(ex))
         {
             // Another node applied this step a moment ago.
         }
     }
+
+    /// <summary>
+    /// On a cluster the answer of a statement run ON CLUSTER quotes the failing host's own error ("There was an error on
+    /// [host]: Code: 44, …") under a code of its own, so the quoted code counts too.
+    /// </summary>
+    private static bool AlreadyApplied(ClickHouseServerException ex) =>
+        AlreadyAppliedCodes.Contains(ex.ErrorCode) ||
+        AlreadyAppliedCodes.Any(code => ex.Message.Contains("error on [", StringComparison.Ordinal) && ex.Message.Contains($"Code: {code},", StringComparison.Ordinal));
 }

@@ -106,7 +106,7 @@ internal sealed class CollectorProcess : IDisposable
         throw new TimeoutException("collector did not become healthy:\n" + Output);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

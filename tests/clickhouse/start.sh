@@ -6,7 +6,9 @@
 # Env: OTQ_CLICKHOUSE_HTTP_PORT (8123), OTQ_CLICKHOUSE_TCP_PORT (9000), OTQ_CLICKHOUSE_INTERSERVER_PORT (9009),
 #      OTQ_CLICKHOUSE_STATE (state file, /tmp/otq-clickhouse.state),
 #      OTQ_CLICKHOUSE_DIR (use this dir; when it already holds a server's config, start that server again with its
-#      data: a test that stops the server with OTQ_CLICKHOUSE_KEEP_DIR=1 tests/clickhouse/stop.sh brings it back so).
+#      data: a test that stops the server with OTQ_CLICKHOUSE_KEEP_DIR=1 tests/clickhouse/stop.sh brings it back so),
+#      OTQ_CLICKHOUSE_EXTRA_CONFIG (an XML file copied into the server's config.d: tests/cluster/start.sh gives each
+#      node its cluster, macros and ZooKeeper so).
 set -euo pipefail
 
 http_port=${OTQ_CLICKHOUSE_HTTP_PORT:-8123}
@@ -64,6 +66,10 @@ else
     "$dir/config.xml"
   # The default user accepts connections from anywhere in the packaged users.xml; loopback is all the tests need.
   sed -i -e 's#<ip>::/0</ip>#<ip>127.0.0.1</ip><ip>::1</ip>#' "$dir/users.xml"
+  if [ -n "${OTQ_CLICKHOUSE_EXTRA_CONFIG:-}" ]; then
+    mkdir -p "$dir/config.d"
+    cp "$OTQ_CLICKHOUSE_EXTRA_CONFIG" "$dir/config.d/"
+  fi
 fi
 
 run_as=()

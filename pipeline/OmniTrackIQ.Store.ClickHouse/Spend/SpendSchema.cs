@@ -50,6 +50,18 @@ internal static class SpendSchema
         ORDER BY (workspace, date, platform, campaign)
         """;
 
+    /// <summary>The sorting key from migration 12 on: the replacing merge keeps each ad group's and ad's row.</summary>
+    private const string LevelsKey = "(workspace, date, platform, campaign, campaign_id, ad_group_id, ad_id)";
+
+    /// <summary>Migration 10 on a cluster: the table at migration 12's shape, which a cluster cannot reach by ALTER on 18.16.</summary>
+    public static string CreateAdSpendWithLevels(string database) => $"""
+        CREATE TABLE IF NOT EXISTS {database}.ad_spend (
+            {string.Join(",\n    ", All.Select(c => $"{c.Name} {c.Type}"))}
+        )
+        ENGINE = ReplacingMergeTree(version)
+        ORDER BY {LevelsKey}
+        """;
+
     /// <summary>
     /// Migration 12: the level columns, and the sorting key extended by them so that the replacing merge keeps each ad
     /// group's and ad's row (on the old key it would fold a campaign's ads into one). One statement: 18.16 only lets
@@ -58,7 +70,7 @@ internal static class SpendSchema
     /// </summary>
     public static string AddLevels(string database) =>
         $"ALTER TABLE {database}.ad_spend {string.Join(", ", s_levels.Select(c => $"ADD COLUMN {c.Name} {c.Type}"))}, " +
-        "MODIFY ORDER BY (workspace, date, platform, campaign, campaign_id, ad_group_id, ad_id)";
+        $"MODIFY ORDER BY {LevelsKey}";
 
     /// <summary>
     /// What one import replaces: a campaign's day (date, platform, campaign id, or the name when there is no id).

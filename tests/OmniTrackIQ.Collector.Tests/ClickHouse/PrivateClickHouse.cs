@@ -51,7 +51,7 @@ internal sealed class PrivateClickHouse : IDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "test.sh"))) { dir = dir.Parent; }

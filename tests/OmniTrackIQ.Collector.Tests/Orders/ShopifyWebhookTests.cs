@@ -3,7 +3,7 @@ using System.Text;
 
 namespace OmniTrackIQ.Collector.Tests.Orders;
 
-/// <summary>Shopify order webhooks, from Shopify's documented example payloads (tests/OmniTrackIQ.Pipeline.Tests/Orders/Fixtures/README.md).</summary>
+/// <summary>Shopify order webhooks, from Shopify's documented example payloads (tes../OmniTrackIQ.Ingest.Tests/Orders/Fixtures/README.md).</summary>
 public sealed class ShopifyWebhookTests
 {
     [Fact]

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace OmniTrackIQ.Collector.Tests.Cluster;
+
+/// <summary>
+/// The ClickHouse cluster tests/cluster/start.sh started (2 shards x 2 replicas, cluster <c>otq</c>, ZooKeeper): its
+/// nodes from <c>OTQ_CLICKHOUSE_CLUSTER_URLS</c>, a database of the test's own, and ZooKeeper stopped and started
+/// again through tests/cluster/zookeeper.sh.
+/// </summary>
+internal sealed class ClusterServers : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    private ClusterServers(Uri[] nodes) => Nodes = nodes;
+
+    public Uri[] Nodes { get; }
+
+    public string Database { get; } = "otq_chaos_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The store's connection string to node <paramref name="node"/>, on the test's database.</summary>
+    public string ConnectionString(int node) => $"Host={Nodes[node].Host};Port={Nodes[node].Port};Database={Database}";
+
+    public static async Task<ClusterServers> RequireAsync()
+    {
+        var urls = Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_CLUSTER_URLS") is { Length: > 0 } list
+            ? list
+            : "http://127.0.0.1:18120,http://127.0.0.1:18130,http://127.0.0.1:18140,http://127.0.0.1:18150";
+        var servers = new ClusterServers([.. urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))]);
+        try
+        {
+            Assert.Equal("1", (await servers.QueryAsync("SELECT count() FROM system.clusters WHERE cluster = 'otq' AND shard_num = 1 AND replica_num = 1")).Trim());
+        }
+        catch (HttpRequestException ex)
+        {
+            Unavailable($"no ClickHouse cluster at {servers.Nodes[0]} ({ex.Message}); start one with tests/cluster/start.sh");
+        }
+
+        return servers;
+    }
+
+    /// <summary>Skips the test, or fails it with <c>CI=true</c>: CI must really run it.</summary>
+    public static void Unavailable(string why)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) { Assert.Fail("CI=true and " + why); }
+        Skip.If(true, why);
+    }
+
+    public async Task<string> QueryAsync(string sql)
+    {
+        using var response = await _http.PostAsync(Nodes[0], new StringContent(sql));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return body;
+    }
+
+    /// <summary>Waits (bounded: 2 min) until the collectors' schema steps have made the last table on every node.</summary>
+    public async Task WaitForSchemaAsync()
+    {
+        var sql = $"SELECT count() FROM system.tables WHERE database = '{Database}' AND name = 'attribution_state_local'";
+        for (var attempt = 0; attempt < 1_200; attempt++)
+        {
+            var made = 0;
+            foreach (var node in Nodes)
+            {
+                using var response = await _http.PostAsync(node, new StringContent(sql));
+                if ((await response.Content.ReadAsStringAsync()).Trim() == "1") { made++; }
+            }
+
+            if (made == Nodes.Length) { return; }
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the schema of {Database} was not made on every node within 2 minutes");
+    }
+
+    /// <summary>Stops ZooKeeper and keeps its data; replicated inserts fail until <see cref="StartZooKeeperAsync"/>.</summary>
+    public Task StopZooKeeperAsync() => RunAsync("stop", keepDir: true);
+
+    public Task StartZooKeeperAsync() => RunAsync("start", keepDir: false);
+
+    private static async Task RunAsync(string verb, bool keepDir)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(ClickHouse.PrivateClickHouse.RepositoryRoot(), "tests", "cluster", "zookeeper.sh"));
+        info.ArgumentList.Add(verb);
+        if (keepDir) { info.Environment["OTQ_ZOOKEEPER_KEEP_DIR"] = "1"; }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"zookeeper.sh {verb} exited {process.ExitCode}: {await output}{await error}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await QueryAsync($"DROP DATABASE IF EXISTS {Database} ON CLUSTER otq"); }
+        catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException) { } // the test's own failure matters more
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Store.ClickHouse;
+
+namespace OmniTrackIQ.Pipeline.Tests.Stores;
+
+/// <summary>
+/// A fresh database (random name) on the server at <c>OTQ_CLICKHOUSE_URL</c> (default http://127.0.0.1:8123;
+/// tests/clickhouse/start.sh starts one) for one test class, dropped afterwards. When no server answers, tests
+/// are reported as skipped with the reason, except with <c>CI=true</c>, where they fail: CI must really run them.
+/// <see cref="ClickHouseClusterFixture"/> is the same on a cluster.
+/// </summary>
+public class ClickHouseServerFixture : IAsyncLifetime
+{
+    private readonly List<ServiceProvider> _providers = [];
+    private readonly string _start;
+    private string? _unavailable;
+
+    public ClickHouseServerFixture()
+        : this(Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_URL") is { Length: > 0 } url ? url : "http://127.0.0.1:8123", null, "tests/clickhouse/start.sh")
+    {
+    }
+
+    protected ClickHouseServerFixture(string url, string? cluster, string start)
+    {
+        Url = new Uri(url);
+        Cluster = cluster;
+        _start = start;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The cluster the store's tables live on, or null for one server.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>Every server whose local tables hold the store's rows (on one server, just <see cref="Url"/>).</summary>
+    protected virtual IReadOnlyList<Uri> Nodes => [Url];
+
+    public string Database { get; } = "otq_test_" + Guid.NewGuid().ToString("N")[..16];
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var answer = await Http.GetStringAsync(new Uri(Url, "/?query=SELECT%201"), probe.Token);
+            if (answer.Trim() != "1") { _unavailable = $"{Url} answered '{answer.Trim()}' to SELECT 1"; }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            _unavailable = $"no ClickHouse server at {Url} ({ex.Message}); start one with {_start}";
+        }
+    }
+
+    /// <summary>Skips (or, in CI, fails) the calling test when there is no server.</summary>
+    public void RequireServer()
+    {
+        if (_unavailable is null) { return; }
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail("CI=true and " + _unavailable);
+        }
+
+        Skip.If(true, _unavailable);
+    }
+
+    public ClickHouseStoreOptions Options(string? database = null) =>
+        new() { ConnectionString = $"Host={Url.Host};Port={Url.Port};Database={database ?? Database}", Cluster = Cluster };
+
+    /// <summary>A store wired by AddClickHouseStore, as the collector wires it; initialised.</summary>
+    public async Task<ServiceProvider> OpenAsync(ClickHouseStoreOptions? options = null)
+    {
+        RequireServer();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddClickHouseStore(options ?? Options());
+        var provider = services.BuildServiceProvider();
+        lock (_providers) { _providers.Add(provider); }
+        await provider.GetRequiredService<IEventStore>().InitializeAsync(CancellationToken.None);
+        return provider;
+    }
+
+    /// <summary>Runs SQL on the server directly (not through the store under test).</summary>
+    public async Task<string> QueryAsync(string sql)
+    {
+        using var response = await Http.PostAsync(Url, new StringContent(sql));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return body;
+    }
+
+    /// <summary>
+    /// Stops merges of a table of the store, so that copies of a row stay side by side and reads prove they do not
+    /// depend on merges. On a cluster the rows are in the local tables of every node.
+    /// </summary>
+    public async Task StopMergesAsync(string table)
+    {
+        foreach (var node in Nodes)
+        {
+            var local = Cluster is null ? table : table + "_local";
+            using var response = await Http.PostAsync(node, new StringContent($"SYSTEM STOP MERGES {Database}.{local}"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in _providers) { await provider.DisposeAsync(); }
+        if (_unavailable is null)
+        {
+            try { await QueryAsync(Cluster is null ? $"DROP DATABASE IF EXISTS {Database}" : $"DROP DATABASE IF EXISTS {Database} ON CLUSTER {Cluster}"); }
+            catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException) { }
+        }
+
+        Http.Dispose();
+    }
+}

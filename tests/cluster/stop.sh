@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Stops what tests/cluster/start.sh started (the four ClickHouse nodes, then ZooKeeper) and removes their temp dirs.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+state_dir=${OTQ_CLUSTER_STATE_DIR:-/tmp/otq-cluster}
+[ -d "$state_dir" ] || exit 0
+for state in "$state_dir"/node*.state; do
+  [ -f "$state" ] || continue
+  OTQ_CLICKHOUSE_STATE="$state" "$here/../clickhouse/stop.sh" || true
+done
+OTQ_CLUSTER_STATE_DIR="$state_dir" "$here/zookeeper.sh" stop || true
+rm -rf "$state_dir"
