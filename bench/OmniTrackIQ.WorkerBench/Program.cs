@@ -61,12 +61,12 @@ try
     foreach (var model in new[] { "linear", "markov" })
     {
         watch.Restart();
-        var groups = await summary.SummarizeAsync("bench", model, "channel", null, null, CancellationToken.None);
+        var groups = await summary.SummarizeAsync("bench", model, AttributionGroupBy.Channel, null, null, CancellationToken.None);
         Report($"GET /v1/attribution/summary?model={model}", watch.Elapsed, $"{groups.Count} channels");
     }
 
     watch.Restart();
-    var adHoc = await summary.SummarizeAsync("bench", "linear", "channel", null, null, CancellationToken.None, settings with { LookbackDays = 7 });
+    var adHoc = await summary.SummarizeAsync("bench", "linear", AttributionGroupBy.Channel, null, null, CancellationToken.None, settings with { LookbackDays = 7 });
     Report("summary?model=linear&lookbackDays=7 (computed on the fly)", watch.Elapsed, $"{adHoc.Count} channels");
 
     watch.Restart();

@@ -100,7 +100,7 @@ internal static class AnalystEndpoints
 
         return csv
             ? AnalystQuery.Csv(series.ToCsv(), "daily")
-            : TypedResults.Json(new DailyResponse(model, groupBy, only, channel, period.From, period.To, series.Totals, series.Rows), AnalystJsonContext.Default.DailyResponse);
+            : TypedResults.Json(new DailyResponse(model, groupBy.Name(), only, channel, period.From, period.To, series.Totals, series.Rows), AnalystJsonContext.Default.DailyResponse);
     }
 
     private static async Task<IResult> OrdersAsync(HttpContext context, IOrderListQueries orders, TimeProvider time, CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ internal static class AnalystEndpoints
     private static async Task<(double Spend, double Conversions, double Revenue)> ChannelSummaryAsync(IAttributionQueries attribution, string workspace,
         string model, Period period, string? channel, CancellationToken cancellationToken)
     {
-        var rows = (await attribution.SummarizeAsync(workspace, [model], "channel", period.From, period.To, null, channel, cancellationToken))[model];
+        var rows = (await attribution.SummarizeAsync(workspace, [model], AttributionGroupBy.Channel, period.From, period.To, null, channel, cancellationToken))[model];
         double spend = 0, conversions = 0, revenue = 0;
         foreach (var row in rows)
         {

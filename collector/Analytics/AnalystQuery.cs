@@ -62,15 +62,8 @@ internal static class AnalystQuery
         return false;
     }
 
-    public static bool TryGroupBy(HttpContext context, out string groupBy, out IResult? problem)
-    {
-        problem = null;
-        groupBy = context.Request.Query["groupBy"].ToString();
-        if (groupBy.Length == 0) { groupBy = "channel"; }
-        if (AttributionGroupBy.All.Contains(groupBy)) { return true; }
-        problem = AttributionEndpoints.Bad("groupBy", "must be channel, source or campaign", "unknown_group_by");
-        return false;
-    }
+    public static bool TryGroupBy(HttpContext context, out AttributionGroupBy groupBy, out IResult? problem) =>
+        AttributionEndpoints.TryReadGroupBy(context.Request.Query, out groupBy, out problem);
 
     /// <summary>
     /// <c>channel</c>: absent or empty is every channel; else a channel name as the attribution summary keys it (a GA4

@@ -35,8 +35,8 @@ internal static class AttributionEndpoints
             if (!AnalystQuery.TryChannel(query, out var channel, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem)) { return problem!; }
             var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, channel, cancellationToken))[model];
             return csv
-                ? AnalystQuery.Csv(SummaryCsv(groupBy, rows), "summary-" + groupBy)
-                : TypedResults.Json(new AttributionSummaryResponse(model, groupBy, channel, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
+                ? AnalystQuery.Csv(SummaryCsv(groupBy.Name(), rows), "summary-" + groupBy.Name())
+                : TypedResults.Json(new AttributionSummaryResponse(model, groupBy.Name(), channel, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         })
             .WithTags("Attribution").WithSummary("Attributed conversions, revenue, spend, ROAS and CPA per channel, source or campaign under one model")
             .Produces<AttributionSummaryResponse>().AlsoAsCsv()
@@ -51,7 +51,7 @@ internal static class AttributionEndpoints
             if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
             var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, null, cancellationToken);
 
-            return TypedResults.Json(new AttributionCompareResponse(groupBy, models), AttributionJsonContext.Default.AttributionCompareResponse);
+            return TypedResults.Json(new AttributionCompareResponse(groupBy.Name(), models), AttributionJsonContext.Default.AttributionCompareResponse);
         })
             .WithTags("Attribution").WithSummary("The summary rows of every model side by side")
             .Produces<AttributionCompareResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
@@ -63,9 +63,9 @@ internal static class AttributionEndpoints
             var query = context.Request.Query;
             var topText = query["top"].ToString();
             var top = 10;
-            if (topText.Length > 0 && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > AttributionGroupBy.MaxTopPaths))
+            if (topText.Length > 0 && (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > AttributionQueryLimits.MaxTopPaths))
             {
-                return Bad("top", $"must be a whole number from 1 to {AttributionGroupBy.MaxTopPaths}", "invalid_top");
+                return Bad("top", $"must be a whole number from 1 to {AttributionQueryLimits.MaxTopPaths}", "invalid_top");
             }
 
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
@@ -132,21 +132,23 @@ internal static class AttributionEndpoints
         return csv;
     }
 
-    private static bool TryReadFilters(IQueryCollection query, out string groupBy, out DateTime? from, out DateTime? to, out IResult? problem)
+    private static bool TryReadFilters(IQueryCollection query, out AttributionGroupBy groupBy, out DateTime? from, out DateTime? to, out IResult? problem)
     {
         from = null;
         to = null;
-        problem = null;
-        groupBy = query["groupBy"].ToString();
-        if (groupBy.Length == 0) { groupBy = "channel"; }
-        if (!AttributionGroupBy.All.Contains(groupBy))
-        {
-            problem = Bad("groupBy", "must be channel, source or campaign", "unknown_group_by");
-            return false;
-        }
-
+        if (!TryReadGroupBy(query, out groupBy, out problem)) { return false; }
         if (!TryReadTime(query, "from", out from, out problem)) { return false; }
         return TryReadTime(query, "to", out to, out problem);
+    }
+
+    /// <summary>The <c>groupBy</c> query value of every attribution read (channel when absent), or its 400.</summary>
+    internal static bool TryReadGroupBy(IQueryCollection query, out AttributionGroupBy groupBy, out IResult? problem)
+    {
+        problem = null;
+        if (AttributionGroupings.TryParse(query["groupBy"].ToString(), out groupBy)) { return true; }
+        var names = AttributionGroupings.Names;
+        problem = Bad("groupBy", $"must be {string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}", "unknown_group_by");
+        return false;
     }
 
     private static bool TryReadTime(IQueryCollection query, string field, out DateTime? value, out IResult? problem)

@@ -54,6 +54,16 @@ public sealed class DuckDbDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the writer connection until the lease is disposed, for work that awaits between its steps (an
+    /// attribution run's writes, fed by a journey stream); other writers wait meanwhile, as under <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public async Task<WriterLease> LeaseWriterAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        return new WriterLease(_writer, _writeLock);
+    }
+
     /// <summary>A connection for queries; dispose it when done.</summary>
     public DuckDBConnection OpenReader()
     {

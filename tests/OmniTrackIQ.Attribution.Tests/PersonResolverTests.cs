@@ -20,11 +20,11 @@ public sealed class PersonResolverTests
     public void Unlinked_keys_are_their_own_person_and_key_of_prefers_anonymous_then_user_then_email()
     {
         var people = PersonResolver.FromLinks([new("a:1", "u:1", "alias", 0)], out _);
-        Assert.Equal("a:2", people.PersonOf("2", "1", null));
-        Assert.Equal("a:1", people.PersonOf(null, "1", "x"));
-        Assert.Equal("e:x", people.PersonOf("", "", "x"));
-        Assert.Null(people.PersonOf(null, "", null));
-        Assert.Null(PersonResolver.KeyOf("", null, ""));
+        Assert.Equal("a:2", people.Find(IdentityKeys.KeyOf("2", "1", null)!));
+        Assert.Equal("a:1", people.Find(IdentityKeys.KeyOf(null, "1", "x")!));
+        Assert.Equal("e:x", people.Find(IdentityKeys.KeyOf("", "", "x")!));
+        Assert.Null(IdentityKeys.KeyOf(null, "", null));
+        Assert.Null(IdentityKeys.KeyOf("", null, ""));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 namespace OmniTrackIQ.Attribution.Identity;
 
 /// <summary>
-/// Identity stitching as a union-find over person keys (<c>a:</c> anonymous id, <c>u:</c> user id,
-/// <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
+/// Identity stitching as a union-find over person keys (<see cref="IdentityKeys"/>: <c>a:</c> anonymous id,
+/// <c>u:</c> user id, <c>e:</c> e-mail hash; the prefixes keep the id spaces apart). A component is named by its smallest key
 /// (ordinal), so the same links always give the same person names whatever order they are read in — the
 /// incremental worker relies on that to find rows written under a person's earlier name. Every store builds
 /// one from its <c>identity_links</c> rows with <see cref="FromLinks"/>.
@@ -13,18 +13,6 @@ public sealed class PersonResolver
 
     /// <summary>Keys the resolver has seen (linked keys and keys looked up).</summary>
     public IEnumerable<string> Keys => _parent.Keys;
-
-    /// <summary>The first key of an event: anonymous id, else user id, else e-mail hash; null when it has none.</summary>
-    public static string? KeyOf(string? anonymousId, string? userId, string? emailSha256)
-    {
-        if (!string.IsNullOrEmpty(anonymousId)) { return "a:" + anonymousId; }
-        if (!string.IsNullOrEmpty(userId)) { return "u:" + userId; }
-        return string.IsNullOrEmpty(emailSha256) ? null : "e:" + emailSha256;
-    }
-
-    /// <summary>The person (root key) of an event's identifiers; null when it has none.</summary>
-    public string? PersonOf(string? anonymousId, string? userId, string? emailSha256) =>
-        KeyOf(anonymousId, userId, emailSha256) is { } key ? Find(key) : null;
 
     public void Link(string a, string b)
     {

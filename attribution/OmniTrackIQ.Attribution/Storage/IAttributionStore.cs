@@ -2,10 +2,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>
 /// The attribution side of an event store: the worker, the run endpoint and the backfill command drive it
-/// through this interface, never through a store's own types. An implementation assembles each person's
-/// journey where the events live (DuckDB SQL here; ClickHouse with groupArray per person later), streams
-/// them as <see cref="Journeys.PersonJourney"/>s to <see cref="Journeys.JourneyAttributor"/> and the
-/// data-driven models, and keeps its results idempotent: a run replaces what it recomputes.
+/// through this interface, never through a store's own types. Every store's is the one run of
+/// <see cref="Runs.AttributionOrchestrator"/> over that store's <see cref="Runs.IAttributionRunStore"/>: the store
+/// assembles each person's journey where the events live and keeps the results; a run replaces what it recomputes.
 /// </summary>
 public interface IAttributionStore
 {
@@ -25,14 +24,14 @@ public interface IAttributionStore
 public interface IAttributionQueries
 {
     /// <summary>
-    /// Per model, rows grouped by <paramref name="groupBy"/> (one of <see cref="AttributionGroupBy.All"/>) for
+    /// Per model, rows grouped by <paramref name="groupBy"/> for
     /// conversions at from ≤ time &lt; to, with the group's ad spend. With <paramref name="adHoc"/> the models
     /// are computed on the fly under those options instead of read from the stored results. With
     /// <paramref name="channel"/> only that channel's share: the credit each model gives touches of that channel
     /// (a conversion's other touches keep theirs, so the rows sum to the channel's row of the unfiltered channel
     /// summary) and the spend rows of that channel.
     /// </summary>
-    Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+    Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken);
 
     /// <summary>
@@ -40,11 +39,11 @@ public interface IAttributionQueries
     /// what <see cref="SummarizeAsync"/> answers for [that day's 00:00, the next) clipped to [from, to), conversions by
     /// their day, spend by its date, only <paramref name="channel"/>'s share when given. Ordered by day, then as the summary orders its rows.
     /// </summary>
-    Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to, string? channel,
+    Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to, string? channel,
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// The <paramref name="top"/> (1 to <see cref="AttributionGroupBy.MaxTopPaths"/>) most common converting paths; with
+    /// The <paramref name="top"/> (1 to <see cref="AttributionQueryLimits.MaxTopPaths"/>) most common converting paths; with
     /// <paramref name="channel"/> only the paths through it (one of the path's steps is that channel).
     /// </summary>
     Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken);
@@ -53,10 +52,8 @@ public interface IAttributionQueries
     Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken);
 }
 
-/// <summary>The grouping names and limits the queries accept (the API validates against them).</summary>
-public static class AttributionGroupBy
+/// <summary>The limits the queries accept (the API validates against them).</summary>
+public static class AttributionQueryLimits
 {
-    public static IReadOnlyList<string> All { get; } = ["channel", "source", "campaign"];
-
     public const int MaxTopPaths = 1000;
 }

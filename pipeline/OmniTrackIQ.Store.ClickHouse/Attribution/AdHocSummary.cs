@@ -14,7 +14,7 @@ internal static class AdHocSummary
     private const string PeopleTableName = "adhoc_people";
 
     public static async Task<Dictionary<string, GroupSums>> CreditsAsync(ClickHouseDatabase database, string ws, AttributionSettings settings,
-        IReadOnlyCollection<string> models, string groupBy, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> models, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         var db = database.Name;
         var (people, leadMs) = await IdentityLinks.LoadAsync(database, ws, cancellationToken);
@@ -49,8 +49,8 @@ internal static class AdHocSummary
                     if (channel is not null && !string.Equals(touch?.Channel ?? AttributionModels.NoTouchChannel, channel, StringComparison.Ordinal)) { continue; }
                     var key = groupBy switch
                     {
-                        "channel" => touch?.Channel ?? AttributionModels.NoTouchChannel,
-                        "source" => touch?.Source ?? AttributionModels.NoTouchChannel,
+                        AttributionGroupBy.Channel => touch?.Channel ?? AttributionModels.NoTouchChannel,
+                        AttributionGroupBy.Source => touch?.Source ?? AttributionModels.NoTouchChannel,
                         _ => touch?.Campaign ?? AttributionModels.NoTouchChannel,
                     };
                     result[credit.Model].Add(key, credit.Credit, credit.RevenueCredit);

@@ -13,15 +13,14 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// </summary>
 public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, ClickHouseEventStore events) : IAttributionQueries
 {
-    public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+    public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
-        if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
-        var spend = groupBy == "campaign" ? null : await SpendAsync(ws, groupBy, from, to, channel, cancellationToken);
-        var campaignSpend = groupBy == "campaign" ? await CampaignSpendAsync(ws, from, to, channel, cancellationToken) : null;
-        var knownCampaigns = groupBy == "campaign" ? await KnownCampaignsAsync(ws, cancellationToken) : null;
+        var spend = groupBy == AttributionGroupBy.Campaign ? null : await SpendAsync(ws, groupBy, from, to, channel, cancellationToken);
+        var campaignSpend = groupBy == AttributionGroupBy.Campaign ? await CampaignSpendAsync(ws, from, to, channel, cancellationToken) : null;
+        var knownCampaigns = groupBy == AttributionGroupBy.Campaign ? await KnownCampaignsAsync(ws, cancellationToken) : null;
         var attributed = adHoc is null
             ? await StoredCreditsAsync(ws, models, groupBy, from, to, channel, cancellationToken)
             : await AdHocSummary.CreditsAsync(database, ws, adHoc, models, groupBy, from, to, channel, cancellationToken);
@@ -40,14 +39,13 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     /// The summary of one model per UTC day in one pass: the same reads keyed <c>yyyy-MM-dd|key</c> (credit by the
     /// conversion's day, spend by its date), split by <see cref="DailyKeys"/>.
     /// </summary>
-    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
         string? channel, CancellationToken cancellationToken)
     {
-        if (!AttributionGroupBy.All.Contains(groupBy)) { throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."); }
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
         Dictionary<string, double> spend;
-        if (groupBy == "campaign")
+        if (groupBy == AttributionGroupBy.Campaign)
         {
             var known = await KnownCampaignsAsync(ws, cancellationToken);
             spend = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -70,7 +68,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
@@ -95,7 +93,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     }
 
     /// <summary>Spend per group key in the range (the spend store's subquery).</summary>
-    private async Task<Dictionary<string, double>> SpendAsync(string ws, string groupBy, DateTime? from, DateTime? to, string? channel,
+    private async Task<Dictionary<string, double>> SpendAsync(string ws, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel,
         CancellationToken cancellationToken, bool byDay = false)
     {
         var spend = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -130,7 +128,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>
     /// <param name="channel">Only the credit of that channel's touches (data-driven credit is spread over the whole path first).</param>
     /// <param name="byDay">Key each conversion's day apart: <c>yyyy-MM-dd|key</c>.</param>
-    private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, string groupBy,
+    private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken, bool byDay = false)
     {
         var db = database.Name;
@@ -209,10 +207,10 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     }
 
     /// <summary>The group column of the touches table; a missing value reads '(none)'.</summary>
-    internal static string GroupKey(string groupBy) => groupBy switch
+    internal static string GroupKey(AttributionGroupBy groupBy) => groupBy switch
     {
-        "channel" => "channel",
-        "source" => "ifNull(source, '(none)')",
+        AttributionGroupBy.Channel => "channel",
+        AttributionGroupBy.Source => "ifNull(source, '(none)')",
         _ => "ifNull(campaign, '(none)')",
     };
 }

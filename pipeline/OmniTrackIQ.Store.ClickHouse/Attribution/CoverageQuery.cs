@@ -18,7 +18,7 @@ internal static class CoverageQuery
             "assumeNotNull(order_id) AS conversion_id, ifNull(order_source, 'pixel') AS src, ifNull(source_name, '') AS sn, ifNull(anonymous_id, '') AS anon",
             "type = 'conversion' AND isNotNull(order_id)");
         var facts = $"""
-            SELECT conversion_id, max(src IN ('shopify', 's2s')) AS shop_reported,
+            SELECT conversion_id, max(src IN {Orders.OrderSourceSql.ShopReported}) AS shop_reported,
                    max(sn != '' AND sn != 'web') AND NOT max(sn = 'web') AS non_web,
                    maxIf(anon, anon != '' AND NOT startsWith(anon, 'order:')) AS otq_id
             FROM ({reports}) GROUP BY conversion_id

@@ -14,7 +14,7 @@ internal sealed class JourneyRows(IReadOnlyDictionary<string, long> leadMs)
         var person = row.GetProperty("person").GetString()!;
         foreach (var e in row.GetProperty("events").EnumerateArray())
         {
-            // (is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency)
+            // The tuple of JourneySql.EventColumns, read by position.
             var conversion = ClickHouseDatabase.Number(e[0]) == 1;
             _assembler.Add(new JourneyEvent(person, conversion, ClickHouseDatabase.Number(e[1]), Pooled(e[3])!, Pooled(e[4]), Pooled(e[5]), Pooled(e[6]),
                 conversion ? e[7].GetString() : null, e[8].GetDouble(), Pooled(e[9])));

@@ -11,12 +11,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// </summary>
 internal static class JourneySql
 {
-    /// <summary>An event's first identity key, as <c>PersonResolver.KeyOf</c>: anonymous id, else user id, else e-mail hash; '' for none.</summary>
-    public const string EventKey = """
-        multiIf(ifNull(anonymous_id, '') != '', concat('a:', ifNull(anonymous_id, '')),
-                ifNull(user_id, '') != '', concat('u:', ifNull(user_id, '')),
-                ifNull(email_sha256, '') != '', concat('e:', ifNull(email_sha256, '')), '')
-        """;
+    /// <summary>A journey event's columns, in the order of each person's <c>events</c> tuples (<see cref="JourneyRows"/> reads them by position).</summary>
+    public const string EventColumns = "is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency";
 
     /// <summary>The workspace's events, one row per message id (the first copy: copies of one event are identical but for load marks).</summary>
     public static string Distinct(string db, string ws, string columns, string where) => $"""
@@ -52,19 +48,19 @@ internal static class JourneySql
     private static string Assemble(string db, string ws, string orders, string people, string scope)
     {
         var pages = Distinct(db, ws,
-            $"{EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
+            $"{IdentitySql.EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
             "utm_medium AS medium, utm_campaign AS campaign, CAST(NULL AS Nullable(String)) AS order_id, toFloat64(0) AS revenue, " +
             "CAST(NULL AS Nullable(String)) AS currency",
             "type = 'page' AND is_bot = 0");
         var conversions = Distinct(db, ws,
-            $"{EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
+            $"{IdentitySql.EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
             "type = 'conversion' AND isNotNull(order_id)");
         return $"""
-            SELECT person, arraySort(x -> (x.2, x.3), groupArray((is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency))) AS events
+            SELECT person, arraySort(x -> (x.2, x.3), groupArray(({EventColumns}))) AS events
             FROM (
-                SELECT if(p_person = '', k, p_person) AS person, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                SELECT if(p_person = '', k, p_person) AS person, {EventColumns}
                 FROM (
-                    SELECT k, is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency
+                    SELECT k, {EventColumns}
                     FROM ({pages}) WHERE k != ''
                     UNION ALL
                     SELECT first_k AS k, toUInt8(1) AS is_conversion, first_ts AS ts, first_mid AS message_id, 'Direct' AS channel, CAST(NULL AS Nullable(String)) AS source,

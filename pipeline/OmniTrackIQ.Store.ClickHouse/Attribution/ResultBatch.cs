@@ -1,13 +1,17 @@
 using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Runs;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
 /// <summary>
-/// The rows one run writes, buffered and sent in batches of about <see cref="FlushRows"/> (ClickHouse wants few, large
-/// inserts): conversions, their kept touches (a credit column per heuristic model) and each person's paths.
+/// The rows one run writes under its run number, buffered and sent in batches of about <see cref="FlushRows"/> (ClickHouse
+/// wants few, large inserts): conversions, their kept touches (a credit column per heuristic model) and each person's
+/// paths, then the channel models; the <c>attribution_state</c> row goes last, and only then do readers take the run's rows.
 /// </summary>
-internal sealed class ResultBatch(ClickHouseDatabase database, string workspace, ulong run)
+/// <param name="run">The run: its number, the first run still valid (itself on a full run), its load mark and row count.</param>
+internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time, string workspace, RunState run) : IAttributionResultWriter
 {
     public const int FlushRows = 50_000;
 
@@ -16,31 +20,64 @@ internal sealed class ResultBatch(ClickHouseDatabase database, string workspace,
     private List<object?[]> _touches = [];
     private List<object?[]> _paths = [];
 
-    public int Conversions { get; private set; }
+    private bool Full => _touches.Count + _conversions.Count + _paths.Count >= FlushRows;
 
-    public bool Full => _touches.Count + _conversions.Count + _paths.Count >= FlushRows;
-
-    public void Add(PersonJourney journey, JourneyResult result)
+    public async ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
     {
         foreach (var attributed in result.Conversions)
         {
             var conversion = attributed.Conversion;
             _conversions.Add([workspace, conversion.Id, journey.Person, conversion.TimestampMs, conversion.Revenue, conversion.Currency,
-                attributed.PathText, (ushort)attributed.KeptIndices.Length, attributed.MissReason, run]);
+                attributed.PathText, (ushort)attributed.KeptIndices.Length, attributed.MissReason, run.Run]);
             _touchRows.Write(attributed, (in TouchRow row) => _touches.Add(TouchRow(conversion, row)));
-            Conversions++;
         }
 
         foreach (var path in result.Paths)
         {
-            _paths.Add([workspace, journey.Person, run, path.ToString(), path.Conversions, path.Value, path.Nulls, (byte)0]);
+            _paths.Add([workspace, journey.Person, run.Run, path.ToString(), path.Conversions, path.Value, path.Nulls, (byte)0]);
         }
+
+        if (Full) { await FlushAsync(cancellationToken); }
     }
 
     /// <summary>A person merged into another since the last run: its old paths stop counting.</summary>
-    public void AddMergedAway(string person) => _paths.Add([workspace, person, run, "", 0d, 0d, 0d, (byte)1]);
+    public void AddMergedAway(string person) => _paths.Add([workspace, person, run.Run, "", 0d, 0d, 0d, (byte)1]);
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Each person's newest paths of the runs valid once this one is recorded, merged-away people left out.</summary>
+    public async Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        var db = database.Name;
+        var ws = SqlLiteral.String(workspace);
+        var paths = new List<PathCount>();
+        await database.ReadRowsAsync($"""
+            SELECT path, sum(conversions) AS c, sum(conversion_value) AS v, sum(nulls) AS n FROM {db}.person_paths
+            WHERE workspace = {ws} AND deleted = 0 AND (person, run) IN (
+                SELECT person, max(run) FROM {db}.person_paths WHERE workspace = {ws} AND {run.ValidRuns()} GROUP BY person)
+            GROUP BY path ORDER BY path
+            """,
+            row => paths.Add(new PathCount(row.GetProperty("path").GetString()!.Split(JourneyAttributor.Separator),
+                row.GetProperty("c").GetDouble(), row.GetProperty("v").GetDouble(), row.GetProperty("n").GetDouble())),
+            cancellationToken);
+        return paths;
+    }
+
+    /// <summary>Kept per channel under the run; per-conversion credits are derived from these weights when a summary asks.</summary>
+    public async Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) { return; }
+        await database.InsertAsync("attribution_channel_models", AttributionTables.ChannelModelColumns,
+            rows.Select(r => new object?[] { workspace, run.Run, r.Model, r.Channel, r.Weight, r.Conversions, r.Value, r.StandardError }), cancellationToken);
+    }
+
+    public Task CommitAsync(string settingsKey, CancellationToken cancellationToken) =>
+        database.InsertAsync("attribution_state", AttributionTables.StateColumns,
+            [[workspace, run.Run, run.BaseRun, run.LoadedThrough, run.LoadedRows, settingsKey, time.GetUtcNow().ToUnixTimeMilliseconds()]], cancellationToken);
+
+    /// <summary>Nothing to undo: rows of a run that was never recorded are invisible, and the next run writes them again.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         var (conversions, touches, paths) = (_conversions, _touches, _paths);
         (_conversions, _touches, _paths) = ([], [], []);
@@ -56,7 +93,7 @@ internal sealed class ResultBatch(ClickHouseDatabase database, string workspace,
         var values = new object?[12 + row.Credits.Length];
         values[0] = workspace;
         values[1] = conversion.Id;
-        values[2] = run;
+        values[2] = run.Run;
         values[3] = (ushort)row.TouchIndex;
         values[4] = touch?.Channel ?? AttributionModels.NoTouchChannel;
         values[5] = touch?.Source;

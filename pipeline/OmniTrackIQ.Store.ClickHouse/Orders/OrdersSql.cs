@@ -19,8 +19,6 @@ namespace OmniTrackIQ.Store.ClickHouse.Orders;
 /// </summary>
 internal static class OrdersSql
 {
-    private const string Authority = "multiIf({0} = 'shopify', 3, {0} = 's2s', 2, 1)";
-
     /// <summary>
     /// A subquery (no parentheses), one row per order of the workspace, columns: <c>order_id String,
     /// gross Nullable(Decimal(38,4)), refunded Decimal(38,4), net_revenue Nullable(Decimal(38,4)),
@@ -68,7 +66,7 @@ internal static class OrdersSql
                        if(has_order, tupleElement(order_decided, 3), NULL) AS reported_net,
                        if(has_order, tupleElement(order_decided, 4), NULL) AS reported_status,
                        if(has_order, tupleElement(order_decided, 5), NULL) AS order_currency,
-                       arrayStringConcat(arrayReverseSort(s -> tuple({string.Format(System.Globalization.CultureInfo.InvariantCulture, Authority, "s")}, s), all_sources), ',') AS order_sources,
+                       arrayStringConcat(arrayReverseSort(s -> tuple({OrderSourceSql.Authority("s")}, s), all_sources), ',') AS order_sources,
                        report_total{history3}
                 FROM (
                     SELECT oid,
@@ -87,7 +85,7 @@ internal static class OrdersSql
                         FROM (
                             SELECT ifNull(order_id, '') AS oid,
                                    ifNull(order_source, 'pixel') AS report_source,
-                                   {string.Format(System.Globalization.CultureInfo.InvariantCulture, Authority, "report_source")} AS authority,
+                                   {OrderSourceSql.Authority("report_source")} AS authority,
                                    ifNull(event = 'Refund', 0) AS is_refund,
                                    toDecimal128(revenue, 4) AS report_gross,
                                    toDecimal128(ifNull(refunded, toDecimal64(0, 4)), 4) AS report_refunded,

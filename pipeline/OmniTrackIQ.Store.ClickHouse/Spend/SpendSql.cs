@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
 
 namespace OmniTrackIQ.Store.ClickHouse.Spend;
@@ -23,14 +24,13 @@ internal static class SpendSql
     /// <param name="database">The store's database (<see cref="ClickHouseDatabase.Name"/>).</param>
     /// <param name="workspaceLiteral">The workspace as a SQL literal (<see cref="SqlLiteral.String"/>).</param>
     /// <param name="byDay">Key each day apart: <c>yyyy-MM-dd|key</c> (OmniTrackIQ.Attribution.Storage.DailyKeys).</param>
-    public static string SpentBy(string database, string workspaceLiteral, string groupBy, DateTime? from, DateTime? to, string? channel, bool byDay = false)
+    public static string SpentBy(string database, string workspaceLiteral, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel, bool byDay = false)
     {
         var key = groupBy switch
         {
-            "channel" => "current_channel",
-            "source" => SourceExpression,
-            "campaign" => "campaign",
-            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
+            AttributionGroupBy.Channel => "current_channel",
+            AttributionGroupBy.Source => SourceExpression,
+            _ => "campaign",
         };
         if (byDay) { key = $"concat(toString(date), '|', {key})"; }
         return $"""

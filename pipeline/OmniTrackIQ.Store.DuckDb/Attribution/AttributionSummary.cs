@@ -18,12 +18,12 @@ public sealed class AttributionSummary
     }
 
     /// <summary>
-    /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> (one of <see cref="AttributionGroupBy.All"/>),
+    /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> 
     /// for conversions with from ≤ conversion time &lt; to and spend days whose start lies in the same range;
     /// null bounds are open. Missing keys read '(none)'. Groups with spend but no attributed conversion are
     /// listed too (0 conversions, 0 revenue), so money spent without a result is visible.
     /// </summary>
-    public async Task<List<AttributionSummaryRow>> SummarizeAsync(string workspace, string model, string groupBy,
+    public async Task<List<AttributionSummaryRow>> SummarizeAsync(string workspace, string model, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, CancellationToken cancellationToken, AttributionSettings? adHoc = null) =>
         (await SummarizeAsync(workspace, [model], groupBy, from, to, adHoc, null, cancellationToken))[model];
 
@@ -34,7 +34,7 @@ public sealed class AttributionSummary
     /// With <paramref name="channel"/> only the credit of that channel's touches and that channel's spend.
     /// </summary>
     public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
-        string groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
+        AttributionGroupBy groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
         await _runner.EnsureTableAsync(cancellationToken);
@@ -61,7 +61,7 @@ public sealed class AttributionSummary
     /// The summary of one model per UTC day in one query: the same statement grouped by <c>yyyy-MM-dd|key</c>
     /// (conversions by their day, spend by its date), split by <see cref="DailyKeys"/>.
     /// </summary>
-    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
         string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
@@ -74,15 +74,14 @@ public sealed class AttributionSummary
     }
 
     /// <summary>The results column and the spend expression a group is keyed by.</summary>
-    private static (string Column, string SpendKey) Keys(string groupBy) =>
+    private static (string Column, string SpendKey) Keys(AttributionGroupBy groupBy) =>
         groupBy switch
         {
-            "channel" => ("channel", "channel"),
-            "source" => ("source", AdSpendSchema.SourceExpression),
+            AttributionGroupBy.Channel => ("channel", "channel"),
+            AttributionGroupBy.Source => ("source", AdSpendSchema.SourceExpression),
             // By platform id when some touch carried it as utm_campaign, else by name (CampaignSpendKeys, the rule's pure form).
-            "campaign" => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT campaign FROM attribution_touches WHERE workspace = $ws AND campaign IS NOT NULL) " +
+            _ => ("campaign", "CASE WHEN campaign_id <> '' AND campaign_id IN (SELECT campaign FROM attribution_touches WHERE workspace = $ws AND campaign IS NOT NULL) " +
                 "THEN campaign_id ELSE campaign END"),
-            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "groupBy must be channel, source or campaign."),
         };
 
     private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,

@@ -16,13 +16,13 @@ public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner 
     /// <c>_otq_id</c> the cart carried (a stand-in <c>order:</c> id means none), whether any page view carried that id,
     /// and whether that id's page views were refused for missing consent (bad_events).
     /// </summary>
-    private const string OrderFacts = """
+    private static readonly string OrderFacts = $"""
         WITH reports AS (
             SELECT order_id, order_source, source_name, nullif(anonymous_id, '') AS anon FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL),
         facts AS (
             SELECT order_id,
-                   bool_or(order_source IN ('shopify', 's2s')) AS shop_reported,
+                   bool_or(order_source IN {Orders.OrderSourceSql.ShopReported}) AS shop_reported,
                    bool_or(source_name IS NOT NULL AND source_name <> 'web') AND NOT bool_or(source_name = 'web') AS non_web,
                    max(anon) FILTER (WHERE anon NOT LIKE 'order:%') AS otq_id
             FROM reports GROUP BY order_id)

@@ -16,11 +16,11 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
         _coverage = new CheckoutCoverage(database, runner);
     }
 
-    public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, string groupBy,
+    public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken) =>
         _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, channel, cancellationToken);
 
-    public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, string groupBy, DateTime from, DateTime to,
+    public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
         string? channel, CancellationToken cancellationToken) =>
         _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, channel, cancellationToken);
 

@@ -14,22 +14,16 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </summary>
 internal static class JourneyReader
 {
-    private const string EventKey = """
-        CASE WHEN nullif(anonymous_id, '') IS NOT NULL THEN 'a:' || anonymous_id
-             WHEN nullif(user_id, '') IS NOT NULL THEN 'u:' || user_id
-             WHEN nullif(email_sha256, '') IS NOT NULL THEN 'e:' || email_sha256 END
-        """;
-
     /// <summary>
     /// The events of the workspace (in scope) with their person; conversions deduplicated by order id (earliest event
     /// wins its person and time), each with its order's net revenue from the ledger view.
     /// </summary>
-    private const string Events = $"""
+    private static readonly string Events = $"""
         WITH keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
                    -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
                    CASE WHEN type = 'conversion' THEN coalesce(o_net, revenue) ELSE revenue END AS revenue,
-                   CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, {EventKey} AS k
+                   CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, {IdentitySql.EventKey} AS k
             FROM events
             -- Equalities only: a left-side filter in the ON clause (type = 'conversion') made DuckDB fall back to a
             -- nested-loop join, 30x slower at 100k conversions; page views have no order id, so they match nothing anyway.
@@ -43,17 +37,6 @@ internal static class JourneyReader
         journey AS (
             SELECT * FROM placed
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
-        """;
-
-    /// <summary>
-    /// Events whose key is in scope, written per id column so DuckDB filters with plain semi-joins instead
-    /// of building every event's key string (an incremental tick reads a few people out of millions).
-    /// </summary>
-    public const string ScopeFilter = """
-        AND (anonymous_id IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'a:%')
-             OR (nullif(anonymous_id, '') IS NULL AND user_id IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'u:%'))
-             OR (nullif(anonymous_id, '') IS NULL AND nullif(user_id, '') IS NULL
-                 AND email_sha256 IN (SELECT substr(k, 3) FROM attribution_scope WHERE k LIKE 'e:%')))
         """;
 
     /// <summary>Creates (or empties) the scope table on <paramref name="connection"/> and fills it with <paramref name="keys"/>.</summary>
@@ -75,7 +58,7 @@ internal static class JourneyReader
     }
 
     /// <summary>One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>).</summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, Dictionary<string, long> leadMs, bool scoped) =>
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped) =>
         JourneyAssembler.Assemble(Rows(connection, workspace, scoped), leadMs);
 
     /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
@@ -112,7 +95,7 @@ internal static class JourneyReader
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{scope}", scoped ? ScopeFilter : "", StringComparison.Ordinal);
+        command.CommandText = sql.Replace("{scope}", scoped ? IdentitySql.ScopeFilter : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }

@@ -1,25 +1,140 @@
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Runs;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Writes the heuristic part of a run on the writer connection, inside the run's transaction: deletes the
-/// rows of the people in scope (or of the whole workspace), then streams each person's computed
-/// conversions, kept touches (a credit column per model) and paths into appenders, so a full run never
-/// holds every result in memory.
+/// A run's writes on the leased writer connection, in one transaction: the rows of the people in scope (or of the whole
+/// workspace) are deleted first, then each person's computed conversions, kept touches (a credit column per model) and
+/// paths stream into appenders, so a full run never holds every result in memory. The per-conversion "markov" /
+/// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
+/// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths.
 /// </summary>
-internal sealed class ResultWriter(DuckDBConnection connection, string workspace, DateTime computedAt)
+internal sealed class ResultWriter(WriterLease lease, string workspace, long through, DateTime computedAt) : IAttributionResultWriter
 {
-    public void DeleteOld(DuckDBTransaction transaction, bool scoped)
+    private readonly DuckDBTransaction _transaction = lease.Connection.BeginTransaction();
+    private readonly TouchRows _touchRows = new();
+    private DuckDBAppender? _conversionRows;
+    private DuckDBAppender? _touchRowsAppender;
+    private DuckDBAppender? _pathRows;
+
+    private DuckDBConnection Connection => lease.Connection;
+
+    /// <summary>Takes over <paramref name="lease"/> (given back on dispose, or here on failure), deletes the old rows of <paramref name="scope"/> and opens the appenders.</summary>
+    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, long through, DateTime computedAt)
+    {
+        ResultWriter? writer = null;
+        try
+        {
+            writer = new ResultWriter(lease, workspace, through, computedAt);
+            if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
+            writer.DeleteOld(scope.IsPartial);
+            writer._conversionRows = lease.Connection.CreateAppender("conversions");
+            writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
+            writer._pathRows = lease.Connection.CreateAppender("person_paths");
+            return writer;
+        }
+        catch
+        {
+            if (writer is null) { lease.Dispose(); } else { writer.Release(); }
+            throw;
+        }
+    }
+
+    public ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
+    {
+        foreach (var attributed in result.Conversions)
+        {
+            AppendConversion(_conversionRows!, journey.Person, attributed);
+            _touchRows.Write(attributed, (in TouchRow row) => Append(_touchRowsAppender!, attributed.Conversion, row));
+        }
+
+        foreach (var path in result.Paths)
+        {
+            _pathRows!.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
+                .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
+    {
+        CloseAppenders();
+        using var command = Command("""
+            SELECT path, sum(conversions), sum(conversion_value), sum(nulls) FROM person_paths
+            WHERE workspace = $ws GROUP BY path ORDER BY path
+            """);
+        using var reader = command.ExecuteReader();
+        var paths = new List<PathCount>();
+        while (reader.Read())
+        {
+            var channels = reader.GetString(0).Split(JourneyAttributor.Separator);
+            paths.Add(new PathCount(channels, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<PathCount>>(paths);
+    }
+
+    public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken)
+    {
+        Execute("DELETE FROM attribution_channel_models WHERE workspace = $ws");
+        using var appender = Connection.CreateAppender("attribution_channel_models");
+        foreach (var row in rows)
+        {
+            appender.CreateRow().AppendValue(workspace).AppendValue(row.Model).AppendValue(row.Channel).AppendValue(row.Weight)
+                .AppendValue(row.Conversions).AppendValue(row.Value).AppendValue(row.StandardError).AppendValue(computedAt).EndRow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CommitAsync(string settingsKey, CancellationToken cancellationToken)
+    {
+        CloseAppenders();
+        RunState.Save(Connection, _transaction, workspace, through, settingsKey, computedAt);
+        _transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Rolls back what was not committed and gives the writer back.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Release()
+    {
+        try
+        {
+            CloseAppenders();
+            _transaction.Dispose();
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+
+    private void CloseAppenders()
+    {
+        _conversionRows?.Dispose();
+        _touchRowsAppender?.Dispose();
+        _pathRows?.Dispose();
+        (_conversionRows, _touchRowsAppender, _pathRows) = (null, null, null);
+    }
+
+    private void DeleteOld(bool scoped)
     {
         if (!scoped)
         {
             foreach (var table in new[] { "attribution_touches", "conversions", "person_paths" })
             {
-                WorkspaceSql.Execute(connection, transaction, workspace, $"DELETE FROM {table} WHERE workspace = $ws");
+                Execute($"DELETE FROM {table} WHERE workspace = $ws");
             }
 
             return;
@@ -27,57 +142,36 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        const string ScopedOrders = $"""
+        var scopedOrders = $"""
             SELECT order_id FROM events
-            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {JourneyReader.ScopeFilter}
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
             """;
-        WorkspaceSql.Execute(connection, transaction, workspace, $"""
+        Execute($"""
             DELETE FROM attribution_touches WHERE workspace = $ws AND (
-                conversion_id IN ({ScopedOrders})
+                conversion_id IN ({scopedOrders})
                 OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
             """);
-        WorkspaceSql.Execute(connection, transaction, workspace, $"""
+        Execute($"""
             DELETE FROM conversions WHERE workspace = $ws AND (
-                conversion_id IN ({ScopedOrders}) OR person IN (SELECT k FROM attribution_scope))
+                conversion_id IN ({scopedOrders}) OR person IN (SELECT k FROM attribution_scope))
             """);
-        WorkspaceSql.Execute(connection, transaction, workspace,
-            "DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
+        Execute("DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
     }
 
-    /// <summary>Computes and appends every journey; returns conversions and people written.</summary>
-    public (int Conversions, int People) Write(JourneyAttributor attributor, IEnumerable<PersonJourney> journeys, int totalPeople,
-        IProgress<AttributionProgress>? progress)
+    private void Execute(string sql)
     {
-        var conversions = 0;
-        var done = 0;
-        using var conversionRows = connection.CreateAppender("conversions");
-        using var touchRows = connection.CreateAppender("attribution_touches");
-        using var pathRows = connection.CreateAppender("person_paths");
-        foreach (var journey in journeys)
-        {
-            var result = attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
-            foreach (var attributed in result.Conversions)
-            {
-                AppendConversion(conversionRows, journey.Person, attributed);
-                AppendTouches(touchRows, attributed);
-                conversions++;
-            }
-
-            foreach (var path in result.Paths)
-            {
-                pathRows.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
-                    .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
-            }
-
-            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople))); }
-        }
-
-        progress?.Report(new AttributionProgress(done, done));
-        return (conversions, done);
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
     }
 
-    private const int ProgressEvery = 1000;
-    private readonly TouchRows _touchRows = new();
+    private DuckDBCommand Command(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        return command;
+    }
 
     private void AppendConversion(DuckDBAppender appender, string person, AttributedConversion attributed)
     {
@@ -90,9 +184,6 @@ internal sealed class ResultWriter(DuckDBConnection connection, string workspace
     }
 
     /// <summary>One attribution_touches row per kept touch, with the credit of every heuristic model (<see cref="TouchRows"/>).</summary>
-    private void AppendTouches(DuckDBAppender appender, AttributedConversion attributed) =>
-        _touchRows.Write(attributed, (in TouchRow row) => Append(appender, attributed.Conversion, row));
-
     private void Append(DuckDBAppender appender, JourneyConversion conversion, in TouchRow touchRow)
     {
         var touch = touchRow.Touch;

@@ -4,13 +4,12 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
 /// A workspace's row of <c>attribution_state</c>: the event load sequence the stored results cover and the
-/// settings they were computed with. <see cref="Previous"/> is -1 before the first run, so rows loaded
-/// before <c>load_seq</c> existed (NULL, read as 0) are included then.
+/// settings they were computed with, plus the newest load sequence now. <see cref="Previous"/> is -1 before the
+/// first run, so rows loaded before <c>load_seq</c> existed (NULL, read as 0) are included then.
 /// </summary>
 internal readonly record struct RunState(long Previous, long Through, string? Settings)
 {
-    /// <summary>Reads the state and the newest load sequence, and adds the identity links of the events in between.</summary>
-    public static RunState Advance(DuckDBConnection connection, string workspace)
+    public static RunState Read(DuckDBConnection connection, string workspace)
     {
         long previous = -1;
         string? settings = null;
@@ -30,7 +29,6 @@ internal readonly record struct RunState(long Previous, long Through, string? Se
             through = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (through > previous) { IdentityGraph.UpsertLinks(connection, workspace, previous, through); }
         return new RunState(previous, Math.Max(through, previous), settings);
     }
 

@@ -14,7 +14,7 @@ public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
     public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionGroupBy.MaxTopPaths);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
         await runner.EnsureTableAsync(cancellationToken);
         using var connection = database.OpenReader();
         var range = new TimeRange(from, to);

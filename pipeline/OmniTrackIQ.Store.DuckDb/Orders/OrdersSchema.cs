@@ -15,9 +15,9 @@ internal static class OrdersSchema
     /// at its arrival. Then the last received (one request's rows share a load batch, whose sequence numbers need not
     /// follow the order they were sent in), then the last loaded. ClickHouse's OrdersSql ranks by the same tuple.
     /// </summary>
-    private const string Deciding = """
+    private static readonly string Deciding = $"""
         row_number() OVER (PARTITION BY workspace, order_id, coalesce(event = 'Refund', false)
-                           ORDER BY CASE coalesce(order_source, 'pixel') WHEN 'shopify' THEN 3 WHEN 's2s' THEN 2 ELSE 1 END DESC,
+                           ORDER BY {OrderSourceSql.Authority("coalesce(order_source, 'pixel')")} DESC,
                                     coalesce(order_updated_at, received_at) DESC, received_at DESC, coalesce(load_seq, 0) DESC) = 1
         """;
 

@@ -190,7 +190,7 @@ public sealed class AttributionRunnerTests : IDisposable
         await _db.RunAsync();
         var summary = new AttributionSummary(_db.Database, _db.Runner);
 
-        foreach (var groupBy in new[] { "channel", "campaign" })
+        foreach (var groupBy in new[] { AttributionGroupBy.Channel, AttributionGroupBy.Campaign })
         {
             var stored = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, null, null, CancellationToken.None);
             var onTheFly = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, _db.Settings, null, CancellationToken.None);

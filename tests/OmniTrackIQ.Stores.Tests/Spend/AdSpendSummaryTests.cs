@@ -73,7 +73,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         await SeedAsync();
 
-        var rows = await _summary.SummarizeAsync("w", "linear", "channel", s_from, s_to, CancellationToken.None);
+        var rows = await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Channel, s_from, s_to, CancellationToken.None);
 
         Assert.Equal(
             [
@@ -90,7 +90,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         await SeedAsync();
 
-        var rows = await _summary.SummarizeAsync("w", "linear", "channel", null, null, CancellationToken.None);
+        var rows = await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Channel, null, null, CancellationToken.None);
 
         Assert.Equal(new AttributionSummaryRow("Paid Search", 1.5, 130, 1140, 0.114, 760), rows[0]);
     }
@@ -100,7 +100,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         await SeedAsync();
 
-        var byCampaign = await _summary.SummarizeAsync("w", "linear", "campaign", s_from, s_to, CancellationToken.None);
+        var byCampaign = await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Campaign, s_from, s_to, CancellationToken.None);
         Assert.Equal(
             [
                 new AttributionSummaryRow("brand", 1.5, 130, 40, 3.25, 26.6667),
@@ -112,7 +112,7 @@ public sealed class AdSpendSummaryTests : IDisposable
             byCampaign);
 
         // meta's ads carry utm_source=facebook, so its spend sits next to facebook-sourced revenue.
-        var bySource = await _summary.SummarizeAsync("w", "linear", "source", s_from, s_to, CancellationToken.None);
+        var bySource = await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Source, s_from, s_to, CancellationToken.None);
         Assert.Equal(
             [
                 new AttributionSummaryRow("google", 1.5, 130, 40, 3.25, 26.6667),
@@ -127,7 +127,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         await SeedAsync();
 
-        var rows = await _summary.SummarizeAsync("w", "last", "channel", s_from, s_to, CancellationToken.None);
+        var rows = await _summary.SummarizeAsync("w", "last", AttributionGroupBy.Channel, s_from, s_to, CancellationToken.None);
 
         Assert.Equal(new AttributionSummaryRow("Paid Search", 2, 180, 40, 4.5, 20), rows[0]);
         Assert.Equal(3, rows.Count);
@@ -138,7 +138,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         await SeedAttributionAsync();
 
-        var rows = await _summary.SummarizeAsync("w", "linear", "channel", null, null, CancellationToken.None);
+        var rows = await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Channel, null, null, CancellationToken.None);
 
         Assert.Equal(
             [
@@ -163,7 +163,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     /// </summary>
     private async Task SeedAttributionAsync()
     {
-        await _summary.SummarizeAsync("w", "linear", "channel", null, null, CancellationToken.None); // the runner's DDL runs once, here
+        await _summary.SummarizeAsync("w", "linear", AttributionGroupBy.Channel, null, null, CancellationToken.None); // the runner's DDL runs once, here
         await _database.WriteAsync(connection =>
         {
             using (var swap = connection.CreateCommand())

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
 using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.ClickHouse.Spend;
@@ -46,7 +47,7 @@ public class ClickHouseSpendStoreContractTests(ClickHouseServerFixture server) :
         return rows;
     }
 
-    protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to)
+    protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, AttributionGroupBy groupBy, DateTime? from, DateTime? to)
     {
         var spent = new Dictionary<string, double>(StringComparer.Ordinal);
         await Database.ReadRowsAsync($"SELECT k, spend FROM ({SpendSql.SpentBy(Database.Name, SqlLiteral.String(workspace), groupBy, from, to, null)})",

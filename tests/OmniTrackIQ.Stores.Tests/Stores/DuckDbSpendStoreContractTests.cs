@@ -1,3 +1,4 @@
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
@@ -55,7 +56,7 @@ public sealed class DuckDbSpendStoreContractTests : SpendStoreContract, IDisposa
     }
 
     /// <summary>With no attributed conversion every row of the summary is a spend-only group.</summary>
-    protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to)
+    protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, AttributionGroupBy groupBy, DateTime? from, DateTime? to)
     {
         var summary = new AttributionSummary(_database, new AttributionRunner(_database, Attribution.AttributionStoreFixture.Clock()));
         var rows = await summary.SummarizeAsync(workspace, "linear", groupBy, from, to, CancellationToken.None);

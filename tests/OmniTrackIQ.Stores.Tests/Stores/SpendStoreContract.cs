@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
@@ -29,7 +30,7 @@ public abstract class SpendStoreContract
     protected abstract Task<IReadOnlyList<StoredLevel>> ReadLevelsAsync(string workspace);
 
     /// <summary>Spend per key as the store's attribution summary joins it.</summary>
-    protected abstract Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, string groupBy, DateTime? from, DateTime? to);
+    protected abstract Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, AttributionGroupBy groupBy, DateTime? from, DateTime? to);
 
     private static List<SpendRow> November =>
     [
@@ -83,8 +84,8 @@ public abstract class SpendStoreContract
 
         Assert.Equal(1m, Assert.Single(await ReadAsync(Workspace)).Spend);
         Assert.Equal(500m, Assert.Single(await ReadAsync(other)).Spend);
-        Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 1 }, await SpentByAsync(Workspace, "channel", null, null));
-        Assert.Empty(await SpentByAsync(Workspace + "-none", "channel", null, null));
+        Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 1 }, await SpentByAsync(Workspace, AttributionGroupBy.Channel, null, null));
+        Assert.Empty(await SpentByAsync(Workspace + "-none", AttributionGroupBy.Channel, null, null));
     }
 
     [SkippableFact]
@@ -95,22 +96,22 @@ public abstract class SpendStoreContract
         await store.UpsertAsync(Workspace, November, CancellationToken.None); // not doubled
 
         Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 40, ["Paid Social"] = 25, ["Paid Other"] = 5 },
-            await SpentByAsync(Workspace, "channel", s_from, s_to));
+            await SpentByAsync(Workspace, AttributionGroupBy.Channel, s_from, s_to));
         // meta ads carry utm_source=facebook; other platforms their own name.
         Assert.Equal(new Dictionary<string, double> { ["google"] = 40, ["facebook"] = 25, ["criteo"] = 5 },
-            await SpentByAsync(Workspace, "source", s_from, s_to));
+            await SpentByAsync(Workspace, AttributionGroupBy.Source, s_from, s_to));
         Assert.Equal(new Dictionary<string, double> { ["brand"] = 40, ["retarget"] = 25, ["prospect"] = 5, ["free"] = 0 },
-            await SpentByAsync(Workspace, "campaign", s_from, s_to));
+            await SpentByAsync(Workspace, AttributionGroupBy.Campaign, s_from, s_to));
         Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 1140, ["Paid Social"] = 25, ["Paid Other"] = 5 },
-            await SpentByAsync(Workspace, "channel", null, null));
+            await SpentByAsync(Workspace, AttributionGroupBy.Channel, null, null));
 
         // A day is in when its 00:00 is: from 11-01 12:00 starts with 11-02, to 11-03 00:00:01 still holds 11-03.
         Assert.Equal(new Dictionary<string, double> { ["brand"] = 10, ["free"] = 0 },
-            await SpentByAsync(Workspace, "campaign", s_from.AddHours(12), new DateTime(2026, 11, 3, 0, 0, 1, DateTimeKind.Utc)));
+            await SpentByAsync(Workspace, AttributionGroupBy.Campaign, s_from.AddHours(12), new DateTime(2026, 11, 3, 0, 0, 1, DateTimeKind.Utc)));
         Assert.Equal(new Dictionary<string, double> { ["brand"] = 100 },
-            await SpentByAsync(Workspace, "campaign", null, s_from));
+            await SpentByAsync(Workspace, AttributionGroupBy.Campaign, null, s_from));
         Assert.Equal(new Dictionary<string, double> { ["brand"] = 1000 },
-            await SpentByAsync(Workspace, "campaign", s_to, null));
+            await SpentByAsync(Workspace, AttributionGroupBy.Campaign, s_to, null));
     }
 
     [SkippableFact]
@@ -126,7 +127,7 @@ public abstract class SpendStoreContract
             new StoredLevel(Day("2026-11-01"), "Retargeting", "238", "s1", "Cart 7d", "a2", "Video", 5m, false),
             new StoredLevel(Day("2026-11-02"), "Retargeting", "238", "s1", "Cart 7d", "a1", "Carousel", 3m, false),
         ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Date).ThenBy(r => r.AdId));
-        Assert.Equal(new Dictionary<string, double> { ["Retargeting"] = 18 }, await SpentByAsync(Workspace, "campaign", null, null));
+        Assert.Equal(new Dictionary<string, double> { ["Retargeting"] = 18 }, await SpentByAsync(Workspace, AttributionGroupBy.Campaign, null, null));
 
         // The first day again at campaign level: both of its ads are gone, the second day is untouched.
         Assert.Equal(1, await store.UpsertAsync(Workspace, [Row("2026-11-01", "meta", "Retargeting", 12m) with { CampaignId = "238" }], CancellationToken.None));
@@ -135,7 +136,7 @@ public abstract class SpendStoreContract
             new StoredLevel(Day("2026-11-01"), "Retargeting", "238", "", "", "", "", 12m, false),
             new StoredLevel(Day("2026-11-02"), "Retargeting", "238", "s1", "Cart 7d", "a1", "Carousel", 3m, false),
         ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Date));
-        Assert.Equal(new Dictionary<string, double> { ["Paid Social"] = 15 }, await SpentByAsync(Workspace, "channel", null, null));
+        Assert.Equal(new Dictionary<string, double> { ["Paid Social"] = 15 }, await SpentByAsync(Workspace, AttributionGroupBy.Channel, null, null));
     }
 
     [SkippableFact]
@@ -166,8 +167,8 @@ public abstract class SpendStoreContract
             new StoredLevel(Day("2026-11-01"), "brand", "", "", "", "", "", 10m, false),
             new StoredLevel(Day("2026-11-01"), "launch", "178", "", "", "", "", 31.5m, true),
         ], (await ReadLevelsAsync(Workspace)).OrderBy(r => r.Campaign, StringComparer.Ordinal));
-        Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 10 }, await SpentByAsync(Workspace, "channel", null, null));
-        Assert.Equal(new Dictionary<string, double> { ["brand"] = 10 }, await SpentByAsync(Workspace, "campaign", null, null));
+        Assert.Equal(new Dictionary<string, double> { ["Paid Search"] = 10 }, await SpentByAsync(Workspace, AttributionGroupBy.Channel, null, null));
+        Assert.Equal(new Dictionary<string, double> { ["brand"] = 10 }, await SpentByAsync(Workspace, AttributionGroupBy.Campaign, null, null));
     }
 
     private static (DateOnly, string, string) Key(StoredSpend row) => (row.Date, row.Platform, row.Campaign);

@@ -1,0 +1,113 @@
+using OmniTrackIQ.Attribution.Identity;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Storage;
+
+namespace OmniTrackIQ.Attribution.Runs;
+
+/// <summary>
+/// The attribution run, the same for every store (a store only moves data, through <see cref="IAttributionRunStore"/>),
+/// incremental and idempotent:
+/// <list type="number">
+/// <item>the events loaded since the last run's mark add their identity links;</item>
+/// <item>the people they touch — after stitching, plus the earlier owner of a re-posted order — are the scope; only
+/// their journeys are read and recomputed (everyone on the first run, when the settings changed, or on request);</item>
+/// <item>their results are replaced, Markov and Shapley refitted over every current path, and the run recorded; the
+/// store shows none of it before the commit, so a crash leaves nothing half visible and the next run writes the same rows.</item>
+/// </list>
+/// Re-running with nothing new does nothing.
+/// </summary>
+public sealed class AttributionOrchestrator(IAttributionRunStore store) : IAttributionStore
+{
+    /// <summary>Up to this many identity keys in scope, a run reads its journeys before it starts writing (the writes then hold the store briefly).</summary>
+    public const int ReadAheadMaxKeys = 50_000;
+
+    private const int ProgressEvery = 1000;
+
+    public Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, CancellationToken cancellationToken) =>
+        RunAsync(workspace, settings, RunScope.Changed, null, null, null, cancellationToken);
+
+    public Task<AttributionRun> RecomputeAsync(string workspace, AttributionSettings settings, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
+        RunAsync(workspace, settings, RunScope.All, null, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Recomputes the people with a conversion in [<paramref name="from"/>, <paramref name="to"/>) (open bounds when
+    /// null) — all their conversions, so their rows stay consistent — plus anything new; both null is a full recompute.
+    /// </summary>
+    public Task<AttributionRun> BackfillAsync(string workspace, AttributionSettings settings, DateTime? from, DateTime? to,
+        IProgress<AttributionProgress>? progress, CancellationToken cancellationToken) =>
+        from is null && to is null
+            ? RecomputeAsync(workspace, settings, progress, cancellationToken)
+            : RunAsync(workspace, settings, RunScope.Range, from, to, progress, cancellationToken);
+
+    /// <summary>One run: the first run, changed settings or <see cref="RunScope.All"/> recompute everything.</summary>
+    public async Task<AttributionRun> RunAsync(string workspace, AttributionSettings settings, RunScope scope,
+        DateTime? from, DateTime? to, IProgress<AttributionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
+        await using var run = await store.BeginRunAsync(workspace, cancellationToken);
+        var mark = run.Mark;
+        var full = scope == RunScope.All || mark.Settings != settings.Key;
+        if (!full && scope == RunScope.Changed && mark.NothingNew) { return new AttributionRun(0, 0, false, mark.StoredThrough); }
+
+        await run.AddLinksSinceMarkAsync(cancellationToken);
+        var (people, leadMs) = await LoadPeopleAsync(run, cancellationToken);
+        var journeyScope = new JourneyScope(people, leadMs, null);
+        var totalPeople = 0;
+        if (!full)
+        {
+            var roots = new HashSet<string>(StringComparer.Ordinal);
+            if (scope == RunScope.Range) { await AddPeopleAsync(roots, people, run.KeysConvertingInAsync(from, to, cancellationToken)); }
+            await AddPeopleAsync(roots, people, run.KeysTouchedSinceMarkAsync(cancellationToken));
+            journeyScope = journeyScope with { Keys = people.KeysOf(roots) };
+            totalPeople = roots.Count; // an upper bound (a root may have no events left), cheaper than counting
+        }
+
+        await run.MapPeopleAsync(journeyScope, cancellationToken);
+        if (!journeyScope.IsPartial && progress is not null) { totalPeople = await run.CountJourneysAsync(cancellationToken) ?? 0; } // a scan: only when someone watches
+
+        // A usual incremental tick touches few people: read their journeys before writing, so the store keeps loading
+        // events meanwhile. Full runs (and huge scopes) stream, one person at a time, so memory stays flat.
+        IAsyncEnumerable<PersonJourney> journeys = run.JourneysAsync(cancellationToken);
+        if (journeyScope.Keys is { Count: <= ReadAheadMaxKeys }) { journeys = (await ReadAllAsync(journeys)).ToAsyncEnumerable(); }
+
+        await using var writer = await run.BeginWritesAsync(journeyScope, cancellationToken);
+        var conversions = 0;
+        var done = 0;
+        await foreach (var journey in journeys)
+        {
+            var result = attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
+            await writer.WriteAsync(journey, result, cancellationToken);
+            conversions += result.Conversions.Count;
+            if (++done % ProgressEvery == 0) { progress?.Report(new AttributionProgress(done, Math.Max(done, totalPeople))); }
+        }
+
+        progress?.Report(new AttributionProgress(done, done));
+        var paths = await writer.CurrentPathsAsync(cancellationToken);
+        await writer.WriteChannelModelsAsync(ChannelModelFit.Fit(paths, settings.MarkovOrder), cancellationToken);
+        await writer.CommitAsync(settings.Key, cancellationToken);
+        return new AttributionRun(conversions, done, full, mark.Through);
+    }
+
+    private static async Task<(PersonResolver People, Dictionary<string, long> LeadMs)> LoadPeopleAsync(IAttributionRunSession run, CancellationToken cancellationToken)
+    {
+        var links = new List<IdentityLink>();
+        await foreach (var link in run.LinksAsync(cancellationToken)) { links.Add(link); }
+        var people = PersonResolver.FromLinks(links, out var leadMs);
+        return (people, leadMs);
+    }
+
+    private static async Task AddPeopleAsync(HashSet<string> roots, PersonResolver people, IAsyncEnumerable<string> keys)
+    {
+        await foreach (var key in keys)
+        {
+            if (key.Length > 0) { roots.Add(people.Find(key)); }
+        }
+    }
+
+    private static async Task<List<PersonJourney>> ReadAllAsync(IAsyncEnumerable<PersonJourney> journeys)
+    {
+        var all = new List<PersonJourney>();
+        await foreach (var journey in journeys) { all.Add(journey); }
+        return all;
+    }
+}

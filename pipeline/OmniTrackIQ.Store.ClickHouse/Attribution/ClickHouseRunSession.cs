@@ -1,0 +1,136 @@
+using System.Runtime.CompilerServices;
+using OmniTrackIQ.Attribution.Identity;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Runs;
+
+namespace OmniTrackIQ.Store.ClickHouse.Attribution;
+
+/// <summary>
+/// One attribution run over ClickHouse (<see cref="AttributionOrchestrator"/> drives it). The mark is <c>load_ms</c>,
+/// read back by <see cref="ClickHouseStoreOptions.LoadMarkMargin"/> for rows other ingest nodes stamped earlier or made
+/// visible late; the run writes under a new run number and records itself last (<see cref="ResultBatch"/>), so readers
+/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>).
+/// </summary>
+/// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
+/// <param name="rows">How many event rows the workspace has now (a row another node stamped below the mark still counts).</param>
+internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows)
+    : IAttributionRunSession
+{
+    private readonly string _ws = SqlLiteral.String(workspace);
+    private readonly ulong _since = SinceMark(database, state);
+    private ulong _run;
+    private JourneyScope? _scope;
+
+    /// <summary>Nothing new: no row above the mark and no more rows than then. Only a tick that runs widens its scope by the margin.</summary>
+    public RunMark Mark { get; } = new(state.Exists ? state.Settings : null, through <= state.LoadedThrough && rows == state.LoadedRows,
+        (long)through, (long)state.LoadedThrough);
+
+    /// <summary>This run's number (a load mark, above the last run's), taken once a run goes ahead.</summary>
+    private ulong Run => _run != 0 ? _run : _run = Math.Max(database.NextLoadMs(), state.Run + 1);
+
+    public static async Task<ClickHouseRunSession> StartAsync(ClickHouseDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken)
+    {
+        var ws = SqlLiteral.String(workspace);
+        var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        (ulong Through, ulong Rows) loaded = (0, 0);
+        await database.ReadRowsAsync($"SELECT max(load_ms) AS m, count() AS c FROM {database.Name}.events WHERE workspace = {ws}",
+            row => loaded = ((ulong)ClickHouseDatabase.Number(row.GetProperty("m")), (ulong)ClickHouseDatabase.Number(row.GetProperty("c"))), cancellationToken);
+        return new ClickHouseRunSession(database, time, workspace, state, loaded.Through, loaded.Rows);
+    }
+
+    public async Task AddLinksSinceMarkAsync(CancellationToken cancellationToken)
+    {
+        if (through > _since || !Mark.NothingNew)
+        {
+            await database.InsertSelectAsync(IdentitySql.InsertLinksSince(database.Name, _ws, _since, Run), cancellationToken);
+        }
+    }
+
+    public async IAsyncEnumerable<IdentityLink> LinksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var link in await IdentityLinks.ReadAsync(database, _ws, cancellationToken)) { yield return link; }
+    }
+
+    public async IAsyncEnumerable<string> KeysTouchedSinceMarkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var db = database.Name;
+        foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.events WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
+        {
+            yield return key;
+        }
+
+        if (!state.Exists) { yield break; }
+        foreach (var key in await KeysAsync($"""
+            SELECT DISTINCT person AS k FROM {db}.attribution_conversions
+            WHERE workspace = {_ws} AND {state.ValidRuns()} AND conversion_id IN (
+                SELECT assumeNotNull(order_id) FROM {db}.events
+                WHERE workspace = {_ws} AND type = 'conversion' AND isNotNull(order_id) AND load_ms > {_since})
+            """, cancellationToken))
+        {
+            yield return key;
+        }
+    }
+
+    public async IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var key in await KeysAsync($"""
+            SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {database.Name}.events
+            WHERE workspace = {_ws} AND type = 'conversion' AND isNotNull(order_id) {EpochRange.Where("ts", from, to)}
+            """, cancellationToken))
+        {
+            yield return key;
+        }
+    }
+
+    /// <summary>The people map the journey query joins, under this run: every linked key on a full run, the scope's keys otherwise.</summary>
+    public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
+    {
+        _scope = scope;
+        IReadOnlyList<string> mapped = scope.Keys ?? [.. scope.People.Keys];
+        return database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
+            mapped.Select(k => new object?[] { workspace, Run, k, scope.People.Find(k) }), cancellationToken);
+    }
+
+    /// <summary>Not counted: the count would cost as much as the journey query itself.</summary>
+    public Task<int?> CountJourneysAsync(CancellationToken cancellationToken) => Task.FromResult<int?>(null);
+
+    public async IAsyncEnumerable<PersonJourney> JourneysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
+        var db = database.Name;
+        var journeys = new JourneyRows(scope.LeadMs);
+        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, ClickHouseAttributionStore.Orders(db, _ws), scope.IsPartial), cancellationToken))
+        {
+            using (row) { yield return journeys.Read(row.RootElement); }
+        }
+    }
+
+    public Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
+    {
+        var baseRun = scope.IsPartial ? state.BaseRun : Run;
+        var batch = new ResultBatch(database, time, workspace, new RunState(Run, baseRun, Math.Max(through, state.LoadedThrough), rows, null));
+        foreach (var key in scope.Keys ?? [])
+        {
+            if (scope.People.Find(key) != key) { batch.AddMergedAway(key); }
+        }
+
+        return Task.FromResult<IAttributionResultWriter>(batch);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The mark this run reads after: the last run's, less the margin for late or other-clock rows (0 before any run).</summary>
+    private static ulong SinceMark(ClickHouseDatabase database, RunState state)
+    {
+        if (!state.Exists) { return 0; }
+        var margin = (ulong)Math.Max(0, database.Options.LoadMarkMargin.TotalMilliseconds);
+        return state.LoadedThrough > margin ? state.LoadedThrough - margin : 0;
+    }
+
+    private async Task<List<string>> KeysAsync(string sql, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await database.ReadRowsAsync(sql, row => keys.Add(row.GetProperty("k").GetString()!), cancellationToken);
+        return keys;
+    }
+}

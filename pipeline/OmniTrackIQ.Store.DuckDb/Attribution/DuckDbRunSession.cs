@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Identity;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Runs;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>
+/// One attribution run over the embedded store (<see cref="AttributionOrchestrator"/> drives it). The mark is the
+/// event <c>load_seq</c>; reads go through a reader connection of their own (its temp tables hold the people map and
+/// the scope), so the journeys stream while <see cref="ResultWriter"/> replaces the results on the writer.
+/// </summary>
+internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state) : IAttributionRunSession
+{
+    private DuckDBConnection? _reader;
+    private JourneyScope? _scope;
+
+    public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
+
+    public static async Task<DuckDbRunSession> StartAsync(DuckDbDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken) =>
+        new(database, time, workspace, await database.WriteAsync(connection => RunState.Read(connection, workspace), cancellationToken));
+
+    /// <summary>Opened after the links are added, so its reads see them.</summary>
+    private DuckDBConnection Reader => _reader ??= database.OpenReader();
+
+    public Task AddLinksSinceMarkAsync(CancellationToken cancellationToken) =>
+        state.Through > state.Previous
+            ? database.WriteAsync(connection => { IdentityGraph.UpsertLinks(connection, workspace, state.Previous, state.Through); return true; }, cancellationToken)
+            : Task.CompletedTask;
+
+    public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) =>
+        Async(IdentityGraph.ReadLinks(Reader, workspace), cancellationToken);
+
+    public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) =>
+        Async(ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through), cancellationToken);
+
+    public IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
+        Async(ScopeReader.KeysConvertingIn(Reader, workspace, from, to), cancellationToken);
+
+    public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
+    {
+        _scope = scope;
+        if (scope.Keys is { } keys) { JourneyReader.SetScope(Reader, keys); }
+        JourneyReader.SetPeople(Reader, scope.People);
+        return Task.CompletedTask;
+    }
+
+    public Task<int?> CountJourneysAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<int?>(JourneyReader.CountPeople(Reader, workspace));
+
+    public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
+    {
+        var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
+        return Async(JourneyReader.Stream(Reader, workspace, scope.LeadMs, scope.IsPartial), cancellationToken);
+    }
+
+    public async Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
+    {
+        var computedAt = time.GetUtcNow().UtcDateTime;
+        var lease = await database.LeaseWriterAsync(cancellationToken);
+        return ResultWriter.Begin(lease, workspace, scope, state.Through, computedAt);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _reader?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A DuckDB read (synchronous, on this session's connection) as the port's stream.</summary>
+    private static async IAsyncEnumerable<T> Async<T>(IEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+
+        await Task.CompletedTask;
+    }
+}
