@@ -11,7 +11,8 @@ var command = CollectorCommandLine.Parse(args);
 if (!CollectorCommandLine.RunsServer(command)) { return await CollectorCommandLine.InvokeAsync(command, Console.Out, Console.Error); }
 
 var builder = WebApplication.CreateBuilder(args);
-if (CollectorCommandLine.IsDemo(command)) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } // the server plus a seeded demo shop (collector/Demo)
+// The server plus a seeded demo shop (collector/Demo); after a demo, a plain start serves that shop too.
+if (CollectorCommandLine.IsDemo(command)) { OmniTrackIQ.Collector.Demo.DemoShop.AddTo(builder); } else { OmniTrackIQ.Collector.Demo.DemoShop.ServeIfSeeded(builder); }
 if (!CollectorRoles.TryParse(builder.Configuration, out var role, out var roleError))
 {
     await Console.Error.WriteLineAsync(roleError);

@@ -70,7 +70,7 @@ try
     Report("summary?model=linear&lookbackDays=7 (computed on the fly)", watch.Elapsed, $"{adHoc.Count} channels");
 
     watch.Restart();
-    var top = await new TopPaths(database, runner).ReadAsync("bench", 10, null, null, CancellationToken.None);
+    var top = await new TopPaths(database, runner).ReadAsync("bench", 10, null, null, null, CancellationToken.None);
     Report("GET /v1/attribution/paths?top=10", watch.Elapsed, $"top path '{top[0].Path}' × {top[0].Conversions:N0}");
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);

@@ -4,7 +4,7 @@ using OmniTrackIQ.Pipeline.Analytics;
 namespace OmniTrackIQ.Collector.Analytics;
 
 /// <summary><c>GET /v1/metrics/daily</c>: every day's totals (the chart) and each day's groups (the table).</summary>
-internal sealed record DailyResponse(string Model, string GroupBy, string? Key, DateTime From, DateTime To, IReadOnlyList<DailyTotal> Days, IReadOnlyList<DailyGroupRow> Rows);
+internal sealed record DailyResponse(string Model, string GroupBy, string? Key, string? Channel, DateTime From, DateTime To, IReadOnlyList<DailyTotal> Days, IReadOnlyList<DailyGroupRow> Rows);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(MetricsComparison))]

@@ -4,6 +4,8 @@ using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Workspaces;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Collector.Analytics;
+using OmniTrackIQ.Pipeline.Analytics;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -30,11 +32,16 @@ internal static class AttributionEndpoints
 
             if (!TryReadFilters(query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(query, workspace, out var adHoc, out problem)) { return problem!; }
-            var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, cancellationToken))[model];
-            return TypedResults.Json(new AttributionSummaryResponse(model, groupBy.Name(), rows), AttributionJsonContext.Default.AttributionSummaryResponse);
+            if (!AnalystQuery.TryChannel(query, out var channel, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem)) { return problem!; }
+            var rows = (await queries.SummarizeAsync(workspace.Id, [model], groupBy, from, to, adHoc, channel, cancellationToken))[model];
+            return csv
+                ? AnalystQuery.Csv(SummaryCsv(groupBy.Name(), rows), "summary-" + groupBy.Name())
+                : TypedResults.Json(new AttributionSummaryResponse(model, groupBy.Name(), channel, rows), AttributionJsonContext.Default.AttributionSummaryResponse);
         })
             .WithTags("Attribution").WithSummary("Attributed conversions, revenue, spend, ROAS and CPA per channel, source or campaign under one model")
-            .Produces<AttributionSummaryResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+            .Produces<AttributionSummaryResponse>().AlsoAsCsv()
+            .WithQueryParameter("channel", AnalystQuery.Doc.Channel).WithQueryParameter("format", AnalystQuery.Doc.Format)
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
         app.MapGet("/v1/attribution/compare", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -42,7 +49,7 @@ internal static class AttributionEndpoints
             IResult? problem;
             if (!TryReadFilters(context.Request.Query, out var groupBy, out var from, out var to, out problem)) { return problem!; }
             if (!QueryOptions.TryRead(context.Request.Query, workspace, out var adHoc, out problem)) { return problem!; }
-            var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, cancellationToken);
+            var models = await queries.SummarizeAsync(workspace.Id, [.. AttributionModels.Names], groupBy, from, to, adHoc, null, cancellationToken);
 
             return TypedResults.Json(new AttributionCompareResponse(groupBy.Name(), models), AttributionJsonContext.Default.AttributionCompareResponse);
         })
@@ -62,11 +69,17 @@ internal static class AttributionEndpoints
             }
 
             if (!TryReadTime(query, "from", out var from, out problem) || !TryReadTime(query, "to", out var to, out problem)) { return problem!; }
-            var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, cancellationToken);
-            return TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
+            if (!AnalystQuery.TryChannel(query, out var channel, out problem) || !AnalystQuery.TryWantsCsv(context, out var csv, out problem)) { return problem!; }
+            var rows = await queries.TopPathsAsync(workspace.Id, top, from, to, channel, cancellationToken);
+            return csv
+                ? AnalystQuery.Csv(PathsCsv(rows), "paths")
+                : TypedResults.Json(new AttributionPathsResponse(rows), AttributionJsonContext.Default.AttributionPathsResponse);
         })
-            .WithTags("Attribution").WithSummary("Most common converting paths")
-            .Produces<AttributionPathsResponse>().ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
+            .WithTags("Attribution").WithSummary("Most common converting paths (channel= only the paths through that channel)")
+            .Produces<AttributionPathsResponse>().AlsoAsCsv()
+            .WithQueryParameter("channel", "Only the paths through this channel (one of their steps). Absent or empty: every path.")
+            .WithQueryParameter("format", AnalystQuery.Doc.Format)
+            .ProducesProblem(StatusCodes.Status400BadRequest).RequireReadToken();
 
         app.MapGet("/v1/attribution/coverage", async (HttpContext context, IAttributionQueries queries, CancellationToken cancellationToken) =>
         {
@@ -96,6 +109,21 @@ internal static class AttributionEndpoints
             .WithTags("Attribution").WithSummary("Full recompute of the workspace now (409 while one is already running)")
             .Produces<AttributionRunResponse>().ProducesProblem(StatusCodes.Status409Conflict).RequireReadToken();
         return app;
+    }
+
+    /// <summary>The summary as a table, in the columns and order of the JSON rows (the report's campaigns table).</summary>
+    private static CsvTable SummaryCsv(string groupBy, List<AttributionSummaryRow> rows)
+    {
+        var csv = new CsvTable(groupBy, "conversions", "revenue", "spend", "roas", "cpa");
+        foreach (var row in rows) { csv.Text(row.Key).Number(row.Conversions).Number(row.Revenue).Number(row.Spend).Number(row.Roas).Number(row.Cpa); }
+        return csv;
+    }
+
+    private static CsvTable PathsCsv(List<TopPathRow> rows)
+    {
+        var csv = new CsvTable("path", "touches", "conversions", "revenue");
+        foreach (var row in rows) { csv.Text(row.Path).Number(row.Touches).Number(row.Conversions).Number(row.Revenue); }
+        return csv;
     }
 
     private static bool TryReadFilters(IQueryCollection query, out AttributionGroupBy groupBy, out DateTime? from, out DateTime? to, out IResult? problem)

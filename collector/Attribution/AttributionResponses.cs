@@ -3,7 +3,8 @@ using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
-internal sealed record AttributionSummaryResponse(string Model, string GroupBy, List<AttributionSummaryRow> Rows);
+/// <summary><c>GET /v1/attribution/summary</c>; <paramref name="Channel"/> is the channel filter (null: every channel).</summary>
+internal sealed record AttributionSummaryResponse(string Model, string GroupBy, string? Channel, List<AttributionSummaryRow> Rows);
 
 internal sealed record AttributionCompareResponse(string GroupBy, Dictionary<string, List<AttributionSummaryRow>> Models);
 

@@ -129,8 +129,8 @@ internal static class DemoHistory
         if (s2sRefunds.Count > 0) { requests.Add(new DemoRequest("/v1/conversions", DemoOrderPayloads.OrdersBody(s2sRefunds), DemoAuth.SecretKey)); }
         requests.AddRange(refundWebhooks);
 
-        var firstDay = DateOnly.FromDateTime(end.UtcDateTime).AddDays(1 - Days);
-        var lastDay = DateOnly.FromDateTime(end.UtcDateTime);
+        var firstDay = keys.FirstDay;
+        var lastDay = keys.LastDay;
         requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Google(random, firstDay, lastDay), DemoAuth.SecretKey));
         requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.Meta(random, firstDay, lastDay), DemoAuth.SecretKey));
         requests.Add(new DemoRequest("/v1/spend", DemoSpendReports.TikTok(random, firstDay, lastDay), DemoAuth.SecretKey));

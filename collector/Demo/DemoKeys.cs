@@ -16,16 +16,21 @@ internal sealed record DemoKeys(string WriteKey, string SecretKey, string ReadTo
     public const string ShopDomain = "demo-shop.myshopify.com";
     public const string FileName = "demo-shop.json";
 
-    public static DemoKeys LoadOrCreate(string dataDirectory, DateTimeOffset now)
+    /// <summary>The keys an earlier <c>demo</c> made, or null when it never ran on this data directory.</summary>
+    public static DemoKeys? Load(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
-        if (File.Exists(path))
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            return new DemoKeys(Text(root, "writeKey"), Text(root, "secretKey"), Text(root, "readToken"), Text(root, "webhookSecret"),
-                DateTimeOffset.Parse(Text(root, "endsAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
-        }
+        if (!File.Exists(path)) { return null; }
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+        return new DemoKeys(Text(root, "writeKey"), Text(root, "secretKey"), Text(root, "readToken"), Text(root, "webhookSecret"),
+            DateTimeOffset.Parse(Text(root, "endsAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+    }
+
+    public static DemoKeys LoadOrCreate(string dataDirectory, DateTimeOffset now)
+    {
+        if (Load(dataDirectory) is { } existing) { return existing; }
+        var path = Path.Combine(dataDirectory, FileName);
 
         // Whole seconds: the end instant is written to the payloads, and a round trip through the file must not change them.
         var keys = new DemoKeys("wk_" + Token(), "sk_" + Token(), "rt_" + Token(), "shpss_" + Token(),
@@ -43,6 +48,17 @@ internal sealed record DemoKeys(string WriteKey, string SecretKey, string ReadTo
         writer.WriteEndObject();
         return keys;
     }
+
+    /// <summary>The report over the demo's whole history (its 60 days up to the day it ends), the read token in the fragment.</summary>
+    public string ReportUrl(Uri publicBase) =>
+        new Uri(publicBase, "/report").AbsoluteUri + "#token=" + ReadToken
+        + "&from=" + FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        + "&to=" + LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The first day of the history (<see cref="DemoHistory.Days"/> days up to and including <see cref="LastDay"/>).</summary>
+    public DateOnly FirstDay => LastDay.AddDays(1 - DemoHistory.Days);
+
+    public DateOnly LastDay => DateOnly.FromDateTime(EndsAt.UtcDateTime);
 
     private static string Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } text

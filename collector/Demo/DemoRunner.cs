@@ -47,12 +47,12 @@ internal sealed class DemoRunner(DemoKeys keys, IServer server, IHostApplication
               {plan.SnippetOrders + plan.S2sOrders + plan.ShopifyOrders} orders (snippet {plan.SnippetOrders}, S2S {plan.S2sOrders}, Shopify {plan.ShopifyOrders}), {plan.Refunds} refunds,
               spend rows google {plan.SpendRows["google"]}, meta {plan.SpendRows["meta"]}, tiktok {plan.SpendRows["tiktok"]}; {result.AttributedConversions} conversions attributed.
             Open the report: {result.ReportUrl}
-            (keys in demo-shop.json under the data directory; Ctrl+C stops the collector, `demo` again serves the same shop and doubles nothing)
+            (keys in demo-shop.json under the data directory; Ctrl+C stops the collector; any later start on this data directory serves the shop again, and `demo` again doubles nothing)
             """);
     }
 
     /// <summary>The first address Kestrel bound, with a wildcard host made loopback so the client can reach it.</summary>
-    private static Uri Listening(IServer server)
+    internal static Uri Listening(IServer server)
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("the server has no listening address");

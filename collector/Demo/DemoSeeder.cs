@@ -33,10 +33,7 @@ internal static class DemoSeeder
         bar.Finish();
         var stored = await WaitForStoreAsync(client, keys, plan.StoredRows, cancellationToken);
         var conversions = await RunAttributionAsync(client, keys, cancellationToken);
-        var url = new Uri(publicBase, "/report").AbsoluteUri + "#token=" + keys.ReadToken
-            + "&from=" + plan.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-            + "&to=" + plan.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return new DemoResult(plan, stored, conversions, url);
+        return new DemoResult(plan, stored, conversions, keys.ReportUrl(publicBase));
     }
 
     private static async Task SendAsync(HttpClient client, DemoKeys keys, DemoRequest demo, CancellationToken cancellationToken)

@@ -8,17 +8,32 @@ namespace OmniTrackIQ.Collector.Demo;
 /// <c>collector demo</c>: the collector as usual plus the <c>demo-shop</c> workspace (keys in
 /// <c>{DataDirectory}/demo-shop.json</c>), which a background run seeds through the collector's own routes once
 /// Kestrel listens; then it prints the report's URL and keeps serving. <c>--OmniTrack:Demo:Exit true</c> stops
-/// after seeding (scripts, CI).
+/// after seeding (scripts, CI). Once seeded, every later start of the collector on that data directory serves the
+/// demo shop too and prints its report's URL (<see cref="DemoShopNotice"/>), so the shop outlives the verb.
 /// </summary>
 internal static class DemoShop
 {
     public const string ExitKey = "OmniTrack:Demo:Exit";
 
+    /// <summary>The verb: keys made on the first run, the workspace, and the seeding run.</summary>
     public static void AddTo(WebApplicationBuilder builder)
     {
+        var keys = DemoKeys.LoadOrCreate(DataDirectory(builder.Configuration), CollectorClock.From(builder.Configuration).GetUtcNow());
+        Serve(builder, keys);
+        builder.Services.AddHostedService<DemoRunner>();
+    }
+
+    /// <summary>A plain start: the demo shop is served (no seeding) when an earlier <c>demo</c> left its keys.</summary>
+    public static void ServeIfSeeded(WebApplicationBuilder builder)
+    {
+        if (DemoKeys.Load(DataDirectory(builder.Configuration)) is not { } keys) { return; }
+        Serve(builder, keys);
+        builder.Services.AddHostedService<DemoShopNotice>();
+    }
+
+    private static void Serve(WebApplicationBuilder builder, DemoKeys keys)
+    {
         var configuration = builder.Configuration;
-        var dataDirectory = Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
-        var keys = DemoKeys.LoadOrCreate(dataDirectory, CollectorClock.From(configuration).GetUtcNow());
         var configured = configuration.GetSection("OmniTrack:Workspaces").GetChildren().ToList();
         if (!configured.Any(w => w["Id"] == DemoKeys.WorkspaceId))
         {
@@ -26,8 +41,9 @@ internal static class DemoShop
         }
 
         builder.Services.AddSingleton(keys);
-        builder.Services.AddHostedService<DemoRunner>();
     }
+
+    private static string DataDirectory(IConfiguration configuration) => Path.GetFullPath(configuration["OmniTrack:DataDirectory"] ?? "data");
 
     /// <summary>The demo-shop workspace as <c>OmniTrack:Workspaces:{index}</c> settings: USD, its Shopify secret, no rate limits (the demo posts a year's worth of traffic in seconds).</summary>
     public static Dictionary<string, string?> Settings(DemoKeys keys, int index)

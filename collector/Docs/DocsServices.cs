@@ -19,6 +19,7 @@ internal static class DocsServices
             options.AddOperationTransformer<OpenApiSecurity>();
             options.AddOperationTransformer<OpenApiRequestBodies>();
             options.AddOperationTransformer<OpenApiCsvResponses>();
+            options.AddOperationTransformer<OpenApiQueryParameters>();
         });
         return services;
     }

@@ -87,7 +87,8 @@ internal static class CollectorServices
     private static List<WorkspaceSettings> WorkspacesFrom(IConfiguration configuration, string dataDirectory)
     {
         var configured = configuration.GetSection(WorkspaceList.Section).Get<List<WorkspaceSettings>>() ?? [];
-        if (configured.Count == 0) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
+        // The demo shop (collector/Demo) does not count: with it alone, the quick start's own workspace is there as usual.
+        if (configured.TrueForAll(w => w.Id == Demo.DemoKeys.WorkspaceId)) { configured.Add(DemoWorkspace.LoadOrCreate(dataDirectory, Console.Out)); }
         return configured;
     }
 }

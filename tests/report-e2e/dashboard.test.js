@@ -175,24 +175,57 @@ test('a preset chosen by keyboard changes the range every API is asked for', { s
   await page.close();
 });
 
-test('the channel filter reaches the daily series, the channel chart, the KPI strip and the orders', { skip }, async () => {
-  const { page, asked } = await open('');
+test('the channel filter reaches every API, and the KPI strip, chart, campaigns and orders show their answers', { skip }, async () => {
+  const { page, asked, errors } = await open('');
   asked.length = 0;
   await page.selectOption('#channel', 'Email');
-  await page.waitForFunction(() => document.querySelector('#kpis .kpi.channel') !== null);
+  await page.waitForFunction(() => document.getElementById('kpis').dataset.channel === 'Email');
   await settled(page);
   const range = await pageRange(page);
-  const daily = asked.find((u) => u.pathname === '/v1/metrics/daily');
-  assert.equal(daily.searchParams.get('key'), 'Email');
-  const api = await get(`/v1/metrics/daily?${range}&model=linear&groupBy=channel&key=Email`);
-  const revenue = await page.$$eval('#daily-chart rect.day', (rects) => rects.map((r) => Number(r.dataset.revenue)));
-  assert.deepEqual(revenue, api.days.map((d) => d.revenue));
+  // Every API behind a table or figure was asked for Email's share (the compare call lists the channels, so it is not filtered).
+  for (const endpoint of ['/v1/metrics/summary', '/v1/metrics/daily', '/v1/orders', '/v1/attribution/summary']) {
+    const url = asked.find((u) => u.pathname === endpoint);
+    assert.ok(url, `${endpoint} was not called`);
+    assert.deepEqual([url.searchParams.get('channel'), url.searchParams.get('model')], ['Email', 'linear'], endpoint);
+  }
+
+  // KPI strip: the summary API's Email figures, which are Email's bar of the channel chart under the same model.
+  const summary = await get(`/v1/metrics/summary?${range}&model=linear&channel=Email`);
+  const cards = await page.$$eval('#kpis .kpi', (nodes) => nodes.map((n) => [n.dataset.kpi, n.dataset.value, n.querySelector('.kpi-label').textContent]));
+  for (const [kpi, value] of cards) { assert.equal(value === '' ? null : Number(value), summary.current[kpi], kpi); }
+  const chart = (await get(`/v1/attribution/compare?${range}&groupBy=channel`)).models.linear.find((r) => r.key === 'Email');
+  assert.deepEqual([summary.current.netRevenue, summary.current.orders, chart.revenue, chart.conversions], [90, 2, 90, 2]);
+  assert.equal(cards.find(([kpi]) => kpi === 'netRevenue')[2], 'Attributed revenue');
   assert.deepEqual(await page.$$eval('#channel-chart g.group', (groups) => groups.map((g) => g.dataset.channel)), ['Email']);
-  const email = (await get(`/v1/attribution/summary?${range}&model=linear&groupBy=channel`)).rows.find((r) => r.key === 'Email');
-  assert.equal(Number(await page.getAttribute('#kpis [data-kpi="channelRevenue"]', 'data-value')), email.revenue);
-  assert.equal(email.revenue, 90);
-  // Orders 1002 and 1005 came through e-mail.
-  assert.deepEqual(await page.$$eval('#orders-table tbody tr', (trs) => trs.map((tr) => tr.dataset.order).sort()), ['1002', '1005']);
+
+  // Daily chart: the daily API's Email series.
+  const daily = await get(`/v1/metrics/daily?${range}&model=linear&groupBy=channel&channel=Email`);
+  const revenue = await page.$$eval('#daily-chart rect.day', (rects) => rects.map((r) => Number(r.dataset.revenue)));
+  assert.deepEqual(revenue, daily.days.map((d) => d.revenue));
+  assert.equal(revenue.reduce((a, b) => a + b, 0), 90);
+
+  // Campaigns: Email's campaigns only, as the attribution summary filtered by Email answers.
+  const campaigns = await get(`/v1/attribution/summary?${range}&model=linear&groupBy=campaign&channel=Email`);
+  const rows = await page.$$eval('#campaign-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.campaign, ...[...tr.querySelectorAll('td')].map((td) => td.dataset.value)]));
+  assert.deepEqual(rows.map((r) => r[0]).sort(), campaigns.rows.map((r) => r.key).sort());
+  assert.deepEqual(rows.map((r) => r[0]).sort(), [csvCampaign, 'winter_sale'].sort());
+  for (const row of campaigns.rows) {
+    const shown = rows.find((r) => r[0] === row.key).slice(1).map((v) => (v === '' ? null : Number(v)));
+    assert.deepEqual(shown, [row.conversions, row.spend ?? null, row.revenue, row.roas ?? null, row.cpa ?? null], row.key);
+  }
+
+  // Orders: every order credited to Email (1002 and 1005), as the orders API lists them, not one page's worth filtered here.
+  const orders = await get(`/v1/orders?${range}&model=linear&channel=Email&limit=25`);
+  assert.deepEqual(await page.$$eval('#orders-table tbody tr', (trs) => trs.map((tr) => tr.dataset.order)), orders.orders.map((o) => o.orderId));
+  assert.deepEqual(orders.orders.map((o) => o.orderId).sort(), ['1002', '1005']);
+
+  // Top paths: the paths through Email, as the paths API answers with the same filter.
+  assert.equal(asked.find((u) => u.pathname === '/v1/attribution/paths').searchParams.get('channel'), 'Email');
+  const paths = await get(`/v1/attribution/paths?${range}&top=10&channel=Email`);
+  const shownPaths = await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => tr.dataset.path));
+  assert.deepEqual(shownPaths, paths.paths.map((p) => p.path));
+  assert.ok(shownPaths.length > 0 && shownPaths.every((p) => p.split(' > ').includes('Email')), JSON.stringify(shownPaths));
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -245,10 +278,20 @@ test('CSV buttons save the API\'s RFC 4180 CSV, fetched with the read token', { 
   assert.deepEqual(orders.records[0], ['order_id', 'ts', 'gross', 'refunded', 'net', 'currency', 'status', 'sources', 'first_touch', 'last_touch', 'path']);
   assert.deepEqual(orders.records.slice(1).map((r) => r[0]), (await get(`/v1/orders?${range}&limit=1000`)).orders.map((o) => o.orderId));
 
+  // The campaigns file is the campaigns table: its columns, one line per row on screen.
   const campaigns = await save('campaigns');
-  assert.deepEqual(campaigns.records[0], ['date', 'key', 'conversions', 'revenue', 'spend', 'roas']);
-  // The campaign's comma and quotes survive the quoting, and its leading "=" is defused.
-  assert.ok(campaigns.records.some((r) => r[1] === `'${csvCampaign}`), JSON.stringify(campaigns.records));
+  assert.deepEqual(campaigns.records[0], ['campaign', 'conversions', 'revenue', 'spend', 'roas', 'cpa']);
+  const table = await page.$$eval('#campaign-table tbody tr', (trs) => trs.map((tr) => [tr.dataset.campaign, ...[...tr.querySelectorAll('td')].map((td) => td.dataset.value)]));
+  const byKey = (records) => [...records].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  // The campaign's comma and quotes survive the quoting, and its leading "=" is defused (the file holds "'" before it).
+  const unguard = (key) => (key === `'${csvCampaign}` ? csvCampaign : key);
+  assert.ok(campaigns.records.some((r) => r[0] === `'${csvCampaign}`), JSON.stringify(campaigns.records));
+  assert.deepEqual(byKey(campaigns.records.slice(1).map(([key, conversions, revenue, spend, roas, cpa]) => [unguard(key), conversions, spend, revenue, roas, cpa])),
+    byKey(table));
+
+  const paths = await save('paths');
+  assert.deepEqual(paths.records[0], ['path', 'touches', 'conversions', 'revenue']);
+  assert.deepEqual(paths.records.slice(1).map((r) => r[0]), await page.$$eval('#paths tbody tr', (trs) => trs.map((tr) => tr.dataset.path)));
 
   const kpis = await save('summary');
   assert.deepEqual(kpis.records[0], ['metric', 'current', 'previous', 'change']);

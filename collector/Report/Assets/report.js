@@ -47,6 +47,12 @@
   }
 
   const model = () => ui.model.value || 'linear';
+
+  /** The chosen channel as every API takes it: that channel's share under the model (README "Analyst API"). */
+  function withChannel(query) {
+    if (ui.channel.value) { query.set('channel', ui.channel.value); }
+    return query;
+  }
   const token = () => ui.token.value.trim();
 
   async function api(path, { allowMissing = false } = {}) {
@@ -110,21 +116,8 @@
     spend: OTQ.num(row.spend), roas: OTQ.num(row.roas), cpa: OTQ.num(row.cpa),
   }));
 
-  /** The chosen channel's attributed revenue and spend in the range and in the previous one. */
-  async function channelFigures(summary, channel) {
-    const figures = async (from, to) => {
-      const query = modelQuery({ model: model(), groupBy: 'channel' });
-      query.set('from', from);
-      query.set('to', to);
-      const row = ((await api(`/v1/attribution/summary?${query}`)).body.rows || []).find((r) => String(r.key) === channel);
-      return { revenue: OTQ.num(row?.revenue) || 0, spend: OTQ.num(row?.spend) || 0 };
-    };
-    const [current, previous] = await Promise.all([figures(summary.from, summary.to), figures(summary.previousFrom, summary.previousTo)]);
-    return { name: channel, current, previous };
-  }
-
   async function loadOrders(mine) {
-    const query = rangeQuery({ limit: pageSize });
+    const query = withChannel(rangeQuery({ limit: pageSize, model: model() }));
     const cursor = orderCursors.at(-1);
     if (cursor) { query.set('cursor', cursor); }
     const page = (await api(`/v1/orders?${query}`)).body;
@@ -158,19 +151,16 @@
       fillChannels(compare.body);
       const channel = ui.channel.value;
       OTQ.renderChannels(ui, compare.body, channel);
-      const daily = rangeQuery({ model: model(), groupBy: 'channel' });
-      if (channel) { daily.set('key', channel); }
       const [summary, days, campaigns, paths, coverage] = await Promise.all([
-        api(`/v1/metrics/summary?${rangeQuery({ model: model() })}`),
-        api(`/v1/metrics/daily?${daily}`),
-        api(`/v1/attribution/summary?${modelQuery({ model: model(), groupBy: 'campaign' })}`),
-        api(`/v1/attribution/paths?${rangeQuery({ top: 10 })}`, { allowMissing: true }),
+        api(`/v1/metrics/summary?${withChannel(rangeQuery({ model: model() }))}`),
+        api(`/v1/metrics/daily?${withChannel(rangeQuery({ model: model(), groupBy: 'channel' }))}`),
+        api(`/v1/attribution/summary?${withChannel(modelQuery({ model: model(), groupBy: 'campaign' }))}`),
+        api(`/v1/attribution/paths?${withChannel(rangeQuery({ top: 10 }))}`, { allowMissing: true }),
         api(`/v1/attribution/coverage?${rangeQuery({})}`, { allowMissing: true }),
         loadOrders(mine),
       ]);
-      const perChannel = channel ? await channelFigures(summary.body, channel) : null;
       if (mine !== generation) { return; }
-      OTQ.renderKpis(ui, summary.body, perChannel);
+      OTQ.renderKpis(ui, summary.body);
       OTQ.renderDaily(ui, days.body);
       const rows = campaignRows(campaigns.body);
       OTQ.renderCampaignChart(ui, rows);
@@ -203,17 +193,17 @@
     try { await loadOrders(generation); } catch (e) { showError(e.message); }
   }
 
-  /** What each "Download CSV" button saves: the API's own CSV of the table, for the range and filters on screen. */
+  /**
+   * What each "Download CSV" button saves: the API's own CSV of the table on screen, asked exactly as the table was
+   * (range, model, options, channel); the orders file holds up to 1000 orders rather than one page.
+   */
   function csvRequest(table) {
-    const name = (what) => `${what}-${ui.from.value || 'default'}-${ui.to.value || 'range'}.csv`;
-    if (table === 'summary') { return [`/v1/metrics/summary?${rangeQuery({ model: model(), format: 'csv' })}`, name('kpis')]; }
-    if (table === 'daily') {
-      const query = rangeQuery({ model: model(), groupBy: 'channel', format: 'csv' });
-      if (ui.channel.value) { query.set('key', ui.channel.value); }
-      return [`/v1/metrics/daily?${query}`, name('daily')];
-    }
-    if (table === 'campaigns') { return [`/v1/metrics/daily?${rangeQuery({ model: model(), groupBy: 'campaign', format: 'csv' })}`, name('campaigns')]; }
-    return [`/v1/orders?${rangeQuery({ limit: 1000, format: 'csv' })}`, name('orders')];
+    const name = (what) => `${what}${ui.channel.value ? `-${ui.channel.value.replace(/[^A-Za-z0-9]+/g, '_')}` : ''}-${ui.from.value || 'default'}-${ui.to.value || 'range'}.csv`;
+    if (table === 'summary') { return [`/v1/metrics/summary?${withChannel(rangeQuery({ model: model(), format: 'csv' }))}`, name('kpis')]; }
+    if (table === 'daily') { return [`/v1/metrics/daily?${withChannel(rangeQuery({ model: model(), groupBy: 'channel', format: 'csv' }))}`, name('daily')]; }
+    if (table === 'paths') { return [`/v1/attribution/paths?${withChannel(rangeQuery({ top: 10, format: 'csv' }))}`, name('paths')]; }
+    if (table === 'campaigns') { return [`/v1/attribution/summary?${withChannel(modelQuery({ model: model(), groupBy: 'campaign', format: 'csv' }))}`, name('campaigns')]; }
+    return [`/v1/orders?${withChannel(rangeQuery({ limit: 1000, model: model(), format: 'csv' }))}`, name('orders')];
   }
 
   /** `#token=rt_…&days=7` or `&from=2026-11-01&to=2026-11-30`, `&channel=Email&model=linear&lookback=7&paidFirst=true&pageSize=25`. */

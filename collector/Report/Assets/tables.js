@@ -35,38 +35,25 @@
   }
 
   /**
-   * The shop's KPIs from /v1/metrics/summary and, with a channel chosen, that channel's attributed revenue, spend
-   * and ROAS (the summary itself is shop-wide: orders are not split by channel).
+   * The KPIs of /v1/metrics/summary: shop-wide, or with a channel chosen that channel's share under the model (the
+   * revenue and orders the model credits to it, its spend, their ratios), so the strip equals the channel chart.
    */
-  function renderKpis(ui, summary, channel) {
+  function renderKpis(ui, summary) {
+    const channel = summary.channel ? String(summary.channel) : null;
+    const labels = channel ? { netRevenue: 'Attributed revenue', orders: 'Attributed orders', profitAfterAdSpend: 'Attributed revenue − spend' } : {};
     const cards = KPIS.map((k) => {
       const value = num(summary.current[k.key]);
-      const card = kpiCard(k.key, value, num(summary.change[k.key]), k.lowerIsBetter, k.label);
+      const card = kpiCard(k.key, value, num(summary.change[k.key]), k.lowerIsBetter, labels[k.key] || k.label);
       card.querySelector('.kpi-value').textContent = value === null ? '–' : k.format(value);
       return card;
     });
-    if (channel) {
-      const change = (now, before) => (now === null || before === null || before === 0 ? null : (now - before) / Math.abs(before));
-      const roas = (figures) => (figures && figures.spend > 0 ? figures.revenue / figures.spend : null);
-      const now = channel.current, before = channel.previous;
-      const items = [
-        ['channelRevenue', `${channel.name}: attributed revenue`, now.revenue, before.revenue, false, money],
-        ['channelSpend', `${channel.name}: ad spend`, now.spend, before.spend, true, money],
-        ['channelRoas', `${channel.name}: ROAS`, roas(now), roas(before), false, null],
-      ];
-      for (const [key, label, value, previous, lowerIsBetter, format] of items) {
-        const card = kpiCard(key, value, change(value, previous), lowerIsBetter, label);
-        card.classList.add('channel');
-        card.querySelector('.kpi-value').textContent = value === null ? '–' : format ? format.format(value) : `${count.format(value)}×`;
-        cards.push(card);
-      }
-    }
     ui.kpis.replaceChildren(...cards);
     ui.kpis.dataset.state = 'ready';
+    ui.kpis.dataset.channel = channel ?? '';
     const day = (iso) => String(iso).slice(0, 10);
     const lastDay = (iso) => new Date(Date.parse(iso) - 1).toISOString().slice(0, 10);
     ui.kpiRange.textContent = `${day(summary.from)} to ${lastDay(summary.to)}, compared with ${day(summary.previousFrom)} to ${lastDay(summary.previousTo)}`
-      + (channel ? '. Shop-wide figures; the last three are the chosen channel\'s.' : '.');
+      + (channel ? `. ${channel} only: what the ${window.OTQ.modelLabel(String(summary.model))} model credits to it, and its ad spend.` : '.');
   }
 
   function table(className, headings) {
@@ -108,13 +95,12 @@
     });
   }
 
-  /** One page of /v1/orders; with a channel chosen, only the page's orders whose path touches it. */
+  /** One page of /v1/orders (with a channel chosen, the API has kept the orders the model credits to it). */
   function renderOrders(ui, page, channel) {
-    const all = (page && page.orders) || [];
-    const orders = channel ? all.filter((o) => o.path && String(o.path).split(' > ').includes(channel)) : all;
+    const orders = (page && page.orders) || [];
     if (orders.length === 0) {
       ui.ordersTable.dataset.state = 'empty';
-      ui.ordersTable.replaceChildren(html('p', { class: 'empty' }, all.length === 0 ? 'No orders in this date range.' : 'No order on this page touched the chosen channel.'));
+      ui.ordersTable.replaceChildren(html('p', { class: 'empty' }, channel ? `No order in this date range is credited to ${channel}.` : 'No orders in this date range.'));
       return;
     }
     const { node, body } = table('data orders', [['Order'], ['Time (UTC)'], ['Net', true], ['Status'], ['Sources'], ['First touch'], ['Last touch'], ['Path']]);

@@ -13,7 +13,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Analytics;
 /// </summary>
 public sealed class ClickHouseOrderList(ClickHouseDatabase database, ClickHouseEventStore events) : IOrderListQueries
 {
-    public async Task ReadAsync(string workspace, DateTime from, DateTime to, OrderCursor? after, int? limit, Action<OrderListRow> row, CancellationToken cancellationToken)
+    public async Task ReadAsync(string workspace, DateTime from, DateTime to, CreditFilter? credited, OrderCursor? after, int? limit, Action<OrderListRow> row,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (limit is < 1) { throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be at least 1"); }
@@ -21,6 +22,9 @@ public sealed class ClickHouseOrderList(ClickHouseDatabase database, ClickHouseE
         var db = database.Name;
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
+        // Credit exists only once a run finished: before it a filter keeps no order.
+        if (credited is not null && !state.Exists) { return; }
+        var creditFilter = credited is null ? "" : $"AND order_id IN ({await CreditedConversions.SubqueryAsync(database, ws, state, credited, cancellationToken)})";
         var keyset = after is { } c
             ? $"AND (ts_ms < {SqlLiteral.Integer(c.TsMs)} OR (ts_ms = {SqlLiteral.Integer(c.TsMs)} AND order_id < {SqlLiteral.String(c.OrderId)}))"
             : "";
@@ -32,7 +36,7 @@ public sealed class ClickHouseOrderList(ClickHouseDatabase database, ClickHouseE
                 WHERE workspace = {ws} AND type = 'conversion' AND order_id IS NOT NULL AND ifNull(event = 'Refund', 0) = 0
                 GROUP BY order_id
                 HAVING ts_ms >= {SqlLiteral.Integer(OrderCursor.EpochMs(from))} AND ts_ms < {SqlLiteral.Integer(OrderCursor.EpochMs(to))}) USING order_id
-            WHERE 1 {keyset}
+            WHERE 1 {keyset} {creditFilter}
             """;
         var current = $"""
             SELECT conversion_id, person, path, conversion_ts FROM {db}.attribution_conversions

@@ -14,7 +14,7 @@ internal static class AdHocSummary
     private const string PeopleTableName = "adhoc_people";
 
     public static async Task<Dictionary<string, GroupSums>> CreditsAsync(ClickHouseDatabase database, string ws, AttributionSettings settings,
-        IReadOnlyCollection<string> models, AttributionGroupBy groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> models, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         var db = database.Name;
         var (people, leadMs) = await IdentityLinks.LoadAsync(database, ws, cancellationToken);
@@ -46,6 +46,7 @@ internal static class AdHocSummary
                 {
                     if (!EpochRange.Contains(credit.Conversion.TimestampMs, from, to)) { continue; }
                     var touch = credit.Touch;
+                    if (channel is not null && !string.Equals(touch?.Channel ?? AttributionModels.NoTouchChannel, channel, StringComparison.Ordinal)) { continue; }
                     var key = groupBy switch
                     {
                         AttributionGroupBy.Channel => touch?.Channel ?? AttributionModels.NoTouchChannel,

@@ -14,16 +14,16 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, ClickHouseEventStore events) : IAttributionQueries
 {
     public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
-        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken)
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
-        var spend = groupBy == AttributionGroupBy.Campaign ? null : await SpendAsync(ws, groupBy, from, to, cancellationToken);
-        var campaignSpend = groupBy == AttributionGroupBy.Campaign ? await CampaignSpendAsync(ws, from, to, cancellationToken) : null;
+        var spend = groupBy == AttributionGroupBy.Campaign ? null : await SpendAsync(ws, groupBy, from, to, channel, cancellationToken);
+        var campaignSpend = groupBy == AttributionGroupBy.Campaign ? await CampaignSpendAsync(ws, from, to, channel, cancellationToken) : null;
         var knownCampaigns = groupBy == AttributionGroupBy.Campaign ? await KnownCampaignsAsync(ws, cancellationToken) : null;
         var attributed = adHoc is null
-            ? await StoredCreditsAsync(ws, models, groupBy, from, to, cancellationToken)
-            : await AdHocSummary.CreditsAsync(database, ws, adHoc, models, groupBy, from, to, cancellationToken);
+            ? await StoredCreditsAsync(ws, models, groupBy, from, to, channel, cancellationToken)
+            : await AdHocSummary.CreditsAsync(database, ws, adHoc, models, groupBy, from, to, channel, cancellationToken);
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
@@ -40,7 +40,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     /// conversion's day, spend by its date), split by <see cref="DailyKeys"/>.
     /// </summary>
     public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
-        CancellationToken cancellationToken)
+        string? channel, CancellationToken cancellationToken)
     {
         await events.InitializeAsync(cancellationToken);
         var ws = SqlLiteral.String(workspace);
@@ -49,7 +49,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         {
             var known = await KnownCampaignsAsync(ws, cancellationToken);
             spend = new Dictionary<string, double>(StringComparer.Ordinal);
-            await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to, byDay: true), row =>
+            await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to, channel, byDay: true), row =>
             {
                 var key = row.GetProperty("d").GetString() + "|" + CampaignSpendKeys.KeyOf(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, known.Contains);
                 spend[key] = spend.GetValueOrDefault(key) + row.GetProperty("spend").GetDouble();
@@ -57,15 +57,15 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         }
         else
         {
-            spend = await SpendAsync(ws, groupBy, from, to, cancellationToken, byDay: true);
+            spend = await SpendAsync(ws, groupBy, from, to, channel, cancellationToken, byDay: true);
         }
 
-        var attributed = await StoredCreditsAsync(ws, [model], groupBy, from, to, cancellationToken, byDay: true);
+        var attributed = await StoredCreditsAsync(ws, [model], groupBy, from, to, channel, cancellationToken, byDay: true);
         var sums = attributed.TryGetValue(model, out var found) ? found : new GroupSums();
         return DailyKeys.Rows(sums.Rows(spend));
     }
 
-    public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    public async Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
@@ -77,6 +77,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         await database.ReadRowsAsync($"""
             SELECT path, max(touches) AS t, count() AS c, sum(revenue) AS r FROM {database.Name}.attribution_conversions
             WHERE workspace = {ws} AND (conversion_id, run) IN ({state.CurrentConversions(database.Name, ws)}) {EpochRange.Where("conversion_ts", from, to)}
+              {(channel is null ? "" : $"AND has(splitByString(' > ', path), {SqlLiteral.String(channel)})")}
             GROUP BY path ORDER BY c DESC, r DESC, path LIMIT {top}
             """,
             row => rows.Add(new TopPathRow(row.GetProperty("path").GetString()!, (int)ClickHouseDatabase.Number(row.GetProperty("t")),
@@ -92,20 +93,20 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     }
 
     /// <summary>Spend per group key in the range (the spend store's subquery).</summary>
-    private async Task<Dictionary<string, double>> SpendAsync(string ws, AttributionGroupBy groupBy, DateTime? from, DateTime? to, CancellationToken cancellationToken,
-        bool byDay = false)
+    private async Task<Dictionary<string, double>> SpendAsync(string ws, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel,
+        CancellationToken cancellationToken, bool byDay = false)
     {
         var spend = new Dictionary<string, double>(StringComparer.Ordinal);
-        await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to, byDay)})",
+        await database.ReadRowsAsync($"SELECT k, spend FROM ({OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentBy(database.Name, ws, groupBy, from, to, channel, byDay)})",
             row => spend[row.GetProperty("k").GetString()!] = row.GetProperty("spend").GetDouble(), cancellationToken);
         return spend;
     }
 
     /// <summary>Spend per platform campaign (id and name) in the range, keyed per model by <see cref="CampaignSpendKeys"/>.</summary>
-    private async Task<List<CampaignSpend>> CampaignSpendAsync(string ws, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    private async Task<List<CampaignSpend>> CampaignSpendAsync(string ws, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         var spend = new List<CampaignSpend>();
-        await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to),
+        await database.ReadRowsAsync(OmniTrackIQ.Store.ClickHouse.Spend.SpendSql.SpentByCampaign(database.Name, ws, from, to, channel),
             row => spend.Add(new CampaignSpend(row.GetProperty("campaign_id").GetString()!, row.GetProperty("campaign").GetString()!, row.GetProperty("spend").GetDouble())),
             cancellationToken);
         return spend;
@@ -125,9 +126,10 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     }
 
     /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>
+    /// <param name="channel">Only the credit of that channel's touches (data-driven credit is spread over the whole path first).</param>
     /// <param name="byDay">Key each conversion's day apart: <c>yyyy-MM-dd|key</c>.</param>
     private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
-        DateTime? from, DateTime? to, CancellationToken cancellationToken, bool byDay = false)
+        DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken, bool byDay = false)
     {
         var db = database.Name;
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
@@ -135,12 +137,13 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
         if (!state.Exists) { return result; }
         var key = byDay ? $"concat(toString(toDate(toDateTime(intDiv(conversion_ts, 1000), 'UTC'))), '|', {GroupKey(groupBy)})" : GroupKey(groupBy);
         var current = $"(conversion_id, run) IN ({state.CurrentConversions(db, ws)}) {EpochRange.Where("conversion_ts", from, to)}";
+        var onlyChannel = channel is null ? "" : "AND channel = " + SqlLiteral.String(channel);
         foreach (var model in models.Where(m => AttributionModels.Heuristics.Any(h => h.Name == m)))
         {
             var sums = result[model] = new GroupSums();
             await database.ReadRowsAsync($"""
                 SELECT {key} AS k, sum(credit_{model}) AS c, sum(credit_{model} * revenue) AS r FROM {db}.attribution_touches
-                WHERE workspace = {ws} AND credit_{model} > 0 AND {current} GROUP BY k
+                WHERE workspace = {ws} AND credit_{model} > 0 AND {current} {onlyChannel} GROUP BY k
                 """,
                 row => sums.Add(row.GetProperty("k").GetString()!, row.GetProperty("c").GetDouble(), row.GetProperty("r").GetDouble()), cancellationToken);
         }
@@ -177,7 +180,10 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
                 ChannelWeightCredits.Distribute(weights[model], kept, credits);
                 for (var i = 0; i < kept.Length; i++)
                 {
-                    if (credits[i] > 0) { result[model].Add(touches[i].Key, credits[i], credits[i] * touches[i].Revenue); }
+                    if (credits[i] > 0 && (channel is null || string.Equals(kept[i].Channel, channel, StringComparison.Ordinal)))
+                    {
+                        result[model].Add(touches[i].Key, credits[i], credits[i] * touches[i].Revenue);
+                    }
                 }
             }
 

@@ -24,7 +24,7 @@ internal static class SpendSql
     /// <param name="database">The store's database (<see cref="ClickHouseDatabase.Name"/>).</param>
     /// <param name="workspaceLiteral">The workspace as a SQL literal (<see cref="SqlLiteral.String"/>).</param>
     /// <param name="byDay">Key each day apart: <c>yyyy-MM-dd|key</c> (OmniTrackIQ.Attribution.Storage.DailyKeys).</param>
-    public static string SpentBy(string database, string workspaceLiteral, AttributionGroupBy groupBy, DateTime? from, DateTime? to, bool byDay = false)
+    public static string SpentBy(string database, string workspaceLiteral, AttributionGroupBy groupBy, DateTime? from, DateTime? to, string? channel, bool byDay = false)
     {
         var key = groupBy switch
         {
@@ -36,7 +36,7 @@ internal static class SpendSql
         return $"""
             SELECT {key} AS k, toFloat64(sum(current_spend)) AS spend
             FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
-            WHERE current_flagged = 0
+            WHERE current_flagged = 0 {ChannelFilter(channel)}
             GROUP BY k
             """;
     }
@@ -46,12 +46,15 @@ internal static class SpendSql
     /// the range, for <see cref="CampaignSpendKeys"/> to key by id or name as the attributed revenue names it.
     /// </summary>
     /// <param name="byDay">One row per day too, its date in column <c>d</c> (else <c>d</c> is '').</param>
-    public static string SpentByCampaign(string database, string workspaceLiteral, DateTime? from, DateTime? to, bool byDay = false) => $"""
+    public static string SpentByCampaign(string database, string workspaceLiteral, DateTime? from, DateTime? to, string? channel, bool byDay = false) => $"""
         SELECT {(byDay ? "toString(date)" : "''")} AS d, campaign_id, campaign, toFloat64(sum(current_spend)) AS spend
         FROM ({SpendSchema.Current(database, workspaceLiteral, DateFilter(from, to))})
-        WHERE current_flagged = 0
+        WHERE current_flagged = 0 {ChannelFilter(channel)}
         GROUP BY d, campaign_id, campaign
         """;
+
+    /// <summary>Only the spend rows of one channel (their current channel), or every row.</summary>
+    private static string ChannelFilter(string? channel) => channel is null ? "" : "AND current_channel = " + SqlLiteral.String(channel);
 
     /// <summary>
     /// <c>transform(platform, [platforms], [sources], platform)</c> from the code's table (constants, never user

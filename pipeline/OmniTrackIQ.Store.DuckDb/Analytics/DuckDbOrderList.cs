@@ -10,7 +10,8 @@ namespace OmniTrackIQ.Store.DuckDb.Analytics;
 /// </summary>
 public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
 {
-    public Task ReadAsync(string workspace, DateTime from, DateTime to, OrderCursor? after, int? limit, Action<OrderListRow> row, CancellationToken cancellationToken)
+    public Task ReadAsync(string workspace, DateTime from, DateTime to, CreditFilter? credited, OrderCursor? after, int? limit, Action<OrderListRow> row,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (limit is < 1) { throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be at least 1"); }
@@ -24,11 +25,17 @@ public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
               """
             : "";
         var attribution = attributed ? "c.person, c.path, f.first_ts" : "NULL, NULL, NULL";
+        // attribution_results holds a row per credited touch (credit above 0) of every model, data-driven ones included.
+        var creditFilter = credited is null ? ""
+            : TableExists(connection, "attribution_results")
+                ? "AND o.order_id IN (SELECT conversion_id FROM attribution_results WHERE workspace = $ws AND model = $model AND channel = $channel)"
+                : "AND false";
         command.CommandText = $"""
             SELECT o.order_id, epoch_ms(o.ts) AS ms, o.gross, o.refunded, o.net_revenue, o.currency, o.status, o.sources, {attribution}
             FROM orders o {people}
             WHERE o.workspace = $ws AND o.ts IS NOT NULL AND epoch_ms(o.ts) >= $from_ms AND epoch_ms(o.ts) < $to_ms
               {(after is null ? "" : "AND (epoch_ms(o.ts) < $after_ms OR (epoch_ms(o.ts) = $after_ms AND o.order_id < $after_id))")}
+              {creditFilter}
             ORDER BY ms DESC, o.order_id DESC
             {(limit is null ? "" : "LIMIT $limit")}
             """;
@@ -42,6 +49,12 @@ public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
         }
 
         if (limit is { } n) { command.Parameters.Add(new DuckDBParameter("limit", n)); }
+        if (creditFilter.Contains("$model", StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new DuckDBParameter("model", credited!.Model));
+            command.Parameters.Add(new DuckDBParameter("channel", credited.Channel));
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -25,15 +25,16 @@ public sealed class AttributionSummary
     /// </summary>
     public async Task<List<AttributionSummaryRow>> SummarizeAsync(string workspace, string model, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, CancellationToken cancellationToken, AttributionSettings? adHoc = null) =>
-        (await SummarizeAsync(workspace, [model], groupBy, from, to, adHoc, cancellationToken))[model];
+        (await SummarizeAsync(workspace, [model], groupBy, from, to, adHoc, null, cancellationToken))[model];
 
     /// <summary>
     /// The same for several models at once. With <paramref name="adHoc"/> (per-query options that differ from
     /// the stored results') the models are computed on the fly over every journey (<see cref="AdHocAttribution"/>)
     /// instead of read from attribution_results: slower, but any lookback or "paid clicks first" can be asked.
+    /// With <paramref name="channel"/> only the credit of that channel's touches and that channel's spend.
     /// </summary>
     public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
-        AttributionGroupBy groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken)
+        AttributionGroupBy groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
         await _runner.EnsureTableAsync(cancellationToken);
@@ -50,7 +51,7 @@ public sealed class AttributionSummary
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            byModel[model] = Summarize(connection, results, workspace, model, $"coalesce({column}, '(none)')", spendKey, from, to);
+            byModel[model] = Summarize(connection, results, workspace, model, $"coalesce({column}, '(none)')", spendKey, from, to, channel);
         }
 
         return byModel;
@@ -61,14 +62,14 @@ public sealed class AttributionSummary
     /// (conversions by their day, spend by its date), split by <see cref="DailyKeys"/>.
     /// </summary>
     public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
-        CancellationToken cancellationToken)
+        string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
         await _runner.EnsureTableAsync(cancellationToken);
         await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
         var rows = Summarize(connection, "attribution_results", workspace, model,
-            $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", from, to);
+            $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", from, to, channel);
         return DailyKeys.Rows(rows);
     }
 
@@ -84,21 +85,23 @@ public sealed class AttributionSummary
         };
 
     private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,
-        string key, string spendKey, DateTime? from, DateTime? to)
+        string key, string spendKey, DateTime? from, DateTime? to, string? channel)
     {
         var range = new TimeRange(from, to);
+        // Credit is filtered after the model spread it over the whole path, so a channel keeps its share, not the path's.
+        var onlyChannel = channel is null ? "" : "AND channel = $channel";
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             WITH attributed AS (
                 SELECT {key} AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
                 FROM {results}
-                WHERE workspace = $ws AND model = $model
+                WHERE workspace = $ws AND model = $model {onlyChannel}
                   {range.Where("conversion_ts")}
                 GROUP BY k),
             spent AS (
                 SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
                 FROM ad_spend
-                WHERE workspace = $ws AND NOT currency_flagged
+                WHERE workspace = $ws AND NOT currency_flagged {onlyChannel}
                   {range.Where("date")}
                 GROUP BY k)
             SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend
@@ -107,6 +110,7 @@ public sealed class AttributionSummary
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("model", model));
+        if (channel is not null) { command.Parameters.Add(new DuckDBParameter("channel", channel)); }
         range.Bind(command);
         using var reader = command.ExecuteReader();
         var rows = new List<AttributionSummaryRow>();

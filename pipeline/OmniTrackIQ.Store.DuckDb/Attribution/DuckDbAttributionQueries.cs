@@ -17,15 +17,15 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
     }
 
     public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
-        DateTime? from, DateTime? to, AttributionSettings? adHoc, CancellationToken cancellationToken) =>
-        _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, cancellationToken);
+        DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken) =>
+        _summary.SummarizeAsync(workspace, models, groupBy, from, to, adHoc, channel, cancellationToken);
 
     public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
-        CancellationToken cancellationToken) =>
-        _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, cancellationToken);
+        string? channel, CancellationToken cancellationToken) =>
+        _summary.SummarizeDailyAsync(workspace, model, groupBy, from, to, channel, cancellationToken);
 
-    public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
-        _paths.ReadAsync(workspace, top, from, to, cancellationToken);
+    public Task<List<TopPathRow>> TopPathsAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken) =>
+        _paths.ReadAsync(workspace, top, from, to, channel, cancellationToken);
 
     public Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
         _coverage.ReadAsync(workspace, from, to, cancellationToken);

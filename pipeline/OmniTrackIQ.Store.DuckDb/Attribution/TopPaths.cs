@@ -8,9 +8,10 @@ public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
 {
     /// <summary>
     /// The <paramref name="top"/> paths by conversions (then revenue, then path) for conversions at
-    /// from ≤ ts &lt; to (null bounds are open). Conversions without any touch appear as "(none)".
+    /// from ≤ ts &lt; to (null bounds are open), only those through <paramref name="channel"/> when given. Conversions
+    /// without any touch appear as "(none)".
     /// </summary>
-    public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
@@ -20,10 +21,11 @@ public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT path, max(touches), count(*), sum(revenue) FROM conversions
-            WHERE workspace = $ws {range.Where("ts")}
+            WHERE workspace = $ws {range.Where("ts")} {(channel is null ? "" : "AND list_contains(string_split(path, ' > '), $channel)")}
             GROUP BY path ORDER BY 3 DESC, 4 DESC, path LIMIT {top}
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        if (channel is not null) { command.Parameters.Add(new DuckDBParameter("channel", channel)); }
         range.Bind(command);
         using var reader = command.ExecuteReader();
         var rows = new List<TopPathRow>();

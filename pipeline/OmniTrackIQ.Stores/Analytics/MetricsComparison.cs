@@ -5,11 +5,14 @@ public sealed record MetricsChange(
     double? NetRevenue, double? Orders, double? Aov, double? Spend, double? Roas, double? Cpa, double? ProfitAfterAdSpend,
     double? NewCustomers, double? ReturningCustomers, double? AttributedRevenue);
 
-/// <summary><c>GET /v1/metrics/summary</c>: the KPIs of [from, to) and of the period of the same length just before it.</summary>
+/// <summary>
+/// <c>GET /v1/metrics/summary</c>: the KPIs of [from, to) and of the period of the same length just before it, shop-wide
+/// or (<paramref name="Channel"/> set) that channel's share under <paramref name="Model"/>.
+/// </summary>
 public sealed record MetricsComparison(
-    string Model, DateTime From, DateTime To, DateTime PreviousFrom, DateTime PreviousTo, PeriodMetrics Current, PeriodMetrics Previous, MetricsChange Change)
+    string Model, string? Channel, DateTime From, DateTime To, DateTime PreviousFrom, DateTime PreviousTo, PeriodMetrics Current, PeriodMetrics Previous, MetricsChange Change)
 {
-    public static MetricsComparison Of(string model, Period period, PeriodMetrics current, PeriodMetrics previous)
+    public static MetricsComparison Of(string model, string? channel, Period period, PeriodMetrics current, PeriodMetrics previous)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(previous);
@@ -21,7 +24,7 @@ public sealed record MetricsComparison(
             MetricsSummary.Change(current.NewCustomers, previous.NewCustomers), MetricsSummary.Change(current.ReturningCustomers, previous.ReturningCustomers),
             MetricsSummary.Change(current.AttributedRevenue, previous.AttributedRevenue));
         var before = period.Previous;
-        return new MetricsComparison(model, period.From, period.To, before.From, before.To, current, previous, change);
+        return new MetricsComparison(model, channel, period.From, period.To, before.From, before.To, current, previous, change);
     }
 
     /// <summary>The table of <c>?format=csv</c>: one line per KPI with its current and previous figure and the change.</summary>

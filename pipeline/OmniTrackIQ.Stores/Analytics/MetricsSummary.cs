@@ -1,8 +1,11 @@
 namespace OmniTrackIQ.Pipeline.Analytics;
 
-/// <summary>The KPIs of one period (<c>GET /v1/metrics/summary</c>); money in the shop's currency, rounded to 4 places.</summary>
+/// <summary>
+/// The KPIs of one period (<c>GET /v1/metrics/summary</c>); money in the shop's currency, rounded to 4 places. Shop-wide
+/// (<see cref="MetricsSummary.Result"/>) or one channel's share under a model (<see cref="MetricsSummary.ChannelResult"/>).
+/// </summary>
 /// <param name="NetRevenue">Sum of the orders' net revenue (after refunds; a cancelled order nets 0).</param>
-/// <param name="Orders">Orders that are not cancelled.</param>
+/// <param name="Orders">Orders that are not cancelled (a channel: the conversions the model credits to it, a fraction per shared order).</param>
 /// <param name="Aov">Net revenue / orders; null without orders.</param>
 /// <param name="Spend">Ad spend of the days starting in the period (shop currency only).</param>
 /// <param name="Roas">Net revenue / spend (blended); null without spend.</param>
@@ -13,7 +16,7 @@ namespace OmniTrackIQ.Pipeline.Analytics;
 /// <param name="OrdersWithoutCustomer">Orders attribution has not given to a person yet (neither new nor returning).</param>
 /// <param name="AttributedRevenue">Revenue the chosen model credits to some channel (orders without a touch get none).</param>
 public sealed record PeriodMetrics(
-    double NetRevenue, long Orders, double? Aov, double Spend, double? Roas, double? Cpa, double ProfitAfterAdSpend,
+    double NetRevenue, double Orders, double? Aov, double Spend, double? Roas, double? Cpa, double ProfitAfterAdSpend,
     long NewCustomers, long ReturningCustomers, long OrdersWithoutCustomer, double AttributedRevenue);
 
 /// <summary>
@@ -59,6 +62,24 @@ public sealed class MetricsSummary(Period period)
         double? cpa = _orders > 0 ? Round(spend / _orders) : null;
         return new PeriodMetrics(net, _orders, aov, spend, roas, cpa, Round(net - spend), _newCustomers.Count, _returningCustomers.Count,
             _withoutCustomer, Round(attributedRevenue));
+    }
+
+    /// <summary>
+    /// One channel's share of the period under a model, every figure as the channel's row of the attribution summary has
+    /// it, so the KPIs equal the channel chart: revenue and conversions the model credits to the channel, that channel's
+    /// spend, their ratios. Customers are counted from the rows fed, which must be the orders credited to the channel
+    /// (<see cref="CreditFilter"/>).
+    /// </summary>
+    public PeriodMetrics ChannelResult(double creditedConversions, double creditedRevenue, double spend)
+    {
+        var revenue = Round(creditedRevenue);
+        var conversions = Math.Round(creditedConversions, 6);
+        spend = Round(spend);
+        double? aov = conversions > 0 ? Round(revenue / conversions) : null;
+        double? roas = spend > 0 ? Round(revenue / spend) : null;
+        double? cpa = conversions > 0 ? Round(spend / conversions) : null;
+        return new PeriodMetrics(revenue, conversions, aov, spend, roas, cpa, Round(revenue - spend), _newCustomers.Count, _returningCustomers.Count,
+            _withoutCustomer, revenue);
     }
 
     /// <summary>(current − previous) / previous; null when the previous figure is 0 or either is missing.</summary>

@@ -83,6 +83,49 @@ public abstract class AnalystApiEndToEnd : ClickHouse.StoreChoice
     }
 
     [SkippableFact]
+    public async Task A_channel_filter_gives_that_channels_share_under_the_model_on_every_route()
+    {
+        await using var factory = await NewFactoryAsync(f =>
+        {
+            SpendClient.OnlyExplicitRuns(f);
+            f.Settings["OmniTrack:Workspaces:0:Currency"] = "EUR";
+        });
+        using var client = await ShopAsync(factory);
+
+        // Paid Search this week: order 1002 (60, ann, who first ordered last week: returning) and Google's 25 + 15.
+        var summary = await GetJsonAsync(client, "/v1/metrics/summary?model=linear&channel=Paid%20Search&" + Week);
+        Assert.Equal("Paid Search", summary.GetProperty("channel").GetString());
+        Assert.Equal("""{"netRevenue":60,"orders":1,"aov":60,"spend":40,"roas":1.5,"cpa":40,"profitAfterAdSpend":20,"newCustomers":0,"returningCustomers":1,"ordersWithoutCustomer":0,"attributedRevenue":60}""",
+            summary.GetProperty("current").GetRawText());
+        Assert.Equal("""{"netRevenue":100,"orders":1,"aov":100,"spend":20,"roas":5,"cpa":20,"profitAfterAdSpend":80,"newCustomers":1,"returningCustomers":0,"ordersWithoutCustomer":0,"attributedRevenue":100}""",
+            summary.GetProperty("previous").GetRawText());
+        // The KPIs are the channel's row of the attribution summary (the report's channel chart).
+        var channels = await GetJsonAsync(client, "/v1/attribution/summary?model=linear&groupBy=channel&" + Week);
+        var row = channels.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == "Paid Search");
+        Assert.Equal((60.0, 40.0, 1.0), (row.GetProperty("revenue").GetDouble(), row.GetProperty("spend").GetDouble(), row.GetProperty("conversions").GetDouble()));
+        // Meta's spend with no attributed order: money spent for nothing.
+        var social = await GetJsonAsync(client, "/v1/metrics/summary?model=linear&channel=Paid%20Social&" + Week);
+        Assert.Equal("""{"netRevenue":0,"orders":0,"aov":null,"spend":10,"roas":0,"cpa":null,"profitAfterAdSpend":-10,"newCustomers":0,"returningCustomers":0,"ordersWithoutCustomer":0,"attributedRevenue":0}""",
+            social.GetProperty("current").GetRawText());
+
+        var daily = await GetJsonAsync(client, "/v1/metrics/daily?model=linear&groupBy=campaign&channel=Paid%20Search&" + Week);
+        Assert.Equal(["2026-11-20|201|0|0|25", "2026-11-21|201|1|60|15"], daily.GetProperty("rows").EnumerateArray().Select(r =>
+            $"{r.GetProperty("date").GetString()}|{r.GetProperty("key").GetString()}|{r.GetProperty("conversions").GetDouble()}|{r.GetProperty("revenue").GetDouble()}|{Nullable(r.GetProperty("spend"))}"));
+
+        var orders = await GetJsonAsync(client, "/v1/orders?model=first&channel=Organic%20Social&from=2026-11-01&to=2026-12-01");
+        Assert.Equal(["=1003"], orders.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()));
+        var paidSearch = await GetJsonAsync(client, "/v1/orders?channel=Paid%20Search&from=2026-11-01&to=2026-12-01");
+        Assert.Equal(["1002", "1001"], paidSearch.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()));
+
+        // The campaigns table as CSV: the summary's rows and columns.
+        Assert.Equal("campaign,conversions,revenue,spend,roas,cpa\r\n201,1,60,40,1.5,40\r\n",
+            await GetTextAsync(client, "/v1/attribution/summary?model=linear&groupBy=campaign&channel=Paid%20Search&format=csv&" + Week));
+        // The top paths through a channel, as CSV too.
+        Assert.Equal("path,touches,conversions,revenue\r\nPaid Search,1,1,100\r\nPaid Search > Paid Search,2,1,60\r\n",
+            await GetTextAsync(client, "/v1/attribution/paths?channel=Paid%20Search&format=csv"));
+    }
+
+    [SkippableFact]
     public async Task Orders_page_by_cursor_and_export_as_guarded_csv()
     {
         await using var factory = await NewFactoryAsync(SpendClient.OnlyExplicitRuns);
@@ -133,6 +176,13 @@ public abstract class AnalystApiEndToEnd : ClickHouse.StoreChoice
     [InlineData("/v1/orders?limit=0", "limit", "invalid_limit")]
     [InlineData("/v1/orders?limit=1001", "limit", "invalid_limit")]
     [InlineData("/v1/orders?cursor=bm90IGEgY3Vyc29y", "cursor", "invalid_cursor")]
+    [InlineData("/v1/metrics/summary?channel=%20Email", "channel", "invalid_channel")]
+    [InlineData("/v1/metrics/daily?channel=Email%0A", "channel", "invalid_channel")]
+    [InlineData("/v1/orders?channel=Paid%01Search", "channel", "invalid_channel")]
+    [InlineData("/v1/orders?channel=Email&model=best", "model", "unknown_model")]
+    [InlineData("/v1/attribution/summary?channel=%09", "channel", "invalid_channel")]
+    [InlineData("/v1/attribution/summary?format=pdf", "format", "unknown_format")]
+    [InlineData("/v1/attribution/paths?channel=%20", "channel", "invalid_channel")]
     public async Task A_bad_parameter_is_a_400_naming_it(string path, string field, string reason)
     {
         await using var factory = await NewFactoryAsync(SpendClient.OnlyExplicitRuns);

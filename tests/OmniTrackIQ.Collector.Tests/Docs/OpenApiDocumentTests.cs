@@ -51,8 +51,14 @@ public sealed class OpenApiDocumentTests : IClassFixture<CollectorFactory>
         Assert.Equal(["readToken"], SchemesOf(root, "/v1/events/stats", "get"));
         Assert.Equal(["readToken"], SchemesOf(root, "/v1/attribution/summary", "get"));
         Assert.Empty(SchemesOf(root, "/healthz", "get"));
-        foreach (var analyst in new[] { "/v1/metrics/summary", "/v1/metrics/daily", "/v1/orders" })
+        foreach (var analyst in new[] { "/v1/metrics/summary", "/v1/metrics/daily", "/v1/orders", "/v1/attribution/summary" })
         {
+            // The query parameters the handlers read themselves are listed, the channel filter with its meaning.
+            var parameters = root.GetProperty("paths").GetProperty(analyst).GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+            var channel = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "channel");
+            Assert.Equal("query", channel.GetProperty("in").GetString());
+            Assert.Contains("credit the model gives that channel's touches", channel.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Contains(parameters, p => p.GetProperty("name").GetString() == "format");
             Assert.Equal(["readToken"], SchemesOf(root, analyst, "get"));
             var ok = root.GetProperty("paths").GetProperty(analyst).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
             Assert.Equal(["application/json", "text/csv"], ok.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

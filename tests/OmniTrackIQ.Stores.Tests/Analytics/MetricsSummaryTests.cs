@@ -98,7 +98,7 @@ public sealed class MetricsSummaryTests
         var current = new PeriodMetrics(150, 4, 37.5, 60, 2.5, 15, 90, 3, 1, 0, 120);
         var previous = new PeriodMetrics(100, 2, 50, 0, null, 0, 100, 2, 0, 1, 80);
 
-        var comparison = MetricsComparison.Of("linear", s_period, current, previous);
+        var comparison = MetricsComparison.Of("linear", null, s_period, current, previous);
 
         Assert.Equal((s_from.AddDays(-7), s_from), (comparison.PreviousFrom, comparison.PreviousTo));
         Assert.Equal(new MetricsChange(0.5, 1, -0.25, null, null, null, -0.1, 0.5, null, 0.5), comparison.Change);

@@ -192,8 +192,8 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
 
         foreach (var groupBy in new[] { AttributionGroupBy.Channel, AttributionGroupBy.Campaign })
         {
-            var stored = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, null, CancellationToken.None);
-            var onTheFly = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, _db.Settings, CancellationToken.None);
+            var stored = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, null, null, CancellationToken.None);
+            var onTheFly = await summary.SummarizeAsync("w", AttributionModels.Names.ToList(), groupBy, null, null, _db.Settings, null, CancellationToken.None);
             foreach (var model in AttributionModels.Names)
             {
                 Assert.Equal(stored[model], onTheFly[model]);

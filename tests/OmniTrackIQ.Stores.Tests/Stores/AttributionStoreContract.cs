@@ -37,7 +37,7 @@ public abstract class AttributionStoreContract
         Assert.Equal([("Paid Search", 1.0, 100.0)], await ChannelsAsync(s, "first"));
         Assert.Equal([("Email", 1.0, 100.0)], await ChannelsAsync(s, "last"));
         Assert.Equal([("Email", 0.5, 50.0), ("Paid Search", 0.5, 50.0)], await ChannelsAsync(s, "linear"));
-        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, null, CancellationToken.None));
     }
 
     [SkippableFact]
@@ -52,7 +52,7 @@ public abstract class AttributionStoreContract
             Data.Conversion("a", 1, "o-1", 40));
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
-        Assert.Equal([new TopPathRow("Paid Search", 1, 1, 40)], await s.Queries.TopPathsAsync(Ws, 10, null, null, CancellationToken.None));
+        Assert.Equal([new TopPathRow("Paid Search", 1, 1, 40)], await s.Queries.TopPathsAsync(Ws, 10, null, null, null, CancellationToken.None));
         Assert.Equal([("Paid Search", 1.0, 40.0)], await ChannelsAsync(s, "linear"));
     }
 
@@ -110,7 +110,7 @@ public abstract class AttributionStoreContract
         await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
-        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Campaign, null, null, null, CancellationToken.None))["last"];
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Campaign, null, null, null, null, CancellationToken.None))["last"];
         Assert.Equal(new AttributionSummaryRow("brand", 1, 241, 120.5, 2, 120.5), rows[0]);
         Assert.Equal(["brand", "generic", "prospecting", "retarget"], rows.Select(r => r.Key).Order(StringComparer.Ordinal));
         Assert.Equal(new AttributionSummaryRow("generic", 0, 0, 80, 0, null), rows.Single(r => r.Key == "generic"));
@@ -137,7 +137,7 @@ public abstract class AttributionStoreContract
         ], "EUR", out _), CancellationToken.None);
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
-        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Campaign, null, null, null, CancellationToken.None))["last"];
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Campaign, null, null, null, null, CancellationToken.None))["last"];
         Assert.Equal(
         [
             new AttributionSummaryRow("20123456789", 1, 100, 45, 2.2222, 45),
@@ -145,12 +145,12 @@ public abstract class AttributionStoreContract
             new AttributionSummaryRow("Launch EU", 0, 0, 7, 0, null),
         ], rows);
         // By channel the USD row is not added to the shop's money either.
-        var channels = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Channel, null, null, null, CancellationToken.None))["last"];
+        var channels = (await s.Queries.SummarizeAsync(Ws, ["last"], AttributionGroupBy.Channel, null, null, null, null, CancellationToken.None))["last"];
         Assert.Equal([45.0, 37.0], channels.Select(r => r.Spend ?? -1));
         // A day without its revenue still keys the campaign by the id its clicks carry, so a daily series has one key.
         var nextDay = AttributionData.Day0.AddDays(5).UtcDateTime;
         Assert.Equal([new AttributionSummaryRow("20123456789", 0, 0, 5, 0, null)],
-            (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, nextDay, nextDay.AddDays(1), null, CancellationToken.None))["first"]);
+            (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, nextDay, nextDay.AddDays(1), null, null, CancellationToken.None))["first"]);
     }
 
     [SkippableFact]
@@ -168,12 +168,12 @@ public abstract class AttributionStoreContract
         {
             foreach (var model in new[] { "first", "linear", "markov" })
             {
-                var daily = await s.Queries.SummarizeDailyAsync(Ws, model, groupBy, from, to, CancellationToken.None);
+                var daily = await s.Queries.SummarizeDailyAsync(Ws, model, groupBy, from, to, null, CancellationToken.None);
                 var expected = new List<DailySummaryRow>();
                 for (var start = from.Date; start < to; start = start.AddDays(1))
                 {
                     var window = (From: start < from ? from : start, To: start.AddDays(1) > to ? to : start.AddDays(1));
-                    var rows = (await s.Queries.SummarizeAsync(Ws, [model], groupBy, window.From, window.To, null, CancellationToken.None))[model];
+                    var rows = (await s.Queries.SummarizeAsync(Ws, [model], groupBy, window.From, window.To, null, null, CancellationToken.None))[model];
                     expected.AddRange(rows.Select(r => new DailySummaryRow(DateOnly.FromDateTime(start), r)));
                 }
 
@@ -200,9 +200,9 @@ public abstract class AttributionStoreContract
 
         var from = AttributionData.Day0.AddDays(5).UtcDateTime;
         var to = AttributionData.Day0.AddDays(6).UtcDateTime;
-        var rows = (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, from, to, null, CancellationToken.None))["first"];
+        var rows = (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, from, to, null, null, CancellationToken.None))["first"];
         Assert.Equal([new AttributionSummaryRow("generic", 0, 0, 80, 0, null)], rows);
-        var later = (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, to, null, null, CancellationToken.None))["first"];
+        var later = (await s.Queries.SummarizeAsync(Ws, ["first"], AttributionGroupBy.Campaign, to, null, null, null, CancellationToken.None))["first"];
         Assert.Equal([new AttributionSummaryRow("generic", 1, 20, null, null, null), new AttributionSummaryRow("prospecting", 0, 0, 33, 0, null),
             new AttributionSummaryRow("retarget", 0, 0, 60.25, 0, null)], later);
     }
@@ -234,10 +234,78 @@ public abstract class AttributionStoreContract
             Data.Conversion("a", 10, "o-1", 50));
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
 
-        var adHoc = await s.Queries.SummarizeAsync(Ws, ["first", "markov"], AttributionGroupBy.Channel, null, null, Settings with { LookbackDays = 5 }, CancellationToken.None);
+        var adHoc = await s.Queries.SummarizeAsync(Ws, ["first", "markov"], AttributionGroupBy.Channel, null, null, Settings with { LookbackDays = 5 }, null, CancellationToken.None);
         Assert.Equal([new AttributionSummaryRow("Direct", 1, 50, null, null, null)], adHoc["first"]);
         Assert.Equal([new AttributionSummaryRow("Direct", 1, 50, null, null, null)], adHoc["markov"]);
         Assert.Equal([("Paid Search", 1.0, 50.0)], await ChannelsAsync(s, "first"));
+    }
+
+    [SkippableFact]
+    public async Task A_channel_filter_keeps_the_credit_the_model_gives_that_channels_touches_and_that_channels_spend()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("a", 4, "Paid Search", "google", "cpc", "brand"),
+            Data.Page("a", 4.2, "Email", "newsletter", "email", "november"),
+            Data.Conversion("a", 4.5, "o-1", 100),
+            Data.Page("b", 4, "Email", "newsletter", "email", "november"),
+            Data.Conversion("b", 4.5, "o-2", 40));
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+
+        async Task<List<AttributionSummaryRow>> Rows(string model, AttributionGroupBy groupBy, string channel) =>
+            (await s.Queries.SummarizeAsync(Ws, [model], groupBy, null, null, null, channel, CancellationToken.None))[model];
+
+        // Linear gives Email half of o-1 and all of o-2; Paid Search's campaigns keep their spend, the Paid Social ones are out.
+        Assert.Equal([new AttributionSummaryRow("Email", 1.5, 90, null, null, null)], await Rows("linear", AttributionGroupBy.Channel, "Email"));
+        Assert.Equal([new AttributionSummaryRow("brand", 0.5, 50, 120.5, 0.4149, 241), new AttributionSummaryRow("generic", 0, 0, 80, 0, null)],
+            await Rows("linear", AttributionGroupBy.Campaign, "Paid Search"));
+        Assert.Equal([new AttributionSummaryRow("november", 1, 40, null, null, null)], await Rows("first", AttributionGroupBy.Campaign, "Email"));
+        Assert.Equal([new AttributionSummaryRow("prospecting", 0, 0, 33, 0, null), new AttributionSummaryRow("retarget", 0, 0, 60.25, 0, null)],
+            (await Rows("last", AttributionGroupBy.Campaign, "Paid Social")).OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Empty(await Rows("linear", AttributionGroupBy.Source, "Referral"));
+        // Paths through a channel: any step, not only the last.
+        Assert.Equal([new TopPathRow("Email", 1, 1, 40), new TopPathRow("Paid Search > Email", 2, 1, 100)],
+            (await s.Queries.TopPathsAsync(Ws, 10, null, null, "Email", CancellationToken.None)).OrderBy(r => r.Path, StringComparer.Ordinal));
+        Assert.Equal([new TopPathRow("Paid Search > Email", 2, 1, 100)], await s.Queries.TopPathsAsync(Ws, 10, null, null, "Paid Search", CancellationToken.None));
+        Assert.Empty(await s.Queries.TopPathsAsync(Ws, 10, null, null, "Paid", CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Filtered_by_each_channel_every_grouping_and_day_adds_up_to_that_channels_row_of_the_channel_summary()
+    {
+        var s = await OpenAsync();
+        await s.Events.WriteEventsAsync(Data.ShopHistory(people: 40), CancellationToken.None);
+        await s.Spend.UpsertAsync(Ws, AttributionData.Spend(), CancellationToken.None);
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        var from = AttributionData.Day0.UtcDateTime;
+        var to = from.AddDays(30);
+
+        foreach (var adHoc in new AttributionSettings?[] { null, Settings with { LookbackDays = 5 } })
+        {
+            foreach (var model in new[] { "first", "last", "linear", "markov", "shapley" })
+            {
+                var channels = (await s.Queries.SummarizeAsync(Ws, [model], AttributionGroupBy.Channel, from, to, adHoc, null, CancellationToken.None))[model];
+                Assert.True(channels.Count >= 4, $"{model}: only {channels.Count} channels");
+                foreach (var row in channels)
+                {
+                    var only = (await s.Queries.SummarizeAsync(Ws, [model], AttributionGroupBy.Channel, from, to, adHoc, row.Key, CancellationToken.None))[model];
+                    Assert.Equal([row], only);
+                    foreach (var groupBy in new[] { AttributionGroupBy.Source, AttributionGroupBy.Campaign })
+                    {
+                        var groups = (await s.Queries.SummarizeAsync(Ws, [model], groupBy, from, to, adHoc, row.Key, CancellationToken.None))[model];
+                        Assert.Equal(row.Conversions, groups.Sum(g => g.Conversions), 4);
+                        Assert.Equal(row.Revenue, groups.Sum(g => g.Revenue), 3);
+                        Assert.Equal(row.Spend ?? 0, groups.Sum(g => g.Spend ?? 0), 4);
+                    }
+
+                    if (adHoc is not null) { continue; }
+                    var days = await s.Queries.SummarizeDailyAsync(Ws, model, AttributionGroupBy.Campaign, from, to, row.Key, CancellationToken.None);
+                    Assert.Equal(row.Revenue, days.Sum(d => d.Row.Revenue), 3);
+                    Assert.Equal(row.Spend ?? 0, days.Sum(d => d.Row.Spend ?? 0), 4);
+                }
+            }
+        }
     }
 
     /// <summary>Every model's summary by channel, source and campaign, plus top paths and coverage, as comparable text.</summary>
@@ -246,7 +314,7 @@ public abstract class AttributionStoreContract
         var lines = new List<string>();
         foreach (var groupBy in AttributionGroupings.All)
         {
-            var byModel = await s.Queries.SummarizeAsync(workspace, AttributionModels.Names, groupBy, null, null, adHoc, CancellationToken.None);
+            var byModel = await s.Queries.SummarizeAsync(workspace, AttributionModels.Names, groupBy, null, null, adHoc, null, CancellationToken.None);
             foreach (var model in AttributionModels.Names)
             {
                 foreach (var r in byModel[model])
@@ -257,7 +325,7 @@ public abstract class AttributionStoreContract
         }
 
         if (adHoc is not null) { return string.Join('\n', lines); }
-        lines.AddRange((await s.Queries.TopPathsAsync(workspace, 1000, null, null, CancellationToken.None)).Select(p => FormattableString.Invariant($"path|{p.Path}|{p.Touches}|{p.Conversions}|{p.Revenue:F4}")));
+        lines.AddRange((await s.Queries.TopPathsAsync(workspace, 1000, null, null, null, CancellationToken.None)).Select(p => FormattableString.Invariant($"path|{p.Path}|{p.Touches}|{p.Conversions}|{p.Revenue:F4}")));
         var coverage = await s.Queries.CoverageAsync(workspace, null, null, CancellationToken.None);
         lines.Add(FormattableString.Invariant($"coverage|{coverage.Conversions}|{coverage.Matched}|{coverage.Share}|{coverage.Revenue}|{coverage.MatchedRevenue}|{coverage.ShopReported}"));
         lines.AddRange(coverage.Misses.Select(m => FormattableString.Invariant($"miss|{m.Reason}|{m.Conversions}|{m.Revenue}")));
@@ -269,6 +337,6 @@ public abstract class AttributionStoreContract
     private static Task WriteAsync(AttributionStoreUnderTest s, params TrackedEvent[] events) => s.Events.WriteEventsAsync(events, CancellationToken.None);
 
     private async Task<List<(string, double, double)>> ChannelsAsync(AttributionStoreUnderTest s, string model) =>
-        [.. (await s.Queries.SummarizeAsync(Ws, [model], AttributionGroupBy.Channel, null, null, null, CancellationToken.None))[model]
+        [.. (await s.Queries.SummarizeAsync(Ws, [model], AttributionGroupBy.Channel, null, null, null, null, CancellationToken.None))[model]
             .Select(r => (r.Key, r.Conversions, r.Revenue)).OrderBy(r => r.Key, StringComparer.Ordinal)];
 }

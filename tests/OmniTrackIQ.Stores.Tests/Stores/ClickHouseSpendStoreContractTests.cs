@@ -50,7 +50,7 @@ public class ClickHouseSpendStoreContractTests(ClickHouseServerFixture server) :
     protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, AttributionGroupBy groupBy, DateTime? from, DateTime? to)
     {
         var spent = new Dictionary<string, double>(StringComparer.Ordinal);
-        await Database.ReadRowsAsync($"SELECT k, spend FROM ({SpendSql.SpentBy(Database.Name, SqlLiteral.String(workspace), groupBy, from, to)})",
+        await Database.ReadRowsAsync($"SELECT k, spend FROM ({SpendSql.SpentBy(Database.Name, SqlLiteral.String(workspace), groupBy, from, to, null)})",
             r => spent.Add(r.GetProperty("k").GetString()!, r.GetProperty("spend").GetDouble()), CancellationToken.None);
         return spent;
     }

@@ -33,17 +33,17 @@ public abstract class ReadsWriteNothingContract
         ], CancellationToken.None);
         await s.Runs.RunAsync(ws, Settings, CancellationToken.None);
         // The stored summary first: whatever a store creates on its first read is there before the count.
-        await s.Queries.SummarizeAsync(ws, ["first"], AttributionGroupBy.Channel, null, null, null, CancellationToken.None);
+        await s.Queries.SummarizeAsync(ws, ["first"], AttributionGroupBy.Channel, null, null, null, null, CancellationToken.None);
         var before = await RowCountsAsync();
         Assert.NotEmpty(before);
 
-        var adHoc = await s.Queries.SummarizeAsync(ws, AttributionModels.Names, AttributionGroupBy.Channel, null, null, Settings with { PaidClicksFirst = true },
+        var adHoc = await s.Queries.SummarizeAsync(ws, AttributionModels.Names, AttributionGroupBy.Channel, null, null, Settings with { PaidClicksFirst = true }, null,
             CancellationToken.None);
         // The people map travelled with the query: the phone's touch is the laptop person's first.
         Assert.Equal([new AttributionSummaryRow("Paid Search", 1, 100, null, null, null)], adHoc["first"]);
         Assert.Equal(100, adHoc["markov"].Sum(r => r.Revenue), 6);
-        await s.Queries.SummarizeAsync(ws, ["linear"], AttributionGroupBy.Campaign, null, null, Settings with { LookbackDays = 1 }, CancellationToken.None);
-        await s.Queries.TopPathsAsync(ws, 10, null, null, CancellationToken.None);
+        await s.Queries.SummarizeAsync(ws, ["linear"], AttributionGroupBy.Campaign, null, null, Settings with { LookbackDays = 1 }, null, CancellationToken.None);
+        await s.Queries.TopPathsAsync(ws, 10, null, null, null, CancellationToken.None);
         await s.Queries.CoverageAsync(ws, null, null, CancellationToken.None);
 
         Assert.Equal(before, await RowCountsAsync());
