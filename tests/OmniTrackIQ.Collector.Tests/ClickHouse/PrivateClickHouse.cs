@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -34,28 +33,18 @@ internal sealed class PrivateClickHouse : IAsyncDisposable
         Assert.True(code == 0, output);
     }
 
-    private async Task<(int Code, string Output)> RunAsync(string script, bool keepDir)
+    private Task<(int Code, string Output)> RunAsync(string script, bool keepDir)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot(), "tests", "clickhouse", script));
-        info.Environment["OTQ_CLICKHOUSE_HTTP_PORT"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["OTQ_CLICKHOUSE_TCP_PORT"] = _tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["OTQ_CLICKHOUSE_INTERSERVER_PORT"] = _interserverPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["OTQ_CLICKHOUSE_STATE"] = _state;
-        info.Environment["OTQ_CLICKHOUSE_DIR"] = _dir;
-        if (keepDir) { info.Environment["OTQ_CLICKHOUSE_KEEP_DIR"] = "1"; }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "test.sh"))) { dir = dir.Parent; }
-        return dir?.FullName ?? throw new InvalidOperationException("test.sh not found above " + AppContext.BaseDirectory);
+        var environment = new Dictionary<string, string>
+        {
+            ["OTQ_CLICKHOUSE_HTTP_PORT"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OTQ_CLICKHOUSE_TCP_PORT"] = _tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OTQ_CLICKHOUSE_INTERSERVER_PORT"] = _interserverPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OTQ_CLICKHOUSE_STATE"] = _state,
+            ["OTQ_CLICKHOUSE_DIR"] = _dir,
+        };
+        if (keepDir) { environment["OTQ_CLICKHOUSE_KEEP_DIR"] = "1"; }
+        return RepositoryScript.RunAsync(Path.Combine("tests", "clickhouse", script), environment);
     }
 
     private static int FreePort()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OmniTrackIQ.Collector.Tests.Cluster;
 
 /// <summary>
@@ -78,18 +76,9 @@ internal sealed class ClusterServers : IAsyncDisposable
 
     public Task StartZooKeeperAsync() => RunAsync("start", keepDir: false);
 
-    private static async Task RunAsync(string verb, bool keepDir)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(ClickHouse.PrivateClickHouse.RepositoryRoot(), "tests", "cluster", "zookeeper.sh"));
-        info.ArgumentList.Add(verb);
-        if (keepDir) { info.Environment["OTQ_ZOOKEEPER_KEEP_DIR"] = "1"; }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"zookeeper.sh {verb} exited {process.ExitCode}: {await output}{await error}");
-    }
+    private static Task RunAsync(string verb, bool keepDir) =>
+        RepositoryScript.RunOrFailAsync(Path.Combine("tests", "cluster", "zookeeper.sh"),
+            keepDir ? new Dictionary<string, string> { ["OTQ_ZOOKEEPER_KEEP_DIR"] = "1" } : null, verb);
 
     public async ValueTask DisposeAsync()
     {

@@ -26,7 +26,7 @@ internal sealed class LoadBalancer : IDisposable
         var port = CollectorProcess.FreePort();
         var stats = Path.Combine(Path.GetTempPath(), $"otq-haproxy-{Guid.NewGuid():N}.sock");
         var info = new ProcessStartInfo("/usr/sbin/haproxy") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-db", "-f", Path.Combine(ClickHouse.PrivateClickHouse.RepositoryRoot(), "deploy", "haproxy", "haproxy.cfg") }) { info.ArgumentList.Add(arg); }
+        foreach (var arg in new[] { "-db", "-f", Path.Combine(RepositoryScript.Root(), "deploy", "haproxy", "haproxy.cfg") }) { info.ArgumentList.Add(arg); }
         info.Environment["OTQ_LB_BIND"] = $"127.0.0.1:{port}";
         info.Environment["OTQ_INGEST_1"] = $"127.0.0.1:{ingest1}";
         info.Environment["OTQ_INGEST_2"] = $"127.0.0.1:{ingest2}";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -34,17 +33,8 @@ internal static class RedisServer
     }
 
     /// <summary>Stops the server (its state kept) or starts it again, through tests/redis/stop.sh and start.sh.</summary>
-    public static async Task RunScriptAsync(string script)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(ClickHouse.PrivateClickHouse.RepositoryRoot(), "tests", "redis", script));
-        info.Environment["OTQ_REDIS_KEEP"] = "1";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"tests/redis/{script} exited {process.ExitCode}: {await output}{await error}");
-    }
+    public static Task RunScriptAsync(string script) =>
+        RepositoryScript.RunOrFailAsync(Path.Combine("tests", "redis", script), new Dictionary<string, string> { ["OTQ_REDIS_KEEP"] = "1" });
 
     /// <summary>An <see cref="IMeterFactory"/> whose meters a test can listen to.</summary>
     internal sealed class TestMeters : IMeterFactory

@@ -6,7 +6,7 @@ namespace OmniTrackIQ.Collector.Tests.Snippet;
 /// <summary>The storefront snippet is served from the build's embedded copy of sdk-js/dist/otq.js.</summary>
 public sealed class SnippetEndpointTests : IClassFixture<CollectorFactory>
 {
-    private static readonly byte[] s_dist = File.ReadAllBytes(Path.Combine(RepositoryRoot(), "sdk-js", "dist", "otq.js"));
+    private static readonly byte[] s_dist = File.ReadAllBytes(Path.Combine(RepositoryScript.Root(), "sdk-js", "dist", "otq.js"));
     private readonly HttpClient _client;
 
     public SnippetEndpointTests(CollectorFactory factory) => _client = factory.CreateClient();
@@ -56,12 +56,5 @@ public sealed class SnippetEndpointTests : IClassFixture<CollectorFactory>
         again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag!.ToString());
         using var notModified = await _client.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmniTrackIQ.sln"))) { dir = dir.Parent; }
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 }
