@@ -23,8 +23,6 @@ internal static class MetricsServices
         {
             metrics.AddMeter(CollectorMetrics.MeterName);
             // The SDK listens to every meter of that name in the process; two hosts in one process (the tests, an
-            // embedding) would add up each other's numbers. Only this container's meter is kept.
-            // The SDK listens to every meter of that name in the process; two hosts in one process (the tests, an
             // embedding) would add up each other's numbers. Only meters made by this container's factory are kept.
             if (metrics is IDeferredMeterProviderBuilder deferred)
             {
