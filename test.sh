@@ -15,6 +15,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# haproxy fronts the two collectors of the cluster chaos tests (deploy/haproxy/haproxy.cfg); the tests start it.
+if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && [ ! -x /usr/sbin/haproxy ]; then
+  echo "=== installing haproxy (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; } ||
+    echo "apt-get install haproxy failed"
+  # The package's own service is not ours: the tests run haproxy with their config only.
+  { systemctl stop haproxy || service haproxy stop || true; } >/dev/null 2>&1
+fi
+
 if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ] && [ ! -x /usr/bin/chromium ]; then
   echo "=== installing chromium (apt-get)"
   # A failed install is not fatal here: the report suite then fails (CI=true) or skips, and says why.
