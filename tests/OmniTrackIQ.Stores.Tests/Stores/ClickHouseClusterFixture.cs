@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using OmniTrackIQ.Collector.Tests;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -33,14 +33,14 @@ public sealed class ClickHouseClusterFixture : ClickHouseServerFixture
         var state = NodeState(node);
         var lines = await File.ReadAllLinesAsync(state);
         _stopped[node] = (lines.Single(l => l.StartsWith("dir=", StringComparison.Ordinal))[4..], Nodes[node]);
-        await RunScriptAsync("stop.sh", new() { ["OTQ_CLICKHOUSE_STATE"] = state, ["OTQ_CLICKHOUSE_KEEP_DIR"] = "1" });
+        await RepositoryScript.RunOrFailAsync(Path.Combine("tests", "clickhouse", "stop.sh"), new Dictionary<string, string> { ["OTQ_CLICKHOUSE_STATE"] = state, ["OTQ_CLICKHOUSE_KEEP_DIR"] = "1" });
     }
 
     /// <summary>Starts a node <see cref="StopNodeAsync"/> stopped again, on its data, ports and cluster config.</summary>
     public async Task StartNodeAsync(int node)
     {
         var (dir, url) = _stopped[node];
-        await RunScriptAsync("start.sh", new()
+        await RepositoryScript.RunOrFailAsync(Path.Combine("tests", "clickhouse", "start.sh"), new Dictionary<string, string>
         {
             ["OTQ_CLICKHOUSE_STATE"] = NodeState(node),
             ["OTQ_CLICKHOUSE_DIR"] = dir,
@@ -57,25 +57,6 @@ public sealed class ClickHouseClusterFixture : ClickHouseServerFixture
 
     private static string NodeState(int node) =>
         Path.Combine(Environment.GetEnvironmentVariable("OTQ_CLUSTER_STATE_DIR") is { Length: > 0 } dir ? dir : "/tmp/otq-cluster", $"node{node}.state");
-
-    private static async Task RunScriptAsync(string script, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryRoot(), "tests", "clickhouse", script));
-        foreach (var (name, value) in environment) { info.Environment[name] = value; }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not run bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"tests/clickhouse/{script} exited {process.ExitCode}: {await stdout}{await stderr}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "test.sh"))) { dir = dir.Parent; }
-        return dir?.FullName ?? throw new InvalidOperationException("test.sh not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>Runs SQL on one node directly, e.g. to count what its local table holds.</summary>
     public async Task<string> QueryNodeAsync(int node, string sql)
