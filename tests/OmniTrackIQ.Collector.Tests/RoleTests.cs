@@ -44,7 +44,6 @@ public sealed class RoleTests
         using var client = factory.CreateClient(); // starts the host
         var database = factory.Services.GetRequiredService<DuckDbDatabase>();
         var store = new DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
         var day = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
         await store.WriteEventsAsync(
         [

@@ -3,6 +3,7 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests;
 
@@ -18,7 +19,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 1); // almost every batch overflows and must be read back from disk
         var sinkOptions = new SinkOptions { BatchSize = 7, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -58,7 +59,7 @@ public sealed class SinkWriterTests : IDisposable
         while (queue.Reader.TryRead(out _)) { }
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 50, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
         for (var i = 0; i < 400 && store.Ids.Count < 600; i++) { await Task.Delay(10); }
         await sink.StopAsync(CancellationToken.None);
@@ -80,7 +81,7 @@ public sealed class SinkWriterTests : IDisposable
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 64, MaxBatchAge = TimeSpan.FromMilliseconds(2), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -112,7 +113,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var sinkOptions = new SinkOptions { BatchSize = 10, MaxBatchAge = TimeSpan.FromHours(1) }; // fake time never ages a batch
-        var sink = new SinkWriter(spool, queue, store, badEvents, sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), badEvents, sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -153,7 +154,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var sinkOptions = new SinkOptions { BatchSize = 5, MaxBatchAge = TimeSpan.FromHours(1), RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(time, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
         var events = Enumerable.Range(0, 5).Select(i => new TrackedEvent { Workspace = "w", MessageId = $"t-{i}", Type = EventType.Page }).ToList();
@@ -204,8 +205,6 @@ public sealed class SinkWriterTests : IDisposable
         public int Failures { get; private set; }
         public List<string> Ids { get; } = [];
         public List<int> BatchSizes { get; } = [];
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
         {

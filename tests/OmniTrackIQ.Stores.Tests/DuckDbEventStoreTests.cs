@@ -12,7 +12,6 @@ public sealed class DuckDbEventStoreTests : IDisposable
     {
         using var database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
         var store = new DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
 
         static TrackedEvent E(string id, EventType type, string channel) => new()
         {

@@ -4,6 +4,7 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Spool;
 
@@ -50,7 +51,7 @@ public sealed class SegmentAgeTests : IDisposable
         var queue = new SinkQueue(16);
         var store = new DamagedSpool.MemoryStore();
         var writer = new SpoolWriter(spool, options, queue, NullLogger<SpoolWriter>.Instance, time);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(time, new CollectorMetrics()), new SinkOptions { MaxBatchAge = TimeSpan.FromSeconds(1) },
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()), new SinkOptions { MaxBatchAge = TimeSpan.FromSeconds(1) },
             new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Spool;
 
@@ -15,7 +16,7 @@ public sealed class SpoolReadRetryTests
         var store = new DamagedSpool.MemoryStore();
         var spool = SegmentedSpool.Open(damaged.Dir, DamagedSpool.SegmentBytes, NullLogger.Instance);
         var failures = 0;
-        var sink = new SinkWriter(spool, new SinkQueue(8), store, new BadEventQueue(time, new CollectorMetrics()),
+        var sink = new SinkWriter(spool, new SinkQueue(8), store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()),
             new SinkOptions { BatchSize = 100, MaxBatchAge = TimeSpan.FromHours(1), RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) },
             new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance)
         {

@@ -5,6 +5,7 @@ using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -87,7 +88,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
         _disposables.Add(spool);
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(time, new CollectorMetrics()),
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()),
             new SinkOptions { BatchSize = 12, MaxBatchAge = TimeSpan.FromHours(1) }, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
@@ -116,9 +117,9 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
         options.MaxPartitionsPerInsert = maxPartitionsPerInsert;
         var database = new ClickHouseDatabase(options, server.Time, fake);
         _disposables.Add(database);
-        var store = new ClickHouseEventStore(database, server.Time);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
+        var readiness = new StoreReadiness();
+        await new ClickHouseMigrations(database, readiness, server.Time).MigrateAsync(CancellationToken.None); // no host here: the step by hand
+        return new ClickHouseEventStore(database, readiness);
     }
 
     private static TrackedEvent Event(string workspace, string id, DateTimeOffset ts) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -35,6 +36,38 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
             Assert.Equal("ad_spend\nattribution_channel_models\nattribution_conversions\nattribution_people\nattribution_state\nattribution_touches\n" +
                 "bad_events\nevents\nidentity_links\nperson_paths\nschema_migrations\n", tables);
             Assert.Contains("ReplacingMergeTree", await server.QueryAsync($"SELECT engine FROM system.tables WHERE database = '{database}' AND name = 'events' FORMAT TabSeparated"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.QueryAsync($"DROP DATABASE IF EXISTS {database}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task WithoutItsStartUpStepEveryReaderRefusesAndNoReaderMakesTheDatabase()
+    {
+        server.RequireServer();
+        var database = server.Database + "_unmigrated";
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(server.Time);
+        services.AddClickHouseStore(server.Options(database));
+        await using var provider = services.BuildServiceProvider();
+        var none = CancellationToken.None;
+        try
+        {
+            Assert.False(provider.GetRequiredService<StoreReadiness>().IsReady);
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IEventStore>().GetStatsAsync("w", none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IEventBrowser>().RecentEventsAsync("w", 10, none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IBadEventRetention>().DeleteReceivedBeforeAsync(T0, none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Pipeline.Orders.IOrderLedger>().GetAsync("w", "o", none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Pipeline.Spend.ISpendStore>().UpsertAsync("w", [], none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Attribution.Storage.IAttributionQueries>().TopPathsAsync("w", 5, null, null, null, none));
+            Assert.Equal("0\n", await server.QueryAsync($"SELECT count() FROM system.databases WHERE name = '{database}' FORMAT TabSeparated"));
+
+            await ClickHouseServerFixture.MigrateAsync(provider);
+
+            Assert.True(provider.GetRequiredService<StoreReadiness>().IsReady);
+            Assert.Equal(0, (await provider.GetRequiredService<IEventStore>().GetStatsAsync("w", none)).Total);
         }
         finally
         {
@@ -91,7 +124,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
         listener.Stop(); // nothing listens there now
 
         using var database = new ClickHouseDatabase(new ClickHouseStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Database=otq" }, server.Time);
-        var store = new ClickHouseEventStore(database, server.Time);
+        var store = new ClickHouseEventStore(database, new StoreReadiness());
         Assert.False(await store.PingAsync(CancellationToken.None));
         var error = await Assert.ThrowsAnyAsync<Exception>(() => store.WriteEventsAsync([Event("w", "a")], CancellationToken.None));
         Assert.IsNotType<StoreRejectedDataException>(error);
