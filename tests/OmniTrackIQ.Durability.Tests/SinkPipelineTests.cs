@@ -112,12 +112,8 @@ public sealed class SinkPipelineTests : IDisposable
     private static List<TrackedEvent> Events(string batch) =>
         [.. Enumerable.Range(0, 3).Select(i => new TrackedEvent { Workspace = "w", MessageId = $"{batch}-{i}", Type = EventType.Page })];
 
-    /// <summary>Polls a condition the sink's background loop brings about, bounded (about 5 s), then asserts it.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) { await Task.Delay(10); }
-        Assert.True(condition());
-    }
+    /// <summary>Polls a condition the sink's background loop brings about, bounded, then asserts it.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition) => Assert.True(await Poll.UntilAsync(condition));
 
     public void Dispose()
     {

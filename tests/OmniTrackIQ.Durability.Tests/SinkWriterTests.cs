@@ -12,7 +12,7 @@ public sealed class SinkWriterTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-sink-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task WhenTheChannelOverflowsAndTheStoreFailsEveryEventIsStillStoredInOrder()
+    public async Task When_the_channel_overflows_and_the_store_fails_every_event_is_still_stored_in_order()
     {
         var store = new FlakyStore(failures: 3);
         var spool = SegmentedSpool.Open(_dir, 4096, NullLogger.Instance);
@@ -29,7 +29,7 @@ public sealed class SinkWriterTests : IDisposable
             await writer.AppendAsync(events, waitForDisk: true, CancellationToken.None);
         }
 
-        for (var i = 0; i < 400 && store.Ids.Count < 150; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 150);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -61,7 +61,7 @@ public sealed class SinkWriterTests : IDisposable
         var sinkOptions = new SinkOptions { BatchSize = 50, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
         var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 400 && store.Ids.Count < 600; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 600);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -94,7 +94,7 @@ public sealed class SinkWriterTests : IDisposable
             }
         });
 
-        for (var i = 0; i < 1000 && store.Ids.Count < 6000; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 6000);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -125,7 +125,7 @@ public sealed class SinkWriterTests : IDisposable
             await writer.AppendAsync(events, waitForDisk: true, CancellationToken.None);
         }
 
-        for (var i = 0; i < 500 && (store.Stored.Count < 27 || store.BadEvents.Count < 3); i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Stored.Count >= 27 && store.BadEvents.Count >= 3);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -168,7 +168,7 @@ public sealed class SinkWriterTests : IDisposable
         var second = await RetryDelayAsync(time, store, attempts: 2, index: 1);
         Assert.InRange(second, TimeSpan.FromSeconds(1), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(8).Ticks, first.Ticks * 3)));
         time.Advance(second);
-        for (var i = 0; i < 500 && store.Stored.Count < 5; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Stored.Count >= 5);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -182,12 +182,11 @@ public sealed class SinkWriterTests : IDisposable
     private static async Task<TimeSpan> RetryDelayAsync(RecordingTimeProvider time, RefusingStore store, int attempts, int index)
     {
         List<TimeSpan> retries = [];
-        for (var i = 0; i < 500; i++)
+        await Poll.UntilAsync(() =>
         {
             retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))];
-            if (store.Attempts == attempts && retries.Count > index) { break; }
-            await Task.Delay(10);
-        }
+            return store.Attempts == attempts && retries.Count > index;
+        });
 
         Assert.Equal(attempts, store.Attempts);
         Assert.Equal(index + 1, retries.Count);

@@ -83,7 +83,7 @@ internal sealed class DamagedSpool : IDisposable
         var sink = new SinkWriter(spool, new SinkQueue(8), store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, metrics), new SinkOptions { BatchSize = 25, MaxBatchAge = TimeSpan.FromMilliseconds(5) },
             metrics, TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 1500 && (spool.Checkpoint < spool.DurableEnd || store.BadEvents.Count < metrics.SpoolCorruptRecords); i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => spool.Checkpoint >= spool.DurableEnd && store.BadEvents.Count >= metrics.SpoolCorruptRecords, TimeSpan.FromSeconds(15));
         await sink.StopAsync(CancellationToken.None);
 
         Assert.Equal(spool.DurableEnd, spool.Checkpoint); // drained: nothing waits behind the damage
