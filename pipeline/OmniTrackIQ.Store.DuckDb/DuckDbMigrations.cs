@@ -12,14 +12,13 @@ namespace OmniTrackIQ.Store.DuckDb;
 /// and column exists from then on (readers never make tables). Every statement is idempotent (IF NOT EXISTS, ADD COLUMN
 /// IF NOT EXISTS, CREATE OR REPLACE VIEW), so a file made by any earlier version is brought up to date on open.
 /// </summary>
-public sealed class DuckDbMigrations(DuckDbDatabase database) : IStoreMigrations
+public sealed class DuckDbMigrations : IStoreMigrations
 {
-    /// <summary>Nothing left to do: resolving this opened <paramref name="database"/>, and opening it migrated it.</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        return Task.CompletedTask;
-    }
+    /// <param name="database">The opened database: making this object opened it, and opening it ran the step.</param>
+    public DuckDbMigrations(DuckDbDatabase database) => ArgumentNullException.ThrowIfNull(database);
+
+    /// <summary>Nothing left to do once the database is open (see the constructor).</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The schema, in dependency order: events before the orders view over them, the touches before the results view.</summary>
     internal static void Apply(DuckDBConnection connection)
