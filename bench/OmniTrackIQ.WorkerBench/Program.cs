@@ -58,9 +58,13 @@ try
     for (var tick = 0; tick < 2; tick++)
     {
         await database.WriteAsync(c => { SyntheticEvents.Insert(c, conversions + nonConverting + (tick * 1000), 1000, 1000, "y" + tick); return 0; }, CancellationToken.None);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         watch.Restart();
         var incremental = await orchestrator.RunAsync("bench", settings, CancellationToken.None);
-        Report("incremental tick, 1,000 new converting people", watch.Elapsed, $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people");
+        process.Refresh();
+        Report("incremental tick, 1,000 new converting people", watch.Elapsed,
+            $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people; CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s");
         foreach (var line in timed.Report()) { Console.WriteLine(line); }
     }
 

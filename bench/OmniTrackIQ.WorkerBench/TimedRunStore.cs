@@ -15,25 +15,33 @@ namespace OmniTrackIQ.WorkerBench;
 internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRunStore
 {
     private readonly Stopwatch _clock = new();
-    private readonly List<(string Step, TimeSpan Time)> _steps = [];
-    private TimeSpan _lastEnd;
+    private readonly Process _self = Process.GetCurrentProcess();
+    private readonly List<(string Step, Stamp Time)> _steps = [];
+    private Stamp _lastEnd;
     private string _lastStep = "start";
 
     public async Task<IAttributionRunSession> BeginRunAsync(string workspace, CancellationToken cancellationToken)
     {
         _steps.Clear();
         _clock.Restart();
-        _lastEnd = TimeSpan.Zero;
+        _lastEnd = Now();
         _lastStep = "start";
         return new Session(this, await Time("begin run (run state, newest load mark)", () => inner.BeginRunAsync(workspace, cancellationToken)));
     }
 
     /// <summary>The steps of the last run, one line each.</summary>
     public IEnumerable<string> Report() =>
-        _steps.Where(s => s.Time.TotalMilliseconds >= 0.5)
-            .Select(s => string.Create(CultureInfo.InvariantCulture, $"|   {s.Step} | {s.Time.TotalSeconds:F3} s |"));
+        _steps.Where(s => s.Time.Wall.TotalMilliseconds >= 0.5)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"|   {s.Step} | {s.Time.Wall.TotalSeconds:F3} s | CPU {s.Time.Cpu.TotalSeconds:F3} s |"));
 
-    private void Add(string step, TimeSpan time)
+    /// <summary>Wall time and the process's CPU time: on a shared machine the CPU time is the steadier figure.</summary>
+    private Stamp Now()
+    {
+        _self.Refresh();
+        return new(_clock.Elapsed, _self.TotalProcessorTime);
+    }
+
+    private void Add(string step, Stamp time)
     {
         var index = _steps.FindIndex(s => s.Step == step);
         if (index < 0) { _steps.Add((step, time)); } else { _steps[index] = (step, _steps[index].Time + time); }
@@ -41,20 +49,20 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
 
     private void Enter(string step)
     {
-        Add($"(orchestrator, after {_lastStep})", _clock.Elapsed - _lastEnd);
+        Add($"(orchestrator, after {_lastStep})", Now() - _lastEnd);
         _lastStep = step;
     }
 
-    private void Leave(string step, TimeSpan started)
+    private void Leave(string step, Stamp started)
     {
-        Add(step, _clock.Elapsed - started);
-        _lastEnd = _clock.Elapsed;
+        Add(step, Now() - started);
+        _lastEnd = Now();
     }
 
     private async Task<T> Time<T>(string step, Func<Task<T>> call)
     {
         Enter(step);
-        var started = _clock.Elapsed;
+        var started = Now();
         try { return await call(); } finally { Leave(step, started); }
     }
 
@@ -63,23 +71,21 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
     private async IAsyncEnumerable<T> Stream<T>(string step, IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Enter(step);
-        var total = TimeSpan.Zero;
-        var started = _clock.Elapsed;
+        var total = default(Stamp);
         await using var e = rows.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
-            var before = _clock.Elapsed;
+            var before = Now();
             var more = await e.MoveNextAsync();
-            total += _clock.Elapsed - before;
+            total += Now() - before;
             if (!more) { break; }
-            var handedOut = _clock.Elapsed;
+            var handedOut = Now();
             yield return e.Current;
-            Add($"(orchestrator, consuming {step})", _clock.Elapsed - handedOut);
+            Add($"(orchestrator, consuming {step})", Now() - handedOut);
         }
 
         Add(step, total);
-        _lastEnd = _clock.Elapsed;
-        _ = started;
+        _lastEnd = Now();
     }
 
     private sealed class Session(TimedRunStore t, IAttributionRunSession inner) : IAttributionRunSession
@@ -111,11 +117,11 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
     {
         public async ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
         {
-            t.Add("(orchestrator: attributor, per person)", t._clock.Elapsed - t._lastEnd);
-            var started = t._clock.Elapsed;
+            t.Add("(orchestrator: attributor, per person)", t.Now() - t._lastEnd);
+            var started = t.Now();
             await inner.WriteAsync(journey, result, cancellationToken);
-            t.Add("write result rows", t._clock.Elapsed - started);
-            t._lastEnd = t._clock.Elapsed;
+            t.Add("write result rows", t.Now() - started);
+            t._lastEnd = t.Now();
             t._lastStep = "write result rows";
         }
 
@@ -127,4 +133,12 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
+}
+
+/// <summary>A point (or span) in wall and CPU time.</summary>
+internal readonly record struct Stamp(TimeSpan Wall, TimeSpan Cpu)
+{
+    public static Stamp operator -(Stamp a, Stamp b) => new(a.Wall - b.Wall, a.Cpu - b.Cpu);
+
+    public static Stamp operator +(Stamp a, Stamp b) => new(a.Wall + b.Wall, a.Cpu + b.Cpu);
 }

@@ -149,19 +149,16 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        var scopedOrders = $"""
-            SELECT order_id FROM events
+        // Collected once, so the events and the stored conversions are scanned once for both deletes.
+        Execute($"""
+            CREATE OR REPLACE TEMP TABLE attribution_scope_conversions AS
+            SELECT order_id AS id FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
-            """;
-        Execute($"""
-            DELETE FROM attribution_touches WHERE workspace = $ws AND (
-                conversion_id IN ({scopedOrders})
-                OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
+            UNION
+            SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}
             """);
-        Execute($"""
-            DELETE FROM conversions WHERE workspace = $ws AND (
-                conversion_id IN ({scopedOrders}) OR person IN (SELECT k FROM attribution_scope))
-            """);
+        Execute("DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
+        Execute("DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
         foreach (var (path, totals) in PathCountsTable.ReadPeople(Connection, _transaction, workspace, ScopePeople)) { _oldPaths[path] = totals; }
         Execute($"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ScopePeople}");
     }
