@@ -17,8 +17,9 @@ export OTQ_BENCH_PORT=${OTQ_BENCH_PORT:-18797}
 
 run() {
   if ss -ltn | grep -q "127.0.0.1:$OTQ_BENCH_PORT "; then echo "redis-cost.sh: port $OTQ_BENCH_PORT is taken" >&2; exit 1; fi
-  local load out rate stats
+  local load out rate stats cpu accepted rcpu0 rcpu
   load=$(cut -d' ' -f1-3 /proc/loadavg)
+  rcpu0=$(redis_cpu)
   if [ "$1" = with ]; then
     redis-cli -h "$rhost" -p "$rport" config resetstat > /dev/null
     out=$(OmniTrack__Redis__Configuration=$redis OmniTrack__Redis__Timeout=${OTQ_BENCH_REDIS_TIMEOUT:-00:00:01} bash bench/run-batch.sh . 2>&1)
@@ -28,10 +29,19 @@ run() {
     stats=""
   fi
   rate=$(sed -n 's/.*accepted (\([0-9]*\) events\/s).*/\1/p' <<< "$out")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%H:%M:%S)" "$1" "${rate:-failed}" "$load" "$stats"
+  cpu=$(sed -n 's/^collector: cpu_s=\([0-9.]*\) .*/\1/p' <<< "$out")
+  accepted=$(sed -n 's/^collector: .*accepted_total=\([0-9]*\).*/\1/p' <<< "$out")
+  rcpu=$(awk -v a="$rcpu0" -v b="$(redis_cpu)" 'BEGIN {printf "%.2f", b - a}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%H:%M:%S)" "$1" "${rate:-failed}" "$cpu" "$accepted" \
+    "$(awk -v c="$cpu" -v n="$accepted" 'BEGIN {if (n > 0) printf "%.1f", c * 1e6 / n}')" "$rcpu" "$load" "$stats"
 }
 
-printf 'time\tredis\tevents/s\tload average\tredis commands (calls)\n'
+# Redis's own CPU seconds (user + system) so far.
+redis_cpu() {
+  redis-cli -h "$rhost" -p "$rport" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ {s += $2} END {printf "%.2f", s}'
+}
+
+printf 'time\tredis\tevents/s\tcollector cpu s\taccepted\tcollector cpu us/event\tredis cpu s\tload average\tredis commands (calls)\n'
 for i in $(seq 1 "$pairs"); do
   if [ $((i % 2)) -eq 1 ]; then run without; run with; else run with; run without; fi
 done
