@@ -29,7 +29,7 @@ internal sealed class RedisOptions
 
     /// <summary>
     /// How long a message id that some node made durable is known to all of them (<c>otq:mid:*</c>): a client's retry
-    /// through another node within this time is not spooled again. Each id costs Redis about 100 bytes for this long
+    /// through another node within this time is not spooled again. Each id costs Redis about 130 bytes for this long
     /// (docs/SCALING.md); a retry after it is still stored once by the store's dedup.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
