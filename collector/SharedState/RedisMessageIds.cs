@@ -10,7 +10,7 @@ namespace OmniTrackIQ.Collector.SharedState;
 /// <see cref="RedisOptions.MessageIdTtl"/>. Check before the spool, mark after the fsync: before spooling a batch, one
 /// <c>MGET</c> of its keys says which events some node already made durable (those are skipped); after the group commit
 /// covered the rest, one script sets their keys (<c>SET … NX PX</c>, the first durable copy's mark stands). Two round
-/// trips a batch, none a single event more than a batch.
+/// trips a request, whatever its number of events.
 /// Why not claim the ids up front (<c>SET NX</c> of a "pending" value, upgraded once durable): a copy could never be
 /// skipped on a pending mark, since its holder may die before its fsync (kill -9) and the skipped retry would then be
 /// lost; the claim would be a second write for nothing. So only "durable" exists, and it is written only once true.
