@@ -75,7 +75,7 @@ internal static class DrainSpoolCommand
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
             {
-                await errors.WriteLineAsync($"drain-spool: the store failed (an embedded DuckDB file is held by a running collector): {ex.Message} (the spool keeps what was not stored)");
+                await errors.WriteLineAsync($"drain-spool: the store failed: {ex.Message} (an embedded DuckDB file must not be held by a running collector; the spool keeps what was not stored)");
                 return ExitCodes.Failure;
             }
         }
