@@ -11,6 +11,7 @@ namespace OmniTrackIQ.Collector.Tests.Cluster;
 /// Segment's clients do. One part is disrupted in each test; afterwards every event that got a 2xx is in ClickHouse
 /// exactly once, and clients saw no 5xx except while the node they were talking to was being killed.
 /// </summary>
+[Collection(ClusterChaosCollection.Name)]
 public sealed class ClusterChaosTests : IAsyncLifetime
 {
     private const string WriteKey = "wk_crash";
