@@ -197,6 +197,8 @@ public sealed class ClusterChaosTests : IAsyncLifetime
 internal sealed class SteadyLoad
 {
     private readonly ConcurrentBag<string> _acked = [];
+    /// <summary>In every id: Redis keeps the ids nodes made durable for a day, and would skip a rerun's same ids.</summary>
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _clients;
 
@@ -232,7 +234,7 @@ internal sealed class SteadyLoad
     {
         for (var batch = 0; !_stop.IsCancellationRequested; batch++)
         {
-            var ids = Enumerable.Range(0, 10).Select(i => string.Create(CultureInfo.InvariantCulture, $"c{clientId}-b{batch}-e{i}")).ToArray();
+            var ids = Enumerable.Range(0, 10).Select(i => string.Create(CultureInfo.InvariantCulture, $"{_run}-c{clientId}-b{batch}-e{i}")).ToArray();
             var body = Payloads.BatchWithKey(writeKey, [.. ids.Select(id => Payloads.Event(id))]);
             while (!_stop.IsCancellationRequested)
             {

@@ -131,12 +131,13 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
     private static async Task<int> SendPeopleAsync(HttpClient client, string workspace, CancellationToken stop)
     {
         var people = 0;
+        var run = Guid.NewGuid().ToString("N")[..8]; // Redis keeps durable ids for a day: a rerun's ids must be new
         while (!stop.IsCancellationRequested && people < MaxPeople)
         {
             var events = new List<string>();
             for (var p = people; p < people + 5; p++)
             {
-                var person = string.Create(CultureInfo.InvariantCulture, $"{workspace}-p{p}");
+                var person = string.Create(CultureInfo.InvariantCulture, $"{run}-{workspace}-p{p}");
                 var first = p % 2 == 0
                     ? """{"url":"https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand"}"""
                     : """{"url":"https://shop.example/shoes","referrer":"https://www.facebook.com/"}""";
