@@ -28,6 +28,7 @@ _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.Workspaces.WorkspaceRe
 _ = app.Services.GetRequiredService<OmniTrackIQ.Collector.RateLimits.WorkspaceRateLimiter>(); // a bad limit fails now, not on the first request
 app.UseTrustedProxies();
 app.UseRequestTiming();
+app.UseStoreNotReadyAnswer();
 app.MapHealth();
 app.MapOmniTrackDocs();
 if (role.Ingests())

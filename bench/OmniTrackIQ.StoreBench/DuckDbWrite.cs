@@ -35,7 +35,6 @@ internal static class DuckDbWrite
         {
             using var database = new DuckDbDatabase(Path.Combine(dir.FullName, "bench.duckdb"));
             var store = new DuckDbEventStore(database);
-            await store.InitializeAsync(CancellationToken.None);
             var threshold = variant.EndsWith("no-autocheckpoint", StringComparison.Ordinal) ? "1GB" : Environment.GetEnvironmentVariable("OTQ_BENCH_CHECKPOINT");
             if (threshold is not null)
             {

@@ -6,6 +6,7 @@ using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
@@ -128,8 +129,7 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
         {
             var events = provider.GetRequiredService<IEventStore>();
             var attribution = provider.GetRequiredService<IAttributionStore>();
-            await events.InitializeAsync(CancellationToken.None);
-            if (!clickHouse) { await provider.GetRequiredService<AttributionRunner>().EnsureTableAsync(CancellationToken.None); }
+            await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
             var settings = new AttributionSettings();
             var people = conversions + nonConverting;
 
@@ -227,7 +227,7 @@ async Task<(string Db, ServiceProvider Provider)> FreshClickHouseAsync(string db
 {
     await DropAsync(db);
     var provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db }));
-    await provider.GetRequiredService<IEventStore>().InitializeAsync(CancellationToken.None);
+    await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
     return (db, provider);
 }
 

@@ -19,9 +19,7 @@ try
     var memoryLimit = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_MEMORY") ?? "4GB";
     using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"), memoryLimit, threads: 1);
     Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
-    await new DuckDbEventStore(database).InitializeAsync(CancellationToken.None);
     var runner = new AttributionRunner(database, TimeProvider.System);
-    await runner.EnsureTableAsync(CancellationToken.None);
     var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
     var orchestrator = new AttributionOrchestrator(timed);
     var settings = new AttributionSettings();
@@ -69,7 +67,7 @@ try
     }
 
     // What an analyst waits for: the summary per model (markov/shapley are derived by the view) and top paths.
-    var summary = new AttributionSummary(database, runner);
+    var summary = new AttributionSummary(database);
     foreach (var model in new[] { "linear", "markov" })
     {
         watch.Restart();
@@ -82,7 +80,7 @@ try
     Report("summary?model=linear&lookbackDays=7 (computed on the fly)", watch.Elapsed, $"{adHoc.Count} channels");
 
     watch.Restart();
-    var top = await new TopPaths(database, runner).ReadAsync("bench", 10, null, null, null, CancellationToken.None);
+    var top = await new TopPaths(database).ReadAsync("bench", 10, null, null, null, CancellationToken.None);
     Report("GET /v1/attribution/paths?top=10", watch.Elapsed, $"top path '{top[0].Path}' × {top[0].Conversions:N0}");
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);

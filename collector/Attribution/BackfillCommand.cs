@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Workspaces;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Attribution;
 
@@ -56,7 +57,7 @@ internal static class BackfillCommand
     {
         try
         {
-            using var store = StoreServices.ForCommand(dataDirectory);
+            using var store = await StoreServices.OpenForCommandAsync(dataDirectory, cancellationToken);
             var runner = store.GetRequiredService<IAttributionStore>();
             var bar = new ProgressBar(errors, !Console.IsErrorRedirected);
             var watch = Stopwatch.StartNew();
@@ -65,6 +66,11 @@ internal static class BackfillCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"backfilled {run.Conversions} conversions of {run.People} people in {watch.Elapsed.TotalSeconds:F1} s ({(run.Full ? "full recompute" : "range")}, {settings.Key})"));
             return ExitCodes.Ok;
+        }
+        catch (StoreNotReadyException ex)
+        {
+            await errors.WriteLineAsync($"backfill: {ex.Message}");
+            return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -3,14 +3,17 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using OmniTrackIQ.Collector.Hosting;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Demo;
 
 /// <summary>
 /// Seeds the demo shop once the server listens: over HTTP to its own address, so every request takes the path real
-/// traffic takes. A failure is printed and stops the process with exit code 1; it never leaves a half-told success.
+/// traffic takes, once the store's start-up step has finished (its reads answer 503 before). A failure is printed and stops
+/// the process with exit code 1; it never leaves a half-told success.
 /// </summary>
-internal sealed class DemoRunner(DemoKeys keys, IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration) : BackgroundService
+internal sealed class DemoRunner(DemoKeys keys, IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration, StoreReadiness storeReady)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +23,8 @@ internal sealed class DemoRunner(DemoKeys keys, IServer server, IHostApplication
         {
             await started.Task;
         }
+
+        await storeReady.WaitAsync(stoppingToken);
 
         try
         {

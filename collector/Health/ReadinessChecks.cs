@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Health;
 
@@ -26,15 +27,19 @@ internal static class ReadinessChecks
         return services;
     }
 
-    /// <summary>The store answers a ping; a ping that throws is the same answer as one that says no.</summary>
-    private sealed class StoreCheck(IEventStore store) : IHealthCheck
+    /// <summary>
+    /// The store answers a ping (a ping that throws is the same answer as one that says no) and its start-up step (the
+    /// migrations) has finished: a store that answers but is not migrated yet is not ready either, and says why.
+    /// </summary>
+    private sealed class StoreCheck(IEventStore store, StoreReadiness readiness) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             bool reachable;
             try { reachable = await store.PingAsync(cancellationToken); }
             catch (Exception ex) when (ex is not OperationCanceledException) { reachable = false; }
-            return reachable ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy("unreachable");
+            if (!reachable) { return HealthCheckResult.Unhealthy("unreachable"); }
+            return readiness.IsReady ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy("not ready: " + readiness.Reason);
         }
     }
 

@@ -38,6 +38,7 @@ internal static class CollectorServices
         services.AddTrustedProxies(configuration);
         services.AddOmniTrackOpenApi();
         services.AddOmniTrackStore(configuration, dataDirectory);
+        services.AddHostedService<StoreStartup>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
         services.AddOmniTrackAttribution(configuration, worker: role.Attributes());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.DuckDb;
 
@@ -22,10 +23,28 @@ internal static class StoreServices
     }
 
     /// <summary>
-    /// The store a CLI verb (backfill, import-spend) works on, from the same settings the server reads
-    /// (appsettings.json, then environment); <paramref name="dataDirectory"/> overrides the data directory.
+    /// The store a CLI verb (backfill, import-spend, erase) works on, from the same settings the server reads
+    /// (appsettings.json, then environment), with its start-up step (the migrations) run once before the verb's work;
+    /// <paramref name="dataDirectory"/> overrides the data directory. A store that cannot be reached (or an embedded
+    /// file another process holds) is a <see cref="StoreNotReadyException"/> naming why: a verb does not wait for it.
     /// </summary>
-    public static ServiceProvider ForCommand(string? dataDirectory)
+    public static async Task<ServiceProvider> OpenForCommandAsync(string? dataDirectory, CancellationToken cancellationToken)
+    {
+        var provider = ForCommand(dataDirectory);
+        try
+        {
+            await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(cancellationToken);
+            return provider;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            await provider.DisposeAsync();
+            throw new StoreNotReadyException("its migrations could not run: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>The store's services from the verbs' settings, its start-up step not run (a verb uses <see cref="OpenForCommandAsync"/>).</summary>
+    internal static ServiceProvider ForCommand(string? dataDirectory)
     {
         var read = CommandConfiguration();
         var directory = Path.GetFullPath(dataDirectory ?? read["OmniTrack:DataDirectory"] ?? "data");

@@ -5,6 +5,7 @@ using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Ingest;
 
@@ -70,8 +71,13 @@ internal static class DrainSpoolCommand
         {
             try
             {
-                using var store = StoreServices.ForCommand(dataDirectory);
+                using var store = await StoreServices.OpenForCommandAsync(dataDirectory, cancellationToken); // a store that does not answer fails here, not in an endless retry
                 return await DrainAsync(spool, store, loggers, output, errors, cancellationToken);
+            }
+            catch (StoreNotReadyException ex)
+            {
+                await errors.WriteLineAsync($"drain-spool: {ex.Message} (nothing drained)");
+                return ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
             {
@@ -86,10 +92,9 @@ internal static class DrainSpoolCommand
         CancellationToken cancellationToken)
     {
         var events = store.GetRequiredService<IEventStore>();
-        await events.InitializeAsync(cancellationToken); // a store that does not answer fails here, not in an endless retry
         var time = store.GetRequiredService<TimeProvider>();
         var metrics = new CollectorMetrics();
-        var sink = new SinkWriter(spool, new SinkQueue(1), events, new BadEventQueue(time, metrics), new SinkOptions { MaxBatchAge = s_poll }, metrics, time,
+        var sink = new SinkWriter(spool, new SinkQueue(1), events, store.GetRequiredService<StoreReadiness>(), new BadEventQueue(time, metrics), new SinkOptions { MaxBatchAge = s_poll }, metrics, time,
             loggers.CreateLogger<SinkWriter>());
         var (from, end) = (spool.Checkpoint, spool.DurableEnd);
         var interrupted = false;

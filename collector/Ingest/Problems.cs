@@ -27,6 +27,13 @@ internal static class Problems
         return From(new IngestError(503, "$", "the collector's spool is full or unavailable; retry later", "spool_full"));
     }
 
+    /// <summary>503 with <c>Retry-After</c>: the store's start-up step (its migrations) has not finished (<see cref="Health.StoreNotReadyAnswer"/>).</summary>
+    public static IResult StoreNotReady(int retryAfterSeconds, string reason, HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return From(new IngestError(503, "store", $"the store is not ready ({reason}); retry later", "store_not_ready"));
+    }
+
     /// <summary>429 with <c>Retry-After</c>: the workspace's write-key (field <c>writeKey</c>) or secret-key (<c>Authorization</c>) budget is spent.</summary>
     public static IResult RateLimited(int retryAfterSeconds, HttpContext context, RateLimits.RateLimitedKey kind = RateLimits.RateLimitedKey.WriteKey)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OmniTrackIQ.Collector.Hosting;
 using OmniTrackIQ.Pipeline.Erasure;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Privacy;
 
@@ -56,13 +57,18 @@ internal static class EraseCommand
             var (output, errors) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
             try
             {
-                using var store = StoreServices.ForCommand(result.GetValue(dataDirectory));
+                using var store = await StoreServices.OpenForCommandAsync(result.GetValue(dataDirectory), cancellationToken);
                 return await RunAsync(store, id, request.IsEmpty ? null : request, result.GetValue(export), output, cancellationToken);
             }
             catch (ErasureTooWideException ex)
             {
                 await errors.WriteLineAsync($"erase: {ex.Message} (nothing erased)");
                 return ExitCodes.Refused;
+            }
+            catch (StoreNotReadyException ex)
+            {
+                await errors.WriteLineAsync($"erase: {ex.Message} (nothing erased)");
+                return ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -77,7 +83,6 @@ internal static class EraseCommand
     private static async Task<int> RunAsync(IServiceProvider store, string workspace, ErasureRequest? request, string? exportPath, TextWriter output,
         CancellationToken cancellationToken)
     {
-        await store.GetRequiredService<Pipeline.Sink.IEventStore>().InitializeAsync(cancellationToken);
         var erasure = new PersonErasure(store.GetRequiredService<IErasureStore>());
         if (request is null)
         {

@@ -23,7 +23,7 @@ internal static class PrivacyActions
         {
             return Problems.From(new IngestError(422, "customer", ex.Message, "erasure_too_wide"));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not Pipeline.Startup.StoreNotReadyException)
         {
             logger.LogError(ex, "privacy request on {Path} failed in the store; the caller is asked to retry", context.Request.Path);
             context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ using OmniTrackIQ.Pipeline.Workspaces;
 using OmniTrackIQ.Pipeline.Spend;
 using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Collector.Hosting;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Collector.Spend;
 
@@ -71,7 +72,7 @@ internal static class ImportSpendCommand
 
         try
         {
-            using var store = StoreServices.ForCommand(dataDirectory);
+            using var store = await StoreServices.OpenForCommandAsync(dataDirectory, cancellationToken);
             var flaggedRows = SpendCurrency.Flag(rows, currency ?? ConfiguredCurrency(workspace), out var flagged);
             var written = await store.GetRequiredService<ISpendStore>().UpsertAsync(workspace, flaggedRows, cancellationToken);
             await output.WriteLineAsync($"imported {written} rows");
@@ -81,6 +82,11 @@ internal static class ImportSpendCommand
                     $"flagged {other.Rows} rows in {other.Currency} ({other.Spend} {other.Currency}): not the shop's currency, kept but not summed"));
             }
             return ExitCodes.Ok;
+        }
+        catch (StoreNotReadyException ex)
+        {
+            await errors.WriteLineAsync($"import-spend: {ex.Message} (nothing imported)");
+            return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

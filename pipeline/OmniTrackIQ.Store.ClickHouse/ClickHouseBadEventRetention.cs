@@ -1,5 +1,6 @@
 using System.Globalization;
 using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
@@ -10,11 +11,11 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// background. No second mutation is started while one on the table is unfinished, and none for nothing to delete,
 /// so an hourly pass does not rewrite parts for nothing.
 /// </summary>
-public sealed class ClickHouseBadEventRetention(ClickHouseDatabase database, ClickHouseEventStore events) : IBadEventRetention
+public sealed class ClickHouseBadEventRetention(ClickHouseDatabase database, StoreReadiness readiness) : IBadEventRetention
 {
     public async Task<long> DeleteReceivedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var table = database.Table("bad_events");
         var cutoffMonth = cutoff.UtcDateTime.Year * 100 + cutoff.UtcDateTime.Month;
         var inSystemTables = $"database = {SqlLiteral.String(database.Name)} AND table = 'bad_events'";

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
 /// <summary><see cref="IEventBrowser"/> on ClickHouse: the same rows and order as DuckDbEventBrowser, in load order.</summary>
-public sealed class ClickHouseEventBrowser(ClickHouseDatabase database, ClickHouseEventStore events) : IEventBrowser
+public sealed class ClickHouseEventBrowser(ClickHouseDatabase database, StoreReadiness readiness) : IEventBrowser
 {
     private const string EventColumns = """
         message_id, type, event, anonymous_id, user_id, ts, received_at, properties, toString(revenue) AS revenue, currency, order_id,
@@ -18,7 +19,7 @@ public sealed class ClickHouseEventBrowser(ClickHouseDatabase database, ClickHou
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> RecentEventsAsync(string workspace, int limit, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = $"""
             SELECT * FROM (
                 SELECT {EventColumns}, load_ms, load_index FROM {database.Table("events")}
@@ -40,7 +41,7 @@ public sealed class ClickHouseEventBrowser(ClickHouseDatabase database, ClickHou
 
     public async Task<IReadOnlyList<StoredBadEvent>> RecentBadEventsAsync(string workspace, int limit, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = $"""
             SELECT * FROM (
                 SELECT event_index, field, reason, payload, received_at, load_ms, load_index FROM {database.Table("bad_events")}

@@ -1,6 +1,7 @@
 using System.Text;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
@@ -9,23 +10,11 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// dropped, then one existence query per chunk of ids leaves out what is already stored, and only new rows are
 /// inserted (RowBinary). Two writers racing on one id can both insert it; reads count one row per message id
 /// (<see cref="EventsSchema.CreateEvents"/>). Retrying failed writes is the sink's job (SinkWriter backs off);
-/// a refusal for the data's sake is thrown as <see cref="StoreRejectedDataException"/>.
+/// a refusal for the data's sake is thrown as <see cref="StoreRejectedDataException"/>. Its tables are made by the start-up
+/// step (<see cref="ClickHouseMigrations"/>): the sink waits for it, and reads refuse until it has finished.
 /// </summary>
-public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvider time) : IEventStore
+public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadiness readiness) : IEventStore
 {
-    private int _initialized;
-
-    /// <summary>
-    /// Migrates once per process (the sink at start, and every reader before its first query); until a run succeeds,
-    /// each call tries again, so a server that was down at start is migrated when it answers.
-    /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _initialized) == 1) { return; }
-        await new MigrationRunner(database, time).RunAsync(cancellationToken);
-        Volatile.Write(ref _initialized, 1);
-    }
-
     public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
     {
         // A batch may hold the same event twice (a client retry spooled twice): keep the first, as DuckDB does.
@@ -98,7 +87,7 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, TimeProvid
     /// </summary>
     public async Task<EventStats> GetStatsAsync(string workspace, CancellationToken cancellationToken)
     {
-        await InitializeAsync(cancellationToken); // a reader may come before the sink's start-up migration
+        readiness.ThrowIfNotReady();
         var byType = new Dictionary<string, long>(StringComparer.Ordinal);
         var byChannel = new Dictionary<string, long>(StringComparer.Ordinal);
         long total = 0;

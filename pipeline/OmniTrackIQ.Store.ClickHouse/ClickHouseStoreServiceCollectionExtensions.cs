@@ -5,6 +5,7 @@ using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.ClickHouse.Attribution;
 using OmniTrackIQ.Store.ClickHouse.Orders;
 using OmniTrackIQ.Store.ClickHouse.Spend;
@@ -17,9 +18,10 @@ public static class ClickHouseStoreServiceCollectionExtensions
     /// Registers the ClickHouse store behind every store interface (DESIGN "The store seam"): one
     /// <see cref="ClickHouseDatabase"/> (one HttpClient for the process), <see cref="IEventStore"/>,
     /// <see cref="IEventBrowser"/>, <see cref="IBadEventRetention"/>, <see cref="IOrderLedger"/>, <see cref="ISpendStore"/>, <see cref="IAttributionStore"/>
-    /// and <see cref="IAttributionQueries"/>. The database and tables are made by <see cref="IEventStore.InitializeAsync"/>
-    /// (the sink calls it at start; the other parts call it before their first use). Times come from the registered
-    /// <see cref="TimeProvider"/>, else the system clock.
+    /// and <see cref="IAttributionQueries"/>. The database and tables are made by the start-up step, <see cref="IStoreMigrations"/>
+    /// (<see cref="ClickHouseMigrations"/>): the host runs it at start and retries in the background while the server is down, a
+    /// CLI verb runs it once; until it has finished, <see cref="StoreReadiness"/> is not ready and every reader refuses with
+    /// <see cref="StoreNotReadyException"/>. Times come from the registered <see cref="TimeProvider"/>, else the system clock.
     /// </summary>
     public static IServiceCollection AddClickHouseStore(this IServiceCollection services, ClickHouseStoreOptions options)
     {
@@ -33,6 +35,8 @@ public static class ClickHouseStoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(sp => new ClickHouseDatabase(sp.GetRequiredService<ClickHouseStoreOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<StoreReadiness>();
+        services.AddSingleton<IStoreMigrations, ClickHouseMigrations>();
         services.AddSingleton<ClickHouseEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<ClickHouseEventStore>());
         services.AddSingleton<IEventBrowser, ClickHouseEventBrowser>();

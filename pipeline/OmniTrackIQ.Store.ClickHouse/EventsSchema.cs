@@ -3,7 +3,7 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// <summary>
 /// DDL of the ingest tables for one database, single server (the cluster variant is in CLUSTER.md). Every
 /// statement here runs on 18.16 as on current servers: no DateTime64, TTL, LowCardinality or
-/// <c>ADD COLUMN IF NOT EXISTS</c> (18.16 cannot parse it; see <see cref="MigrationRunner"/>).
+/// <c>ADD COLUMN IF NOT EXISTS</c> (18.16 cannot parse it; see <see cref="ClickHouseMigrations"/>).
 /// </summary>
 internal static class EventsSchema
 {

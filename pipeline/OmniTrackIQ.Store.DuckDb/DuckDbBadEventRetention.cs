@@ -9,13 +9,6 @@ public sealed class DuckDbBadEventRetention(DuckDbDatabase database) : IBadEvent
     public Task<long> DeleteReceivedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         database.WriteAsync(connection =>
         {
-            // The table may not exist yet when this runs before the sink's first start on a new file.
-            using (var create = connection.CreateCommand())
-            {
-                create.CommandText = EventsSchema.CreateBadEvents;
-                create.ExecuteNonQuery();
-            }
-
             using var delete = connection.CreateCommand();
             delete.CommandText = "DELETE FROM bad_events WHERE received_at < $cutoff";
             delete.Parameters.Add(new DuckDBParameter("cutoff", cutoff.UtcDateTime));

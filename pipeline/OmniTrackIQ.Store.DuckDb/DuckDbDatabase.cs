@@ -6,7 +6,7 @@ namespace OmniTrackIQ.Store.DuckDb;
 /// <summary>
 /// The one embedded DuckDB database of a process. DuckDB allows a single writing process per file;
 /// inside it, writes are serialised through one connection and readers open their own
-/// connections (same database instance, safe to use concurrently).
+/// connections (same database instance, safe to use concurrently). Opening it migrates it (<see cref="DuckDbMigrations"/>).
 /// </summary>
 public sealed class DuckDbDatabase : IDisposable
 {
@@ -34,6 +34,7 @@ public sealed class DuckDbDatabase : IDisposable
         settings.CommandText = $"SET memory_limit = '{Unquoted(memoryLimit)}'; SET threads = {Math.Max(1, threads)}; " +
             $"SET checkpoint_threshold = '{Unquoted(checkpointThreshold)}';";
         settings.ExecuteNonQuery();
+        DuckDbMigrations.Apply(_writer); // opening is the embedded store's start-up step
     }
 
     public string Path { get; }

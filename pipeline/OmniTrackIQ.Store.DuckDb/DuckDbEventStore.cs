@@ -7,16 +7,6 @@ namespace OmniTrackIQ.Store.DuckDb;
 /// <summary>The embedded default event store: DuckDB file under the data directory.</summary>
 public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
 {
-    public Task InitializeAsync(CancellationToken cancellationToken) =>
-        database.WriteAsync(connection =>
-        {
-            Execute(connection, EventsSchema.CreateEvents);
-            Execute(connection, EventsSchema.CreateStaging);
-            Execute(connection, EventsSchema.CreateBadEvents);
-            Execute(connection, Orders.OrdersSchema.CreateView);
-            return 0;
-        }, cancellationToken);
-
     public Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken) =>
         database.WriteAsync(connection => Write(connection, events), cancellationToken);
 

@@ -4,13 +4,17 @@ using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 using OmniTrackIQ.Store.DuckDb.Orders;
 using OmniTrackIQ.Store.DuckDb.Spend;
 
 namespace OmniTrackIQ.Store.DuckDb;
 
-/// <summary>Registers the embedded store behind every store interface (DESIGN "The store seam"); needs a <see cref="TimeProvider"/> registered.</summary>
+/// <summary>
+/// Registers the embedded store behind every store interface (DESIGN "The store seam"); needs a <see cref="TimeProvider"/> registered.
+/// Its start-up step is opening the file (<see cref="DuckDbMigrations"/>), so its <see cref="StoreReadiness"/> is ready from the start.
+/// </summary>
 public static class DuckDbStoreServiceCollectionExtensions
 {
     public static IServiceCollection AddDuckDbStore(this IServiceCollection services, DuckDbStoreOptions options) => services.AddDuckDbStore(_ => options);
@@ -24,6 +28,8 @@ public static class DuckDbStoreServiceCollectionExtensions
             var settings = sp.GetRequiredService<DuckDbStoreOptions>();
             return new DuckDbDatabase(settings.Path, settings.MemoryLimit, settings.Threads, settings.CheckpointThreshold);
         });
+        services.AddSingleton(StoreReadiness.Ready());
+        services.AddSingleton<IStoreMigrations, DuckDbMigrations>();
         services.AddSingleton<IEventStore, DuckDbEventStore>();
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();

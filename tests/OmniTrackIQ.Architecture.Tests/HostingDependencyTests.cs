@@ -20,7 +20,7 @@ public sealed class HostingDependencyTests
 
     [Theory]
     [MemberData(nameof(Layers.Libraries), MemberType = typeof(Layers))]
-    public void NoLibraryUsesTheWebHost(string library)
+    public void No_library_uses_the_web_host(string library)
     {
         var result = Types.InAssembly(TypeDependencyTests.Load(library)).Should().NotHaveDependencyOnAny(WebHost).GetResult();
 
@@ -29,7 +29,7 @@ public sealed class HostingDependencyTests
 
     [Theory]
     [MemberData(nameof(Layers.Libraries), MemberType = typeof(Layers))]
-    public void OnlyIngestReadsAnAspNetCoreType(string library)
+    public void Only_ingest_reads_an_AspNetCore_type(string library)
     {
         var result = Types.InAssembly(TypeDependencyTests.Load(library)).Should().NotHaveDependencyOn("Microsoft.AspNetCore").GetResult();
 

@@ -10,7 +10,7 @@ public sealed class ProjectReferenceTests
 {
     [Theory]
     [MemberData(nameof(Layers.Libraries), MemberType = typeof(Layers))]
-    public void ALibraryReferencesOnlyProjectsBelowIt(string library)
+    public void A_library_references_only_projects_below_it(string library)
     {
         var wrong = WrongReferences(library, Layers.MayUse[library]);
 
@@ -18,10 +18,10 @@ public sealed class ProjectReferenceTests
     }
 
     [Fact]
-    public void EveryLibraryProjectHasItsPlaceInTheGraph()
+    public void Every_library_project_has_its_place_in_the_graph()
     {
-        var libraries = Directory.GetFiles(Path.Combine(RepoRoot(), "pipeline"), "*.csproj", SearchOption.AllDirectories)
-            .Concat(Directory.GetFiles(Path.Combine(RepoRoot(), "attribution"), "*.csproj", SearchOption.AllDirectories))
+        var libraries = Directory.GetFiles(Path.Combine(Repository.Root(), "pipeline"), "*.csproj", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(Path.Combine(Repository.Root(), "attribution"), "*.csproj", SearchOption.AllDirectories))
             .Select(Path.GetFileNameWithoutExtension)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -30,7 +30,7 @@ public sealed class ProjectReferenceTests
     }
 
     [Fact]
-    public void AReferenceOutsideTheAllowedSetIsReported()
+    public void A_reference_outside_the_allowed_set_is_reported()
     {
         // The check itself can fail: Durability really references Stores, so a graph without it is broken.
         var wrong = WrongReferences(Layers.Durability, [Layers.Core, Layers.Attribution]);
@@ -43,16 +43,9 @@ public sealed class ProjectReferenceTests
 
     private static IEnumerable<string> References(string library)
     {
-        var project = Directory.GetFiles(RepoRoot(), library + ".csproj", SearchOption.AllDirectories)
+        var project = Directory.GetFiles(Repository.Root(), library + ".csproj", SearchOption.AllDirectories)
             .Single(path => !path.Contains($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         return XDocument.Load(project).Descendants("ProjectReference")
             .Select(reference => Path.GetFileNameWithoutExtension(reference.Attribute("Include")!.Value.Replace('\\', '/')));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OmniTrackIQ.sln"))) { dir = dir.Parent; }
-        return dir?.FullName ?? throw new InvalidOperationException("OmniTrackIQ.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -12,7 +12,7 @@ public sealed class TypeDependencyTests
 {
     [Theory]
     [MemberData(nameof(Layers.Libraries), MemberType = typeof(Layers))]
-    public void NoTypeUsesALayerAboveOrBesideItsOwn(string library)
+    public void No_type_uses_a_layer_above_or_beside_its_own(string library)
     {
         var forbidden = Layers.MayUse.Keys.Where(other => other != library && !Layers.MayUse[library].Contains(other));
 
@@ -20,7 +20,7 @@ public sealed class TypeDependencyTests
     }
 
     [Fact]
-    public void TheAttributionCoreUsesNoOtherOmniTrackProject()
+    public void The_attribution_core_uses_no_other_OmniTrack_project()
     {
         var result = Types.InAssembly(Load(Layers.Attribution)).Should()
             .NotHaveDependencyOnAny("OmniTrackIQ.Pipeline", "OmniTrackIQ.Store", "OmniTrackIQ.Collector",
@@ -31,7 +31,7 @@ public sealed class TypeDependencyTests
     }
 
     [Fact]
-    public void AUseOfAForbiddenLayerIsReported()
+    public void A_use_of_a_forbidden_layer_is_reported()
     {
         // The check itself can fail: the sink writes through the store port, so Durability without Stores is broken.
         var failing = TypesUsing(Layers.Durability, [Layers.Stores]);

@@ -20,7 +20,7 @@ public sealed class ChannelWeightCreditsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void CreditsFollowTheChannelWeights(string path, double[] expected)
+    public void Credits_follow_the_channel_weights(string path, double[] expected)
     {
         var touches = path.Split(' ').Select((c, i) => new Touchpoint(c, i)).ToArray();
         var credits = new double[touches.Length];
@@ -31,7 +31,7 @@ public sealed class ChannelWeightCreditsTests
     }
 
     [Fact]
-    public void MarkovRemovalEffectsBecomePerConversionCredits()
+    public void Markov_removal_effects_become_per_conversion_credits()
     {
         var result = MarkovModel.Compute([MarkovModelTests.P("a > b", 3, nulls: 1), MarkovModelTests.P("a > c", 1, nulls: 1)]);
         var credits = new double[2];

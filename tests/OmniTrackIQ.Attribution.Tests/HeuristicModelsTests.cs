@@ -57,7 +57,7 @@ public sealed class HeuristicModelsTests
 
     [Theory]
     [MemberData(nameof(Rules))]
-    public void CreditsFollowTheRule(HeuristicModel model, string path, double[] expected)
+    public void Credits_follow_the_rule(HeuristicModel model, string path, double[] expected)
     {
         var touches = Parse(path, out var conversionMs);
         var credits = new double[touches.Length];
@@ -73,7 +73,7 @@ public sealed class HeuristicModelsTests
 
     [Theory]
     [MemberData(nameof(AllModelsAndLengths))]
-    public void CreditsOfOneConversionSumToOne(HeuristicModel model, int length)
+    public void Credits_of_one_conversion_sum_to_one(HeuristicModel model, int length)
     {
         var touches = Enumerable.Range(0, length)
             .Select(i => new Touchpoint($"c{i % 3}", i * Day, (i % 4 == 1 ? TouchFlags.Direct : 0) | (i == length / 2 ? TouchFlags.LeadCreation : 0)))
@@ -103,7 +103,7 @@ public sealed class HeuristicModelsTests
     }
 
     [Fact]
-    public void TimeDecayHalvesTheWeightPerHalfLife()
+    public void Time_decay_halves_the_weight_per_half_life()
     {
         // Google Ads: with a 7-day half-life a touch 8 days before conversion gets half the credit of one 1 day before.
         var touches = new[] { new Touchpoint("a", 0), new Touchpoint("b", 7 * Day) };
@@ -116,7 +116,7 @@ public sealed class HeuristicModelsTests
     }
 
     [Fact]
-    public void TimeDecayUsesTheConfiguredHalfLife()
+    public void Time_decay_uses_the_configured_half_life()
     {
         var touches = new[] { new Touchpoint("a", 0), new Touchpoint("b", Day) };
         var credits = new double[2];
@@ -128,7 +128,7 @@ public sealed class HeuristicModelsTests
     }
 
     [Fact]
-    public void TimeDecayOfVeryOldTouchesDoesNotUnderflow()
+    public void Time_decay_of_very_old_touches_does_not_underflow()
     {
         // 20 years before the conversion 2^(-age/7d) is 0 in double; relative weights must still be exact.
         var start = 0L;
@@ -142,13 +142,13 @@ public sealed class HeuristicModelsTests
     }
 
     [Fact]
-    public void EmptyPathIsRejected()
+    public void Empty_path_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => HeuristicModels.Compute(HeuristicModel.Linear, [], 0, new double[1], AttributionOptions.Default));
     }
 
     [Fact]
-    public void ShortCreditSpanIsRejected()
+    public void Short_credit_span_is_rejected()
     {
         var touches = new[] { new Touchpoint("a", 0), new Touchpoint("b", 1) };
         Assert.Throws<ArgumentException>(() => HeuristicModels.Compute(HeuristicModel.Linear, touches, 2, new double[1], AttributionOptions.Default));
@@ -159,13 +159,13 @@ public sealed class HeuristicModelsTests
     [InlineData(-0.1, 0.4)]
     [InlineData(0, 0)]
     [InlineData(double.NaN, 0.4)]
-    public void InvalidPositionSharesAreRejected(double first, double last)
+    public void Invalid_position_shares_are_rejected(double first, double last)
     {
         Assert.Throws<ArgumentException>(() => new AttributionOptions { FirstShare = first, LastShare = last }.Validate());
     }
 
     [Fact]
-    public void NonPositiveHalfLifeIsRejected()
+    public void Non_positive_half_life_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => new PathAttributor(new AttributionOptions { HalfLife = TimeSpan.Zero }));
     }

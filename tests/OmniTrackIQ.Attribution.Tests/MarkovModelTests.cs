@@ -6,7 +6,7 @@ namespace OmniTrackIQ.Attribution.Tests;
 public sealed class MarkovModelTests
 {
     [Fact]
-    public void ConsecutiveRepeatsAreCollapsedBeforeTheTransitionCounts()
+    public void Consecutive_repeats_are_collapsed_before_the_transition_counts()
     {
         var repeated = MarkovModel.Compute([P("a > a > b > b > b", 2, nulls: 1), P("b > a", 1, nulls: 3)]);
         var collapsed = MarkovModel.Compute([P("a > b", 2, nulls: 1), P("b > a", 1, nulls: 3)]);
@@ -17,7 +17,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void SingleChannelPathsGoStraightFromTheirStateToTheAbsorbingStates()
+    public void Single_channel_paths_go_straight_from_their_state_to_the_absorbing_states()
     {
         var result = MarkovModel.Compute([P("a", 1, nulls: 3), P("b", 3, nulls: 1)]);
 
@@ -34,7 +34,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void SecondOrderStatesAreWindowsOfTwoChannels()
+    public void Second_order_states_are_windows_of_two_channels()
     {
         var result = MarkovModel.Compute([P("a > b > c", 1), P("a > b > a", 0, nulls: 1), P("c", 1)], order: 2);
 
@@ -55,7 +55,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void HigherOrderCollapsesRepeatedWindowsNotRepeatedChannels()
+    public void Higher_order_collapses_repeated_windows_not_repeated_channels()
     {
         var result = MarkovModel.Compute([P("a > a > a > b", 1)], order: 2);
 
@@ -68,7 +68,7 @@ public sealed class MarkovModelTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public void AttributedConversionsAndValueAddUpToTheTotals(int order)
+    public void Attributed_conversions_and_value_add_up_to_the_totals(int order)
     {
         var paths = SyntheticPaths.Generate(seed: 7, distinctPaths: 300, channels: 6);
 
@@ -80,7 +80,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void DenseAndIterativeSolversAgree()
+    public void Dense_and_iterative_solvers_agree()
     {
         var graph = MarkovGraph.Build(SyntheticPaths.Generate(seed: 11, distinctPaths: 2000, channels: 8), order: 3);
         var chain = graph.ToChain();
@@ -103,7 +103,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void LargeChainsUseTheIterativeSolverAndStayExact()
+    public void Large_chains_use_the_iterative_solver_and_stay_exact()
     {
         var paths = SyntheticPaths.Generate(seed: 3, distinctPaths: 5000, channels: 10);
         var result = MarkovModel.Compute(paths, order: 3);
@@ -113,7 +113,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void PathsWithoutConversionsOrNullsAddNothing()
+    public void Paths_without_conversions_or_nulls_add_nothing()
     {
         var with = MarkovModel.Compute([P("a > b", 2, nulls: 1), P("b > a > c", 0, nulls: 0)]);
         var without = MarkovModel.Compute([P("a > b", 2, nulls: 1)]);
@@ -124,7 +124,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void NoConversionsAtAllGivesZeroEverywhere()
+    public void No_conversions_at_all_gives_zero_everywhere()
     {
         var result = MarkovModel.Compute([P("a > b", 0, nulls: 5)]);
 
@@ -133,7 +133,7 @@ public sealed class MarkovModelTests
     }
 
     [Fact]
-    public void ValueRemovalEffectsUseTheMeanValueOfTheLastState()
+    public void Value_removal_effects_use_the_mean_value_of_the_last_state()
     {
         // Converting from a is worth 10 a conversion, from b 90: b carries most of the value.
         var result = MarkovModel.Compute([P("a", 1, value: 10), P("b", 1, value: 90)]);
@@ -148,7 +148,7 @@ public sealed class MarkovModelTests
     [Theory]
     [InlineData(0)]
     [InlineData(5)]
-    public void OrderOutsideOneToFourIsRejected(int order)
+    public void Order_outside_one_to_four_is_rejected(int order)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MarkovModel.Compute([P("a", 1)], order));
     }

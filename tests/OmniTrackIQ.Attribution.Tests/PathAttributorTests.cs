@@ -27,7 +27,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void TouchExactlyAtTheWindowEdgeCounts()
+    public void Touch_exactly_at_the_window_edge_counts()
     {
         var path = Path(("a", 7 * Day, TouchFlags.None), ("b", 0, TouchFlags.None));
         var credits = new double[2];
@@ -38,7 +38,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void NoTouchInsideTheWindowLeavesTheConversionUnattributed()
+    public void No_touch_inside_the_window_leaves_the_conversion_unattributed()
     {
         var path = Path(("a", 40 * Day, TouchFlags.None), ("b", 31 * Day, TouchFlags.None));
         var credits = new[] { 9.0, 9.0 };
@@ -50,7 +50,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void TouchesAfterTheConversionNeverCount()
+    public void Touches_after_the_conversion_never_count()
     {
         var touches = new[] { new Touchpoint("a", Conversion - Day), new Touchpoint("b", Conversion + Day) };
         var credits = new double[2];
@@ -62,7 +62,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void PaidClicksFirstIgnoresDirectOrganicAndEmailWhenAPaidTouchExists()
+    public void Paid_clicks_first_ignores_direct_organic_and_email_when_a_paid_touch_exists()
     {
         var path = Path(
             ("organic", 5 * Day, TouchFlags.Organic),
@@ -79,7 +79,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void PaidClicksFirstKeepsEveryTouchWhenNoneIsPaid()
+    public void Paid_clicks_first_keeps_every_touch_when_none_is_paid()
     {
         var path = Path(("organic", 3 * Day, TouchFlags.Organic), ("direct", Day, TouchFlags.Direct));
         var credits = new double[2];
@@ -91,7 +91,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void PaidClicksFirstLooksOnlyForPaidTouchesInsideTheWindow()
+    public void Paid_clicks_first_looks_only_for_paid_touches_inside_the_window()
     {
         var path = Path(("cpc", 40 * Day, TouchFlags.Paid), ("email", 2 * Day, TouchFlags.Email), ("direct", Day, TouchFlags.Direct));
         var credits = new double[3];
@@ -103,7 +103,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void FilteredTouchesKeepTheirOriginalIndicesForPositionBased()
+    public void Filtered_touches_keep_their_original_indices_for_position_based()
     {
         var path = Path(
             ("a", 50 * Day, TouchFlags.Paid), ("x", 40 * Day, TouchFlags.Direct), ("b", 30 * Day, TouchFlags.Paid),
@@ -116,7 +116,7 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void ReusedAttributorGrowsForLongPaths()
+    public void Reused_attributor_grows_for_long_paths()
     {
         var attributor = new PathAttributor(new AttributionOptions { Lookback = TimeSpan.FromDays(365) });
         var touches = Enumerable.Range(0, 100).Select(i => new Touchpoint("c" + i, Conversion - ((100 - i) * Day / 10))).ToArray();
@@ -129,13 +129,13 @@ public sealed class PathAttributorTests
     }
 
     [Fact]
-    public void ConversionPathRejectsTouchesOutOfOrder()
+    public void Conversion_path_rejects_touches_out_of_order()
     {
         Assert.Throws<ArgumentException>(() => new ConversionPath([new Touchpoint("a", 2), new Touchpoint("b", 1)], 3));
     }
 
     [Fact]
-    public void AggregateGroupsFilteredChannelSequences()
+    public void Aggregate_groups_filtered_channel_sequences()
     {
         var options = new AttributionOptions { Lookback = TimeSpan.FromDays(10) };
         ConversionPath[] paths =

@@ -7,7 +7,7 @@ namespace OmniTrackIQ.Attribution.Tests;
 public sealed class ShapleyModelTests
 {
     [Fact]
-    public void ExactValuesMatchTheUnanimityDecomposition()
+    public void Exact_values_match_the_unanimity_decomposition()
     {
         // v(S) = Σ_T w_T·[T ⊆ S] is a sum of unanimity games, whose Shapley value splits w_T equally over T.
         // That closed form is an independent oracle for the subset DP.
@@ -25,7 +25,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void OrderAndRepeatsInsideAPathDoNotMatter()
+    public void Order_and_repeats_inside_a_path_do_not_matter()
     {
         var a = ShapleyModel.Compute([P("x > y > x", 6), P("y", 2)]);
         var b = ShapleyModel.Compute([P("y > x", 6), P("y > y", 2)]);
@@ -36,7 +36,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void ChannelsOnlyOnNonConvertingPathsGetZero()
+    public void Channels_only_on_non_converting_paths_get_zero()
     {
         var result = ShapleyModel.Compute([P("a > b", 4, value: 40), P("c > a", 0, nulls: 9)]);
 
@@ -46,7 +46,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void FifteenChannelsAreStillExact()
+    public void Fifteen_channels_are_still_exact()
     {
         var paths = SyntheticPaths.Generate(seed: 9, distinctPaths: 600, channels: 15);
 
@@ -58,7 +58,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void AboveTheExactLimitSamplingStaysWithinItsStandardError()
+    public void Above_the_exact_limit_sampling_stays_within_its_standard_error()
     {
         var paths = SyntheticPaths.Generate(seed: 13, distinctPaths: 800, channels: 20);
         var options = new ShapleyOptions { Permutations = 400, Seed = 42 };
@@ -81,7 +81,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void SamplingIsDeterministicForAGivenSeed()
+    public void Sampling_is_deterministic_for_a_given_seed()
     {
         var paths = SyntheticPaths.Generate(seed: 17, distinctPaths: 300, channels: 18);
         var options = new ShapleyOptions { Permutations = 50, Seed = 7 };
@@ -91,7 +91,7 @@ public sealed class ShapleyModelTests
     }
 
     [Fact]
-    public void ExactLimitCanBeLoweredToForceSampling()
+    public void Exact_limit_can_be_lowered_to_force_sampling()
     {
         var result = ShapleyModel.Compute([P("a > b", 4)], new ShapleyOptions { ExactMaxChannels = 1, Permutations = 10 });
 
@@ -104,7 +104,7 @@ public sealed class ShapleyModelTests
     [InlineData(-1, 100)]
     [InlineData(25, 100)]
     [InlineData(15, 1)]
-    public void InvalidOptionsAreRejected(int exactMax, int permutations)
+    public void Invalid_options_are_rejected(int exactMax, int permutations)
     {
         Assert.Throws<ArgumentException>(() => ShapleyModel.Compute([P("a", 1)], new ShapleyOptions { ExactMaxChannels = exactMax, Permutations = permutations }));
     }

@@ -30,7 +30,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
 
     [Theory]
     [MemberData(nameof(WholeRequestCases))]
-    public async Task UnreadableBodiesAreRefusedWholeNamingTheField(string name, int status, string field, string body)
+    public async Task Unreadable_bodies_are_refused_whole_naming_the_field(string name, int status, string field, string body)
     {
         using var content = Payloads.Json(body);
         content.Headers.Add("X-OTQ-Key", CollectorFactory.WriteKey);
@@ -64,7 +64,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
 
     [Theory]
     [MemberData(nameof(PerEventCases))]
-    public async Task AnInvalidEventIsRejectedAloneAndKeptInBadEvents(string name, string badEvent, string field, string reason)
+    public async Task An_invalid_event_is_rejected_alone_and_kept_in_bad_events(string name, string badEvent, string field, string reason)
     {
         await using var factory = new CollectorFactory();
         using var client = factory.CreateClient();
@@ -84,7 +84,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task PastFiveHundredEventsTheRestAreRejectedAndTheFirstFiveHundredStored()
+    public async Task Past_five_hundred_events_the_rest_are_rejected_and_the_first_five_hundred_stored()
     {
         await using var factory = new CollectorFactory();
         using var client = factory.CreateClient();
@@ -99,7 +99,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task ADuplicatedMessageIdInOneBatchKeepsTheFirstAndRejectsTheSecond()
+    public async Task A_duplicated_message_id_in_one_batch_keeps_the_first_and_rejects_the_second()
     {
         await using var factory = new CollectorFactory();
         using var client = factory.CreateClient();
@@ -112,7 +112,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task FreeTextOverItsLimitIsCutAtACharacterAndFlaggedNotRefused()
+    public async Task Free_text_over_its_limit_is_cut_at_a_character_and_flagged_not_refused()
     {
         await using var factory = new CollectorFactory();
         using var client = factory.CreateClient();
@@ -131,7 +131,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task AnEventWithoutMessageIdGetsOneFromItsContentSoARetryIsStoredOnce()
+    public async Task An_event_without_message_id_gets_one_from_its_content_so_a_retry_is_stored_once()
     {
         await using var factory = new CollectorFactory();
         using var client = factory.CreateClient();
@@ -150,7 +150,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task InvalidUtf8IsRefused()
+    public async Task Invalid_UTF8_is_refused()
     {
         var bytes = Encoding.UTF8.GetBytes(Payloads.Batch(Payloads.Event("u1", extra: ",\"event\":\"XX\""))).ToList();
         var at = bytes.IndexOf((byte)'X');
@@ -164,7 +164,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task ATenMegabyteBodyIs413BeforeItIsBuffered()
+    public async Task A_ten_megabyte_body_is_413_before_it_is_buffered()
     {
         using var content = new ByteArrayContent(new byte[10 * 1024 * 1024]);
         content.Headers.ContentType = new("application/json");
@@ -174,7 +174,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task UnknownFieldsAreIgnoredAndTheEventIsKept()
+    public async Task Unknown_fields_are_ignored_and_the_event_is_kept()
     {
         var body = Payloads.Batch(Payloads.Event("uf1", extra: ",\"futureField\":{\"a\":[1,2]},\"context\":{\"newThing\":true}"));
         using var response = await _client.PostAsync("/v1/batch", Payloads.Json(body));
@@ -182,7 +182,7 @@ public sealed class BadInputTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task RefusedRequestsStoreNothing()
+    public async Task Refused_requests_store_nothing()
     {
         var before = (await CollectorClient.StatsAsync(_client)).GetProperty("total").GetInt64();
         using var response = await _client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("ok1")) + "garbage"));

@@ -24,17 +24,8 @@ internal static class CollectorClient
     }
 
     /// <summary>Polls the stats until <paramref name="expected"/> rows are stored (the sink writes asynchronously), bounded.</summary>
-    public static async Task<long> WaitForStoredAsync(HttpClient client, long expected, string token = CollectorFactory.ReadToken)
-    {
-        long total = -1;
-        for (var attempt = 0; attempt < 600 && total != expected; attempt++)
-        {
-            total = (await StatsAsync(client, token)).GetProperty("total").GetInt64();
-            if (total != expected) { await Task.Delay(50); }
-        }
-
-        return total;
-    }
+    public static Task<long> WaitForStoredAsync(HttpClient client, long expected, string token = CollectorFactory.ReadToken) =>
+        Poll.UntilAsync(async () => (await StatsAsync(client, token)).GetProperty("total").GetInt64(), total => total == expected, StoreWait, StoreInterval);
 
     /// <summary>GET a read-token endpoint and parse its JSON.</summary>
     public static async Task<JsonElement> GetJsonAsync(HttpClient client, string path, string token = CollectorFactory.ReadToken)
@@ -55,16 +46,11 @@ internal static class CollectorClient
     public static Task<JsonElement[]> WaitForBadEventsAsync(HttpClient client, int expected, string token = CollectorFactory.ReadToken) =>
         WaitForRowsAsync(client, "/v1/events/bad?limit=1000", "badEvents", expected, token);
 
-    private static async Task<JsonElement[]> WaitForRowsAsync(HttpClient client, string path, string property, int expected, string token)
-    {
-        JsonElement[] rows = [];
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            rows = [.. (await GetJsonAsync(client, path, token)).GetProperty(property).EnumerateArray()];
-            if (rows.Length >= expected) { return rows; }
-            await Task.Delay(50);
-        }
+    private static Task<JsonElement[]> WaitForRowsAsync(HttpClient client, string path, string property, int expected, string token) =>
+        Poll.UntilAsync(async () => (JsonElement[])[.. (await GetJsonAsync(client, path, token)).GetProperty(property).EnumerateArray()],
+            rows => rows.Length >= expected, StoreWait, StoreInterval);
 
-        return rows;
-    }
+    /// <summary>How long a test waits for the sink to store what it sent (30 s: a loaded machine), asking every 50 ms.</summary>
+    private static readonly TimeSpan StoreWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StoreInterval = TimeSpan.FromMilliseconds(50);
 }

@@ -87,23 +87,20 @@ internal sealed class CollectorProcess : IDisposable
 
     private async Task WaitHealthyAsync()
     {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        var healthy = await Poll.UntilAsync(async () =>
         {
             if (_process.HasExited) { throw new InvalidOperationException("collector exited during start:\n" + Output); }
             try
             {
                 using var response = await Client.GetAsync("/healthz");
-                if (response.StatusCode == HttpStatusCode.OK) { return; }
+                return response.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("collector did not become healthy:\n" + Output);
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+        if (!healthy) { throw new TimeoutException("collector did not become healthy:\n" + Output); }
     }
 
     internal static int FreePort()

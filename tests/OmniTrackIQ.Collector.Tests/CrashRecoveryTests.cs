@@ -14,7 +14,7 @@ public sealed class CrashRecoveryTests : IDisposable
     private readonly string _data = Path.Combine(Path.GetTempPath(), "otq-crash-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task EveryAcknowledgedEventIsStoredExactlyOnceAfterKillDashNineAndATornTailIsCut()
+    public async Task Every_acknowledged_event_is_stored_exactly_once_after_kill_dash_nine_and_a_torn_tail_is_cut()
     {
         var acked = new ConcurrentBag<string>();
         var sent = new ConcurrentBag<string>();
@@ -22,7 +22,7 @@ public sealed class CrashRecoveryTests : IDisposable
         {
             using var stop = new CancellationTokenSource();
             var clients = Enumerable.Range(0, 6).Select(c => SendUntilStoppedAsync(first.Client, c, acked, sent, stop.Token)).ToArray();
-            while (acked.Count < 3000) { await Task.Delay(20); }
+            await Poll.UntilAsync(() => acked.Count >= 3000, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(20));
 
             first.Crash(); // mid-load: clients still sending
             await stop.CancelAsync();
@@ -35,12 +35,8 @@ public sealed class CrashRecoveryTests : IDisposable
         using (var second = await CollectorProcess.StartAsync(_data, WriteKey, ReadToken))
         {
             // Replay runs in the background after start: wait (bounded) until at least every acknowledged event is stored.
-            long total = 0;
-            for (var i = 0; i < 400 && total < acked.Count; i++)
-            {
-                total = (await CollectorClient.StatsAsync(second.Client, ReadToken)).GetProperty("total").GetInt64();
-                if (total < acked.Count) { await Task.Delay(50); }
-            }
+            var total = await Poll.UntilAsync(async () => (await CollectorClient.StatsAsync(second.Client, ReadToken)).GetProperty("total").GetInt64(),
+                stored => stored >= acked.Count, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
 
             Assert.Contains("torn record", second.Output, StringComparison.Ordinal);
             Assert.Contains(tornBytes.ToString(CultureInfo.InvariantCulture) + " bytes", second.Output, StringComparison.Ordinal);
@@ -80,7 +76,7 @@ public sealed class CrashRecoveryTests : IDisposable
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 if (stop.IsCancellationRequested) { return; }
-                await Task.Delay(10, CancellationToken.None);
+                await Task.Delay(10, CancellationToken.None); // paces the load: a client whose request failed tries again shortly, as a real one does
             }
         }
     }

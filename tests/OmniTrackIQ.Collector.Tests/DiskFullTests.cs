@@ -106,15 +106,11 @@ public abstract class DiskFull : IAsyncLifetime
 
     private static async Task<HttpStatusCode> WaitForReadyAsync(HttpClient client)
     {
-        var status = HttpStatusCode.ServiceUnavailable;
-        for (var i = 0; i < 200 && status != HttpStatusCode.OK; i++)
+        return await Poll.UntilAsync(async () =>
         {
             using var ready = await client.GetAsync("/readyz");
-            status = ready.StatusCode;
-            if (status != HttpStatusCode.OK) { await Task.Delay(50); }
-        }
-
-        return status;
+            return ready.StatusCode;
+        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>The collector's store settings (none for the default DuckDB file in the data directory).</summary>

@@ -11,7 +11,7 @@ public sealed class DuplicateWorkspaceTests
         new() { Id = id, WriteKey = writeKey, SecretKeySha256 = secret, ReadTokenSha256 = [.. readTokens] };
 
     [Fact]
-    public void EachSharedCredentialIsNamedWithBothEntries()
+    public void Each_shared_credential_is_named_with_both_entries()
     {
         var failures = WorkspaceListValidation.Failures(
         [
@@ -31,13 +31,13 @@ public sealed class DuplicateWorkspaceTests
     }
 
     [Fact]
-    public void DistinctEntriesPass()
+    public void Distinct_entries_pass()
     {
         Assert.Empty(WorkspaceListValidation.Failures([Ws("a", "wk_a", "s1", "rt1", "rt1"), Ws("b", "wk_b", "s2", "rt2")]));
     }
 
     [Fact]
-    public void TheCollectorDoesNotStartWithTwoEntriesForOneWriteKey()
+    public void The_collector_does_not_start_with_two_entries_for_one_write_key()
     {
         using var factory = new CollectorFactory();
         // The factory's second workspace ("other") gets the first one's write key.

@@ -15,29 +15,32 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task ABatchIsAcceptedEnrichedStoredOnceAndCountedByTypeAndChannel()
+    public async Task A_batch_is_accepted_enriched_stored_once_and_counted_by_type_and_channel()
     {
+        // A collector of its own: the class's shared one holds the other tests' events of the same workspace, in whatever order they ran.
+        await using var factory = new CollectorFactory();
+        using var client = factory.CreateClient();
         var body = Payloads.Batch(
             Payloads.Event("c1", extra: ""","context":{"page":{"url":"https://shop.example/?utm_source=google&utm_medium=cpc"}}"""),
             Payloads.Event("c2", "track", ""","event":"add_to_cart","context":{"page":{"url":"https://shop.example/"},"clickIds":{"fbclid":"abc"}}"""),
             Payloads.Event("c3", "conversion", ""","properties":{"orderId":1001,"revenue":"59.90","currency":"eur"}"""));
-        using var first = await _client.PostAsync("/v1/batch", Payloads.Json(body));
+        using var first = await client.PostAsync("/v1/batch", Payloads.Json(body));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("""{"accepted":3,"rejected":[]}""", await first.Content.ReadAsStringAsync());
 
         // A client retry of the same batch is accepted again but stored once.
-        using var retry = await _client.PostAsync("/v1/batch", Payloads.Json(body, "text/plain"));
+        using var retry = await client.PostAsync("/v1/batch", Payloads.Json(body, "text/plain"));
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
 
-        Assert.True(await CollectorClient.WaitForStoredAsync(_client, 3) >= 3);
-        var stats = await CollectorClient.StatsAsync(_client);
+        Assert.True(await CollectorClient.WaitForStoredAsync(client, 3) >= 3);
+        var stats = await CollectorClient.StatsAsync(client);
         Assert.Equal(3, stats.GetProperty("total").GetInt64());
         Assert.Equal(1, stats.GetProperty("byType").GetProperty("conversion").GetInt64());
         Assert.Equal(1, stats.GetProperty("byChannel").GetProperty("Paid Search").GetInt64());
     }
 
     [Fact]
-    public async Task TheWriteKeyMayComeInTheHeader()
+    public async Task The_write_key_may_come_in_the_header()
     {
         var body = """{"batch":[{"type":"page","messageId":"h1","anonymousId":"a"}]}""";
         using var content = Payloads.Json(body);
@@ -49,7 +52,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     [Theory]
     [InlineData("wk_nope", "unknown write key")]
     [InlineData("", "write key is required")]
-    public async Task AnUnknownOrMissingWriteKeyIs401(string key, string detail)
+    public async Task An_unknown_or_missing_write_key_is_401(string key, string detail)
     {
         var body = key.Length == 0 ? """{"batch":[{"type":"page","messageId":"k","anonymousId":"a"}]}""" : Payloads.BatchWithKey(key, Payloads.Event("k1"));
         using var response = await _client.PostAsync("/v1/batch", Payloads.Json(body));
@@ -62,7 +65,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     [Theory]
     [InlineData("application/xml")]
     [InlineData("multipart/form-data")]
-    public async Task AWrongContentTypeIs415(string mediaType)
+    public async Task A_wrong_content_type_is_415(string mediaType)
     {
         using var content = new StringContent(Payloads.Batch(Payloads.Event("x")));
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
@@ -72,7 +75,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task ThePixelAlwaysAnswersAGifAndRecordsRejections()
+    public async Task The_pixel_always_answers_a_GIF_and_records_rejections()
     {
         using var good = await _client.GetAsync($"/p.gif?wk={CollectorFactory.WriteKey}&mid=px1&aid=a9&url=https%3A%2F%2Fshop.example%2F");
         using var bad = await _client.GetAsync("/p.gif?wk=wk_nope&mid=px2&aid=a9");
@@ -91,7 +94,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task StatsNeedAReadTokenAndSeeOnlyTheirWorkspace()
+    public async Task Stats_need_a_read_token_and_see_only_their_workspace()
     {
         using var anonymous = await _client.GetAsync("/v1/events/stats");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -107,7 +110,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task HealthReadinessAndMetricsAnswer()
+    public async Task Health_readiness_and_metrics_answer()
     {
         Assert.Equal("ok", await _client.GetStringAsync("/healthz"));
         using var ready = await _client.GetAsync("/readyz");
@@ -125,7 +128,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task CorsAllowsOnlyConfiguredOriginsOnBrowserEndpoints()
+    public async Task CORS_allows_only_configured_origins_on_browser_endpoints()
     {
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/v1/batch");
         preflight.Headers.Add("Origin", CollectorFactory.Origin);
@@ -142,7 +145,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task AWorkspaceThatRequiresConsentRefusesEventsWithoutIt()
+    public async Task A_workspace_that_requires_consent_refuses_events_without_it()
     {
         var body = Payloads.BatchWithKey("wk_other", Payloads.Event("n1"), Payloads.Event("n2", extra: ",\"context\":{\"consent\":{\"analytics\":true}}"));
         using var response = await _client.PostAsync("/v1/batch", Payloads.Json(body));
@@ -152,7 +155,7 @@ public sealed class EndpointContractTests : IClassFixture<CollectorFactory>
     }
 
     [Fact]
-    public async Task AFullSpoolAnswers503WithRetryAfter()
+    public async Task A_full_spool_answers_503_with_retry_after()
     {
         await using var tiny = new CollectorFactory();
         tiny.Settings["OmniTrack:Spool:MaxBytes"] = "1";

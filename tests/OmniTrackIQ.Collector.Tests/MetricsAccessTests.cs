@@ -22,7 +22,7 @@ public sealed class MetricsAccessTests
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("::1")]
-    public async Task WithoutATokenThisMachineMayScrape(string peer)
+    public async Task Without_a_token_this_machine_may_scrape(string peer)
     {
         await using var factory = new CollectorFactory();
         await using var app = TestPeer.Factory(factory);
@@ -46,7 +46,7 @@ public sealed class MetricsAccessTests
     }
 
     [Fact]
-    public async Task WithATokenConfiguredEveryScrapeNeedsIt()
+    public async Task With_a_token_configured_every_scrape_needs_it()
     {
         await using var factory = new CollectorFactory();
         factory.Settings["OmniTrack:Metrics:TokenSha256"] = WorkspaceRegistry.Sha256Hex(MetricsToken);

@@ -44,7 +44,6 @@ public sealed class RoleTests
         using var client = factory.CreateClient(); // starts the host
         var database = factory.Services.GetRequiredService<DuckDbDatabase>();
         var store = new DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
         var day = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
         await store.WriteEventsAsync(
         [
@@ -53,16 +52,13 @@ public sealed class RoleTests
         ], CancellationToken.None);
 
         // Bounded poll (the worker ticks every second); the assertion is on the stored result, not on timing.
-        var credit = 0.0;
-        for (var attempt = 0; attempt < 100 && credit == 0; attempt++)
+        var credit = await Poll.UntilAsync(() =>
         {
-            await Task.Delay(100);
             using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT coalesce(sum(credit), 0) FROM attribution_results WHERE workspace = 'shop' AND model = 'last' AND channel = 'Email'";
-            try { credit = Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture); }
-            catch (DuckDB.NET.Data.DuckDBException) { /* tables not created yet by the first tick */ }
-        }
+            return Task.FromResult(Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        }, value => value != 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(1, credit, 12);
         var metrics = await client.GetStringAsync("/metrics"); // OpenTelemetry's exposition writes a series without labels as name{}

@@ -25,7 +25,7 @@ public sealed class BadEventRetentionWorkerTests
     }
 
     [Fact]
-    public async Task ItDeletesAtStartThenEveryIntervalWithTheCutoffMovingAlong()
+    public async Task It_deletes_at_start_then_every_interval_with_the_cutoff_moving_along()
     {
         var time = new FakeTimeProvider(Start);
         var retention = new RecordingRetention(failures: 1);
@@ -47,6 +47,6 @@ public sealed class BadEventRetentionWorkerTests
     [Theory]
     [InlineData(-1, 3600, "OmniTrack:BadEvents:RetentionDays must be 0 (keep forever) or more, not -1")]
     [InlineData(30, 0, "OmniTrack:BadEvents:Interval must be positive, not 00:00:00")]
-    public void BadOptionsNameTheSetting(int days, int intervalSeconds, string problem) =>
+    public void Bad_options_name_the_setting(int days, int intervalSeconds, string problem) =>
         Assert.Equal(problem, new BadEventRetentionOptions { RetentionDays = days, Interval = TimeSpan.FromSeconds(intervalSeconds) }.Problem());
 }

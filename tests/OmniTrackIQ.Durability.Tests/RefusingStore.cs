@@ -21,8 +21,6 @@ internal sealed class RefusingStore(IEnumerable<string> poison, int transientFai
     public List<string> Stored { get { lock (_lock) { return [.. _stored]; } } }
     public List<BadEvent> BadEvents { get { lock (_lock) { return [.. _badEvents]; } } }
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
     {
         lock (_lock)

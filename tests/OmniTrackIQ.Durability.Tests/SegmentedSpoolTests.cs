@@ -9,7 +9,7 @@ public sealed class SegmentedSpoolTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-spool-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void RecordsRollOverSegmentsAndReadBackInOrder()
+    public void Records_roll_over_segments_and_read_back_in_order()
     {
         using (var spool = SegmentedSpool.Open(_dir, segmentBytes: 64, NullLogger.Instance))
         {
@@ -23,7 +23,7 @@ public sealed class SegmentedSpoolTests : IDisposable
     }
 
     [Fact]
-    public void ATornTailIsCutOnOpenAndNeverReadBack()
+    public void A_torn_tail_is_cut_on_open_and_never_read_back()
     {
         using (var spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance))
         {
@@ -62,7 +62,7 @@ public sealed class SegmentedSpoolTests : IDisposable
     }
 
     [Fact]
-    public void CommitPersistsTheCheckpointAndDeletesStoredSegments()
+    public void Commit_persists_the_checkpoint_and_deletes_stored_segments()
     {
         SpoolPosition end;
         using (var spool = SegmentedSpool.Open(_dir, segmentBytes: 32, NullLogger.Instance))

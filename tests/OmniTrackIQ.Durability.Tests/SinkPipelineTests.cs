@@ -3,6 +3,7 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests;
 
@@ -57,7 +58,44 @@ public sealed class SinkPipelineTests : IDisposable
         spool.Dispose();
     }
 
-    private async Task<(SegmentedSpool, SinkQueue, SpoolWriter, SinkWriter, GatedStore)> StartAsync()
+    [Fact]
+    public async Task Nothing_is_written_before_the_stores_start_up_step_has_finished_and_the_spool_drains_once_it_has()
+    {
+        var readiness = new StoreReadiness();
+        var (spool, _, writer, sink, store) = await StartAsync(readiness);
+        store.Release();
+        var start = spool.Checkpoint;
+        await writer.AppendAsync(Events("a"), waitForDisk: true, CancellationToken.None);
+        await writer.AppendAsync(Events("b"), waitForDisk: true, CancellationToken.None);
+
+        Assert.Equal(0, store.Calls); // the sink waits for the step: nothing can have been written
+        Assert.Equal(start, spool.Checkpoint);
+        readiness.MarkReady();
+        await WaitUntilAsync(() => spool.Checkpoint == spool.DurableEnd);
+        await sink.StopAsync(CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["a-0", "a-1", "a-2", "b-0", "b-1", "b-2"], store.Ids);
+        spool.Dispose();
+    }
+
+    [Fact]
+    public async Task A_sink_stopped_before_the_store_was_ready_leaves_everything_in_the_spool()
+    {
+        var (spool, _, writer, sink, store) = await StartAsync(new StoreReadiness());
+        var start = spool.Checkpoint;
+        await writer.AppendAsync(Events("a"), waitForDisk: true, CancellationToken.None);
+
+        await sink.StopAsync(CancellationToken.None);
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, store.Calls);
+        Assert.Equal(start, spool.Checkpoint);
+        Assert.True(start < spool.DurableEnd);
+        spool.Dispose();
+    }
+
+    private async Task<(SegmentedSpool, SinkQueue, SpoolWriter, SinkWriter, GatedStore)> StartAsync(StoreReadiness? readiness = null)
     {
         var spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance);
         var queue = new SinkQueue(capacity: 16);
@@ -65,7 +103,7 @@ public sealed class SinkPipelineTests : IDisposable
         var store = new GatedStore();
         // Batches are cut by size only (an hour's age never comes): each appended record of 3 is one store batch.
         var options = new SinkOptions { BatchSize = 3, MaxBatchAge = TimeSpan.FromHours(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), options, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, readiness ?? StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), options, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
         return (spool, queue, writer, sink, store);
@@ -74,12 +112,8 @@ public sealed class SinkPipelineTests : IDisposable
     private static List<TrackedEvent> Events(string batch) =>
         [.. Enumerable.Range(0, 3).Select(i => new TrackedEvent { Workspace = "w", MessageId = $"{batch}-{i}", Type = EventType.Page })];
 
-    /// <summary>Polls a condition the sink's background loop brings about, bounded (about 5 s), then asserts it.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) { await Task.Delay(10); }
-        Assert.True(condition());
-    }
+    /// <summary>Polls a condition the sink's background loop brings about, bounded, then asserts it.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition) => Assert.True(await Poll.UntilAsync(condition));
 
     public void Dispose()
     {
@@ -96,8 +130,6 @@ public sealed class SinkPipelineTests : IDisposable
         public List<string> Ids { get; } = [];
 
         public void Release() => _gate.TrySetResult();
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
         {

@@ -3,6 +3,7 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests;
 
@@ -11,14 +12,14 @@ public sealed class SinkWriterTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-sink-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task WhenTheChannelOverflowsAndTheStoreFailsEveryEventIsStillStoredInOrder()
+    public async Task When_the_channel_overflows_and_the_store_fails_every_event_is_still_stored_in_order()
     {
         var store = new FlakyStore(failures: 3);
         var spool = SegmentedSpool.Open(_dir, 4096, NullLogger.Instance);
         var queue = new SinkQueue(capacity: 1); // almost every batch overflows and must be read back from disk
         var sinkOptions = new SinkOptions { BatchSize = 7, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -28,7 +29,7 @@ public sealed class SinkWriterTests : IDisposable
             await writer.AppendAsync(events, waitForDisk: true, CancellationToken.None);
         }
 
-        for (var i = 0; i < 400 && store.Ids.Count < 150; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 150);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -58,9 +59,9 @@ public sealed class SinkWriterTests : IDisposable
         while (queue.Reader.TryRead(out _)) { }
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 50, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 400 && store.Ids.Count < 600; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 600);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -80,7 +81,7 @@ public sealed class SinkWriterTests : IDisposable
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 64, MaxBatchAge = TimeSpan.FromMilliseconds(2), RetryDelay = TimeSpan.FromMilliseconds(1) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -93,7 +94,7 @@ public sealed class SinkWriterTests : IDisposable
             }
         });
 
-        for (var i = 0; i < 1000 && store.Ids.Count < 6000; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Ids.Count >= 6000);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -112,7 +113,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var sinkOptions = new SinkOptions { BatchSize = 10, MaxBatchAge = TimeSpan.FromHours(1) }; // fake time never ages a batch
-        var sink = new SinkWriter(spool, queue, store, badEvents, sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), badEvents, sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
 
@@ -124,7 +125,7 @@ public sealed class SinkWriterTests : IDisposable
             await writer.AppendAsync(events, waitForDisk: true, CancellationToken.None);
         }
 
-        for (var i = 0; i < 500 && (store.Stored.Count < 27 || store.BadEvents.Count < 3); i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Stored.Count >= 27 && store.BadEvents.Count >= 3);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -153,7 +154,7 @@ public sealed class SinkWriterTests : IDisposable
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
         var sinkOptions = new SinkOptions { BatchSize = 5, MaxBatchAge = TimeSpan.FromHours(1), RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) };
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(time, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
         var events = Enumerable.Range(0, 5).Select(i => new TrackedEvent { Workspace = "w", MessageId = $"t-{i}", Type = EventType.Page }).ToList();
@@ -167,7 +168,7 @@ public sealed class SinkWriterTests : IDisposable
         var second = await RetryDelayAsync(time, store, attempts: 2, index: 1);
         Assert.InRange(second, TimeSpan.FromSeconds(1), TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(8).Ticks, first.Ticks * 3)));
         time.Advance(second);
-        for (var i = 0; i < 500 && store.Stored.Count < 5; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => store.Stored.Count >= 5);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -181,12 +182,11 @@ public sealed class SinkWriterTests : IDisposable
     private static async Task<TimeSpan> RetryDelayAsync(RecordingTimeProvider time, RefusingStore store, int attempts, int index)
     {
         List<TimeSpan> retries = [];
-        for (var i = 0; i < 500; i++)
+        await Poll.UntilAsync(() =>
         {
             retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))];
-            if (store.Attempts == attempts && retries.Count > index) { break; }
-            await Task.Delay(10);
-        }
+            return store.Attempts == attempts && retries.Count > index;
+        });
 
         Assert.Equal(attempts, store.Attempts);
         Assert.Equal(index + 1, retries.Count);
@@ -204,8 +204,6 @@ public sealed class SinkWriterTests : IDisposable
         public int Failures { get; private set; }
         public List<string> Ids { get; } = [];
         public List<int> BatchSizes { get; } = [];
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
         {

@@ -33,7 +33,7 @@ public sealed class PlausibleTimeTests
 
     [Theory]
     [MemberData(nameof(Times))]
-    public void ATimeIsPlausibleExactlyInsideTheWindow(DateTimeOffset time, bool plausible)
+    public void A_time_is_plausible_exactly_inside_the_window(DateTimeOffset time, bool plausible)
     {
         Assert.Equal(plausible, PlausibleTime.Contains(time, s_received));
         Assert.Equal(plausible, PlausibleTime.ContainsTicks(time.UtcTicks, s_received.UtcTicks));
@@ -43,16 +43,16 @@ public sealed class PlausibleTimeTests
     [InlineData(long.MinValue / 4)]
     [InlineData(-1)]
     [InlineData(0)]
-    public void TicksBeforeDateTimesRangeAreNotPlausible(long ticks) => Assert.False(PlausibleTime.ContainsTicks(ticks, s_received.UtcTicks));
+    public void Ticks_before_date_times_range_are_not_plausible(long ticks) => Assert.False(PlausibleTime.ContainsTicks(ticks, s_received.UtcTicks));
 
     [Theory]
     [InlineData(1)]
     [InlineData(864_000_000_000)]
-    public void TicksPastDateTimesRangeAreNotPlausibleEvenForTheLatestServerTime(long beyond) =>
+    public void Ticks_past_date_times_range_are_not_plausible_even_for_the_latest_server_time(long beyond) =>
         Assert.False(PlausibleTime.ContainsTicks(DateTime.MaxValue.Ticks + beyond, DateTime.MaxValue.Ticks));
 
     [Fact]
-    public void TheReceivedTimeItselfIsAlwaysPlausibleFrom2000On()
+    public void The_received_time_itself_is_always_plausible_from_2000_on()
     {
         Assert.True(PlausibleTime.Contains(s_earliest, s_earliest));
         Assert.True(PlausibleTime.Contains(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue));
@@ -60,7 +60,7 @@ public sealed class PlausibleTimeTests
     }
 
     [Fact]
-    public void TheWindowIsTheDocumentedOne()
+    public void The_window_is_the_documented_one()
     {
         Assert.Equal(s_earliest, PlausibleTime.Earliest);
         Assert.Equal(TimeSpan.FromDays(1), PlausibleTime.MaxAhead);

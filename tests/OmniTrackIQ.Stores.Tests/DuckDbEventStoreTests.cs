@@ -8,11 +8,10 @@ public sealed class DuckDbEventStoreTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-duck-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task AnEventIdStoredTwiceIsOneRowAndStatsCountByTypeAndChannel()
+    public async Task An_event_id_stored_twice_is_one_row_and_stats_count_by_type_and_channel()
     {
         using var database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
         var store = new DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
 
         static TrackedEvent E(string id, EventType type, string channel) => new()
         {

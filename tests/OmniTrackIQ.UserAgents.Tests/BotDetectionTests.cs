@@ -60,7 +60,7 @@ public sealed class BotDetectionTests(ParserFixture fixture)
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
-    public void AMissingOrBlankUserAgentIsABot(string? userAgent)
+    public void A_missing_or_blank_user_agent_is_a_bot(string? userAgent)
     {
         var info = _parser.Parse(userAgent);
 
@@ -92,7 +92,7 @@ public sealed class BotDetectionTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void MainstreamBrowsersOfTheReferenceSuiteAreNotFlagged()
+    public void Mainstream_browsers_of_the_reference_suite_are_not_flagged()
     {
         // Every test_ua.yaml case that the reference parses as a mainstream browser is a person's browser,
         // so none may trip a bot token (64 cases today: a broad false-positive check).

@@ -16,7 +16,7 @@ public sealed class ConformanceTests(ParserFixture fixture, ITestOutputHelper ou
     private readonly UserAgentParser _parser = fixture.Parser;
 
     [Fact]
-    public void EveryCaseOfTestUaYamlParsesLikeTheReference() =>
+    public void Every_case_of_test_UA_YAML_parses_like_the_reference() =>
         Run("test_ua.yaml", ["family", "major", "minor", "patch", "patch_minor"], ua =>
         {
             var b = _parser.ParseBrowser(ua);
@@ -24,7 +24,7 @@ public sealed class ConformanceTests(ParserFixture fixture, ITestOutputHelper ou
         });
 
     [Fact]
-    public void EveryCaseOfTestOsYamlParsesLikeTheReference() =>
+    public void Every_case_of_test_os_YAML_parses_like_the_reference() =>
         Run("test_os.yaml", ["family", "major", "minor", "patch", "patch_minor"], ua =>
         {
             var o = _parser.ParseOs(ua);
@@ -32,7 +32,7 @@ public sealed class ConformanceTests(ParserFixture fixture, ITestOutputHelper ou
         });
 
     [Fact]
-    public void EveryCaseOfTestDeviceYamlParsesLikeTheReference() =>
+    public void Every_case_of_test_device_YAML_parses_like_the_reference() =>
         Run("test_device.yaml", ["family", "brand", "model"], ua =>
         {
             var d = _parser.ParseDevice(ua);

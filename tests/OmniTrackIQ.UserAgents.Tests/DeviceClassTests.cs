@@ -26,7 +26,7 @@ public sealed class DeviceClassTests(ParserFixture fixture)
     [InlineData(SampleUserAgents.SamsungSmartTv, "other")]
     [InlineData(SampleUserAgents.AndroidTv, "other")]
     [InlineData("SomeUnknownApp/1.0", "other")]
-    public void DeviceClassFollowsTheDocumentedRules(string userAgent, string expected)
+    public void Device_class_follows_the_documented_rules(string userAgent, string expected)
     {
         var info = _parser.Parse(userAgent);
 
@@ -35,7 +35,7 @@ public sealed class DeviceClassTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AParsedChromeOnWindowsCarriesFamiliesAndPrecomputedVersions()
+    public void A_parsed_Chrome_on_Windows_carries_families_and_precomputed_versions()
     {
         var info = _parser.Parse(SampleUserAgents.ChromeWindows);
 
@@ -48,7 +48,7 @@ public sealed class DeviceClassTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AnIPhoneParsesToAppleIPhoneOnIos()
+    public void An_iPhone_parses_to_Apple_iPhone_on_iOS()
     {
         var info = _parser.Parse(SampleUserAgents.SafariIPhone);
 

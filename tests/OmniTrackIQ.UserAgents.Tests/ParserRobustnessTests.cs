@@ -6,7 +6,7 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     private readonly UserAgentParser _parser = fixture.Parser;
 
     [Fact]
-    public void AHugeUserAgentIsCutToTheCapBeforeMatching()
+    public void A_huge_user_agent_is_cut_to_the_cap_before_matching()
     {
         var huge = SampleUserAgents.ChromeWindows + new string('x', 1_000_000);
 
@@ -34,7 +34,7 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void ACatastrophicallyBacktrackingRuleTimesOutToOther()
+    public void A_catastrophically_backtracking_rule_times_out_to_other()
     {
         const string yaml = """
             user_agent_parsers:
@@ -53,7 +53,7 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void ReplacementsFollowTheSpec()
+    public void Replacements_follow_the_spec()
     {
         const string yaml = """
             user_agent_parsers:
@@ -91,13 +91,13 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AMissingRegexesFileFailsLoudlyAtLoad()
+    public void A_missing_regexes_file_fails_loudly_at_load()
     {
         Assert.ThrowsAny<IOException>(() => UserAgentParser.FromFile("/nonexistent/regexes.yaml"));
     }
 
     [Fact]
-    public void AnInvalidRegexNamesThePattern()
+    public void An_invalid_regex_names_the_pattern()
     {
         const string yaml = "user_agent_parsers:\n  - regex: '(unclosed'\nos_parsers: []\ndevice_parsers: []\n";
 
@@ -107,7 +107,7 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void TheBundledRulesAllCompileWithTheCompiledOptionToo()
+    public void The_bundled_rules_all_compile_with_the_compiled_option_too()
     {
         // Guards the CompileRegexes switch: IL compilation accepts exactly what the interpreter accepts.
         using var reader = File.OpenText(UserAgentParser.DefaultRegexesPath);
@@ -122,7 +122,7 @@ public sealed class ParserRobustnessTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void TheLicenseShipsNextToTheBundledRules()
+    public void The_license_ships_next_to_the_bundled_rules()
     {
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(UserAgentParser.DefaultRegexesPath)!, "LICENSE")));
     }

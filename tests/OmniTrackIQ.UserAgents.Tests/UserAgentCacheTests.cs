@@ -6,7 +6,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     private readonly UserAgentParser _parser = fixture.Parser;
 
     [Fact]
-    public void ARepeatedUserAgentReturnsTheSameSharedResult()
+    public void A_repeated_user_agent_returns_the_same_shared_result()
     {
         var cache = new UserAgentCache(_parser, 100);
 
@@ -18,7 +18,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AHitAllocatesNothingEvenForAUserAgentBeyondTheCap()
+    public void A_hit_allocates_nothing_even_for_a_user_agent_beyond_the_cap()
     {
         var cache = new UserAgentCache(_parser, 100);
         var longUa = SampleUserAgents.SafariIPhone + new string('z', 2_000);
@@ -40,7 +40,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void TheCacheStaysBoundedAndKeepsAUserAgentThatKeepsComing()
+    public void The_cache_stays_bounded_and_keeps_a_user_agent_that_keeps_coming()
     {
         const int capacity = 64;
         var cache = new UserAgentCache(_parser, capacity);
@@ -59,7 +59,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AUserAgentSeenOnceAgesOutAfterTwoGenerations()
+    public void A_user_agent_seen_once_ages_out_after_two_generations()
     {
         var cache = new UserAgentCache(_parser, 4); // generations of 2
         var once = cache.GetOrParse(SampleUserAgents.FirefoxLinux);
@@ -72,7 +72,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void ConcurrentReadersAndWritersAgreeOnEveryResult()
+    public void Concurrent_readers_and_writers_agree_on_every_result()
     {
         var cache = new UserAgentCache(_parser, 32);
         string[] uas = [SampleUserAgents.ChromeWindows, SampleUserAgents.SafariIPhone, SampleUserAgents.GalaxyTab,
@@ -95,7 +95,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void BlankUserAgentsAreAnsweredWithoutBeingCached()
+    public void Blank_user_agents_are_answered_without_being_cached()
     {
         var cache = new UserAgentCache(_parser, 10);
 
@@ -105,7 +105,7 @@ public sealed class UserAgentCacheTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void AResultSpoiledByATimeoutIsNotCached()
+    public void A_result_spoiled_by_a_timeout_is_not_cached()
     {
         const string yaml = "user_agent_parsers:\n  - regex: '^(a+)+$'\nos_parsers: []\ndevice_parsers: []\n";
         var parser = UserAgentParser.FromYaml(new StringReader(yaml), compiled: false, TimeSpan.FromMilliseconds(20));

@@ -13,7 +13,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     private static IngestRequest Request(string? userAgent) => new(null, userAgent, false, s_workspace);
 
     [Fact]
-    public void TheRequestUserAgentFillsEveryColumn()
+    public void The_request_user_agent_fills_every_column()
     {
         var evt = new TrackedEvent();
 
@@ -33,7 +33,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void TheEventsContextUserAgentWinsOverTheSendersHeader()
+    public void The_events_context_user_agent_wins_over_the_senders_header()
     {
         // A server-side client posts with its library's User-Agent and the visitor's in context.userAgent.
         var evt = new TrackedEvent { UserAgent = SampleUserAgents.SafariIPhone };
@@ -46,7 +46,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void WithoutARequestUserAgentTheEventsOwnIsUsed()
+    public void Without_a_request_user_agent_the_events_own_is_used()
     {
         var evt = new TrackedEvent { UserAgent = SampleUserAgents.ChromeWindows };
 
@@ -63,7 +63,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void NoUserAgentAnywhereMakesABot()
+    public void No_user_agent_anywhere_makes_a_bot()
     {
         var evt = new TrackedEvent();
 
@@ -78,7 +78,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void ALongUserAgentIsStoredCutTo512Chars()
+    public void A_long_user_agent_is_stored_cut_to_512_chars()
     {
         var longUa = SampleUserAgents.FirefoxLinux + new string('q', 5_000);
         var evt = new TrackedEvent();
@@ -90,7 +90,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void ABotFlagSetByAnEarlierEnricherIsKept()
+    public void A_bot_flag_set_by_an_earlier_enricher_is_kept()
     {
         var evt = new TrackedEvent { IsBot = true };
 
@@ -100,7 +100,7 @@ public sealed class UserAgentEnricherTests(ParserFixture fixture)
     }
 
     [Fact]
-    public void EnrichingWithACachedUserAgentAllocatesNothing()
+    public void Enriching_with_a_cached_user_agent_allocates_nothing()
     {
         var evt = new TrackedEvent();
         var longUa = SampleUserAgents.GalaxyTab + new string('w', 1_000);

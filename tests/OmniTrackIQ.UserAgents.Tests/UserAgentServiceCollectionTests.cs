@@ -19,7 +19,7 @@ public sealed class UserAgentServiceCollectionTests
     }
 
     [Fact]
-    public void CallingTwiceRegistersOneEnricherAndOneParser()
+    public void Calling_twice_registers_one_enricher_and_one_parser()
     {
         var configuration = Config();
         var services = new ServiceCollection().AddOmniTrackUserAgents(configuration).AddOmniTrackUserAgents(configuration);
@@ -33,7 +33,7 @@ public sealed class UserAgentServiceCollectionTests
     }
 
     [Fact]
-    public void RegexesPathAndCacheSizeAreReadFromTheUserAgentsSection()
+    public void Regexes_path_and_cache_size_are_read_from_the_user_agents_section()
     {
         var configuration = Config(
             ("OmniTrack:UserAgents:RegexesPath", UserAgentParser.DefaultRegexesPath),
@@ -55,7 +55,7 @@ public sealed class UserAgentServiceCollectionTests
     [Theory]
     [InlineData("OmniTrack:UserAgents:RegexesPath", "/nonexistent/regexes.yaml", "RegexesPath")]
     [InlineData("OmniTrack:UserAgents:CacheSize", "1", "CacheSize")]
-    public void InvalidSettingsFailValidationNamingTheKey(string key, string value, string named)
+    public void Invalid_settings_fail_validation_naming_the_key(string key, string value, string named)
     {
         using var provider = new ServiceCollection().AddOmniTrackUserAgents(Config((key, value))).BuildServiceProvider();
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
@@ -23,6 +24,7 @@ public sealed partial class SinkWriter : BackgroundService
     private readonly SegmentedSpool _spool;
     private readonly SinkQueue _queue;
     private readonly IEventStore _store;
+    private readonly StoreReadiness _storeReady;
     private readonly BadEventQueue _badEvents;
     private readonly SinkOptions _options;
     private readonly CollectorMetrics _metrics;
@@ -32,12 +34,14 @@ public sealed partial class SinkWriter : BackgroundService
     private SpoolPosition _cursor;
     private long _bufferStartedAt;
 
-    public SinkWriter(SegmentedSpool spool, SinkQueue queue, IEventStore store, BadEventQueue badEvents, SinkOptions options,
+    /// <param name="storeReady">The store's start-up step (its migrations): the sink writes nothing before it has finished.</param>
+    public SinkWriter(SegmentedSpool spool, SinkQueue queue, IEventStore store, StoreReadiness storeReady, BadEventQueue badEvents, SinkOptions options,
         CollectorMetrics metrics, TimeProvider time, ILogger<SinkWriter> logger)
     {
         _spool = spool;
         _queue = queue;
         _store = store;
+        _storeReady = storeReady;
         _badEvents = badEvents;
         _options = options;
         _metrics = metrics;
@@ -53,13 +57,15 @@ public sealed partial class SinkWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The collector starts and accepts into the spool without its store (a ClickHouse restart, a deploy order); the
+        // host's start-up step migrates it once it answers, and the sink drains from then on.
         try
         {
-            await InitializeStoreAsync(stoppingToken);
+            await _storeReady.WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return; // stopped before the store ever answered: everything stays in the spool for the next start
+            return; // stopped before the store was ever ready: everything stays in the spool for the next start
         }
 
         _cursor = _spool.Checkpoint;
@@ -84,29 +90,6 @@ public sealed partial class SinkWriter : BackgroundService
         while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
         _ = CatchUpFromDisk(_spool.DurableEnd); // on a failed read the rest stays in the spool for the next start
         await FlushAsync(_buffer, _cursor, CancellationToken.None, giveUpAfterFirstFailure: true);
-    }
-
-    /// <summary>
-    /// Makes the store's tables, retrying with back-off while the store is down: the collector starts and accepts
-    /// into the spool without its store (a ClickHouse restart, a deploy order), and drains once the store answers.
-    /// </summary>
-    private async Task InitializeStoreAsync(CancellationToken stoppingToken)
-    {
-        var backoff = new RetryBackoff(_options.RetryDelay, _options.MaxRetryDelay);
-        while (true)
-        {
-            try
-            {
-                await _store.InitializeAsync(stoppingToken);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                var delay = backoff.Next();
-                LogStoreNotReady(delay, ex);
-                await Task.Delay(delay, _time, stoppingToken);
-            }
-        }
     }
 
     private async Task FillBufferAsync(CancellationToken cancellationToken)
@@ -244,9 +227,6 @@ public sealed partial class SinkWriter : BackgroundService
         _buffer.AddRange(events);
         _cursor = end;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The event store cannot be initialised yet; the spool keeps accepting, retrying in {Delay}")]
-    private partial void LogStoreNotReady(TimeSpan delay, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replaying the spool after restart from {Checkpoint} to {End}, one batch at a time")]
     private partial void LogReplaying(SpoolPosition checkpoint, SpoolPosition end);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using OmniTrackIQ.Pipeline.Analytics;
 using OmniTrackIQ.Store.ClickHouse.Attribution;
 using OmniTrackIQ.Store.ClickHouse.Orders;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse.Analytics;
 
@@ -11,14 +12,14 @@ namespace OmniTrackIQ.Store.ClickHouse.Analytics;
 /// finished attribution run the order's person and path and the person's earliest conversion. One join per
 /// subquery level: 18.16 takes a single JOIN per SELECT.
 /// </summary>
-public sealed class ClickHouseOrderList(ClickHouseDatabase database, ClickHouseEventStore events) : IOrderListQueries
+public sealed class ClickHouseOrderList(ClickHouseDatabase database, StoreReadiness readiness) : IOrderListQueries
 {
     public async Task ReadAsync(string workspace, DateTime from, DateTime to, CreditFilter? credited, OrderCursor? after, int? limit, Action<OrderListRow> row,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         if (limit is < 1) { throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be at least 1"); }
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var db = database.Name;
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);

@@ -2,6 +2,7 @@ using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
@@ -11,12 +12,12 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// summed on the server; Markov and Shapley credits are spread from the fitted channel weights over each conversion's
 /// kept touches with the shared rule (<see cref="ChannelWeightCredits"/>), as DuckDB's results view does.
 /// </summary>
-public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, ClickHouseEventStore events) : IAttributionQueries
+public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, StoreReadiness readiness) : IAttributionQueries
 {
     public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
         DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var ws = SqlLiteral.String(workspace);
         var spend = groupBy == AttributionGroupBy.Campaign ? null : await SpendAsync(ws, groupBy, from, to, channel, cancellationToken);
         var campaignSpend = groupBy == AttributionGroupBy.Campaign ? await CampaignSpendAsync(ws, from, to, channel, cancellationToken) : null;
@@ -42,7 +43,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
         string? channel, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var ws = SqlLiteral.String(workspace);
         Dictionary<string, double> spend;
         if (groupBy == AttributionGroupBy.Campaign)
@@ -69,7 +70,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
         var rows = new List<TopPathRow>();
@@ -88,7 +89,7 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, Cl
 
     public async Task<CoverageReport> CoverageAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         return await CoverageQuery.ReadAsync(database, SqlLiteral.String(workspace), from, to, cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OmniTrackIQ.Pipeline.Erasure;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse.Erasure;
 
@@ -10,11 +11,11 @@ namespace OmniTrackIQ.Store.ClickHouse.Erasure;
 /// the delete then removes the original with the person's other rows. Values are literals (no query parameters on
 /// 18.16); single server (a cluster needs the statements ON CLUSTER against the local tables, CLUSTER.md).
 /// </summary>
-public sealed class ClickHouseErasureStore(ClickHouseDatabase database, ClickHouseEventStore events) : IErasureStore
+public sealed class ClickHouseErasureStore(ClickHouseDatabase database, StoreReadiness readiness) : IErasureStore
 {
     public async Task<IReadOnlyCollection<PersonKey>> LinkedKeysAsync(string workspace, IReadOnlyCollection<PersonKey> keys, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = new ErasureLiterals(workspace, keys);
         var found = new HashSet<PersonKey>();
         await database.ReadRowsAsync(
@@ -44,7 +45,7 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, ClickHou
 
     public async Task<IReadOnlyList<ExportedRow>> ExportAsync(string workspace, IReadOnlyCollection<PersonKey> keys, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = new ErasureLiterals(workspace, keys);
         var rows = new List<ExportedRow>();
         // One row per message id (unmerged copies of a racing write show once, as in the event browser).
@@ -60,7 +61,7 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, ClickHou
 
     public async Task<ErasureCounts> ErasePersonAsync(string workspace, IReadOnlyCollection<PersonKey> keys, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = new ErasureLiterals(workspace, keys);
         var table = database.Table("events");
         long orders = 0, all = 0, links = 0;
@@ -102,7 +103,7 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, ClickHou
 
     public async Task<ErasureCounts> EraseWorkspaceAsync(string workspace, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var name = ClickHouseLiteral(database.Name);
         var tables = new List<string>();
         await database.ReadRowsAsync(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OmniTrackIQ.Pipeline.Orders;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse.Orders;
 
@@ -8,7 +9,7 @@ namespace OmniTrackIQ.Store.ClickHouse.Orders;
 /// history come from one statement (<see cref="OrdersSql.Order"/>): read apart, a report stored in between would show
 /// in the history while the status still came from the state before it (the DuckDB ledger's old race).
 /// </summary>
-public sealed class ClickHouseOrderLedger(ClickHouseDatabase database, ClickHouseEventStore events) : IOrderLedger
+public sealed class ClickHouseOrderLedger(ClickHouseDatabase database, StoreReadiness readiness) : IOrderLedger
 {
     private static readonly string[] s_authority = [OrderSources.ShopifyWebhook, OrderSources.ServerToServer, OrderSources.Pixel];
 
@@ -16,7 +17,7 @@ public sealed class ClickHouseOrderLedger(ClickHouseDatabase database, ClickHous
 
     public async Task<OrderDetail?> GetAsync(string workspace, string orderId, CancellationToken cancellationToken)
     {
-        await events.InitializeAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         var sql = OrdersSql.Order(database.Name, SqlLiteral.String(workspace), SqlLiteral.String(orderId));
         JsonElement? found = null;
         await database.ReadRowsAsync(sql, row => found = row.Clone(), cancellationToken);

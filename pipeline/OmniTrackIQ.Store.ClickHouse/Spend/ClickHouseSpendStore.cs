@@ -1,4 +1,5 @@
 using OmniTrackIQ.Pipeline.Spend;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse.Spend;
 
@@ -8,15 +9,13 @@ namespace OmniTrackIQ.Store.ClickHouse.Spend;
 /// same spend. Replacing is one insert with a newer version (<see cref="SpendSchema.Current"/>): there is no delete,
 /// so a reader meets either the old or the new rows of a campaign's day, never both and never none.
 /// </summary>
-public sealed class ClickHouseSpendStore(ClickHouseDatabase database, TimeProvider time) : ISpendStore
+public sealed class ClickHouseSpendStore(ClickHouseDatabase database, StoreReadiness readiness) : ISpendStore
 {
-    private int _schemaReady;
-
     public async Task<int> UpsertAsync(string workspace, IReadOnlyList<SpendRow> rows, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(workspace);
         ArgumentNullException.ThrowIfNull(rows);
-        await EnsureSchemaAsync(cancellationToken);
+        readiness.ThrowIfNotReady();
         if (rows.Count == 0) { return 0; }
 
         var merged = SpendMerge.ByKey(rows);
@@ -24,17 +23,6 @@ public sealed class ClickHouseSpendStore(ClickHouseDatabase database, TimeProvid
         var version = database.NextLoadMs();
         await database.InsertAsync("ad_spend", SpendSchema.Names, SpendSchema.Types, Values(workspace, merged, version), cancellationToken);
         return merged.Count;
-    }
-
-    /// <summary>
-    /// Runs the migrations once per process: the import-spend command writes without a sink, so nothing else
-    /// may have made the table yet (the DuckDB store creates its table on first use for the same reason).
-    /// </summary>
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _schemaReady) == 1) { return; }
-        await new MigrationRunner(database, time).RunAsync(cancellationToken);
-        Volatile.Write(ref _schemaReady, 1);
     }
 
     private static IEnumerable<object?[]> Values(string workspace, IReadOnlyList<SpendRow> rows, ulong version)

@@ -16,23 +16,15 @@ public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
         ArgumentNullException.ThrowIfNull(row);
         if (limit is < 1) { throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be at least 1"); }
         using var connection = database.OpenReader();
-        var attributed = TableExists(connection, "conversions");
         using var command = connection.CreateCommand();
-        var people = attributed
-            ? """
-              LEFT JOIN conversions c ON c.workspace = o.workspace AND c.conversion_id = o.order_id
-              LEFT JOIN (SELECT person, min(ts) AS first_ts FROM conversions WHERE workspace = $ws GROUP BY person) f ON f.person = c.person
-              """
-            : "";
-        var attribution = attributed ? "c.person, c.path, f.first_ts" : "NULL, NULL, NULL";
         // attribution_results holds a row per credited touch (credit above 0) of every model, data-driven ones included.
         var creditFilter = credited is null ? ""
-            : TableExists(connection, "attribution_results")
-                ? "AND o.order_id IN (SELECT conversion_id FROM attribution_results WHERE workspace = $ws AND model = $model AND channel = $channel)"
-                : "AND false";
+            : "AND o.order_id IN (SELECT conversion_id FROM attribution_results WHERE workspace = $ws AND model = $model AND channel = $channel)";
         command.CommandText = $"""
-            SELECT o.order_id, epoch_ms(o.ts) AS ms, o.gross, o.refunded, o.net_revenue, o.currency, o.status, o.sources, {attribution}
-            FROM orders o {people}
+            SELECT o.order_id, epoch_ms(o.ts) AS ms, o.gross, o.refunded, o.net_revenue, o.currency, o.status, o.sources, c.person, c.path, f.first_ts
+            FROM orders o
+            LEFT JOIN conversions c ON c.workspace = o.workspace AND c.conversion_id = o.order_id
+            LEFT JOIN (SELECT person, min(ts) AS first_ts FROM conversions WHERE workspace = $ws GROUP BY person) f ON f.person = c.person
             WHERE o.workspace = $ws AND o.ts IS NOT NULL AND epoch_ms(o.ts) >= $from_ms AND epoch_ms(o.ts) < $to_ms
               {(after is null ? "" : "AND (epoch_ms(o.ts) < $after_ms OR (epoch_ms(o.ts) = $after_ms AND o.order_id < $after_id))")}
               {creditFilter}
@@ -49,9 +41,9 @@ public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
         }
 
         if (limit is { } n) { command.Parameters.Add(new DuckDBParameter("limit", n)); }
-        if (creditFilter.Contains("$model", StringComparison.Ordinal))
+        if (credited is not null)
         {
-            command.Parameters.Add(new DuckDBParameter("model", credited!.Model));
+            command.Parameters.Add(new DuckDBParameter("model", credited.Model));
             command.Parameters.Add(new DuckDBParameter("channel", credited.Channel));
         }
 
@@ -70,12 +62,4 @@ public sealed class DuckDbOrderList(DuckDbDatabase database) : IOrderListQueries
     private static decimal? Decimal(DuckDBDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
 
     private static string? Text(DuckDBDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-
-    private static bool TableExists(DuckDBConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = $t";
-        command.Parameters.Add(new DuckDBParameter("t", table));
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
 }

@@ -8,14 +8,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 public sealed class AttributionSummary
 {
     private readonly DuckDbDatabase _database;
-    private readonly AttributionRunner _runner;
-    private int _spendTableReady;
 
-    public AttributionSummary(DuckDbDatabase database, AttributionRunner runner)
-    {
-        _database = database;
-        _runner = runner;
-    }
+    public AttributionSummary(DuckDbDatabase database) => _database = database;
 
     /// <summary>
     /// Rows of <paramref name="model"/> grouped by <paramref name="groupBy"/> 
@@ -33,12 +27,10 @@ public sealed class AttributionSummary
     /// instead of read from attribution_results: slower, but any lookback or "paid clicks first" can be asked.
     /// With <paramref name="channel"/> only the credit of that channel's touches and that channel's spend.
     /// </summary>
-    public async Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
+    public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
         AttributionGroupBy groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
-        await _runner.EnsureTableAsync(cancellationToken);
-        await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
         var results = "attribution_results";
         if (adHoc is not null)
@@ -54,23 +46,21 @@ public sealed class AttributionSummary
             byModel[model] = Summarize(connection, results, workspace, model, $"coalesce({column}, '(none)')", spendKey, from, to, channel);
         }
 
-        return byModel;
+        return Task.FromResult(byModel);
     }
 
     /// <summary>
     /// The summary of one model per UTC day in one query: the same statement grouped by <c>yyyy-MM-dd|key</c>
     /// (conversions by their day, spend by its date), split by <see cref="DailyKeys"/>.
     /// </summary>
-    public async Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
+    public Task<List<DailySummaryRow>> SummarizeDailyAsync(string workspace, string model, AttributionGroupBy groupBy, DateTime from, DateTime to,
         string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
-        await _runner.EnsureTableAsync(cancellationToken);
-        await EnsureSpendTableAsync(cancellationToken);
         using var connection = _database.OpenReader();
         var rows = Summarize(connection, "attribution_results", workspace, model,
             $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", from, to, channel);
-        return DailyKeys.Rows(rows);
+        return Task.FromResult(DailyKeys.Rows(rows));
     }
 
     /// <summary>The results column and the spend expression a group is keyed by.</summary>
@@ -120,12 +110,5 @@ public sealed class AttributionSummary
         }
 
         return rows;
-    }
-
-    private async Task EnsureSpendTableAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _spendTableReady) == 1) { return; }
-        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables), cancellationToken);
-        Volatile.Write(ref _spendTableReady, 1);
     }
 }

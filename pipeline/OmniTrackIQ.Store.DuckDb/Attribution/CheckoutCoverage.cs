@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// the shared <see cref="CoverageRules"/>. A low share is the
 /// first thing to fix before trusting any model: it means orders the snippet never saw a visit for.
 /// </summary>
-public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner runner)
+public sealed class CheckoutCoverage(DuckDbDatabase database)
 {
     /// <summary>
     /// What the order's reports say about why no visit explains it: the sales channel (<c>source_name</c>), the
@@ -35,9 +35,8 @@ public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner 
         """;
 
     /// <summary>Coverage of conversions at from ≤ ts &lt; to (null bounds are open).</summary>
-    public async Task<CoverageReport> ReadAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
+    public Task<CoverageReport> ReadAsync(string workspace, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
-        await runner.EnsureTableAsync(cancellationToken);
         using var connection = database.OpenReader();
         var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
@@ -59,6 +58,6 @@ public sealed class CheckoutCoverage(DuckDbDatabase database, AttributionRunner 
                 otqId is not null && reader.GetBoolean(5), otqId is not null && reader.GetBoolean(6)));
         }
 
-        return CoverageRules.Report(orders);
+        return Task.FromResult(CoverageRules.Report(orders));
     }
 }

@@ -9,11 +9,11 @@ public sealed class DuckDbAttributionQueries : IAttributionQueries
     private readonly TopPaths _paths;
     private readonly CheckoutCoverage _coverage;
 
-    public DuckDbAttributionQueries(DuckDbDatabase database, AttributionRunner runner)
+    public DuckDbAttributionQueries(DuckDbDatabase database)
     {
-        _summary = new AttributionSummary(database, runner);
-        _paths = new TopPaths(database, runner);
-        _coverage = new CheckoutCoverage(database, runner);
+        _summary = new AttributionSummary(database);
+        _paths = new TopPaths(database);
+        _coverage = new CheckoutCoverage(database);
     }
 
     public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,

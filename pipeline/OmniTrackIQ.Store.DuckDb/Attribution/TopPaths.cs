@@ -4,18 +4,17 @@ using OmniTrackIQ.Attribution.Storage;
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>The most common converting paths of a workspace, from the <c>conversions</c> table the worker keeps.</summary>
-public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
+public sealed class TopPaths(DuckDbDatabase database)
 {
     /// <summary>
     /// The <paramref name="top"/> paths by conversions (then revenue, then path) for conversions at
     /// from ≤ ts &lt; to (null bounds are open), only those through <paramref name="channel"/> when given. Conversions
     /// without any touch appear as "(none)".
     /// </summary>
-    public async Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
+    public Task<List<TopPathRow>> ReadAsync(string workspace, int top, DateTime? from, DateTime? to, string? channel, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(top, AttributionQueryLimits.MaxTopPaths);
-        await runner.EnsureTableAsync(cancellationToken);
         using var connection = database.OpenReader();
         var range = new TimeRange(from, to);
         using var command = connection.CreateCommand();
@@ -34,6 +33,6 @@ public sealed class TopPaths(DuckDbDatabase database, AttributionRunner runner)
             rows.Add(new TopPathRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2), Math.Round(reader.GetDouble(3), 4)));
         }
 
-        return rows;
+        return Task.FromResult(rows);
     }
 }

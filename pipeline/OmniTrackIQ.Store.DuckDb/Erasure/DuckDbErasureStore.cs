@@ -16,12 +16,6 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
         database.WriteAsync<IReadOnlyCollection<PersonKey>>(connection =>
         {
             FillKeys(connection, keys);
-            var links = ErasureSql.Exists(connection, "identity_links")
-                ? $"""
-                  UNION SELECT 'l', id_key FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})
-                  UNION SELECT 'l', person_key FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})
-                  """
-                : "";
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 WITH hit AS (SELECT anonymous_id, user_id, email_sha256, phone_sha256, previous_id FROM events e WHERE {ErasureSql.FindPredicate})
@@ -31,7 +25,8 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
                 UNION SELECT 'p', phone_sha256 FROM hit WHERE phone_sha256 <> ''
                 UNION SELECT 'a', previous_id FROM hit WHERE previous_id <> ''
                 UNION SELECT 'u', previous_id FROM hit WHERE previous_id <> ''
-                {links}
+                UNION SELECT 'l', id_key FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})
+                UNION SELECT 'l', person_key FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})
                 """;
             command.Parameters.Add(new DuckDBParameter("ws", workspace));
             var found = new HashSet<PersonKey>();
@@ -60,12 +55,9 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             FillKeys(connection, keys);
             var rows = new List<ExportedRow>();
             Read(connection, workspace, "events", $"SELECT to_json(e)::VARCHAR FROM events e WHERE {ErasureSql.PersonPredicate} ORDER BY ts, message_id", rows);
-            if (ErasureSql.Exists(connection, "identity_links"))
-            {
-                Read(connection, workspace, "identity_links",
-                    $"SELECT to_json(l)::VARCHAR FROM identity_links l WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys}) ORDER BY id_key, person_key, source",
-                    rows);
-            }
+            Read(connection, workspace, "identity_links",
+                $"SELECT to_json(l)::VARCHAR FROM identity_links l WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys}) ORDER BY id_key, person_key, source",
+                rows);
 
             return rows;
         }, cancellationToken);
@@ -77,26 +69,14 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             using var transaction = connection.BeginTransaction();
             var orders = Execute(connection, workspace, $"UPDATE events e SET {ErasureSql.AnonymiseOrder} WHERE {ErasureSql.PersonPredicate} AND {ErasureSql.IsOrder}");
             var events = Execute(connection, workspace, $"DELETE FROM events e WHERE {ErasureSql.PersonPredicate}");
-            long links = 0;
-            if (ErasureSql.Exists(connection, "identity_links"))
-            {
-                links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
-                // Attribution results keep their credit but no longer name the person.
-                Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
-                // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).
-                if (ErasureSql.Exists(connection, "path_counts"))
-                {
-                    PathCountsTable.Apply(connection, transaction, workspace, PathCountsTable.ReadPeople(connection, transaction, workspace, ErasureSql.LinkKeys),
-                        new Dictionary<string, PathTotals>());
-                }
-
-                Execute(connection, workspace, $"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
-            }
-
-            if (ErasureSql.Exists(connection, "bad_events"))
-            {
-                Execute(connection, workspace, $"DELETE FROM bad_events b WHERE workspace = $ws AND EXISTS (SELECT 1 FROM erasure_keys k WHERE {ErasureSql.PayloadNames})");
-            }
+            var links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
+            // Attribution results keep their credit but no longer name the person.
+            Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
+            // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).
+            PathCountsTable.Apply(connection, transaction, workspace, PathCountsTable.ReadPeople(connection, transaction, workspace, ErasureSql.LinkKeys),
+                new Dictionary<string, PathTotals>());
+            Execute(connection, workspace, $"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
+            Execute(connection, workspace, $"DELETE FROM bad_events b WHERE workspace = $ws AND EXISTS (SELECT 1 FROM erasure_keys k WHERE {ErasureSql.PayloadNames})");
 
             transaction.Commit();
             return new ErasureCounts(events, orders, links);

@@ -54,13 +54,4 @@ internal static class ErasureSql
         PersonKeyKind.PhoneSha256 => "p",
         _ => "o",
     };
-
-    /// <summary>Attribution tables are made by the first attribution run; a store that never ran one has none to clean.</summary>
-    public static bool Exists(DuckDBConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $t";
-        command.Parameters.Add(new DuckDBParameter("t", table));
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
 }

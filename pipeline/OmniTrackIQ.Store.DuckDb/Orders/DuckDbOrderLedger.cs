@@ -47,25 +47,22 @@ public sealed class DuckDbOrderLedger(DuckDbDatabase database) : IOrderLedger
 
         string? person = null, path = null, miss = null;
         var touches = new List<OrderTouch>();
-        if (TableExists(connection, "conversions"))
+        using (var command = Command(connection, workspace, orderId, "SELECT person, path, miss_reason FROM conversions WHERE workspace = $ws AND conversion_id = $id"))
+        using (var reader = command.ExecuteReader())
         {
-            using (var command = Command(connection, workspace, orderId, "SELECT person, path, miss_reason FROM conversions WHERE workspace = $ws AND conversion_id = $id"))
-            using (var reader = command.ExecuteReader())
-            {
-                if (reader.Read()) { (person, path, miss) = (reader.GetString(0), reader.GetString(1), Text(reader, 2)); }
-            }
+            if (reader.Read()) { (person, path, miss) = (reader.GetString(0), reader.GetString(1), Text(reader, 2)); }
+        }
 
-            using (var command = Command(connection, workspace, orderId, """
-                SELECT touch_index, channel, source, medium, campaign, touch_ts, credit_linear FROM attribution_touches
-                WHERE workspace = $ws AND conversion_id = $id ORDER BY touch_index
-                """))
-            using (var reader = command.ExecuteReader())
+        using (var command = Command(connection, workspace, orderId, """
+            SELECT touch_index, channel, source, medium, campaign, touch_ts, credit_linear FROM attribution_touches
+            WHERE workspace = $ws AND conversion_id = $id ORDER BY touch_index
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
             {
-                while (reader.Read())
-                {
-                    touches.Add(new OrderTouch(reader.GetInt32(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
-                        reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)), reader.GetDouble(6)));
-                }
+                touches.Add(new OrderTouch(reader.GetInt32(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4),
+                    reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)), reader.GetDouble(6)));
             }
         }
 
@@ -76,14 +73,6 @@ public sealed class DuckDbOrderLedger(DuckDbDatabase database) : IOrderLedger
     {
         // The stand-in id of an order that named no one is not an identity.
         if (value is { Length: > 0 } && !value.StartsWith("order:", StringComparison.Ordinal)) { keys.Add(prefix + value); }
-    }
-
-    private static bool TableExists(DuckDBConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = $t";
-        command.Parameters.Add(new DuckDBParameter("t", table));
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, string orderId, string sql)

@@ -12,24 +12,14 @@ namespace OmniTrackIQ.Store.DuckDb.Spend;
 public sealed class AdSpendStore : ISpendStore
 {
     private readonly DuckDbDatabase _database;
-    private int _tableReady;
 
     public AdSpendStore(DuckDbDatabase database) => _database = database;
 
     public async Task<int> UpsertAsync(string workspace, IReadOnlyList<SpendRow> rows, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(workspace);
-        await EnsureTableAsync(cancellationToken);
         if (rows.Count == 0) { return 0; }
         return await _database.WriteAsync(connection => Replace(connection, workspace, rows), cancellationToken);
-    }
-
-    /// <summary>Creates the tables once per process (idempotent DDL).</summary>
-    public async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _tableReady) == 1) { return; }
-        await _database.WriteAsync(connection => DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables), cancellationToken);
-        Volatile.Write(ref _tableReady, 1);
     }
 
     private static int Replace(DuckDBConnection connection, string workspace, IReadOnlyList<SpendRow> rows)

@@ -2,12 +2,12 @@ using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
-/// <summary>Where events end up (DuckDB embedded by default, ClickHouse in production).</summary>
+/// <summary>
+/// Where events end up (DuckDB embedded by default, ClickHouse in production). Its tables are made by the store's
+/// start-up step (<see cref="Startup.IStoreMigrations"/>), not by the store itself.
+/// </summary>
 public interface IEventStore
 {
-    /// <summary>Creates tables if missing. Safe to call repeatedly.</summary>
-    Task InitializeAsync(CancellationToken cancellationToken);
-
     /// <summary>
     /// Stores events idempotently: an event whose (workspace, messageId) is already stored is skipped,
     /// so replays and client retries never double a row. Returns how many rows were new.

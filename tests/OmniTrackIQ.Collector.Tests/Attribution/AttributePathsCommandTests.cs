@@ -38,7 +38,7 @@ public sealed class AttributePathsCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(HeuristicExpectations))]
-    public async Task HeuristicModelsReadCsvAndJsonAlike(string model, string channel, double conversions, double value, double tolerance)
+    public async Task Heuristic_models_read_CSV_and_JSON_alike(string model, string channel, double conversions, double value, double tolerance)
     {
         foreach (var file in new[] { Write("paths.csv", Csv), Write("paths.json", Json) })
         {
@@ -54,7 +54,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ChannelsAreSortedByNameAndNumbersRoundTrip()
+    public async Task Channels_are_sorted_by_name_and_numbers_round_trip()
     {
         var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "linear");
 
@@ -70,7 +70,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task LastNonDirectRecognisesDirectByName()
+    public async Task Last_non_direct_recognises_direct_by_name()
     {
         var file = Write("d.csv", "path,total_conversions\nA > (Direct),2\nB > direct,1\ndirect,4\n");
 
@@ -86,7 +86,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task MarkovPrintsRemovalEffects()
+    public async Task Markov_prints_removal_effects()
     {
         var file = Write("m.json", """{"paths": [{"path": "a > b", "conversions": 3, "nulls": 1}, {"path": "a > c", "conversions": 1, "nulls": 1}]}""");
 
@@ -103,7 +103,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task MarkovHigherOrderIsAccepted()
+    public async Task Markov_higher_order_is_accepted()
     {
         var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "markov", "--order=3");
 
@@ -114,7 +114,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ShapleyPrintsExactValues()
+    public async Task Shapley_prints_exact_values()
     {
         var (code, stdout, _) = await RunAsync("--input", Write("p.csv", Csv), "--model", "shapley");
 
@@ -128,7 +128,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task FormatIsDetectedFromContentWithoutAKnownExtension()
+    public async Task Format_is_detected_from_content_without_a_known_extension()
     {
         var (code, stdout, _) = await RunAsync("--input", Write("paths.txt", "  \n" + Json), "--model", "first");
 
@@ -159,7 +159,7 @@ public sealed class AttributePathsCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public async Task BadFilesAreRefusedWithTheLineOrPath(string name, string content, string message)
+    public async Task Bad_files_are_refused_with_the_line_or_path(string name, string content, string message)
     {
         var file = Write(name, content);
 
@@ -191,7 +191,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task MissingFileIsAFailure()
+    public async Task Missing_file_is_a_failure()
     {
         var (code, _, stderr) = await RunAsync("--input", Path.Combine(_directory, "nope.csv"), "--model", "linear");
 
@@ -200,7 +200,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Case08AsCsvGivesTheExactMarkovLimitThroughTheCommand()
+    public async Task Case_08_as_CSV_gives_the_exact_Markov_limit_through_the_command()
     {
         var root = LoadCase("case08_channelattribution_pathdata_expected.json");
         var csv = new System.Text.StringBuilder("path,total_conversions,total_conversion_value,total_null\n");
@@ -230,7 +230,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task HelpPrintsUsageAndSucceeds()
+    public async Task Help_prints_usage_and_succeeds()
     {
         var (code, stdout, stderr) = await RunAsync("--help");
 
@@ -240,7 +240,7 @@ public sealed class AttributePathsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task HalfLifeOptionChangesTimeDecay()
+    public async Task Half_life_option_changes_time_decay()
     {
         var file = Write("t.csv", "path,total_conversions\na > b,1\n");
 

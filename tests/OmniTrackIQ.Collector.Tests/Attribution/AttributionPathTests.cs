@@ -50,13 +50,8 @@ public sealed class AttributionPathTests
         Assert.Equal(2, await CollectorClient.WaitForStoredAsync(browser, 2));
 
         // Bounded poll (the worker ticks every second); the assertion is on the result, not on timing.
-        var rows = default(JsonElement);
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            rows = (await SummaryAsync(browser, "last")).GetProperty("rows");
-            if (rows.GetArrayLength() > 0) { break; }
-            await Task.Delay(100);
-        }
+        var rows = await Poll.UntilAsync(async () => (await SummaryAsync(browser, "last")).GetProperty("rows"), found => found.GetArrayLength() > 0,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
 
         var row = Assert.Single(rows.EnumerateArray());
         Assert.Equal("Paid Search", row.GetProperty("key").GetString());

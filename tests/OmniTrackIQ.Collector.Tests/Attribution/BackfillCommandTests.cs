@@ -16,7 +16,6 @@ public sealed class BackfillCommandTests : IDisposable
         using (var database = new DuckDbDatabase(Path.Combine(_dir, "omnitrack.duckdb")))
         {
             var store = new DuckDbEventStore(database);
-            await store.InitializeAsync(CancellationToken.None);
             var day = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
             await store.WriteEventsAsync(
             [

@@ -70,7 +70,7 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
         {
             using var stop = new CancellationTokenSource();
             var clients = Enumerable.Range(0, 4).Select(c => SendUntilStoppedAsync(first.Client, c, acked, null, stop.Token)).ToArray();
-            while (acked.Count < 3_000) { await Task.Delay(20); }
+            await Poll.UntilAsync(() => acked.Count >= 3_000, LoadWait, LoadInterval);
             first.Crash();
             await stop.CancelAsync();
             await Task.WhenAll(clients);
@@ -95,13 +95,13 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 4).Select(c => SendUntilStoppedAsync(collector.Client, c, acked, failures, stop.Token)).ToArray();
 
-        while (acked.Count < 2_000) { await Task.Delay(20); }
+        await Poll.UntilAsync(() => acked.Count >= 2_000, LoadWait, LoadInterval);
         await takeDown();
         var downAt = acked.Count;
-        while (acked.Count < downAt + 3_000) { await Task.Delay(20); }
+        await Poll.UntilAsync(() => acked.Count >= downAt + 3_000, LoadWait, LoadInterval);
         using (var ready = await collector.Client.GetAsync("/readyz")) { Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode); }
         await bringBack();
-        while (acked.Count < downAt + 5_000) { await Task.Delay(20); }
+        await Poll.UntilAsync(() => acked.Count >= downAt + 5_000, LoadWait, LoadInterval);
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -139,7 +139,7 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 if (stop.IsCancellationRequested) { return; }
-                await Task.Delay(10, CancellationToken.None);
+                await Task.Delay(10, CancellationToken.None); // paces the load: a client whose request failed tries again shortly, as a real one does
             }
         }
     }
@@ -149,24 +149,22 @@ public sealed class ClickHouseFaultTests : IAsyncLifetime
     /// gave up on at the end of the load (its answer never read) may still have been stored, so the count can reach the
     /// number of acknowledged events while some acknowledged ones are still on their way through the sink.
     /// </summary>
-    private static async Task WaitForStoredAsync(ClickHouseTestServer server, IReadOnlyCollection<string> acked)
+    private static Task WaitForStoredAsync(ClickHouseTestServer server, IReadOnlyCollection<string> acked) => Poll.UntilAsync(async () =>
     {
-        for (var attempt = 0; attempt < 600; attempt++)
+        try
         {
-            HashSet<string> stored;
-            try
-            {
-                stored = (await server.StoredIdsAsync("crash")).ToHashSet(StringComparer.Ordinal);
-            }
-            catch (Xunit.Sdk.XunitException)
-            {
-                stored = []; // the database or table is not made yet
-            }
-
-            if (acked.All(stored.Contains)) { return; }
-            await Task.Delay(100);
+            var stored = (await server.StoredIdsAsync("crash")).ToHashSet(StringComparer.Ordinal);
+            return acked.All(stored.Contains);
         }
-    }
+        catch (Xunit.Sdk.XunitException)
+        {
+            return false; // the database or table is not made yet
+        }
+    }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+
+    /// <summary>How long the load may take to reach a count of acknowledged events (generous: a loaded machine), looked at every 20 ms.</summary>
+    private static readonly TimeSpan LoadWait = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan LoadInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Every acknowledged id is stored and read once. A raw copy may exist where an insert reached the server while

@@ -36,13 +36,9 @@ public sealed partial class ClickHouseNodesTests
         using (var sent = await b.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Order)))) { Assert.Equal(HttpStatusCode.OK, sent.StatusCode); }
         Assert.Equal(2, await CollectorClient.WaitForStoredAsync(apiClient, 2));
 
-        var revenue = 0.0;
-        for (var attempt = 0; attempt < 100 && revenue == 0; attempt++)
-        {
-            var summary = await CollectorClient.GetJsonAsync(apiClient, "/v1/attribution/summary?model=last");
-            revenue = summary.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("key").GetString() == "Paid Search").Sum(r => r.GetProperty("revenue").GetDouble());
-            if (revenue == 0) { await Task.Delay(100); }
-        }
+        var revenue = await Poll.UntilAsync(async () => (await CollectorClient.GetJsonAsync(apiClient, "/v1/attribution/summary?model=last")).GetProperty("rows")
+            .EnumerateArray().Where(r => r.GetProperty("key").GetString() == "Paid Search").Sum(r => r.GetProperty("revenue").GetDouble()),
+            found => found != 0, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(50, revenue, 6);
     }
@@ -67,16 +63,9 @@ public sealed partial class ClickHouseNodesTests
     }
 
     /// <summary>Waits (bounded) until the worker's /metrics counts <paramref name="runs"/> finished runs (one per workspace and tick).</summary>
-    private static async Task WaitForRunsAsync(HttpClient worker, long runs)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await RunsAsync(worker) >= runs) { return; }
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"the worker did not finish {runs} runs");
-    }
+    private static async Task WaitForRunsAsync(HttpClient worker, long runs) =>
+        Assert.True(await Poll.UntilAsync(async () => await RunsAsync(worker) >= runs, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)),
+            $"the worker did not finish {runs} runs");
 
     private static async Task<long> RunsAsync(HttpClient worker)
     {

@@ -132,16 +132,8 @@ public abstract class DemoShopEndToEnd : ClickHouse.StoreChoice
     }
 
     /// <summary>Bounded wait (60 s) until the sink has written or deduplicated <paramref name="rows"/> rows in all.</summary>
-    private static async Task<bool> SinkHasSeenAsync(CollectorMetrics metrics, long rows)
-    {
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            if (metrics.RowsWritten + metrics.RowsDeduplicated >= rows) { return true; }
-            await Task.Delay(50);
-        }
-
-        return false;
-    }
+    private static Task<bool> SinkHasSeenAsync(CollectorMetrics metrics, long rows) =>
+        Poll.UntilAsync(() => metrics.RowsWritten + metrics.RowsDeduplicated >= rows, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

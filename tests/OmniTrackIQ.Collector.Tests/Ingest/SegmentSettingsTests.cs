@@ -13,7 +13,7 @@ public sealed class SegmentSettingsTests
     }
 
     [Fact]
-    public async Task WithoutAPublicUrlTheAnswerNamesTheRequestHostAndIsNeverSharedAcrossHosts()
+    public async Task Without_a_public_URL_the_answer_names_the_request_host_and_is_never_shared_across_hosts()
     {
         await using var factory = new CollectorFactory();
         using var response = await GetSettingsAsync(factory.CreateClient(), "evil.example");
@@ -26,7 +26,7 @@ public sealed class SegmentSettingsTests
     }
 
     [Fact]
-    public async Task WithAPublicUrlTheAnswerIgnoresTheHostHeaderAndMayBeCached()
+    public async Task With_a_public_URL_the_answer_ignores_the_host_header_and_may_be_cached()
     {
         await using var factory = new CollectorFactory();
         factory.Settings["OmniTrack:PublicUrl"] = "https://collect.shop.example:8443/otq/";
@@ -43,7 +43,7 @@ public sealed class SegmentSettingsTests
     [InlineData("collect.shop.example")]
     [InlineData("ftp://collect.shop.example")]
     [InlineData("https://collect.shop.example/?x=1")]
-    public void APublicUrlThatIsNotAnHttpUrlStopsTheStart(string value)
+    public void A_public_URL_that_is_not_an_HTTP_URL_stops_the_start(string value)
     {
         using var factory = new CollectorFactory();
         factory.Settings["OmniTrack:PublicUrl"] = value;

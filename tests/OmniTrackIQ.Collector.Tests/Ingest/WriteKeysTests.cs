@@ -19,14 +19,14 @@ public sealed class WriteKeysTests
     private static string Basic(string text) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     [Fact]
-    public void BasicComesFirst() =>
+    public void Basic_comes_first() =>
         Assert.Equal(("wk_basic", "Authorization"), WriteKeys.Find(Request(Basic("wk_basic:"), "wk_h", "wk_w", "wk_q").Request, "wk_body"));
 
     [Fact]
-    public void ThenTheBody() => Assert.Equal(("wk_body", "writeKey"), WriteKeys.Find(Request(null, "wk_h", "wk_w", "wk_q").Request, "wk_body"));
+    public void Then_the_body() => Assert.Equal(("wk_body", "writeKey"), WriteKeys.Find(Request(null, "wk_h", "wk_w", "wk_q").Request, "wk_body"));
 
     [Fact]
-    public void ThenTheHeadersThenTheQuery()
+    public void Then_the_headers_then_the_query()
     {
         Assert.Equal(("wk_h", "X-OTQ-Key"), WriteKeys.Find(Request(null, "wk_h", "wk_w", "wk_q").Request, null));
         Assert.Equal(("wk_w", "X-Write-Key"), WriteKeys.Find(Request(null, null, "wk_w", "wk_q").Request, null));
@@ -38,11 +38,11 @@ public sealed class WriteKeysTests
     [InlineData("wk_1:", "wk_1")]
     [InlineData("wk_1", "wk_1")]
     [InlineData("wk_1:ignored-password", "wk_1")]
-    public void TheBasicUserIsTheKey(string credential, string key) => Assert.Equal(key, WriteKeys.Find(Request(Basic(credential)).Request, null).Key);
+    public void The_basic_user_is_the_key(string credential, string key) => Assert.Equal(key, WriteKeys.Find(Request(Basic(credential)).Request, null).Key);
 
     [Fact]
-    public void BasicThatIsNotBase64MatchesNoKey() => Assert.Equal("", WriteKeys.Find(Request("Basic %%%").Request, "wk_body").Key);
+    public void Basic_that_is_not_Base64_matches_no_key() => Assert.Equal("", WriteKeys.Find(Request("Basic %%%").Request, "wk_body").Key);
 
     [Fact]
-    public void ABearerTokenIsNotAWriteKey() => Assert.Equal("wk_body", WriteKeys.Find(Request("Bearer sk_1").Request, "wk_body").Key);
+    public void A_bearer_token_is_not_a_write_key() => Assert.Equal("wk_body", WriteKeys.Find(Request("Bearer sk_1").Request, "wk_body").Key);
 }

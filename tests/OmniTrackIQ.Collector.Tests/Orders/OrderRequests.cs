@@ -37,20 +37,15 @@ internal static class OrderRequests
     public static async Task<JsonElement> WaitForOrderAsync(HttpClient client, string orderId, int reports)
     {
         JsonElement order = default;
-        for (var attempt = 0; attempt < 600; attempt++)
+        await Poll.UntilAsync(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/orders/" + orderId);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CollectorFactory.ReadToken);
             using var response = await client.SendAsync(request);
-            if (response.IsSuccessStatusCode)
-            {
-                order = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-                if (order.GetProperty("reports").GetArrayLength() >= reports) { return order; }
-            }
-
-            await Task.Delay(50);
-        }
-
+            if (!response.IsSuccessStatusCode) { return false; }
+            order = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return order.GetProperty("reports").GetArrayLength() >= reports;
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
         return order;
     }
 

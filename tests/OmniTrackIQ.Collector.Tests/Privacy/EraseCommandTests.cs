@@ -67,7 +67,6 @@ public sealed class EraseCommandTests : IDisposable
     {
         using var database = new DuckDbDatabase(Path.Combine(_dir, "omnitrack.duckdb"));
         var store = new DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
         var n = 0;
         TrackedEvent Event(EventType type, string anonymousId, string? email = null) => new()
         {

@@ -77,17 +77,17 @@ public sealed class PixelIdTests
     private static async Task SpoolReleasedAsync(string data)
     {
         var lockFile = Path.Combine(data, "spool", "lock");
-        for (var attempt = 0; attempt < 200; attempt++)
+        await Poll.UntilAsync(() =>
         {
             try
             {
-                using (new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { return; }
+                using (new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { return true; }
             }
             catch (IOException)
             {
-                await Task.Delay(50);
+                return false;
             }
-        }
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
     }
 
     private static CollectorFactory Collector(string data)

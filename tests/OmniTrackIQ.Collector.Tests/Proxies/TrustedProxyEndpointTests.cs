@@ -72,17 +72,16 @@ public sealed class TrustedProxyEndpointTests : IClassFixture<TrustedProxyEndpoi
 
         // The sink writes asynchronously; poll for the row, bounded, as CollectorClient.WaitForStoredAsync does.
         var database = factory.Services.GetRequiredService<DuckDbDatabase>();
-        for (var attempt = 0; attempt < 200; attempt++)
+        var (stored, ip) = await Poll.UntilAsync(() =>
         {
             using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT ip FROM events WHERE workspace = 'shop' AND message_id = '{messageId}'";
             using var reader = command.ExecuteReader();
-            if (reader.Read()) { return reader.IsDBNull(0) ? null : reader.GetString(0); }
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"event {messageId} was not stored");
+            return Task.FromResult(reader.Read() ? (true, reader.IsDBNull(0) ? null : reader.GetString(0)) : (false, (string?)null));
+        }, found => found.Item1, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        Assert.True(stored, $"event {messageId} was not stored");
+        return ip;
     }
 
     /// <summary>One collector for the class: every case uses its own message id.</summary>

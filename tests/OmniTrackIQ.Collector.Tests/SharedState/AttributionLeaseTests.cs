@@ -44,7 +44,7 @@ public sealed class AttributionLeaseTests
         for (var i = 0; i < 15; i++) // 1.5 s of Redis's time, more than twice the ttl: only renewals keep the key
         {
             _time.Advance(TimeSpan.FromMilliseconds(200)); // the renewal timer (every ttl/3) runs on the test clock
-            await Task.Delay(100);
+            await Task.Delay(100); // part of the test: Redis expires the key on its own (real) clock, so real time must pass
             Assert.True(await redisB.TryRunAsync("test", db => db.KeyExistsAsync("otq:lease:attribution:" + workspace)) is (true, true));
         }
 

@@ -57,12 +57,7 @@ public sealed class MessageIdDedupRouteTests
     {
         Assert.IsType<RedisMessageIds>(node.Services.GetRequiredService<IDurableMessageIds>());
         var redis = node.Services.GetRequiredService<RedisState>();
-        for (var i = 0; i < 200; i++)
-        {
-            if (await redis.TryRunAsync("test", db => db.PingAsync()) is (true, _)) { return; }
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("the collector did not connect to Redis in 10 s");
+        Assert.True(await Poll.UntilAsync(async () => await redis.TryRunAsync("test", db => db.PingAsync()) is (true, _), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)),
+            "the collector did not connect to Redis in 10 s");
     }
 }

@@ -158,7 +158,6 @@ public sealed class DrainSpoolCommandTests : IAsyncLifetime
         Directory.CreateDirectory(OtherNode);
         using var database = new Store.DuckDb.DuckDbDatabase(Path.Combine(OtherNode, "omnitrack.duckdb"));
         var store = new Store.DuckDb.DuckDbEventStore(database);
-        await store.InitializeAsync(CancellationToken.None);
         var at = DateTimeOffset.Parse(TestClock.StartAt, CultureInfo.InvariantCulture);
         await store.WriteEventsAsync(
             [.. ids.Select(id => new Pipeline.Events.TrackedEvent { Workspace = "crash", MessageId = id, Type = Pipeline.Events.EventType.Page, AnonymousId = "a", Ts = at, ReceivedAt = at })],

@@ -11,7 +11,7 @@ public sealed class EventScrubberTests
     private static readonly string Phone = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("+14155550100")));
 
     [Fact]
-    public void EveryTextFieldAClientWritesIsScrubbed()
+    public void Every_text_field_a_client_writes_is_scrubbed()
     {
         var evt = new TrackedEvent
         {
@@ -32,7 +32,7 @@ public sealed class EventScrubberTests
     }
 
     [Fact]
-    public void AnEventWithoutPiiKeepsItsStrings()
+    public void An_event_without_PII_keeps_its_strings()
     {
         var url = "https://shop.example/p?utm_source=google&utm_medium=cpc";
         var evt = new TrackedEvent { MessageId = "m-1", AnonymousId = "a0001", UserId = "4155550100", OrderId = "1001", PageUrl = url, UtmSource = "google" };

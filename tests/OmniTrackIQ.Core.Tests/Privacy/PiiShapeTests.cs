@@ -57,7 +57,7 @@ public sealed class PiiShapeTests
     }
 
     [Fact]
-    public void TheSearchIsLinearAndFindsNothingInAFloodOfAtSigns()
+    public void The_search_is_linear_and_finds_nothing_in_a_flood_of_at_signs()
     {
         var flood = string.Concat(Enumerable.Repeat("a@b", 20_000));
         Assert.False(EmailShape.Find(flood, 0, out _, out _));
@@ -123,7 +123,7 @@ public sealed class PiiShapeTests
     [InlineData("revenue", PiiKind.None)]
     [InlineData("em", PiiKind.None)]
     [InlineData("", PiiKind.None)]
-    public void PersonalNamesAreKnownByTheirWords(string name, PiiKind kind)
+    public void Personal_names_are_known_by_their_words(string name, PiiKind kind)
     {
         Assert.Equal(kind, PiiKeys.KindOf(name.AsSpan()));
         Assert.Equal(kind, PiiKeys.KindOf(System.Text.Encoding.UTF8.GetBytes(name).AsSpan()));

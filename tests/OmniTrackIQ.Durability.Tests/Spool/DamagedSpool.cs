@@ -5,6 +5,7 @@ using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Spool;
 
@@ -79,10 +80,10 @@ internal sealed class DamagedSpool : IDisposable
         var metrics = new CollectorMetrics();
         using var spool = SegmentedSpool.Open(Dir, SegmentBytes, logs);
         var checkpointAtOpen = spool.Checkpoint;
-        var sink = new SinkWriter(spool, new SinkQueue(8), store, new BadEventQueue(TimeProvider.System, metrics), new SinkOptions { BatchSize = 25, MaxBatchAge = TimeSpan.FromMilliseconds(5) },
+        var sink = new SinkWriter(spool, new SinkQueue(8), store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, metrics), new SinkOptions { BatchSize = 25, MaxBatchAge = TimeSpan.FromMilliseconds(5) },
             metrics, TimeProvider.System, NullLogger<SinkWriter>.Instance);
         await sink.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 1500 && (spool.Checkpoint < spool.DurableEnd || store.BadEvents.Count < metrics.SpoolCorruptRecords); i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => spool.Checkpoint >= spool.DurableEnd && store.BadEvents.Count >= metrics.SpoolCorruptRecords, TimeSpan.FromSeconds(15));
         await sink.StopAsync(CancellationToken.None);
 
         Assert.Equal(spool.DurableEnd, spool.Checkpoint); // drained: nothing waits behind the damage
@@ -116,8 +117,6 @@ internal sealed class DamagedSpool : IDisposable
         public List<BadEvent> BadEvents { get; } = [];
 
         public void Preload(IEnumerable<string> ids) { lock (_stored) { _stored.UnionWith(ids); } }
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
         {

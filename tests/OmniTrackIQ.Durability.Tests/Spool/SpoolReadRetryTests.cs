@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Spool;
 
@@ -15,7 +16,7 @@ public sealed class SpoolReadRetryTests
         var store = new DamagedSpool.MemoryStore();
         var spool = SegmentedSpool.Open(damaged.Dir, DamagedSpool.SegmentBytes, NullLogger.Instance);
         var failures = 0;
-        var sink = new SinkWriter(spool, new SinkQueue(8), store, new BadEventQueue(time, new CollectorMetrics()),
+        var sink = new SinkWriter(spool, new SinkQueue(8), store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()),
             new SinkOptions { BatchSize = 100, MaxBatchAge = TimeSpan.FromHours(1), RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(8) },
             new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance)
         {
@@ -24,11 +25,7 @@ public sealed class SpoolReadRetryTests
 
         await sink.StartAsync(CancellationToken.None);
         List<TimeSpan> retries = [];
-        for (var i = 0; i < 1500 && retries.Count == 0; i++)
-        {
-            retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))];
-            if (retries.Count == 0) { await Task.Delay(10); }
-        }
+        await Poll.UntilAsync(() => (retries = [.. time.DueTimes.Where(d => d < TimeSpan.FromHours(1))]).Count > 0, TimeSpan.FromSeconds(15));
 
         // Read at start, read again by the loop, then a back-off: nothing read, nothing stored, the service alive.
         var delay = Assert.Single(retries);
@@ -38,7 +35,12 @@ public sealed class SpoolReadRetryTests
         Assert.False(sink.ExecuteTask!.IsCompleted);
 
         time.Advance(delay);
-        for (var i = 0; i < 1500 && spool.Checkpoint < spool.DurableEnd; i++) { time.Advance(TimeSpan.FromHours(1)); await Task.Delay(10); }
+        await Poll.UntilAsync(() =>
+        {
+            if (spool.Checkpoint >= spool.DurableEnd) { return true; }
+            time.Advance(TimeSpan.FromHours(1)); // the sink's batch age runs on this clock
+            return false;
+        }, TimeSpan.FromSeconds(15));
         await sink.StopAsync(CancellationToken.None);
 
         Assert.Equal(damaged.Records.Select(r => r.Id), store.Written); // every record once, in order, after the disk recovered

@@ -48,7 +48,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ABatchEventAnEnricherRefusesIsAnsweredByItsPathKeptWithItsJsonAndTheOthersAreSpooledStamped()
+    public async Task A_batch_event_an_enricher_refuses_is_answered_by_its_path_kept_with_its_JSON_and_the_others_are_spooled_stamped()
     {
         var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"ok","messageId":"m0","anonymousId":"a"},{"type":"track","event":"refuse me","messageId":"m1","anonymousId":"a"},{"type":"page","messageId":"m2","anonymousId":"a"}]}""");
         var batch = Parsed(IngestRoute.Batch, body);
@@ -66,7 +66,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ASingleEventRouteNamesTheFieldFromTheEventsRoot()
+    public async Task A_single_event_route_names_the_field_from_the_events_root()
     {
         var body = Encoding.UTF8.GetBytes("""{"event":"refuse me","messageId":"m1","anonymousId":"a"}""");
         var batch = Parsed(IngestRoute.SingleEvent, body, EventType.Track);
@@ -79,7 +79,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnOrderWhoseConversionIsRefusedLeavesWithItsLandingViewAndIsKeptWithItsOrderId()
+    public async Task An_order_whose_conversion_is_refused_leaves_with_its_landing_view_and_is_kept_with_its_order_id()
     {
         // 1002's conversion is refused: its landing view (the next event, same item) must not be stored without it.
         var reports = new List<(OrderReport, string)> { (Order("1001"), "r1"), (Order("1002"), "r2") };
@@ -95,7 +95,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AWebhookOrderRefusalIsKeptWithTheSignedPayloadWithoutAnIndexAndNotCounted()
+    public async Task A_webhook_order_refusal_is_kept_with_the_signed_payload_without_an_index_and_not_counted()
     {
         var body = Encoding.UTF8.GetBytes("""{"id":1002,"email":"jane@example.com"}""");
         var batch = OrderBatch.From(IngestRoute.ShopifyWebhook, [(Order("1002"), "r2")], s_workspace, s_now, [], body);
@@ -110,7 +110,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task APixelHitTheSpoolHasNoRoomForIsARefusalKeptWithItsQueryNotA503()
+    public async Task A_pixel_hit_the_spool_has_no_room_for_is_a_refusal_kept_with_its_query_not_a_503()
     {
         var pipeline = PipelineOverItsLimit();
         var hit = new TrackedEvent { Type = EventType.Page, MessageId = "p1", AnonymousId = "a" };
@@ -127,7 +127,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ABatchTheSpoolCannotTakeIsAnswered503WithRetryAfterAndKeepsNothing()
+    public async Task A_batch_the_spool_cannot_take_is_answered_503_with_retry_after_and_keeps_nothing()
     {
         var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"ok","messageId":"m0","anonymousId":"a"},{"type":"bogus"}]}""");
         var batch = Parsed(IngestRoute.Batch, body);
@@ -144,7 +144,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EventsAnotherNodeMadeDurableAreAnsweredAcceptedCountedAndNotSpooledAndTheRestMarkedOnlyAfterTheFsync()
+    public async Task Events_another_node_made_durable_are_answered_accepted_counted_and_not_spooled_and_the_rest_marked_only_after_the_fsync()
     {
         using var skipped = new LabeledTotals(_metrics, "otq_ingest_duplicates_skipped_total", "workspace");
         var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"ok","messageId":"m0","anonymousId":"a"},{"type":"page","messageId":"m1","anonymousId":"a"},{"type":"bogus"},{"type":"page","messageId":"m2","anonymousId":"a"}]}""");
@@ -163,7 +163,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ABatchWhoseEventsAreAllDurableElsewhereIsAnsweredWithoutTheSpool()
+    public async Task A_batch_whose_events_are_all_durable_elsewhere_is_answered_without_the_spool()
     {
         var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"page","messageId":"m0","anonymousId":"a"}]}""");
         var ids = new KnownIds(_spool, "m0");
@@ -176,7 +176,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NothingIsMarkedDurableWhenTheSpoolCannotTakeTheBatch()
+    public async Task Nothing_is_marked_durable_when_the_spool_cannot_take_the_batch()
     {
         var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"page","messageId":"m0","anonymousId":"a"},{"type":"page","messageId":"m1","anonymousId":"a"}]}""");
         var ids = new KnownIds(_spool, "m1");
@@ -190,7 +190,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public void IsFullCountsTheRefusalAndGivesTheRetryAfter()
+    public void Is_full_counts_the_refusal_and_gives_the_retry_after()
     {
         Assert.False(Pipeline().IsFull(out _));
         Assert.Equal(0L, _metrics.SpoolFullRejections);
@@ -199,7 +199,7 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnswerListsRefusalsUpToItsByteBudgetAndCountsTheRestAsOmitted()
+    public async Task An_answer_lists_refusals_up_to_its_byte_budget_and_counts_the_rest_as_omitted()
     {
         var events = string.Join(",", Enumerable.Range(0, 200).Select(i => $$"""{"type":"bogus{{i}}"}"""));
         var batch = Parsed(IngestRoute.Batch, Encoding.UTF8.GetBytes($$"""{"batch":[{{events}}]}"""));

@@ -32,41 +32,41 @@ public sealed class ShopifyOrderMapperRulesTests
     [InlineData("voided", "cancelled")]
     [InlineData("expired", "cancelled")]
     [InlineData("a_status_shopify_adds_later", "pending")]
-    public void FinancialStatusMapsOntoOurStatus(string financialStatus, string expected) =>
+    public void Financial_status_maps_onto_our_status(string financialStatus, string expected) =>
         Assert.Equal(expected, Report($$"""{"id":1,"created_at":"2024-01-01T00:00:00Z","financial_status":"{{financialStatus}}"}""").Status);
 
     [Fact]
-    public void AnOrderWithoutFinancialStatusIsPending() =>
+    public void An_order_without_financial_status_is_pending() =>
         Assert.Equal("pending", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z"}""").Status);
 
     [Fact]
-    public void CancelledAtWinsOverPaid() =>
+    public void Cancelled_at_wins_over_paid() =>
         Assert.Equal("cancelled", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","financial_status":"paid","cancelled_at":"2024-01-02T00:00:00Z"}""").Status);
 
     [Fact]
-    public void ProcessedAtStandsInForAMissingCreatedAt() =>
+    public void Processed_at_stands_in_for_a_missing_created_at() =>
         Assert.Equal(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.FromHours(2)), Report("""{"id":1,"processed_at":"2024-05-06T07:08:09+02:00"}""").Timestamp);
 
     [Fact]
-    public void MoneyAsJsonNumbersAndIdsAsDigitStringsAreAcceptedToo()
+    public void Money_as_JSON_numbers_and_ids_as_digit_strings_are_accepted_too()
     {
         var report = Report("""{"id":"9007199254740993","created_at":"2024-01-01T00:00:00Z","total_price":19.90,"customer":{"id":"9007199254740995"}}""");
         Assert.Equal(("9007199254740993", 19.90m, "9007199254740995"), (report.OrderId, report.Gross, report.UserId));
     }
 
     [Fact]
-    public void ContactEmailThenCustomerEmailStandInForABlankOrderEmail()
+    public void Contact_email_then_customer_email_stand_in_for_a_blank_order_email()
     {
         Assert.Equal("c@example.com", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","email":"","contact_email":"c@example.com","customer":{"email":"u@example.com"}}""").EmailClearText);
         Assert.Equal("u@example.com", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","email":null,"customer":{"email":"u@example.com"}}""").EmailClearText);
     }
 
     [Fact]
-    public void TheCustomersPhoneComesBeforeTheBillingPhone() =>
+    public void The_customers_phone_comes_before_the_billing_phone() =>
         Assert.Equal("+15550001", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","customer":{"phone":"+15550001"},"billing_address":{"phone":"+15550002"}}""").PhoneClearText);
 
     [Fact]
-    public void AnOrderWithoutLineItemsHasNoLineItemsJsonAndAnEmptyListIsAnEmptyArray()
+    public void An_order_without_line_items_has_no_line_items_JSON_and_an_empty_list_is_an_empty_array()
     {
         Assert.Null(Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z"}""").LineItemsJson);
         Assert.Equal("[]", Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","line_items":[]}""").LineItemsJson);
@@ -76,7 +76,7 @@ public sealed class ShopifyOrderMapperRulesTests
     [InlineData("products/create")]
     [InlineData("Orders/Create")]
     [InlineData("")]
-    public void AnyOtherTopicIsRefusedOnTheTopicHeader(string topic) =>
+    public void Any_other_topic_is_refused_on_the_topic_header(string topic) =>
         AssertRefused("X-Shopify-Topic", Map("""{"id":1,"created_at":"2024-01-01T00:00:00Z"}""", topic));
 
     [Theory]
@@ -110,7 +110,7 @@ public sealed class ShopifyOrderMapperRulesTests
     public void BrokenMoneyIsRefusedOnItsField(string body, string field) => AssertRefused(field, Map(body));
 
     [Fact]
-    public void BrokenMoneyOnATransactionThatDoesNotCountIsIgnored() =>
+    public void Broken_money_on_a_transaction_that_does_not_count_is_ignored() =>
         Assert.Equal(0m, Report("""{"id":1,"created_at":"2024-01-01T00:00:00Z","refunds":[{"transactions":[{"kind":"refund","status":"failure","amount":"ten"}]}]}""").Refunded);
 
     [Theory]
@@ -121,7 +121,7 @@ public sealed class ShopifyOrderMapperRulesTests
     public void ARefundWithoutItsIdsTimeOrAReadableAmountIsRefused(string body, string field) => AssertRefused(field, Map(body, "refunds/create"));
 
     [Fact]
-    public void ARefundWithoutTransactionsRefundsNothingAndHasNoCurrency()
+    public void A_refund_without_transactions_refunds_nothing_and_has_no_currency()
     {
         var report = Report("""{"order_id":1,"id":2,"processed_at":"2024-01-01T00:00:00Z"}""", "refunds/create");
         Assert.Equal((0m, null, "partially_refunded"), (report.Refunded, report.Currency, report.Status));

@@ -15,7 +15,7 @@ public sealed class ShopifyOrderMapperTests
     private static readonly TimeSpan _easternSummer = TimeSpan.FromHours(-4);
 
     [Fact]
-    public void AMultiCurrencyOrdersCreateKeepsShopAndPresentmentMoneyAndTheCartAttributes()
+    public void A_multi_currency_orders_create_keeps_shop_and_presentment_money_and_the_cart_attributes()
     {
         var report = ShopifyFixtures.Map("orders/create", "orders-create.json");
 
@@ -53,7 +53,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void APaidOrderTakesTheOrdersOwnPhoneOverTheCustomersAndKeepsAllThreeLineItems()
+    public void A_paid_order_takes_the_orders_own_phone_over_the_customers_and_keeps_all_three_line_items()
     {
         Assert.Equal(
             new OrderReport
@@ -82,7 +82,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void APartiallyRefundedUpdateSumsOnlySuccessfulRefundTransactionsAndKeepsTheLowerCurrentTotal()
+    public void A_partially_refunded_update_sums_only_successful_refund_transactions_and_keeps_the_lower_current_total()
     {
         // 209.00 + 0.94 (a number, not a string); the failed 50.00, pending 10.00 and void 5.00 do not count.
         Assert.Equal(
@@ -114,7 +114,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void ACancelledOrderIsCancelledWhateverItsFinancialStatusAndFallsBackToTheBillingPhone()
+    public void A_cancelled_order_is_cancelled_whatever_its_financial_status_and_falls_back_to_the_billing_phone()
     {
         Assert.Equal(
             new OrderReport
@@ -138,7 +138,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void ARefundsCreateReportsTheRefundAgainstItsOrderWithOnlyTheSuccessfulAmount()
+    public void A_refunds_create_reports_the_refund_against_its_order_with_only_the_successful_amount()
     {
         Assert.Equal(
             new OrderReport
@@ -155,7 +155,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void IdsAbove2To53RoundTripDigitForDigit()
+    public void Ids_above_2_to_53_round_trip_digit_for_digit()
     {
         var report = ShopifyFixtures.Map("orders/paid", "order-big-id.json");
 
@@ -182,7 +182,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void APointOfSaleOrderHasNoLandingPageNoCartAttributesAndNoCustomer()
+    public void A_point_of_sale_order_has_no_landing_page_no_cart_attributes_and_no_customer()
     {
         Assert.Equal(
             new OrderReport
@@ -203,7 +203,7 @@ public sealed class ShopifyOrderMapperTests
     }
 
     [Fact]
-    public void MoneyKeepsTheScaleShopifyWrote()
+    public void Money_keeps_the_scale_Shopify_wrote()
     {
         var report = ShopifyFixtures.Map("orders/updated", "orders-updated-partial-refund.json");
         Assert.Equal(("598.94", "389.00"), (report.Gross!.Value.ToString(CultureInfo.InvariantCulture), report.Net!.Value.ToString(CultureInfo.InvariantCulture)));

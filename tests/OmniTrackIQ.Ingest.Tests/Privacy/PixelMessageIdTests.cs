@@ -16,11 +16,11 @@ public sealed class PixelMessageIdTests
     private static string Id(byte[] key, string address) => MessageIds.ForPixel(key, Query, Browser, IPAddress.Parse(address), At);
 
     [Fact]
-    public void TheSameHitWithTheSameKeyHasTheSameIdSoARetryDedups() =>
+    public void The_same_hit_with_the_same_key_has_the_same_id_so_a_retry_dedups() =>
         Assert.Equal(Id(Key, "203.0.113.77"), Id(Key, "203.0.113.77"));
 
     [Fact]
-    public void TheIdIsTheKeyedHashOfTheHit()
+    public void The_id_is_the_keyed_hash_of_the_hit()
     {
         var slot = At.ToUnixTimeSeconds() / 1800;
         var expected = "otq-" + Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{Query}\n{Browser}\n203.0.113.77\n{slot}"))[..16]);
@@ -28,7 +28,7 @@ public sealed class PixelMessageIdTests
     }
 
     [Fact]
-    public void WithoutTheKeyNoneOfThe256AddressesOfTheStoredNetworkReproducesTheId()
+    public void Without_the_key_none_of_the_256_addresses_of_the_stored_network_reproduces_the_id()
     {
         var stored = Id(Key, "203.0.113.77");
         var slot = At.ToUnixTimeSeconds() / 1800;

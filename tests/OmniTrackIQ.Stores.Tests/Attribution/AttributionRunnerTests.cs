@@ -2,12 +2,13 @@ using OmniTrackIQ.Attribution.Markov;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Shapley;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Pipeline.Tests.Attribution;
 
 /// <summary>The incremental worker against a real DuckDB file: scope, idempotency, stitching, data-driven rows.</summary>
-public sealed class AttributionRunnerTests : IAsyncLifetime
+public sealed class AttributionRunnerTests : IDisposable
 {
     private readonly AttributionStoreFixture _db = new();
 
@@ -166,8 +167,9 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
     public async Task A_database_with_the_old_results_table_is_upgraded_to_the_view_and_recomputed()
     {
         await _db.Database.WriteAsync(c => OmniTrackIQ.Store.DuckDb.DuckDbEventStore.Execute(c,
-            "CREATE TABLE attribution_results (workspace VARCHAR, conversion_id VARCHAR, model VARCHAR, credit DOUBLE)"), CancellationToken.None);
+            "DROP VIEW attribution_results; CREATE TABLE attribution_results (workspace VARCHAR, conversion_id VARCHAR, model VARCHAR, credit DOUBLE)"), CancellationToken.None);
         await _db.WriteAsync(_db.Page("a", 1, "Email"), _db.Conversion("a", 2, "o1", 10));
+        new DuckDbDatabase(_db.Database.Path).Dispose(); // opening the file (again) is the start-up step that upgrades it
         var fresh = new AttributionRunner(_db.Database, OmniTrackIQ.Pipeline.Tests.Attribution.AttributionStoreFixture.Clock());
 
         var run = await fresh.RunAsync("w", _db.Settings, CancellationToken.None);
@@ -188,7 +190,7 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
             _db.Page("p4", 1, "Email"), _db.Conversion("p4", 1.5, "o4", 30), _db.Page("p4", 2, "Referral"), _db.Conversion("p4", 3, "o5", 10),
             _db.Conversion("p5", 1, "o6", 5));
         await _db.RunAsync();
-        var summary = new AttributionSummary(_db.Database, _db.Runner);
+        var summary = new AttributionSummary(_db.Database);
 
         foreach (var groupBy in new[] { AttributionGroupBy.Channel, AttributionGroupBy.Campaign })
         {
@@ -240,8 +242,8 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
         var before = PathCounts();
         await _db.Database.WriteAsync(c => OmniTrackIQ.Store.DuckDb.DuckDbEventStore.Execute(c, "DROP TABLE path_counts"), CancellationToken.None);
 
+        new DuckDbDatabase(_db.Database.Path).Dispose(); // opening the file (again) is the start-up step that upgrades it
         var upgraded = new AttributionRunner(_db.Database, AttributionStoreFixture.Clock());
-        await upgraded.EnsureTableAsync(CancellationToken.None);
         Assert.Equal(before, PathCounts());
 
         await _db.WriteAsync(_db.Page("b", 2, "Paid Search"), _db.Conversion("b", 3, "o3", 10));
@@ -264,13 +266,7 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
             """,
             r => (r.GetString(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)));
 
-    public Task InitializeAsync() => _db.InitializeAsync();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _db.Dispose();
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
     private sealed class SyncProgress(List<AttributionProgress> reports) : IProgress<AttributionProgress>

@@ -6,7 +6,7 @@ using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Pipeline.Tests.Attribution;
 
-/// <summary>A real DuckDB file with the event store and the attribution runner, plus event builders and table readers.</summary>
+/// <summary>A real DuckDB file (migrated as it opens) with the event store and the attribution runner, plus event builders and table readers.</summary>
 internal sealed class AttributionStoreFixture : IDisposable
 {
     public static readonly DateTimeOffset Day0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -34,9 +34,6 @@ internal sealed class AttributionStoreFixture : IDisposable
     public DuckDbEventStore Store { get; }
     public AttributionRunner Runner { get; }
     public AttributionSettings Settings { get; set; } = new();
-
-    /// <summary>Creates the store's tables; the test class calls it from <c>IAsyncLifetime.InitializeAsync</c>.</summary>
-    public Task InitializeAsync() => Store.InitializeAsync(CancellationToken.None);
 
     public Task<AttributionRun> RunAsync() => Runner.RunAsync("w", Settings, CancellationToken.None);
 

@@ -26,7 +26,7 @@ public sealed class AdSpendSummaryTests : IDisposable
     {
         _database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
         _store = new AdSpendStore(_database);
-        _summary = new AttributionSummary(_database, new AttributionRunner(_database, OmniTrackIQ.Pipeline.Tests.Attribution.AttributionStoreFixture.Clock()));
+        _summary = new AttributionSummary(_database);
     }
 
     private static List<SpendRow> November =>

@@ -22,7 +22,7 @@ public abstract class BadEventRetentionContract
     protected virtual Task SettleAsync() => Task.CompletedTask;
 
     [SkippableFact]
-    public async Task RowsOlderThanTheRetentionGoInEveryWorkspaceAndTheCutoffRowStays()
+    public async Task Rows_older_than_the_retention_go_in_every_workspace_and_the_cutoff_row_stays()
     {
         var (s, retention) = await OpenAsync();
         var other = Workspace + "-other";
@@ -58,7 +58,7 @@ public abstract class BadEventRetentionContract
     }
 
     [SkippableFact]
-    public async Task ARetentionOfZeroKeepsEverything()
+    public async Task A_retention_of_zero_keeps_everything()
     {
         var (s, retention) = await OpenAsync();
         await s.Store.WriteBadEventsAsync([new BadEvent(Workspace, "ancient", "r", new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero))], CancellationToken.None);

@@ -15,7 +15,7 @@ public sealed class ClickHouseBadEventRetentionContractTests : BadEventRetention
     protected override async Task<(StoreUnderTest Store, IBadEventRetention Retention)> OpenAsync()
     {
         var provider = await _server.OpenAsync();
-        return (new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>()),
+        return (new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>(), () => ClickHouseServerFixture.MigrateAsync(provider)),
             provider.GetRequiredService<IBadEventRetention>());
     }
 

@@ -13,7 +13,8 @@ public class ClickHouseEventStoreContractTests(ClickHouseServerFixture server) :
         var provider = await server.OpenAsync();
         // Copies must stay unmerged for the reads to prove they do not depend on merges.
         await server.StopMergesAsync("events");
-        return new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>());
+        return new StoreUnderTest(provider.GetRequiredService<IEventStore>(), provider.GetRequiredService<IEventBrowser>(),
+            () => ClickHouseServerFixture.MigrateAsync(provider));
     }
 
     protected override Task WriteRacingCopyAsync(StoreUnderTest store, IReadOnlyList<TrackedEvent> events) =>

@@ -5,6 +5,7 @@ using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -19,7 +20,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     private readonly List<IDisposable> _disposables = [];
 
     [SkippableFact]
-    public async Task TheTestServerReallyHasNoPartitionLimitSettingSoTheFakeStandsInForIt()
+    public async Task The_test_server_really_has_no_partition_limit_setting_so_the_fake_stands_in_for_it()
     {
         server.RequireServer();
         var settings = await server.QueryAsync("SELECT name FROM system.settings WHERE name = 'max_partitions_per_insert_block' FORMAT TabSeparated");
@@ -30,7 +31,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     }
 
     [SkippableFact]
-    public async Task ABatchOverTenMonthsIsWrittenAsInsertsOfAtMostTheConfiguredMonthsAndAllOfItIsStored()
+    public async Task A_batch_over_ten_months_is_written_as_inserts_of_at_most_the_configured_months_and_all_of_it_is_stored()
     {
         var fake = new PartitionLimitServer(maxPartitions: 3);
         var store = await OpenAsync(fake, maxPartitionsPerInsert: 3);
@@ -46,7 +47,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     }
 
     [SkippableFact]
-    public async Task AnInsertTheServerRefusesForItsPartitionsIsARejectionNotATransientFailure()
+    public async Task An_insert_the_server_refuses_for_its_partitions_is_a_rejection_not_a_transient_failure()
     {
         var fake = new PartitionLimitServer(maxPartitions: 2);
         var store = await OpenAsync(fake, maxPartitionsPerInsert: 100); // configured above the server's limit
@@ -60,7 +61,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     }
 
     [SkippableFact]
-    public async Task AnOverloadedServerIsATransientFailureAndTheSameBatchIsStoredWhenItRecovers()
+    public async Task An_overloaded_server_is_a_transient_failure_and_the_same_batch_is_stored_when_it_recovers()
     {
         var fake = new PartitionLimitServer(maxPartitions: 100) { MemoryLimitFailures = 1 };
         var store = await OpenAsync(fake, maxPartitionsPerInsert: 100);
@@ -76,7 +77,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
     }
 
     [SkippableFact]
-    public async Task TheSinkSplitsARefusedInsertDownToTheRowsThatCauseItStoresTheRestAndNeverRetries()
+    public async Task The_sink_splits_a_refused_insert_down_to_the_rows_that_cause_it_stores_the_rest_and_never_retries()
     {
         var fake = new PartitionLimitServer(maxPartitions: 2);
         fake.Poison.Add("m4-poison");
@@ -87,7 +88,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
         _disposables.Add(spool);
         var queue = new SinkQueue(capacity: 16);
         var writer = new SpoolWriter(spool, new SpoolOptions(), queue, NullLogger<SpoolWriter>.Instance);
-        var sink = new SinkWriter(spool, queue, store, new BadEventQueue(time, new CollectorMetrics()),
+        var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(time, new CollectorMetrics()),
             new SinkOptions { BatchSize = 12, MaxBatchAge = TimeSpan.FromHours(1) }, new CollectorMetrics(), time, NullLogger<SinkWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         await sink.StartAsync(CancellationToken.None);
@@ -96,7 +97,7 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
         var events = Enumerable.Range(0, 12).Select(i => Event(workspace, i == 9 ? "m4-poison" : "e" + i.ToString(CultureInfo.InvariantCulture),
             new DateTimeOffset(2025, 1 + (i % 6), 1, 0, 0, 0, TimeSpan.Zero))).ToList();
         await writer.AppendAsync(events, waitForDisk: true, CancellationToken.None);
-        for (var i = 0; i < 1000 && spool.Checkpoint < spool.DurableEnd; i++) { await Task.Delay(10); }
+        await Poll.UntilAsync(() => spool.Checkpoint >= spool.DurableEnd);
         await sink.StopAsync(CancellationToken.None);
         await writer.StopAsync(CancellationToken.None);
 
@@ -116,9 +117,9 @@ public sealed class ClickHousePartitionLimitTests(ClickHouseServerFixture server
         options.MaxPartitionsPerInsert = maxPartitionsPerInsert;
         var database = new ClickHouseDatabase(options, server.Time, fake);
         _disposables.Add(database);
-        var store = new ClickHouseEventStore(database, server.Time);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
+        var readiness = new StoreReadiness();
+        await new ClickHouseMigrations(database, readiness, server.Time).MigrateAsync(CancellationToken.None); // no host here: the step by hand
+        return new ClickHouseEventStore(database, readiness);
     }
 
     private static TrackedEvent Event(string workspace, string id, DateTimeOffset ts) =>

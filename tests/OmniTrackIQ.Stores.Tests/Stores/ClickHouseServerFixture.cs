@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using OmniTrackIQ.Pipeline.Sink;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.ClickHouse;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
@@ -72,7 +72,7 @@ public class ClickHouseServerFixture : IAsyncLifetime
     public ClickHouseStoreOptions Options(string? database = null) =>
         new() { ConnectionString = $"Host={Url.Host};Port={Url.Port};Database={database ?? Database}", Cluster = Cluster };
 
-    /// <summary>A store wired by AddClickHouseStore, as the collector wires it; initialised.</summary>
+    /// <summary>A store wired by AddClickHouseStore, as the collector wires it, its start-up step run (<see cref="MigrateAsync"/>).</summary>
     public async Task<ServiceProvider> OpenAsync(ClickHouseStoreOptions? options = null)
     {
         RequireServer();
@@ -81,9 +81,15 @@ public class ClickHouseServerFixture : IAsyncLifetime
         services.AddClickHouseStore(options ?? Options());
         var provider = services.BuildServiceProvider();
         lock (_providers) { _providers.Add(provider); }
-        await provider.GetRequiredService<IEventStore>().InitializeAsync(CancellationToken.None);
+        await MigrateAsync(provider);
         return provider;
     }
+
+    /// <summary>
+    /// The store's start-up step, as the collector's host runs it: a store built without a host must run it before its
+    /// readers answer (they refuse with StoreNotReadyException until then).
+    /// </summary>
+    public static Task MigrateAsync(IServiceProvider provider) => provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
 
     /// <summary>Runs SQL on the server directly (not through the store under test).</summary>
     public async Task<string> QueryAsync(string sql)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -16,7 +17,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
         new() { Workspace = workspace, MessageId = id, Type = EventType.Track, Event = "e", AnonymousId = "a", Ts = T0, ReceivedAt = T0, Revenue = revenue };
 
     [SkippableFact]
-    public async Task TwoNodesMigratingOneNewDatabaseAtOnceLeaveEveryStepRecordedOnce()
+    public async Task Two_nodes_migrating_one_new_database_at_once_leave_every_step_recorded_once()
     {
         server.RequireServer();
         var database = server.Database + "_m";
@@ -43,7 +44,39 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [SkippableFact]
-    public async Task TheJsonSettingsAreStrippedExactlyWhenTheServerDoesNotKnowThem()
+    public async Task Without_its_start_up_step_every_reader_refuses_and_no_reader_makes_the_database()
+    {
+        server.RequireServer();
+        var database = server.Database + "_unmigrated";
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(server.Time);
+        services.AddClickHouseStore(server.Options(database));
+        await using var provider = services.BuildServiceProvider();
+        var none = CancellationToken.None;
+        try
+        {
+            Assert.False(provider.GetRequiredService<StoreReadiness>().IsReady);
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IEventStore>().GetStatsAsync("w", none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IEventBrowser>().RecentEventsAsync("w", 10, none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<IBadEventRetention>().DeleteReceivedBeforeAsync(T0, none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Pipeline.Orders.IOrderLedger>().GetAsync("w", "o", none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Pipeline.Spend.ISpendStore>().UpsertAsync("w", [], none));
+            await Assert.ThrowsAsync<StoreNotReadyException>(() => provider.GetRequiredService<OmniTrackIQ.Attribution.Storage.IAttributionQueries>().TopPathsAsync("w", 5, null, null, null, none));
+            Assert.Equal("0\n", await server.QueryAsync($"SELECT count() FROM system.databases WHERE name = '{database}' FORMAT TabSeparated"));
+
+            await ClickHouseServerFixture.MigrateAsync(provider);
+
+            Assert.True(provider.GetRequiredService<StoreReadiness>().IsReady);
+            Assert.Equal(0, (await provider.GetRequiredService<IEventStore>().GetStatsAsync("w", none)).Total);
+        }
+        finally
+        {
+            await server.QueryAsync($"DROP DATABASE IF EXISTS {database}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_JSON_settings_are_stripped_exactly_when_the_server_does_not_know_them()
     {
         var provider = await server.OpenAsync();
         var probed = await provider.GetRequiredService<ClickHouseDatabase>().ServerAsync(CancellationToken.None);
@@ -56,7 +89,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [SkippableFact]
-    public async Task ExistenceLookupsSplitIntoChunksStillFindEveryStoredId()
+    public async Task Existence_lookups_split_into_chunks_still_find_every_stored_id()
     {
         var options = server.Options();
         options.LookupChunkSize = 3;
@@ -82,7 +115,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [SkippableFact]
-    public async Task AnUnreachableServerIsNotADataRejectionAndPingSaysFalse()
+    public async Task An_unreachable_server_is_not_a_data_rejection_and_ping_says_false()
     {
         server.RequireServer();
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -91,7 +124,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
         listener.Stop(); // nothing listens there now
 
         using var database = new ClickHouseDatabase(new ClickHouseStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Database=otq" }, server.Time);
-        var store = new ClickHouseEventStore(database, server.Time);
+        var store = new ClickHouseEventStore(database, new StoreReadiness());
         Assert.False(await store.PingAsync(CancellationToken.None));
         var error = await Assert.ThrowsAnyAsync<Exception>(() => store.WriteEventsAsync([Event("w", "a")], CancellationToken.None));
         Assert.IsNotType<StoreRejectedDataException>(error);
@@ -107,7 +140,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     [InlineData("nul\0byte")]
     [InlineData("ünï 😀 – ✓")]
     [InlineData("")]
-    public async Task AStringLiteralReadsBackAsTheSameString(string value)
+    public async Task A_string_literal_reads_back_as_the_same_string(string value)
     {
         var provider = await server.OpenAsync();
         var read = "";
@@ -117,7 +150,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [Fact]
-    public void StringLiteralsEscapeQuoteAndBackslashAndNullIsNull()
+    public void String_literals_escape_quote_and_backslash_and_null_is_null()
     {
         Assert.Equal(@"'a\'b\\c'", SqlLiteral.String(@"a'b\c"));
         Assert.Equal("NULL", SqlLiteral.String(null));
@@ -127,7 +160,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [Fact]
-    public void TheShimRemovesOnlyTheJsonSettings()
+    public void The_shim_removes_only_the_JSON_settings()
     {
         var uri = new Uri("http://h:8123/?enable_http_compression=false&output_format_binary_write_json_as_string=0&query_id=q1&input_format_binary_read_json_as_string=1");
         var stripped = LegacySettingsHandler.RemoveSettings(uri)!;
@@ -136,7 +169,7 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
     }
 
     [Fact]
-    public void VersionsParseWithTwoToFourParts()
+    public void Versions_parse_with_two_to_four_parts()
     {
         Assert.Equal(new Version(18, 16, 1, 0), ServerVersion.Parse("18.16.1"));
         Assert.Equal(new Version(25, 8, 2, 29), ServerVersion.Parse("25.8.2.29"));

@@ -81,22 +81,15 @@ public sealed class ClusterReplicationTests(ClickHouseClusterFixture cluster) : 
             CultureInfo.InvariantCulture);
 
     /// <summary>Polls (bounded: 30 s) until <paramref name="done"/>; replication is asynchronous.</summary>
-    private static async Task<bool> PollAsync(Func<Task<bool>> done)
+    private static Task<bool> PollAsync(Func<Task<bool>> done) => Poll.UntilAsync(async () =>
     {
-        for (var attempt = 0; attempt < 300; attempt++)
+        try
         {
-            try
-            {
-                if (await done()) { return true; }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException)
-            {
-                // the restarted node is still starting
-            }
-
-            await Task.Delay(100);
+            return await done();
         }
-
-        return false;
-    }
+        catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException)
+        {
+            return false; // the restarted node is still starting
+        }
+    }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 }

@@ -4,6 +4,7 @@ using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spend;
 using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -29,8 +30,8 @@ public sealed class DuckDbAttributionStoreContractTests : AttributionStoreContra
 
     internal static async Task<AttributionStoreUnderTest> UnderTestAsync(IServiceProvider provider)
     {
+        await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
         var events = provider.GetRequiredService<IEventStore>();
-        await events.InitializeAsync(CancellationToken.None);
         return new AttributionStoreUnderTest(events, provider.GetRequiredService<IAttributionStore>(), provider.GetRequiredService<IAttributionQueries>(),
             provider.GetRequiredService<ISpendStore>());
     }

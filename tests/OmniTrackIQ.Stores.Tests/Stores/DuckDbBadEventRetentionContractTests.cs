@@ -9,12 +9,16 @@ public sealed class DuckDbBadEventRetentionContractTests : BadEventRetentionCont
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "otq-duck-retention-" + Guid.NewGuid().ToString("N"));
     private DuckDbDatabase? _database;
 
-    protected override async Task<(StoreUnderTest Store, IBadEventRetention Retention)> OpenAsync()
+    protected override Task<(StoreUnderTest Store, IBadEventRetention Retention)> OpenAsync()
     {
-        _database = new DuckDbDatabase(Path.Combine(_dir, "events.duckdb"));
-        var store = new DuckDbEventStore(_database);
-        await store.InitializeAsync(CancellationToken.None);
-        return (new StoreUnderTest(store, new DuckDbEventBrowser(_database)), new DuckDbBadEventRetention(_database));
+        var path = Path.Combine(_dir, "events.duckdb");
+        _database = new DuckDbDatabase(path);
+        var store = new StoreUnderTest(new DuckDbEventStore(_database), new DuckDbEventBrowser(_database), () =>
+        {
+            new DuckDbDatabase(path).Dispose(); // opening is the step
+            return Task.CompletedTask;
+        });
+        return Task.FromResult<(StoreUnderTest, IBadEventRetention)>((store, new DuckDbBadEventRetention(_database)));
     }
 
     public void Dispose()

@@ -5,6 +5,7 @@ using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Orders;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Store.DuckDb;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -22,8 +23,8 @@ public sealed class DuckDbErasureStoreContractTests : ErasureStoreContract, IDis
 
     internal static async Task<ErasureStoreUnderTest> UnderTestAsync(IServiceProvider provider)
     {
+        await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
         var events = provider.GetRequiredService<IEventStore>();
-        await events.InitializeAsync(CancellationToken.None);
         return new ErasureStoreUnderTest(events, provider.GetRequiredService<IAttributionStore>(), provider.GetRequiredService<IOrderLedger>(),
             provider.GetRequiredService<IErasureStore>());
     }

@@ -14,12 +14,7 @@ public sealed class DuckDbSpendStoreContractTests : SpendStoreContract, IDisposa
 
     public DuckDbSpendStoreContractTests() => _database = new DuckDbDatabase(Path.Combine(_dir, "spend.duckdb"));
 
-    protected override async Task<ISpendStore> OpenAsync()
-    {
-        var store = new AdSpendStore(_database);
-        await store.EnsureTableAsync(CancellationToken.None);
-        return store;
-    }
+    protected override Task<ISpendStore> OpenAsync() => Task.FromResult<ISpendStore>(new AdSpendStore(_database));
 
     protected override Task<IReadOnlyList<StoredSpend>> ReadAsync(string workspace)
     {
@@ -58,7 +53,7 @@ public sealed class DuckDbSpendStoreContractTests : SpendStoreContract, IDisposa
     /// <summary>With no attributed conversion every row of the summary is a spend-only group.</summary>
     protected override async Task<IReadOnlyDictionary<string, double>> SpentByAsync(string workspace, AttributionGroupBy groupBy, DateTime? from, DateTime? to)
     {
-        var summary = new AttributionSummary(_database, new AttributionRunner(_database, Attribution.AttributionStoreFixture.Clock()));
+        var summary = new AttributionSummary(_database);
         var rows = await summary.SummarizeAsync(workspace, "linear", groupBy, from, to, CancellationToken.None);
         return rows.ToDictionary(r => r.Key, r => r.Spend ?? double.NaN, StringComparer.Ordinal);
     }

@@ -3,8 +3,8 @@ using OmniTrackIQ.Pipeline.Sink;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
-/// <summary>An initialised store under test and its browser.</summary>
-public sealed record StoreUnderTest(IEventStore Store, IEventBrowser Browser);
+/// <summary>A migrated store under test, its browser, and its start-up step to run again (<paramref name="MigrateAgain"/>).</summary>
+public sealed record StoreUnderTest(IEventStore Store, IEventBrowser Browser, Func<Task> MigrateAgain);
 
 /// <summary>
 /// What every <see cref="IEventStore"/> must do, run against each store by a subclass. Each test uses its own
@@ -16,7 +16,7 @@ public abstract class EventStoreContract
 
     protected string Workspace { get; } = "ws-" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>The store, initialised.</summary>
+    /// <summary>The store, its start-up step run.</summary>
     protected abstract Task<StoreUnderTest> OpenAsync();
 
     /// <summary>
@@ -32,7 +32,7 @@ public abstract class EventStoreContract
     };
 
     [SkippableFact]
-    public async Task DuplicatesInABatchAndAcrossBatchesAreStoredOnceAndNotCountedAsNew()
+    public async Task Duplicates_in_a_batch_and_across_batches_are_stored_once_and_not_counted_as_new()
     {
         var s = await OpenAsync();
         Assert.Equal(2, await s.Store.WriteEventsAsync([Event("a"), Event("b"), Event("a")], CancellationToken.None));
@@ -50,7 +50,7 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task StatsCountByTypeAndByChannelWithUnassignedForNoChannel()
+    public async Task Stats_count_by_type_and_by_channel_with_unassigned_for_no_channel()
     {
         var s = await OpenAsync();
         await s.Store.WriteEventsAsync(
@@ -66,7 +66,7 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task ReadsStayExactWhenARacingWriterStoredAnEventAgain()
+    public async Task Reads_stay_exact_when_a_racing_writer_stored_an_event_again()
     {
         var s = await OpenAsync();
         await s.Store.WriteEventsAsync([Event("a"), Event("b", EventType.Conversion, "Email")], CancellationToken.None);
@@ -83,7 +83,7 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task RecentEventsGiveBackEveryColumnAsWritten()
+    public async Task Recent_events_give_back_every_column_as_written()
     {
         var s = await OpenAsync();
         var full = new TrackedEvent
@@ -121,7 +121,7 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task RecentEventsAreTheLastLoadedOldestFirst()
+    public async Task Recent_events_are_the_last_loaded_oldest_first()
     {
         var s = await OpenAsync();
         // Load order, not event time: the last batch carries the oldest ts.
@@ -133,7 +133,7 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task BadEventsComeBackPerWorkspaceLastOnesOldestFirst()
+    public async Task Bad_events_come_back_per_workspace_last_ones_oldest_first()
     {
         var s = await OpenAsync();
         var payload = """{"type":"track","note":"it's \\ \"bad\" – ü 😀"}""" + "\n";
@@ -158,11 +158,11 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
-    public async Task InitializingAgainKeepsTheDataAndPingAnswers()
+    public async Task Migrating_again_keeps_the_data_and_ping_answers()
     {
         var s = await OpenAsync();
         await s.Store.WriteEventsAsync([Event("a")], CancellationToken.None);
-        await s.Store.InitializeAsync(CancellationToken.None);
+        await s.MigrateAgain();
         Assert.Equal(1, (await s.Store.GetStatsAsync(Workspace, CancellationToken.None)).Total);
         Assert.True(await s.Store.PingAsync(CancellationToken.None));
     }

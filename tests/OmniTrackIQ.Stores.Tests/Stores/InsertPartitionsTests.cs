@@ -12,14 +12,14 @@ public sealed class InsertPartitionsTests
         new() { MessageId = id, Ts = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero) };
 
     [Fact]
-    public void ABatchWithinTheLimitIsOneInsertOfTheSameList()
+    public void A_batch_within_the_limit_is_one_insert_of_the_same_list()
     {
         var rows = new List<TrackedEvent> { At(2026, 11), At(2026, 11, 30), At(2026, 10), At(2026, 11) };
         Assert.Same(rows, Assert.Single(InsertPartitions.Split(rows, 2)));
     }
 
     [Fact]
-    public void ABatchOverTheLimitIsCutIntoWholeMonthsInTheOrderTheyAppear()
+    public void A_batch_over_the_limit_is_cut_into_whole_months_in_the_order_they_appear()
     {
         var rows = new List<TrackedEvent> { At(2026, 1, id: "a"), At(2026, 2, id: "b"), At(2026, 3, id: "c"), At(2026, 1, 31, "d"), At(2026, 4, id: "e"), At(2026, 5, id: "f") };
 
@@ -31,10 +31,10 @@ public sealed class InsertPartitionsTests
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
-    public void ALimitBelowOneIsOneMonthAnInsert(int limit) => Assert.Equal(3, InsertPartitions.Split([At(2026, 1), At(2026, 2), At(2026, 3)], limit).Count);
+    public void A_limit_below_one_is_one_month_an_insert(int limit) => Assert.Equal(3, InsertPartitions.Split([At(2026, 1), At(2026, 2), At(2026, 3)], limit).Count);
 
     [Fact]
-    public void MonthsAreTheTablesUtcMonthsAndTimesBeyondADateTimeFallInItsFirstOrLastMonth()
+    public void Months_are_the_tables_UTC_months_and_times_beyond_a_date_time_fall_in_its_first_or_last_month()
     {
         Assert.Equal(202611, InsertPartitions.Month(new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero)));
         Assert.Equal(202612, InsertPartitions.Month(new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.FromHours(-1)))); // 01:30 UTC
@@ -49,7 +49,7 @@ public sealed class InsertPartitionsTests
     [InlineData("Code: 53, e.displayText() = DB::Exception: Type mismatch", 53)]
     [InlineData("Code: 62. DB::Exception: Syntax error: failed at position 1 (SYNTAX_ERROR)", 62)]
     [InlineData("Code: 49. DB::Exception: Logical error (LOGICAL_ERROR)", 49)]
-    public void AnErrorTheServerWillAnswerAgainIsARejection(string body, int code)
+    public void An_error_the_server_will_answer_again_is_a_rejection(string body, int code)
     {
         var rejection = InsertErrors.AsRejection(ClickHouseServerException.FromServerResponse(body, "INSERT"));
         Assert.NotNull(rejection);
@@ -68,11 +68,11 @@ public sealed class InsertPartitionsTests
     [InlineData("Code: 159. DB::Exception: Timeout exceeded (TIMEOUT_EXCEEDED)")]
     [InlineData("<html><body><h1>502 Bad Gateway</h1></body></html>")]
     [InlineData("")]
-    public void AnErrorTimeOrAnOperatorCuresIsRetriedNotRejected(string body) =>
+    public void An_error_time_or_an_operator_cures_is_retried_not_rejected(string body) =>
         Assert.Null(InsertErrors.AsRejection(ClickHouseServerException.FromServerResponse(body, "INSERT")));
 
     [Fact]
-    public void TheNetworkIsNeverARejection()
+    public void The_network_is_never_a_rejection()
     {
         Assert.Null(InsertErrors.AsRejection(new HttpRequestException("Connection refused")));
         Assert.Null(InsertErrors.AsRejection(new TaskCanceledException("timeout", new TimeoutException())));

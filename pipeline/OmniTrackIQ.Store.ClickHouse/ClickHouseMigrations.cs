@@ -1,18 +1,22 @@
 using ClickHouse.Driver;
+using OmniTrackIQ.Pipeline.Startup;
 
 namespace OmniTrackIQ.Store.ClickHouse;
 
 /// <summary>
-/// Brings a database to the newest schema: creates it, then applies each step of <see cref="Migrations"/> not yet
-/// recorded in <c>schema_migrations</c>. Concurrent runs are safe because every statement is idempotent; the worst
-/// a race costs is a step run twice and recorded twice (the table collapses rows by version).
+/// The store's start-up step: brings a database to the newest schema (creates it, then applies each step of
+/// <see cref="Migrations"/> not yet recorded in <c>schema_migrations</c>; on a cluster each ON CLUSTER, then the
+/// Distributed tables), and marks the store ready. Readers refuse until then (<see cref="StoreReadiness.ThrowIfNotReady"/>);
+/// the host runs it at start and retries while the server is down, a CLI verb runs it once before its work.
+/// Concurrent runs are safe because every statement is idempotent; the worst a race costs is a step run twice and
+/// recorded twice (the table collapses rows by version).
 /// </summary>
-internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider time)
+public sealed class ClickHouseMigrations(ClickHouseDatabase database, StoreReadiness readiness, TimeProvider time) : IStoreMigrations
 {
     /// <summary>Answers to a re-run ALTER ADD COLUMN that mean "already done": 44 on 18.16 (measured: "column with this name already exists"), DUPLICATE_COLUMN 15 on current servers.</summary>
     private static readonly HashSet<int> AlreadyAppliedCodes = [15, 44];
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var db = database.Name;
         await database.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {db}", cancellationToken);
@@ -36,6 +40,8 @@ internal sealed class MigrationRunner(ClickHouseDatabase database, TimeProvider 
         {
             foreach (var statement in ClusterStatements.EnsureDistributed(db, cluster)) { await database.ExecuteAsync(statement, cancellationToken); }
         }
+
+        readiness.MarkReady();
     }
 
     private async Task RunIdempotentAsync(string statement, CancellationToken cancellationToken)

@@ -1,0 +1,46 @@
+using DuckDB.NET.Data;
+using OmniTrackIQ.Pipeline.Startup;
+using OmniTrackIQ.Store.DuckDb.Attribution;
+using OmniTrackIQ.Store.DuckDb.Orders;
+using OmniTrackIQ.Store.DuckDb.Spend;
+
+namespace OmniTrackIQ.Store.DuckDb;
+
+/// <summary>
+/// The embedded store's start-up step. DuckDB is in the process, so opening the file is the step: the
+/// <see cref="DuckDbDatabase"/> constructor applies <see cref="Apply"/> before anything can use it, and every table, view
+/// and column exists from then on (readers never make tables). Every statement is idempotent (IF NOT EXISTS, ADD COLUMN
+/// IF NOT EXISTS, CREATE OR REPLACE VIEW), so a file made by any earlier version is brought up to date on open.
+/// </summary>
+public sealed class DuckDbMigrations : IStoreMigrations
+{
+    /// <param name="database">The opened database: making this object opened it, and opening it ran the step.</param>
+    public DuckDbMigrations(DuckDbDatabase database) => ArgumentNullException.ThrowIfNull(database);
+
+    /// <summary>Nothing left to do once the database is open (see the constructor).</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The schema, in dependency order: events before the orders view over them, the touches before the results view.</summary>
+    internal static void Apply(DuckDBConnection connection)
+    {
+        DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents);
+        DuckDbEventStore.Execute(connection, EventsSchema.CreateStaging);
+        DuckDbEventStore.Execute(connection, EventsSchema.CreateBadEvents);
+        DuckDbEventStore.Execute(connection, OrdersSchema.CreateView);
+        DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables);
+        DropResultsTable(connection);
+        DuckDbEventStore.Execute(connection, AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create);
+        DuckDbEventStore.Execute(connection, PathCountsTable.Backfill); // a file from before path_counts: its counts, once
+    }
+
+    /// <summary>Files from before the results view kept attribution_results as a table: dropped, with the run state, so the next run recomputes all.</summary>
+    private static void DropResultsTable(DuckDBConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = AttributionSchema.ResultsTableExists;
+        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            DuckDbEventStore.Execute(connection, "DROP TABLE attribution_results; DROP TABLE IF EXISTS attribution_state;");
+        }
+    }
+}
