@@ -101,6 +101,24 @@ public class ClickHouseServerFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Runs SQL on every node (one on a single server): what a mutation or a scan must cover, since on a cluster the rows
+    /// and the mutations of each shard live on its own nodes.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> QueryEveryNodeAsync(string sql)
+    {
+        var answers = new List<string>();
+        foreach (var node in Nodes)
+        {
+            using var response = await Http.PostAsync(node, new StringContent(sql));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            answers.Add(body);
+        }
+
+        return answers;
+    }
+
+    /// <summary>
     /// Stops merges of a table of the store, so that copies of a row stay side by side and reads prove they do not
     /// depend on merges. On a cluster the rows are in the local tables of every node.
     /// </summary>
