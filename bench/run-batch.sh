@@ -3,19 +3,26 @@
 # usage (from the repository root): bench/run-batch.sh [checkout dir, default .] [extra LoadGen args, e.g. --gzip true]
 # The checkout's collector must be built (dotnet build <dir>/collector -c Release); so must this repo's LoadGen
 # (dotnet build bench/OmniTrackIQ.LoadGen -c Release). The workspace has no rate limit: the run measures ingest.
-# OTQ_BENCH_PORT (default 8090) is the collector's port, for when another run holds 8090.
+# OTQ_BENCH_EVENTS_PER_SECOND gives it one (so the limiter's path runs; set it far above the load); the collector
+# inherits the environment, e.g. OmniTrack__Redis__Configuration=127.0.0.1:16390 for a run with Redis.
+# OTQ_BENCH_PORT (8090) is the collector's port.
 set -u
-port=${OTQ_BENCH_PORT:-8090}
 checkout=${1:-.}
 [ $# -gt 0 ] && shift
 data=$(mktemp -d)
 (cd "$checkout/collector" && exec dotnet bin/Release/net10.0/linux-x64/OmniTrackIQ.Collector.dll \
-  --OmniTrack:DataDirectory="$data" --urls http://127.0.0.1:$port \
-  --OmniTrack:Workspaces:0:Id bench --OmniTrack:Workspaces:0:WriteKey wk_bench --OmniTrack:Workspaces:0:EventsPerSecond 0 \
+  --OmniTrack:DataDirectory="$data" --urls "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}" \
+  --OmniTrack:Workspaces:0:Id bench --OmniTrack:Workspaces:0:WriteKey wk_bench --OmniTrack:Workspaces:0:EventsPerSecond "${OTQ_BENCH_EVENTS_PER_SECOND:-0}" \
   --OmniTrack:Attribution:IntervalSeconds 0 > "$data/collector.log" 2>&1) &
 pid=$!
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/healthz > /dev/null && break; sleep 0.2; done
-dotnet run -c Release --no-build --project bench/OmniTrackIQ.LoadGen -- --url http://127.0.0.1:$port --write-key wk_bench \
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/healthz" > /dev/null && break; sleep 0.2; done
+started=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null)
+dotnet run -c Release --no-build --project bench/OmniTrackIQ.LoadGen -- --url "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}" --write-key wk_bench \
   --duration 10s --warmup 2s --connections 64 --batch 20 "$@"
+# What the load cost the collector: its CPU seconds after start (user + system, from /proc) and everything it acknowledged
+# (warm-up included), so a comparison can be made per event when the machine is too noisy for events/s alone.
+ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null)
+accepted=$(curl -s "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/metrics" | sed -n 's/^otq_events_accepted_total\({[^}]*}\)\{0,1\} \([0-9]*\).*/\2/p')
+echo "collector: cpu_s=$(awk -v t="$(( ${ticks:-0} - ${started:-0} ))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}') accepted_total=${accepted:-?}"
 kill "$pid"; wait "$pid" 2> /dev/null
 rm -rf "$data"

@@ -63,7 +63,7 @@ internal static class CollectorServices
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IngestOptions>().Enrich ? sp.GetServices<IEventEnricher>() : [],
             sp.GetRequiredService<SpoolWriter>(), sp.GetRequiredService<SpoolOptions>(), sp.GetRequiredService<BadEventQueue>(), sp.GetRequiredService<CollectorMetrics>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDurableMessageIds>()));
         services.AddSingleton<Orders.ShopifyDeliveries>();
         // gzip/deflate/br bodies (RudderStack gzips by default); BodyReader's limit counts the decompressed bytes.
         services.AddRequestDecompression();

@@ -81,7 +81,7 @@ internal static class IngestEndpoints
         var receivedAt = pipeline.Now;
         // Over its limit a pixel still gets its GIF (a page must never break); the limiter counted it, nothing is stored.
         // A known key pays for invalid hits too, or a flood of them would cost the collector more than valid ones.
-        var limited = workspace is not null && !limiter.TryAcquire(workspace, RateLimitedKey.WriteKey).Allowed;
+        var limited = workspace is not null && !(await limiter.TryAcquireAsync(workspace, RateLimitedKey.WriteKey)).Allowed;
         if (!limited && error is not null) { pipeline.RefuseHit(workspace, error, query, receivedAt); }
         else if (!limited)
         {

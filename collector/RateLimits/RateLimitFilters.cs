@@ -26,12 +26,12 @@ internal static class RateLimitFilters
 /// </summary>
 internal sealed class WriteKeyRateFilter(WorkspaceRateLimiter limiter) : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var request = EventRequest.Of(http);
-        return limiter.TryAcquire(request.Workspace, RateLimitedKey.WriteKey, request.Envelope.Cost) is { Allowed: false } rate
-            ? ValueTask.FromResult<object?>(Problems.RateLimited(rate.RetryAfterSeconds, http))
-            : next(context);
+        return await limiter.TryAcquireAsync(request.Workspace, RateLimitedKey.WriteKey, request.Envelope.Cost) is { Allowed: false } rate
+            ? Problems.RateLimited(rate.RetryAfterSeconds, http)
+            : await next(context);
     }
 }

@@ -73,12 +73,27 @@ public sealed class WorkspaceRateLimiter
         return Take(workspace, (tokenSha256, RateLimitedKey.ReadToken), 1);
     }
 
+    /// <summary>
+    /// <see cref="TryAcquire"/> for the event routes (batch and pixel, one call per request at the full ingest rate): a
+    /// shared budget's answer is awaited, not waited for on the request's thread.
+    /// </summary>
+    public async ValueTask<RateDecision> TryAcquireAsync(WorkspaceSettings workspace, RateLimitedKey kind, int permits = 1)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentOutOfRangeException.ThrowIfNegative(permits);
+        if (!_budgets.TryGetValue((workspace.Id, kind), out var budget)) { return RateDecision.Allow; }
+        return await _buckets.TryTakeAsync(budget, permits) is { } wait ? Refused(workspace, budget, permits, wait) : RateDecision.Allow;
+    }
+
     private RateDecision Take(WorkspaceSettings workspace, (string, RateLimitedKey) key, int permits)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(permits);
         if (!_budgets.TryGetValue(key, out var budget)) { return RateDecision.Allow; }
-        if (_buckets.TryTake(budget, permits, out var wait)) { return RateDecision.Allow; }
+        return _buckets.TryTake(budget, permits, out var wait) ? RateDecision.Allow : Refused(workspace, budget, permits, wait);
+    }
 
+    private RateDecision Refused(WorkspaceSettings workspace, RateBudget budget, int permits, TimeSpan wait)
+    {
         _metrics.RateLimited(workspace.Id, Math.Max(permits, 1));
         var seconds = (wait.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
         return new RateDecision(false, (int)Math.Clamp(seconds, 1, int.MaxValue), permits > budget.Burst);

@@ -27,6 +27,14 @@ internal sealed class RedisOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a message id that some node made durable is known to all of them (<c>otq:mid:*</c>): a client's retry
+    /// through another node within this time is not spooled again. Each id costs Redis about 130 bytes for this long
+    /// (docs/SCALING.md); a retry after it is still stored once by the store's dedup.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MessageIdTtl { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How long a node holds a workspace's attribution lease without renewing it (it renews at a third of it).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);

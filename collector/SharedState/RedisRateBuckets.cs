@@ -29,10 +29,7 @@ internal sealed class RedisRateBuckets(RedisState redis, LocalRateBuckets local,
 
     public bool TryTake(RateBudget budget, long permits, out TimeSpan retryAfter)
     {
-        ArgumentNullException.ThrowIfNull(budget);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ttl = (long)Math.Ceiling(budget.Burst * 1000.0 / Math.Max(1, budget.PerSecond)) + 60_000; // idle long enough to be full again
-        var args = new { bucket = (RedisKey)("otq:rate:" + budget.Key), rate = budget.PerSecond, burst = budget.Burst, permits, now, ttl };
+        var args = Arguments(budget, permits);
         if (redis.TryRun("rate_limit", db => (long)db.ScriptEvaluate(s_take, args), out var wait))
         {
             retryAfter = TimeSpan.FromMilliseconds(wait);
@@ -40,5 +37,22 @@ internal sealed class RedisRateBuckets(RedisState redis, LocalRateBuckets local,
         }
 
         return local.TryTake(budget, permits, out retryAfter);
+    }
+
+    /// <summary>The event routes' take: the request's thread is free while Redis answers.</summary>
+    public async ValueTask<TimeSpan?> TryTakeAsync(RateBudget budget, long permits)
+    {
+        var args = Arguments(budget, permits);
+        var (answered, wait) = await redis.TryRunAsync("rate_limit", async db => (long)await db.ScriptEvaluateAsync(s_take, args));
+        if (answered) { return wait == 0 ? null : TimeSpan.FromMilliseconds(wait); }
+        return local.TryTake(budget, permits, out var retryAfter) ? null : retryAfter;
+    }
+
+    private object Arguments(RateBudget budget, long permits)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ttl = (long)Math.Ceiling(budget.Burst * 1000.0 / Math.Max(1, budget.PerSecond)) + 60_000; // idle long enough to be full again
+        return new { bucket = (RedisKey)("otq:rate:" + budget.Key), rate = budget.PerSecond, burst = budget.Burst, permits, now, ttl };
     }
 }

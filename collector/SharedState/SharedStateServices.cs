@@ -1,4 +1,5 @@
 using OmniTrackIQ.Collector.Hosting;
+using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.RateLimits;
 
 namespace OmniTrackIQ.Collector.SharedState;
@@ -7,7 +8,8 @@ internal static class SharedStateServices
 {
     /// <summary>
     /// The Redis every node shares (<see cref="RedisOptions"/>), connected in the background at start, and the rate-limit
-    /// budgets: in Redis when it is configured (one budget for all nodes), else in process.
+    /// budgets: in Redis when it is configured (one budget for all nodes), else in process. So are the message ids
+    /// made durable (a retry through another node skips the spool); alone, a node skips nothing and the store dedups.
     /// </summary>
     public static IServiceCollection AddOmniTrackSharedState(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +20,9 @@ internal static class SharedStateServices
         services.AddSingleton<IRateBuckets>(sp => sp.GetRequiredService<RedisState>().Configured
             ? new RedisRateBuckets(sp.GetRequiredService<RedisState>(), sp.GetRequiredService<LocalRateBuckets>(), sp.GetRequiredService<TimeProvider>())
             : sp.GetRequiredService<LocalRateBuckets>());
+        services.AddSingleton<IDurableMessageIds>(sp => sp.GetRequiredService<RedisState>().Configured
+            ? new RedisMessageIds(sp.GetRequiredService<RedisState>(), sp.GetRequiredService<RedisOptions>())
+            : NoDurableMessageIds.Instance);
         return services;
     }
 

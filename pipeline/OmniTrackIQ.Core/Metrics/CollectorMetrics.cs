@@ -20,6 +20,7 @@ public sealed class CollectorMetrics
     private readonly Counter<long> _rejectedEvents;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _badEventsDropped;
+    private readonly Counter<long> _duplicatesSkipped;
     private readonly Histogram<double> _requestDuration;
     private long _acceptedEvents;
     private long _batchesWritten;
@@ -48,6 +49,8 @@ public sealed class CollectorMetrics
         _rejectedEvents = meter.CreateCounter<long>("otq_events_rejected_total", description: "Events refused, by reason.");
         _rateLimited = meter.CreateCounter<long>("otq_rate_limited_total", description: "Events (write key) and requests (secret key) refused by a workspace's rate limit.");
         _badEventsDropped = meter.CreateCounter<long>("otq_bad_events_dropped_total", description: "Refused payloads not kept in bad_events (over the workspace's budget or the queue's capacity).");
+        _duplicatesSkipped = meter.CreateCounter<long>("otq_ingest_duplicates_skipped_total",
+            description: "Events answered as accepted without being spooled again: another ingest node had made them durable (Redis hint).");
         Total("otq_spool_full_total", "Requests answered 503 because the spool was full.", () => SpoolFullRejections);
         meter.CreateObservableGauge("otq_spool_bytes", () => SpoolBytes(), description: "Bytes held by spool segment files.");
         meter.CreateObservableGauge("otq_channel_depth", () => ChannelDepth(), description: "Durable batches waiting in the channel for the sink writer.");
@@ -95,6 +98,8 @@ public sealed class CollectorMetrics
     public void EventsRejected(string reason, int count = 1) => _rejectedEvents.Add(count, new KeyValuePair<string, object?>("reason", reason));
     public void SpoolFull() => Interlocked.Increment(ref _spoolFullRejections);
     public void RateLimited(string workspace, int count = 1) => _rateLimited.Add(count, new KeyValuePair<string, object?>("workspace", workspace));
+    /// <summary>Workspaces come from the configuration, never from input, so the label set stays small.</summary>
+    public void DuplicatesSkipped(string workspace, int count) => _duplicatesSkipped.Add(count, new KeyValuePair<string, object?>("workspace", workspace));
     public void BadEventDropped(string workspace) => _badEventsDropped.Add(1, new KeyValuePair<string, object?>("workspace", workspace));
     public void RecordsReplayed(int count) => Interlocked.Add(ref _replayedRecords, count);
     public void WriteError() => Interlocked.Increment(ref _writeErrors);

@@ -14,6 +14,14 @@ public interface IRateBuckets
     /// never fit, until it is full).
     /// </summary>
     bool TryTake(RateBudget budget, long permits, out TimeSpan retryAfter);
+
+    /// <summary>
+    /// <see cref="TryTake"/> for the per-event routes, whose requests must not hold a thread while a shared store
+    /// answers: with dozens of connections in flight, blocked threads starve the pool and the node's rate collapses
+    /// (bench/RESULTS.md, issue 17). The answer: null when taken, else the wait. In process it is the synchronous take.
+    /// </summary>
+    ValueTask<TimeSpan?> TryTakeAsync(RateBudget budget, long permits) =>
+        ValueTask.FromResult(TryTake(budget, permits, out var retryAfter) ? (TimeSpan?)null : retryAfter);
 }
 
 /// <summary>One budget: its key (unique across budgets), the permits it gains a second and the most it holds.</summary>

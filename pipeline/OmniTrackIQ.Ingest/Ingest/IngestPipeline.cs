@@ -16,10 +16,12 @@ namespace OmniTrackIQ.Pipeline.Ingest;
 /// <c>bad_events</c> row, a metric or a full spool means the same on every route.
 /// </summary>
 /// <param name="enrichers">Run in this order on every event; empty only to measure their cost (bench/RESULTS.md).</param>
+/// <param name="durableIds">The ids other nodes already made durable (Redis across nodes); none by default.</param>
 public sealed partial class IngestPipeline(IEnumerable<IEventEnricher> enrichers, SpoolWriter spool, SpoolOptions spoolOptions, BadEventQueue badEvents,
-    CollectorMetrics metrics, TimeProvider time)
+    CollectorMetrics metrics, TimeProvider time, IDurableMessageIds? durableIds = null)
 {
     private readonly IEventEnricher[] _enrichers = [.. enrichers];
+    private readonly IDurableMessageIds _durableIds = durableIds ?? NoDurableMessageIds.Instance;
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -39,6 +41,8 @@ public sealed partial class IngestPipeline(IEnumerable<IEventEnricher> enrichers
     /// Stamps, enriches and spools the batch's events (an item an enricher refuses leaves the batch whole), then keeps
     /// its refusals. Once this returns an answer, the accepted items are durable (a pixel hit: queued for the next
     /// group commit). Without one the spool could not take them: nothing is kept, the client sends it all again.
+    /// Events some node already made durable (<see cref="IDurableMessageIds"/>) are answered as accepted, as the store's
+    /// dedup would answer them, without being spooled again.
     /// </summary>
     public async ValueTask<IngestOutcome> AcceptAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
@@ -46,6 +50,8 @@ public sealed partial class IngestPipeline(IEnumerable<IEventEnricher> enrichers
         var accepted = Prepare(batch);
         if (batch.Route == IngestRoute.Pixel) { return new IngestOutcome(await SpoolHitAsync(batch, accepted, cancellationToken), 0); }
 
+        var workspace = batch.Sender.Workspace.Id;
+        var skipped = await SkipDurableAsync(workspace, batch.Events, cancellationToken);
         try
         {
             await SpoolAsync(batch.Events, waitForDisk: true, cancellationToken);
@@ -54,6 +60,15 @@ public sealed partial class IngestPipeline(IEnumerable<IEventEnricher> enrichers
         {
             metrics.SpoolFull();
             return new IngestOutcome(null, spoolOptions.RetryAfterSeconds);
+        }
+
+        // Marked only now, after the fsync: a mark set before it would let a node that dies in between (kill -9) make
+        // the other nodes skip the client's retry of events that were never durable anywhere.
+        if (batch.Events.Count > 0) { await _durableIds.MarkDurableAsync(workspace, batch.Events); }
+        if (skipped > 0)
+        {
+            metrics.EventsAccepted(skipped);
+            metrics.DuplicatesSkipped(workspace, skipped);
         }
 
         // Only now: after a 503 the client sends the batch again, and its refusals with it.
@@ -82,6 +97,24 @@ public sealed partial class IngestPipeline(IEnumerable<IEventEnricher> enrichers
         batch.Rejected.Add(new RejectedEvent(batch.Events[0].BatchIndex, unspooled.Field, unspooled.Reason, unspooled.Detail, HitPayload(batch.Query)));
         batch.Events.Clear();
         return Keep(batch, 0);
+    }
+
+    /// <summary>
+    /// Takes the events some node already made durable out of <paramref name="events"/>; how many. The pixel never gets
+    /// here: its GIF does not wait for the fsync, so there is no moment after durability to mark its hit.
+    /// </summary>
+    private async ValueTask<int> SkipDurableAsync(string workspace, List<TrackedEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0 || await _durableIds.FindDurableAsync(workspace, events, cancellationToken) is not { } durable) { return 0; }
+        var kept = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i >= durable.Length || !durable[i]) { events[kept++] = events[i]; }
+        }
+
+        var skipped = events.Count - kept;
+        events.RemoveRange(kept, skipped);
+        return skipped;
     }
 
     private async ValueTask SpoolAsync(List<TrackedEvent> events, bool waitForDisk, CancellationToken cancellationToken)

@@ -29,7 +29,8 @@ public sealed class AttributionRunner(DuckDbDatabase database, TimeProvider time
                 }
             }
 
-            return DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents + AttributionSchema.Create + AttributionSchema.CreateResultsView);
+            DuckDbEventStore.Execute(connection, EventsSchema.CreateEvents + AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create);
+            return DuckDbEventStore.Execute(connection, PathCountsTable.Backfill);
         }, cancellationToken);
         Volatile.Write(ref _tablesReady, 1);
     }

@@ -42,7 +42,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     {
         _scope = scope;
         if (scope.Keys is { } keys) { JourneyReader.SetScope(Reader, keys); }
-        JourneyReader.SetPeople(Reader, scope.People);
+        JourneyReader.SetPeople(Reader, scope.People, scope.Keys);
         return Task.CompletedTask;
     }
 

@@ -18,7 +18,7 @@ internal static class IdentityGraph
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO identity_links
-            {IdentitySql.Links("workspace = $ws AND coalesce(load_seq, 0) > $after AND coalesce(load_seq, 0) <= $through")}
+            {IdentitySql.Links($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}")}
             ON CONFLICT (workspace, id_key, person_key, source) DO UPDATE SET
                 first_seen = least(identity_links.first_seen, excluded.first_seen),
                 last_seen = greatest(identity_links.last_seen, excluded.last_seen)

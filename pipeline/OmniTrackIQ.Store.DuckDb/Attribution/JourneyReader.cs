@@ -2,6 +2,7 @@ using System.Data.Common;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Identity;
+using OmniTrackIQ.Store.DuckDb.Orders;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -19,17 +20,21 @@ internal static class JourneyReader
     /// wins its person and time), each with its order's net revenue from the ledger view.
     /// </summary>
     private static readonly string Events = $"""
-        WITH keyed AS (
+        WITH read_events AS (
+            SELECT * FROM events
+            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)) {"{scope}"}),
+        keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
                    -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
                    CASE WHEN type = 'conversion' THEN coalesce(o_net, revenue) ELSE revenue END AS revenue,
                    CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, {IdentitySql.EventKey} AS k
-            FROM events
+            FROM read_events
             -- Equalities only: a left-side filter in the ON clause (type = 'conversion') made DuckDB fall back to a
             -- nested-loop join, 30x slower at 100k conversions; page views have no order id, so they match nothing anyway.
-            LEFT JOIN (SELECT workspace AS o_ws, order_id AS o_id, net_revenue AS o_net, currency AS o_currency FROM orders WHERE workspace = $ws)
-                   ON o_ws = workspace AND o_id = order_id
-            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)) {"{scope}"}),
+            -- The ledger of the orders read here only: a tick's few people need not fold every order of the workspace.
+            LEFT JOIN (SELECT workspace AS o_ws, order_id AS o_id, net_revenue AS o_net, currency AS o_currency
+                       FROM ({OrdersSchema.Ledger("AND workspace = $ws {orderScope}")}))
+                   ON o_ws = workspace AND o_id = order_id),
         placed AS (
             SELECT keyed.*, coalesce(p.person, keyed.k) AS person
             FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k
@@ -39,14 +44,20 @@ internal static class JourneyReader
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
         """;
 
+    /// <summary>The orders of the scope's conversion events (whoever else reported them), for the ledger's filter.</summary>
+    private const string ScopedOrders = "AND order_id IN (SELECT order_id FROM read_events WHERE type = 'conversion')";
+
     /// <summary>Creates (or empties) the scope table on <paramref name="connection"/> and fills it with <paramref name="keys"/>.</summary>
     public static void SetScope(DuckDBConnection connection, IEnumerable<string> keys) =>
         Fill(connection, "attribution_scope", "k VARCHAR", keys, static (row, key) => row.AppendValue(key));
 
-    /// <summary>Loads the key → person map of <paramref name="people"/> into the connection's temp table.</summary>
-    public static void SetPeople(DuckDBConnection connection, PersonResolver people)
+    /// <summary>
+    /// Loads the key → person map of <paramref name="people"/> into the connection's temp table: of every key, or only
+    /// of <paramref name="scopeKeys"/> when the journeys read are those keys' (a tick maps its few people, not everyone).
+    /// </summary>
+    public static void SetPeople(DuckDBConnection connection, PersonResolver people, IReadOnlyList<string>? scopeKeys = null)
     {
-        var keys = people.Keys.ToArray();
+        var keys = scopeKeys ?? people.Keys.ToArray();
         Fill(connection, "attribution_people", "k VARCHAR, person VARCHAR", keys, (row, key) => row.AppendValue(key).AppendValue(people.Find(key)));
     }
 
@@ -80,7 +91,8 @@ internal static class JourneyReader
         }
     }
 
-    private static void Fill(DuckDBConnection connection, string table, string columns, IEnumerable<string> keys, Func<IDuckDBAppenderRow, string, IDuckDBAppenderRow> append)
+    /// <summary>Creates (or empties) the connection's temp table <paramref name="table"/> and appends <paramref name="keys"/>.</summary>
+    public static void Fill(DuckDBConnection connection, string table, string columns, IEnumerable<string> keys, Func<IDuckDBAppenderRow, string, IDuckDBAppenderRow> append)
     {
         using (var command = connection.CreateCommand())
         {
@@ -95,7 +107,8 @@ internal static class JourneyReader
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{scope}", scoped ? IdentitySql.ScopeFilter : "", StringComparison.Ordinal);
+        command.CommandText = sql.Replace("{scope}", scoped ? IdentitySql.ScopeFilter : "", StringComparison.Ordinal)
+            .Replace("{orderScope}", scoped ? ScopedOrders : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }

@@ -11,12 +11,17 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// workspace) are deleted first, then each person's computed conversions, kept touches (a credit column per model) and
 /// paths stream into appenders, so a full run never holds every result in memory. The per-conversion "markov" /
 /// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
-/// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths.
+/// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths. The refit reads
+/// <c>path_counts</c>, which a partial run updates by its people's delta (<see cref="PathCountsTable"/>).
 /// </summary>
-internal sealed class ResultWriter(WriterLease lease, string workspace, long through, DateTime computedAt) : IAttributionResultWriter
+internal sealed class ResultWriter(WriterLease lease, string workspace, bool scoped, long through, DateTime computedAt) : IAttributionResultWriter
 {
     private readonly DuckDBTransaction _transaction = lease.Connection.BeginTransaction();
     private readonly TouchRows _touchRows = new();
+
+    // A partial run's change to path_counts: its people's paths before the run (taken out) and after it (put in).
+    private readonly Dictionary<string, PathTotals> _oldPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PathTotals> _newPaths = new(StringComparer.Ordinal);
     private DuckDBAppender? _conversionRows;
     private DuckDBAppender? _touchRowsAppender;
     private DuckDBAppender? _pathRows;
@@ -29,9 +34,9 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, long thr
         ResultWriter? writer = null;
         try
         {
-            writer = new ResultWriter(lease, workspace, through, computedAt);
+            writer = new ResultWriter(lease, workspace, scope.IsPartial, through, computedAt);
             if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
-            writer.DeleteOld(scope.IsPartial);
+            writer.DeleteOld();
             writer._conversionRows = lease.Connection.CreateAppender("conversions");
             writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
             writer._pathRows = lease.Connection.CreateAppender("person_paths");
@@ -54,8 +59,10 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, long thr
 
         foreach (var path in result.Paths)
         {
-            _pathRows!.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(path.ToString())
+            var text = path.ToString();
+            _pathRows!.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(text)
                 .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
+            if (scoped) { PathTotals.Add(_newPaths, text, path.Conversions, path.Value, path.Nulls); }
         }
 
         return ValueTask.CompletedTask;
@@ -64,10 +71,10 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, long thr
     public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
     {
         CloseAppenders();
-        using var command = Command("""
-            SELECT path, sum(conversions), sum(conversion_value), sum(nulls) FROM person_paths
-            WHERE workspace = $ws GROUP BY path ORDER BY path
-            """);
+        if (scoped) { PathCountsTable.Apply(Connection, _transaction, workspace, _oldPaths, _newPaths); }
+        else { PathCountsTable.Rebuild(Connection, _transaction, workspace); }
+
+        using var command = Command("SELECT path, conversions, conversion_value, nulls FROM path_counts WHERE workspace = $ws ORDER BY path");
         using var reader = command.ExecuteReader();
         var paths = new List<PathCount>();
         while (reader.Read())
@@ -128,7 +135,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, long thr
         (_conversionRows, _touchRowsAppender, _pathRows) = (null, null, null);
     }
 
-    private void DeleteOld(bool scoped)
+    private void DeleteOld()
     {
         if (!scoped)
         {
@@ -142,21 +149,22 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, long thr
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        var scopedOrders = $"""
-            SELECT order_id FROM events
+        // Collected once, so the events and the stored conversions are scanned once for both deletes.
+        Execute($"""
+            CREATE OR REPLACE TEMP TABLE attribution_scope_conversions AS
+            SELECT order_id AS id FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
-            """;
-        Execute($"""
-            DELETE FROM attribution_touches WHERE workspace = $ws AND (
-                conversion_id IN ({scopedOrders})
-                OR conversion_id IN (SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)))
+            UNION
+            SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}
             """);
-        Execute($"""
-            DELETE FROM conversions WHERE workspace = $ws AND (
-                conversion_id IN ({scopedOrders}) OR person IN (SELECT k FROM attribution_scope))
-            """);
-        Execute("DELETE FROM person_paths WHERE workspace = $ws AND person IN (SELECT k FROM attribution_scope)");
+        Execute("DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
+        Execute("DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
+        foreach (var (path, totals) in PathCountsTable.ReadPeople(Connection, _transaction, workspace, ScopePeople)) { _oldPaths[path] = totals; }
+        Execute($"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ScopePeople}");
     }
+
+    /// <summary>The people of a partial run: its results are stored under their names, which are keys of the scope.</summary>
+    private const string ScopePeople = "(SELECT k FROM attribution_scope)";
 
     private void Execute(string sql)
     {

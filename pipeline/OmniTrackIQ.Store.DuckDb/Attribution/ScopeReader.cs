@@ -11,8 +11,7 @@ internal static class ScopeReader
     /// </summary>
     public static IEnumerable<string> KeysChangedSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
-        const string Loaded = "coalesce(load_seq, 0) > $after AND coalesce(load_seq, 0) <= $through";
-        foreach (var key in Keys(connection, workspace, $"SELECT DISTINCT {IdentitySql.EventKey} FROM events WHERE workspace = $ws AND {Loaded}", afterSeq, throughSeq, null))
+        foreach (var key in Keys(connection, workspace, $"SELECT DISTINCT {IdentitySql.EventKey} FROM events WHERE workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}", afterSeq, throughSeq, null))
         {
             yield return key;
         }
@@ -20,7 +19,7 @@ internal static class ScopeReader
         foreach (var key in Keys(connection, workspace, $"""
             SELECT DISTINCT c.person FROM conversions c
             JOIN events e ON e.workspace = c.workspace AND e.order_id = c.conversion_id
-            WHERE c.workspace = $ws AND e.type = 'conversion' AND {Loaded.Replace("load_seq", "e.load_seq", StringComparison.Ordinal)}
+            WHERE c.workspace = $ws AND e.type = 'conversion' AND {LoadedSince.Where("e.load_seq", afterSeq)}
             """, afterSeq, throughSeq, null))
         {
             yield return key;

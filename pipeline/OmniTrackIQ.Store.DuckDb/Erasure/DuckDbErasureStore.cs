@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Pipeline.Erasure;
+using OmniTrackIQ.Store.DuckDb.Attribution;
 
 namespace OmniTrackIQ.Store.DuckDb.Erasure;
 
@@ -82,6 +83,13 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
                 links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
                 // Attribution results keep their credit but no longer name the person.
                 Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
+                // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).
+                if (ErasureSql.Exists(connection, "path_counts"))
+                {
+                    PathCountsTable.Apply(connection, transaction, workspace, PathCountsTable.ReadPeople(connection, transaction, workspace, ErasureSql.LinkKeys),
+                        new Dictionary<string, PathTotals>());
+                }
+
                 Execute(connection, workspace, $"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
             }
 

@@ -21,13 +21,19 @@ internal static class OrdersSchema
                                     coalesce(order_updated_at, received_at) DESC, received_at DESC, coalesce(load_seq, 0) DESC) = 1
         """;
 
-    public static readonly string CreateView = $"""
-        CREATE OR REPLACE VIEW orders AS
+    public static readonly string CreateView = "CREATE OR REPLACE VIEW orders AS\n" + Ledger("");
+
+    /// <summary>
+    /// The ledger's query, over the conversion events that also match <paramref name="reportsFilter"/> (empty, or
+    /// "AND …"). A filter on whole orders (workspace, order id) gives exactly those orders' rows of the view, without
+    /// folding every other order first: the attribution tick reads the ledger of its few people's orders this way.
+    /// </summary>
+    public static string Ledger(string reportsFilter) => $"""
         WITH reports AS (
             SELECT workspace, order_id, coalesce(order_source, 'pixel') AS source, {Deciding} AS deciding, ts, received_at,
                    revenue, coalesce(refunded, 0) AS refunded, net_revenue, currency, coalesce(order_status, 'paid') AS status,
                    coalesce(event = 'Refund', false) AS is_refund
-            FROM events WHERE type = 'conversion' AND order_id IS NOT NULL),
+            FROM events WHERE type = 'conversion' AND order_id IS NOT NULL {reportsFilter}),
         folded AS (
             SELECT workspace, order_id,
                    max(revenue) FILTER (WHERE deciding AND NOT is_refund) AS gross,

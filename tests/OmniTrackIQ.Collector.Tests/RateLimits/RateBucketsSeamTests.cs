@@ -27,6 +27,19 @@ public sealed class RateBucketsSeamTests
     }
 
     [Fact]
+    public async Task The_event_routes_awaited_acquire_asks_the_same_buckets_and_counts_the_refusal()
+    {
+        var buckets = new RefusingBuckets(TimeSpan.FromMilliseconds(1_500));
+        var metrics = new CollectorMetrics();
+        using var limited = new LabeledTotals(metrics, "otq_rate_limited_total", "workspace");
+        var limiter = new WorkspaceRateLimiter(new WorkspaceRegistry([_shop]), buckets, metrics);
+
+        Assert.Equal(new RateDecision(false, 2, true), await limiter.TryAcquireAsync(_shop, RateLimitedKey.WriteKey, 201));
+        Assert.Equal([(new RateBudget("WriteKey:shop", 100, 200), 201L)], buckets.Asked);
+        Assert.Equal(201L, limited.Get("shop"));
+    }
+
+    [Fact]
     public void A_workspace_without_a_budget_never_reaches_the_buckets()
     {
         var buckets = new RefusingBuckets(TimeSpan.FromSeconds(1));

@@ -42,4 +42,29 @@ public sealed class RedisRateBucketsTests
         Assert.False(node.TryTake(budget, 1, out var wait));
         Assert.Equal(TimeSpan.FromSeconds(1), wait);
     }
+
+    [SkippableFact]
+    public async Task The_event_routes_awaited_take_draws_on_the_same_budget_as_the_synchronous_one()
+    {
+        var budget = new RateBudget("WriteKey:" + Guid.NewGuid().ToString("N"), PerSecond: 2, Burst: 10);
+        await using var redisA = await RedisServer.ConnectAsync(_time);
+        await using var redisB = await RedisServer.ConnectAsync(_time);
+        var nodeA = new RedisRateBuckets(redisA, new LocalRateBuckets(_time), _time);
+        var nodeB = new RedisRateBuckets(redisB, new LocalRateBuckets(_time), _time);
+
+        Assert.Null(await nodeA.TryTakeAsync(budget, 6));
+        Assert.True(nodeB.TryTake(budget, 4, out _));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), await nodeA.TryTakeAsync(budget, 1));
+    }
+
+    [SkippableFact]
+    public async Task With_Redis_away_the_awaited_take_decides_on_the_nodes_own_buckets()
+    {
+        var budget = new RateBudget("WriteKey:away-async", PerSecond: 1, Burst: 3);
+        await using var redis = await RedisServer.ConnectAsync(_time, RedisServer.Away, TimeSpan.FromMilliseconds(50));
+        var node = new RedisRateBuckets(redis, new LocalRateBuckets(_time), _time);
+
+        Assert.Null(await node.TryTakeAsync(budget, 3));
+        Assert.Equal(TimeSpan.FromSeconds(1), await node.TryTakeAsync(budget, 1));
+    }
 }

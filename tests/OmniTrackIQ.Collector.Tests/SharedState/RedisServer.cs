@@ -41,6 +41,9 @@ internal static class RedisServer
     {
         private readonly List<Meter> _meters = [];
 
+        /// <summary>The meters made so far, for a test's <c>MetricCollector</c>.</summary>
+        public IReadOnlyList<Meter> Meters => _meters;
+
         public Meter Create(MeterOptions options)
         {
             var meter = new Meter(options);

@@ -144,6 +144,52 @@ public sealed class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsAnotherNodeMadeDurableAreAnsweredAcceptedCountedAndNotSpooledAndTheRestMarkedOnlyAfterTheFsync()
+    {
+        using var skipped = new LabeledTotals(_metrics, "otq_ingest_duplicates_skipped_total", "workspace");
+        var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"track","event":"ok","messageId":"m0","anonymousId":"a"},{"type":"page","messageId":"m1","anonymousId":"a"},{"type":"bogus"},{"type":"page","messageId":"m2","anonymousId":"a"}]}""");
+        var batch = Parsed(IngestRoute.Batch, body);
+        var ids = new KnownIds(_spool, "m1");
+        var durableBefore = _spool.DurableEnd;
+
+        var answer = (await Pipeline(durableIds: ids).AcceptAsync(batch, CancellationToken.None)).Answer!;
+
+        Assert.Equal(3, answer.Accepted); // as the store's dedup would answer the copy
+        Assert.Equal("invalid_type", Assert.Single(answer.Rejected).Reason);
+        Assert.Equal(["m0", "m2"], batch.Events.Select(e => e.MessageId));
+        Assert.Equal((3L, 1L), (_metrics.AcceptedEvents, skipped.Get("shop")));
+        Assert.Equal(["m0", "m2"], ids.Marked);
+        Assert.True(ids.DurableEndWhenMarked > durableBefore); // the group commit's fsync came first
+    }
+
+    [Fact]
+    public async Task ABatchWhoseEventsAreAllDurableElsewhereIsAnsweredWithoutTheSpool()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"page","messageId":"m0","anonymousId":"a"}]}""");
+        var ids = new KnownIds(_spool, "m0");
+        await _writer.StopAsync(CancellationToken.None); // a spool append would fail: none is made
+
+        var outcome = await Pipeline(durableIds: ids).AcceptAsync(Parsed(IngestRoute.Batch, body), CancellationToken.None);
+
+        Assert.Equal(1, outcome.Answer!.Accepted);
+        Assert.Empty(ids.Marked);
+    }
+
+    [Fact]
+    public async Task NothingIsMarkedDurableWhenTheSpoolCannotTakeTheBatch()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"batch":[{"type":"page","messageId":"m0","anonymousId":"a"},{"type":"page","messageId":"m1","anonymousId":"a"}]}""");
+        var ids = new KnownIds(_spool, "m1");
+        await _writer.StopAsync(CancellationToken.None);
+
+        var outcome = await Pipeline(durableIds: ids).AcceptAsync(Parsed(IngestRoute.Batch, body), CancellationToken.None);
+
+        Assert.True(outcome.SpoolUnavailable);
+        Assert.Empty(ids.Marked);
+        Assert.Equal(0L, _metrics.AcceptedEvents);
+    }
+
+    [Fact]
     public void IsFullCountsTheRefusalAndGivesTheRetryAfter()
     {
         Assert.False(Pipeline().IsFull(out _));
@@ -182,14 +228,32 @@ public sealed class IngestPipelineTests : IAsyncLifetime
         LandingUrl = "https://shop.example/?utm_source=news",
     };
 
-    private IngestPipeline Pipeline(IEventEnricher? enricher = null, SpoolOptions? options = null) =>
-        new(enricher is null ? [] : [enricher], _writer, options ?? new SpoolOptions(), _badEvents, _metrics, _time);
+    private IngestPipeline Pipeline(IEventEnricher? enricher = null, SpoolOptions? options = null, IDurableMessageIds? durableIds = null) =>
+        new(enricher is null ? [] : [enricher], _writer, options ?? new SpoolOptions(), _badEvents, _metrics, _time, durableIds);
 
     /// <summary>A pipeline whose spool is over its limit: a limit of 0 bytes is reached by the empty spool.</summary>
     private IngestPipeline PipelineOverItsLimit(int retryAfterSeconds = 5)
     {
         var options = new SpoolOptions { MaxBytes = 0, RetryAfterSeconds = retryAfterSeconds };
         return new([], new SpoolWriter(_spool, options, new SinkQueue(64), NullLogger<SpoolWriter>.Instance), options, _badEvents, _metrics, _time);
+    }
+
+    /// <summary>Ids another node made durable; records what this node marks and how far its spool was durable then.</summary>
+    private sealed class KnownIds(SegmentedSpool spool, params string[] durable) : IDurableMessageIds
+    {
+        public List<string> Marked { get; } = [];
+
+        public SpoolPosition DurableEndWhenMarked { get; private set; }
+
+        public ValueTask<bool[]?> FindDurableAsync(string workspace, IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<bool[]?>(events.Select(e => workspace == "shop" && durable.Contains(e.MessageId)).ToArray());
+
+        public ValueTask MarkDurableAsync(string workspace, IReadOnlyList<TrackedEvent> events)
+        {
+            Marked.AddRange(events.Select(e => e.MessageId));
+            DurableEndWhenMarked = spool.DurableEnd;
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class RefuseEvent(string name) : IEventEnricher

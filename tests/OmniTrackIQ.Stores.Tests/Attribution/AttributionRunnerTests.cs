@@ -202,6 +202,68 @@ public sealed class AttributionRunnerTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Path_counts_stay_the_sum_of_every_persons_paths_through_ticks_a_stitch_and_an_erasure()
+    {
+        await _db.WriteAsync(
+            _db.Page("a", 1, "Paid Search"), _db.Page("a", 2, "Email"), _db.Conversion("a", 3, "o1", 100.1m),
+            _db.Page("b", 1, "Paid Search"), _db.Page("b", 2, "Email"), _db.Conversion("b", 3, "o2", 20.2m),
+            _db.Page("c", 1, "Direct"), _db.Page("d", 1, "Email"));
+        await _db.RunAsync();
+        Assert.Equal(PersonPathSums(), PathCounts());
+
+        // b's path changes, c and d become one person (c's and d's paths go, the stitched one comes), e is new.
+        await _db.WriteAsync(_db.Page("b", 4, "Direct"), _db.Conversion("b", 5, "o3", 5.5m),
+            _db.Identify("c", 2, userId: "u1"), _db.Identify("d", 2, userId: "u1"), _db.Conversion("d", 3, "o4", 30),
+            _db.Page("e", 1, "Referral"));
+        var tick = await _db.RunAsync();
+        Assert.False(tick.Full);
+        Assert.Equal(PersonPathSums(), PathCounts());
+        Assert.Equal((4.0, 1.0), (PathCounts().Sum(p => p.Conversions), PathCounts().Sum(p => p.Nulls))); // o1–o4; e's tail (c's and d's went)
+
+        await new OmniTrackIQ.Store.DuckDb.Erasure.DuckDbErasureStore(_db.Database)
+            .ErasePersonAsync("w", [OmniTrackIQ.Pipeline.Erasure.PersonKey.Anonymous("a")], CancellationToken.None);
+        Assert.Equal(PersonPathSums(), PathCounts());
+        Assert.Equal(3.0, PathCounts().Sum(p => p.Conversions)); // a's o1 went with a
+
+        await _db.RecomputeAsync();
+        Assert.Equal(PersonPathSums(), PathCounts());
+    }
+
+    [Fact]
+    public async Task A_database_from_before_path_counts_gets_them_from_its_paths_on_start_and_ticks_as_a_recompute_would()
+    {
+        await _db.WriteAsync(
+            _db.Page("a", 1, "Paid Search"), _db.Page("a", 2, "Email"), _db.Conversion("a", 3, "o1", 100),
+            _db.Page("b", 1, "Email"), _db.Page("c", 1, "Direct"), _db.Conversion("c", 2, "o2", 40));
+        await _db.RunAsync();
+        var before = PathCounts();
+        await _db.Database.WriteAsync(c => OmniTrackIQ.Store.DuckDb.DuckDbEventStore.Execute(c, "DROP TABLE path_counts"), CancellationToken.None);
+
+        var upgraded = new AttributionRunner(_db.Database, AttributionStoreFixture.Clock());
+        await upgraded.EnsureTableAsync(CancellationToken.None);
+        Assert.Equal(before, PathCounts());
+
+        await _db.WriteAsync(_db.Page("b", 2, "Paid Search"), _db.Conversion("b", 3, "o3", 10));
+        var tick = await upgraded.RunAsync("w", _db.Settings, CancellationToken.None);
+        Assert.False(tick.Full);
+        var incremental = _db.ResultSnapshot();
+        await upgraded.RecomputeAsync("w", _db.Settings, null, CancellationToken.None);
+        Assert.Equal(incremental, _db.ResultSnapshot());
+        Assert.Equal(PersonPathSums(), PathCounts());
+    }
+
+    private List<(string Path, double Conversions, double Value, double Nulls)> PathCounts() =>
+        _db.Query("SELECT path, conversions, round(conversion_value, 9), nulls FROM path_counts WHERE workspace = 'w' ORDER BY path",
+            r => (r.GetString(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)));
+
+    private List<(string Path, double Conversions, double Value, double Nulls)> PersonPathSums() =>
+        _db.Query("""
+            SELECT path, sum(conversions), round(sum(conversion_value), 9), sum(nulls) FROM person_paths WHERE workspace = 'w'
+            GROUP BY path ORDER BY path
+            """,
+            r => (r.GetString(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)));
+
     public Task InitializeAsync() => _db.InitializeAsync();
 
     public Task DisposeAsync()

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OmniTrackIQ.Collector.SharedState;
+using OmniTrackIQ.Pipeline.Ingest;
+using OmniTrackIQ.Pipeline.Metrics;
+
+namespace OmniTrackIQ.Collector.Tests.SharedState;
+
+/// <summary>Issue 17, Redis use 2, through HTTP: two collectors sharing Redis, a client's batch and its retry through the other one.</summary>
+public sealed class MessageIdDedupRouteTests
+{
+    [SkippableFact]
+    public async Task A_retry_through_the_other_collector_is_answered_as_before_and_counted_as_skipped()
+    {
+        await (await RedisServer.ConnectAsync(new FakeTimeProvider())).DisposeAsync(); // skips (or fails with CI=true) without a redis-server
+        using var nodeA = Collector();
+        using var nodeB = Collector();
+        using var clientA = nodeA.CreateClient();
+        using var clientB = nodeB.CreateClient();
+        await ConnectedAsync(nodeA);
+        await ConnectedAsync(nodeB);
+        var prefix = "mid-" + Guid.NewGuid().ToString("N") + "-";
+        var body = Payloads.ManyEvents(3, prefix);
+
+        var first = await clientA.PostAsync("/v1/batch", Payloads.Json(body));
+        var retry = await clientB.PostAsync("/v1/batch", Payloads.Json(body));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(3, JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32());
+        const string skipped = "otq_ingest_duplicates_skipped_total{workspace=\"shop\"}";
+        Assert.Equal((0L, 3L), (await MetricsScrape.ValueAsync(clientA, skipped), await MetricsScrape.ValueAsync(clientB, skipped)));
+        Assert.Equal((3L, 3L), (Accepted(nodeA), Accepted(nodeB))); // answered 2xx on both, as the store's dedup would
+
+    }
+
+    [Fact]
+    public void Without_Redis_a_collector_skips_nothing_before_the_spool()
+    {
+        using var alone = new CollectorFactory();
+        Assert.Same(NoDurableMessageIds.Instance, alone.Services.GetRequiredService<IDurableMessageIds>());
+    }
+
+    private static long Accepted(CollectorFactory node) => node.Services.GetRequiredService<CollectorMetrics>().AcceptedEvents;
+
+    private static CollectorFactory Collector()
+    {
+        var factory = new CollectorFactory();
+        factory.Settings["OmniTrack:Redis:Configuration"] = RedisServer.Address;
+        return factory;
+    }
+
+    /// <summary>The connection is made in the background at start; the test's first request must find it made.</summary>
+    private static async Task ConnectedAsync(CollectorFactory node)
+    {
+        Assert.IsType<RedisMessageIds>(node.Services.GetRequiredService<IDurableMessageIds>());
+        var redis = node.Services.GetRequiredService<RedisState>();
+        for (var i = 0; i < 200; i++)
+        {
+            if (await redis.TryRunAsync("test", db => db.PingAsync()) is (true, _)) { return; }
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the collector did not connect to Redis in 10 s");
+    }
+}
