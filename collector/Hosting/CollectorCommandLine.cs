@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using OmniTrackIQ.Collector.Attribution;
+using OmniTrackIQ.Collector.Ingest;
 using OmniTrackIQ.Collector.Privacy;
 using OmniTrackIQ.Collector.Spend;
 
@@ -37,7 +38,7 @@ internal static class CollectorCommandLine
         {
             role,
         };
-        Command[] verbs = [demo, AttributePathsCommand.Create(), BackfillCommand.Create(), EraseCommand.Create(), ImportSpendCommand.Create()];
+        Command[] verbs = [demo, AttributePathsCommand.Create(), BackfillCommand.Create(), DrainSpoolCommand.Create(), EraseCommand.Create(), ImportSpendCommand.Create()];
         // A verb is only ever the first token: further on, a word that spells one is a setting's value
         // (--OmniTrack:Workspaces:0:Id demo). The root's help and version list them too.
         if (args.Count > 0 && (args[0] is "--help" or "-h" or "-?" or "--version" || verbs.Any(verb => verb.Name == args[0])))

@@ -88,7 +88,7 @@ public sealed class SegmentedSpoolTests : IDisposable
         try
         {
             var first = SegmentedSpool.Open(dir, 4096, NullLogger.Instance);
-            var refused = Assert.Throws<IOException>(() => SegmentedSpool.Open(dir, 4096, NullLogger.Instance));
+            var refused = Assert.Throws<SpoolInUseException>(() => SegmentedSpool.Open(dir, 4096, NullLogger.Instance)); // drain-spool refuses on it (exit 3)
             Assert.Contains("in use by another collector process", refused.Message, StringComparison.Ordinal);
             first.Dispose();
             SegmentedSpool.Open(dir, 4096, NullLogger.Instance).Dispose();

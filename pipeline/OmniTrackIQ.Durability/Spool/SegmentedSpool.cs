@@ -312,7 +312,7 @@ public sealed partial class SegmentedSpool : IDisposable
         }
         catch (IOException ex)
         {
-            throw new IOException($"the spool directory {directory} is in use by another collector process (lock file {path})", ex);
+            throw new SpoolInUseException($"the spool directory {directory} is in use by another collector process (lock file {path})", ex);
         }
     }
 

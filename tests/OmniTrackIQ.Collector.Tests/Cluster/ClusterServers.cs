@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OmniTrackIQ.Collector.Tests.Cluster;
 
 /// <summary>
@@ -71,6 +73,48 @@ internal sealed class ClusterServers : IAsyncDisposable
         Assert.Fail($"the schema of {Database} was not made on every node within 2 minutes");
     }
 
+    /// <summary>
+    /// Stops ClickHouse node <paramref name="node"/> (tests/cluster/start.sh's order: shard 1 replica 1, shard 1 replica
+    /// 2, shard 2 replica 1, shard 2 replica 2) and keeps its data, as a machine that goes away and comes back.
+    /// </summary>
+    public async Task StopNodeAsync(int node)
+    {
+        var state = NodeState(node);
+        var lines = await File.ReadAllLinesAsync(state);
+        _stoppedDirs[node] = lines.Single(l => l.StartsWith("dir=", StringComparison.Ordinal))[4..];
+        await RepositoryScript.RunOrFailAsync(Path.Combine("tests", "clickhouse", "stop.sh"),
+            new Dictionary<string, string> { ["OTQ_CLICKHOUSE_STATE"] = state, ["OTQ_CLICKHOUSE_KEEP_DIR"] = "1" });
+    }
+
+    /// <summary>Starts a node <see cref="StopNodeAsync"/> stopped again, on its data, ports and cluster config.</summary>
+    public async Task StartNodeAsync(int node)
+    {
+        var port = Nodes[node].Port; // tests/cluster/start.sh's scheme: http, then tcp + 1, interserver + 2
+        await RepositoryScript.RunOrFailAsync(Path.Combine("tests", "clickhouse", "start.sh"), new Dictionary<string, string>
+        {
+            ["OTQ_CLICKHOUSE_STATE"] = NodeState(node),
+            ["OTQ_CLICKHOUSE_DIR"] = _stoppedDirs[node],
+            ["OTQ_CLICKHOUSE_HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["OTQ_CLICKHOUSE_TCP_PORT"] = (port + 1).ToString(CultureInfo.InvariantCulture),
+            ["OTQ_CLICKHOUSE_INTERSERVER_PORT"] = (port + 2).ToString(CultureInfo.InvariantCulture),
+        });
+        _stoppedDirs.Remove(node);
+    }
+
+    /// <summary>Runs SQL on node <paramref name="node"/> itself, e.g. to count what its local table holds.</summary>
+    public async Task<string> QueryNodeAsync(int node, string sql)
+    {
+        using var response = await _http.PostAsync(Nodes[node], new StringContent(sql));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return body;
+    }
+
+    private readonly Dictionary<int, string> _stoppedDirs = [];
+
+    private static string NodeState(int node) =>
+        Path.Combine(Environment.GetEnvironmentVariable("OTQ_CLUSTER_STATE_DIR") is { Length: > 0 } dir ? dir : "/tmp/otq-cluster", $"node{node}.state");
+
     /// <summary>Stops ZooKeeper and keeps its data; replicated inserts fail until <see cref="StartZooKeeperAsync"/>.</summary>
     public Task StopZooKeeperAsync() => RunAsync("stop", keepDir: true);
 
@@ -82,6 +126,13 @@ internal sealed class ClusterServers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that failed with a node down leaves it as tests/cluster/start.sh made it: up, for the next test.
+        foreach (var node in _stoppedDirs.Keys.ToList())
+        {
+            try { await StartNodeAsync(node); }
+            catch (Xunit.Sdk.XunitException) { }
+        }
+
         try { await QueryAsync($"DROP DATABASE IF EXISTS {Database} ON CLUSTER otq"); }
         catch (Exception ex) when (ex is HttpRequestException or Xunit.Sdk.XunitException) { } // the test's own failure matters more
         _http.Dispose();

@@ -37,6 +37,7 @@ public sealed class CollectorCommandLineTests
     [Theory]
     [InlineData("attribute-paths", "--model <MODEL> (REQUIRED)")]
     [InlineData("backfill", "--markov-order <K>")]
+    [InlineData("drain-spool", "--spool <DIR> (REQUIRED)")]
     [InlineData("erase", "--all-workspace-data")]
     [InlineData("import-spend", "--input <FILE> (REQUIRED)")]
     [InlineData("demo", "--role <ROLE>")]
@@ -55,7 +56,7 @@ public sealed class CollectorCommandLineTests
         var (code, output, _) = await RunAsync("--help");
 
         Assert.Equal(ExitCodes.Ok, code);
-        foreach (var verb in new[] { "attribute-paths", "backfill", "demo", "erase", "import-spend" })
+        foreach (var verb in new[] { "attribute-paths", "backfill", "demo", "drain-spool", "erase", "import-spend" })
         {
             Assert.Contains("  " + verb, output, StringComparison.Ordinal);
         }

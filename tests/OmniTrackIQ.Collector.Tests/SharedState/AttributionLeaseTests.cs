@@ -54,10 +54,15 @@ public sealed class AttributionLeaseTests
     }
 
     [SkippableFact]
-    public async Task With_Redis_away_the_lease_is_this_nodes_alone()
+    public async Task With_Redis_away_the_workspace_is_held_back_for_a_lease_ttl_then_the_lease_is_this_nodes_alone()
     {
         await using var redis = await RedisServer.ConnectAsync(_time, RedisServer.Away, TimeSpan.FromMilliseconds(50));
-        var lease = new AttributionLease(redis, new RedisOptions(), _time);
+        var lease = new AttributionLease(redis, new RedisOptions { LeaseTtl = TimeSpan.FromSeconds(30) }, _time);
+
+        Assert.Null(await lease.TryAcquireAsync("shop")); // a moment's silence: another node may hold it
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Null(await lease.TryAcquireAsync("shop"));
+        _time.Advance(TimeSpan.FromSeconds(1)); // silent for a whole ttl: an outage, attribution goes on here
 
         await using var held = await lease.TryAcquireAsync("shop");
         Assert.NotNull(held);

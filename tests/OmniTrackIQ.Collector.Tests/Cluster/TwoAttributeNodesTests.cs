@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.Collector.Tests.SharedState;
+using OmniTrackIQ.Store.ClickHouse;
+
+namespace OmniTrackIQ.Collector.Tests.Cluster;
+
+/// <summary>
+/// Issue 17: two <c>--role attribute</c> nodes on the cluster, sharing Redis, while an ingest node keeps loading new
+/// people into four workspaces. The Redis lease lets one run per workspace at a time: laid side by side, the runs both
+/// nodes logged (their held-from / held-to monotonic ticks, one clock for the machine) never overlap for a workspace,
+/// both nodes did work, and a node that found a workspace leased went on to the next. The results they left are those a
+/// single node's full recompute writes.
+/// </summary>
+[Collection(ClusterChaosCollection.Name)]
+public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
+{
+    private static readonly string[] s_workspaces = ["w0", "w1", "w2", "w3"];
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "otq-attribute-" + Guid.NewGuid().ToString("N"));
+    private ClusterServers? _cluster;
+
+    [SkippableFact]
+    public async Task Two_attribute_nodes_run_each_workspace_one_at_a_time_share_the_workspaces_and_match_a_single_node_recompute()
+    {
+        var cluster = _cluster = await ClusterServers.RequireAsync();
+        await using (await RedisServer.ConnectAsync(new FakeTimeProvider())) { } // skips, or fails with CI=true, without Redis
+        using var ingest = await StartAsync(cluster, "ingest", "ingest", clickHouseNode: 0);
+        await cluster.WaitForSchemaAsync();
+        using var nodeA = await StartAsync(cluster, "attribute-a", "attribute", clickHouseNode: 1);
+        using var nodeB = await StartAsync(cluster, "attribute-b", "attribute", clickHouseNode: 3);
+
+        // A browser's: page views without one count as a bot's, and a bot's views are no touches.
+        ingest.Client.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
+        using var stop = new CancellationTokenSource();
+        var senders = s_workspaces.Select(w => Task.Run(() => SendPeopleAsync(ingest.Client, w, stop.Token))).ToArray();
+        for (var waited = 0; !(Runs(nodeA).Any(r => r.Conversions > 0) && Runs(nodeB).Any(r => r.Conversions > 0)); waited++)
+        {
+            Assert.True(waited < 1_200, $"both nodes did not attribute new conversions within 2 minutes:\n{nodeA.Output}\n{nodeB.Output}");
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        var people = await Task.WhenAll(senders);
+
+        // Once every event is readable, a run of each workspace that starts later covers all of them.
+        foreach (var (workspace, count) in s_workspaces.Zip(people)) { await UntilStoredAsync(cluster, workspace, count * EventsPerPerson); }
+        var allStored = TimeProvider.System.GetTimestamp(); // a monotonic tick, as the nodes log them (not the wall clock)
+        for (var waited = 0; !s_workspaces.All(w => Runs(nodeA).Concat(Runs(nodeB)).Any(r => r.Workspace == w && r.Started > allStored)); waited++)
+        {
+            Assert.True(waited < 1_200, "not every workspace was run after its events were all stored within 2 minutes");
+            await Task.Delay(100);
+        }
+
+        await nodeA.StopAsync();
+        await nodeB.StopAsync();
+        var runs = Runs(nodeA).Select(r => (Node: "a", Run: r)).Concat(Runs(nodeB).Select(r => (Node: "b", Run: r))).ToList();
+        foreach (var workspace in s_workspaces)
+        {
+            var ordered = runs.Where(r => r.Run.Workspace == workspace).OrderBy(r => r.Run.Started).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                Assert.True(ordered[i].Run.Started > ordered[i - 1].Run.Finished,
+                    $"{workspace}: node {ordered[i].Node}'s run from {ordered[i].Run.Started} began before node {ordered[i - 1].Node}'s ended at {ordered[i - 1].Run.Finished}\n{RedisLines(nodeA)}\n{RedisLines(nodeB)}");
+            }
+        }
+
+        Assert.Contains(runs, r => r.Node == "a" && r.Run.Conversions > 0);
+        Assert.Contains(runs, r => r.Node == "b" && r.Run.Conversions > 0);
+        Assert.Matches(LeasedElsewhere(), nodeA.Output + nodeB.Output); // the lease was contended, and the node went on
+
+        await AssertSingleNodeRecomputeMatchesAsync(cluster, people);
+    }
+
+    private const int EventsPerPerson = 3;
+
+    /// <summary>A node's log lines about Redis (a fallback explains a lease that did not hold).</summary>
+    private static string RedisLines(CollectorProcess node) =>
+        string.Join('\n', node.Output.Split('\n').Where(l => l.Contains("Redis", StringComparison.Ordinal)));
+
+    /// <summary>What the two nodes left equals what one node's full recompute writes, for every model and grouping.</summary>
+    private static async Task AssertSingleNodeRecomputeMatchesAsync(ClusterServers cluster, int[] people)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.Parse(TestClock.StartAt, CultureInfo.InvariantCulture)))
+            .AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = cluster.ConnectionString(0), Cluster = "otq" });
+        await using var store = services.BuildServiceProvider();
+        var queries = store.GetRequiredService<IAttributionQueries>();
+        foreach (var (workspace, count) in s_workspaces.Zip(people))
+        {
+            var byTwoNodes = await ResultsAsync(queries, workspace);
+            // every other person came from search first
+            Assert.Contains(byTwoNodes, l => l.StartsWith($"first|channel|Paid Search|{(count + 1) / 2}.000000|", StringComparison.Ordinal));
+
+            await store.GetRequiredService<IAttributionStore>().RecomputeAsync(workspace, Collector.Attribution.WorkspaceAttribution.SettingsOf(new Pipeline.Workspaces.WorkspaceSettings { Id = workspace }), null, CancellationToken.None);
+
+            Assert.Equal(await ResultsAsync(queries, workspace), byTwoNodes);
+        }
+    }
+
+    /// <summary>Every model's summary by every grouping, and the top paths, as text rounded past float summation order.</summary>
+    private static async Task<List<string>> ResultsAsync(IAttributionQueries queries, string workspace)
+    {
+        var lines = new List<string>();
+        foreach (var groupBy in AttributionGroupings.All)
+        {
+            var summary = await queries.SummarizeAsync(workspace, AttributionModels.Names, groupBy, null, null, null, null, CancellationToken.None);
+            foreach (var (model, rows) in summary.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                lines.AddRange(rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+                    $"{model}|{groupBy.ToString().ToLowerInvariant()}|{r.Key}|{r.Conversions:F6}|{r.Revenue:F4}")));
+            }
+        }
+
+        var paths = await queries.TopPathsAsync(workspace, 50, null, null, null, CancellationToken.None);
+        lines.AddRange(paths.Select(p => string.Create(CultureInfo.InvariantCulture, $"path|{p.Path}|{p.Conversions}|{p.Revenue:F4}")));
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    /// <summary>At most this many people per workspace: the load stays a few seconds' worth however slow the machine is.</summary>
+    private const int MaxPeople = 300;
+
+    /// <summary>
+    /// New people, five per request, until stopped (or <see cref="MaxPeople"/>): a first touch (paid search for every
+    /// other person, else social), a second one by e-mail, and an order. Returns how many people were acknowledged.
+    /// </summary>
+    private static async Task<int> SendPeopleAsync(HttpClient client, string workspace, CancellationToken stop)
+    {
+        var people = 0;
+        var run = Guid.NewGuid().ToString("N")[..8]; // Redis keeps durable ids for a day: a rerun's ids must be new
+        while (!stop.IsCancellationRequested && people < MaxPeople)
+        {
+            var events = new List<string>();
+            for (var p = people; p < people + 5; p++)
+            {
+                var person = string.Create(CultureInfo.InvariantCulture, $"{run}-{workspace}-p{p}");
+                var first = p % 2 == 0
+                    ? """{"url":"https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand"}"""
+                    : """{"url":"https://shop.example/shoes","referrer":"https://www.facebook.com/"}""";
+                events.Add($$$"""{"type":"page","messageId":"{{{person}}}-1","anonymousId":"{{{person}}}","timestamp":"2026-11-20T10:00:00.000Z","context":{"page":{{{first}}}}}""");
+                events.Add($$$$"""{"type":"page","messageId":"{{{{person}}}}-2","anonymousId":"{{{{person}}}}","timestamp":"2026-11-22T10:00:00.000Z","context":{"page":{"url":"https://shop.example/?utm_source=newsletter&utm_medium=email"}}}""");
+                events.Add($$$"""{"type":"conversion","messageId":"{{{person}}}-3","anonymousId":"{{{person}}}","timestamp":"2026-11-23T11:00:00.000Z","properties":{"orderId":"{{{person}}}","revenue":{{{10 + p % 7}}},"currency":"EUR"}}""");
+            }
+
+            using var response = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.BatchWithKey("wk_" + workspace, [.. events])), CancellationToken.None);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            people += 5;
+            await Task.Delay(100, CancellationToken.None); // a steady trickle: each tick finds a few new people per workspace
+        }
+
+        return people;
+    }
+
+    private static async Task UntilStoredAsync(ClusterServers cluster, string workspace, int events)
+    {
+        var sql = $"SELECT uniqExact(message_id) FROM {cluster.Database}.events WHERE workspace = '{workspace}' FORMAT TabSeparated";
+        var stored = "";
+        for (var attempt = 0; attempt < 1_200 && stored != events.ToString(CultureInfo.InvariantCulture); attempt++)
+        {
+            stored = (await cluster.QueryAsync(sql)).Trim();
+            if (stored != events.ToString(CultureInfo.InvariantCulture)) { await Task.Delay(100); }
+        }
+
+        Assert.Equal(events.ToString(CultureInfo.InvariantCulture), stored);
+    }
+
+    private sealed record Run(string Workspace, int Conversions, long Started, long Finished);
+
+    /// <summary>The runs a node logged (AttributionWorker's debug line, written while the lease is held).</summary>
+    private static List<Run> Runs(CollectorProcess node) =>
+        [.. RunLine().Matches(node.Output).Select(m => new Run(m.Groups[1].Value, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)))];
+
+    [GeneratedRegex(@"Attribution run of workspace (\S+): (\d+) conversions, held from tick (\d+) to tick (\d+)")]
+    private static partial Regex RunLine();
+
+    [GeneratedRegex(@"Attribution of workspace \S+ is running elsewhere \(or Redis is silent for now\); going on to the next workspace")]
+    private static partial Regex LeasedElsewhere();
+
+    private Task<CollectorProcess> StartAsync(ClusterServers cluster, string name, string role, int clickHouseNode)
+    {
+        var args = new List<string>
+        {
+            "--role", role,
+            "--OmniTrack:Store", "ClickHouse", "--OmniTrack:ClickHouse:ConnectionString", cluster.ConnectionString(clickHouseNode),
+            "--OmniTrack:ClickHouse:Cluster", "otq", "--OmniTrack:Redis:Configuration", RedisServer.Address,
+            "--OmniTrack:Attribution:IntervalSeconds", role == "attribute" ? "1" : "0",
+            "--Logging:LogLevel:OmniTrackIQ.Collector.Attribution.AttributionWorker", "Debug",
+        };
+        for (var i = 0; i < s_workspaces.Length; i++)
+        {
+            var key = $"--OmniTrack:Workspaces:{i + 1}:";
+            args.AddRange([key + "Id", s_workspaces[i], key + "WriteKey", "wk_" + s_workspaces[i], key + "EventsPerSecond", "0"]);
+        }
+
+        return CollectorProcess.StartAsync(Path.Combine(_root, name), "wk_crash", "rt_crash", extraArgs: args);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null) { await _cluster.DisposeAsync(); }
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
