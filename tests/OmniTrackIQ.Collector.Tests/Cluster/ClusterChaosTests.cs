@@ -106,12 +106,12 @@ public sealed class ClusterChaosTests : IAsyncLifetime
         // The replica fetched what it missed from the replication log: it holds the events its twin holds.
         var local = $"SELECT uniqExact(message_id) FROM {cluster.Database}.events_local WHERE workspace = 'crash' FORMAT TabSeparated";
         var (twin, caughtUp) = ("", "-");
-        for (var attempt = 0; attempt < 1_200 && caughtUp != twin; attempt++)
+        await Poll.UntilAsync(async () =>
         {
             twin = (await cluster.QueryNodeAsync(0, local)).Trim();
             caughtUp = (await cluster.QueryNodeAsync(Replica, local)).Trim();
-            if (caughtUp != twin) { await Task.Delay(100); }
-        }
+            return caughtUp == twin;
+        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
 
         Assert.NotEqual("0", twin);
         Assert.Equal(twin, caughtUp);
@@ -165,14 +165,13 @@ public sealed class ClusterChaosTests : IAsyncLifetime
     {
         var sql = $"SELECT message_id, count() AS copies FROM {cluster.Database}.events FINAL WHERE workspace = 'crash' GROUP BY message_id FORMAT TabSeparated";
         Dictionary<string, int> stored = [];
-        for (var attempt = 0; attempt < 1_200; attempt++)
+        await Poll.UntilAsync(async () =>
         {
             stored = (await cluster.QueryAsync(sql)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split('\t'))
                 .ToDictionary(f => f[0], f => int.Parse(f[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
-            if (acked.All(stored.ContainsKey)) { break; }
-            await Task.Delay(100);
-        }
+            return acked.All(stored.ContainsKey);
+        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
 
         var missing = acked.Where(id => !stored.ContainsKey(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {acked.Count} acknowledged events missing, e.g. {string.Join(",", missing.Take(5))}");
@@ -216,11 +215,8 @@ internal sealed class SteadyLoad
     /// <summary>Waits until <paramref name="count"/> events are acknowledged (bounded: 3 min, then the test fails).</summary>
     public async Task UntilAckedAsync(int count)
     {
-        for (var waited = 0; _acked.Count < count; waited++)
-        {
-            Assert.True(waited < 9_000, $"only {_acked.Count} of {count} events acknowledged; 5xx seen: {string.Join(",", ServerErrors.Take(5))}");
-            await Task.Delay(20);
-        }
+        var reached = await Poll.UntilAsync(() => _acked.Count >= count, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(20));
+        Assert.True(reached, $"only {_acked.Count} of {count} events acknowledged; 5xx seen: {string.Join(",", ServerErrors.Take(5))}");
     }
 
     public async Task<IReadOnlyCollection<string>> StopAsync()
@@ -255,7 +251,7 @@ internal sealed class SteadyLoad
                 }
 
                 if (_stop.IsCancellationRequested) { return; }
-                await Task.Delay(20, CancellationToken.None);
+                await Task.Delay(20, CancellationToken.None); // the client's pause between sends and retries (load pacing, not a wait)
             }
         }
     }

@@ -57,20 +57,18 @@ internal sealed class ClusterServers : IAsyncDisposable
     public async Task WaitForSchemaAsync()
     {
         var sql = $"SELECT count() FROM system.tables WHERE database = '{Database}' AND name = 'attribution_state_local'";
-        for (var attempt = 0; attempt < 1_200; attempt++)
+        var made = await Poll.UntilAsync(async () =>
         {
-            var made = 0;
+            var nodes = 0;
             foreach (var node in Nodes)
             {
                 using var response = await _http.PostAsync(node, new StringContent(sql));
-                if ((await response.Content.ReadAsStringAsync()).Trim() == "1") { made++; }
+                if ((await response.Content.ReadAsStringAsync()).Trim() == "1") { nodes++; }
             }
 
-            if (made == Nodes.Length) { return; }
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"the schema of {Database} was not made on every node within 2 minutes");
+            return nodes == Nodes.Length;
+        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
+        Assert.True(made, $"the schema of {Database} was not made on every node within 2 minutes");
     }
 
     /// <summary>

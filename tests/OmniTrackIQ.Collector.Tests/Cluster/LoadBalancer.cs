@@ -44,7 +44,7 @@ internal sealed class LoadBalancer : IDisposable
     /// <summary>Waits (bounded: 60 s) until haproxy holds exactly <paramref name="count"/> collectors up.</summary>
     public async Task UntilUpServersAsync(int count)
     {
-        for (var attempt = 0; attempt < 600 && await UpServersAsync() != count; attempt++) { await Task.Delay(100); }
+        await Poll.UntilAsync(async () => await UpServersAsync() == count, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(100));
         Assert.Equal(count, await UpServersAsync());
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Collector.Tests.SharedState;
+using OmniTrackIQ.Pipeline.Startup;
 using OmniTrackIQ.Store.ClickHouse;
 
 namespace OmniTrackIQ.Collector.Tests.Cluster;
@@ -37,11 +38,9 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
         ingest.Client.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
         using var stop = new CancellationTokenSource();
         var senders = s_workspaces.Select(w => Task.Run(() => SendPeopleAsync(ingest.Client, w, stop.Token))).ToArray();
-        for (var waited = 0; !(Runs(nodeA).Any(r => r.Conversions > 0) && Runs(nodeB).Any(r => r.Conversions > 0)); waited++)
-        {
-            Assert.True(waited < 1_200, $"both nodes did not attribute new conversions within 2 minutes:\n{nodeA.Output}\n{nodeB.Output}");
-            await Task.Delay(100);
-        }
+        var bothWorked = await Poll.UntilAsync(() => Runs(nodeA).Any(r => r.Conversions > 0) && Runs(nodeB).Any(r => r.Conversions > 0),
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
+        Assert.True(bothWorked, $"both nodes did not attribute new conversions within 2 minutes:\n{nodeA.Output}\n{nodeB.Output}");
 
         await stop.CancelAsync();
         var people = await Task.WhenAll(senders);
@@ -49,11 +48,9 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
         // Once every event is readable, a run of each workspace that starts later covers all of them.
         foreach (var (workspace, count) in s_workspaces.Zip(people)) { await UntilStoredAsync(cluster, workspace, count * EventsPerPerson); }
         var allStored = TimeProvider.System.GetTimestamp(); // a monotonic tick, as the nodes log them (not the wall clock)
-        for (var waited = 0; !s_workspaces.All(w => Runs(nodeA).Concat(Runs(nodeB)).Any(r => r.Workspace == w && r.Started > allStored)); waited++)
-        {
-            Assert.True(waited < 1_200, "not every workspace was run after its events were all stored within 2 minutes");
-            await Task.Delay(100);
-        }
+        var allRun = await Poll.UntilAsync(() => s_workspaces.All(w => Runs(nodeA).Concat(Runs(nodeB)).Any(r => r.Workspace == w && r.Started > allStored)),
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
+        Assert.True(allRun, "not every workspace was run after its events were all stored within 2 minutes");
 
         await nodeA.StopAsync();
         await nodeB.StopAsync();
@@ -88,6 +85,8 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
             .AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.Parse(TestClock.StartAt, CultureInfo.InvariantCulture)))
             .AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = cluster.ConnectionString(0), Cluster = "otq" });
         await using var store = services.BuildServiceProvider();
+        // The store's start-up step, as a host runs it: the schema is there already, the step marks the store ready.
+        await store.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
         var queries = store.GetRequiredService<IAttributionQueries>();
         foreach (var (workspace, count) in s_workspaces.Zip(people))
         {
@@ -158,12 +157,8 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
     private static async Task UntilStoredAsync(ClusterServers cluster, string workspace, int events)
     {
         var sql = $"SELECT uniqExact(message_id) FROM {cluster.Database}.events WHERE workspace = '{workspace}' FORMAT TabSeparated";
-        var stored = "";
-        for (var attempt = 0; attempt < 1_200 && stored != events.ToString(CultureInfo.InvariantCulture); attempt++)
-        {
-            stored = (await cluster.QueryAsync(sql)).Trim();
-            if (stored != events.ToString(CultureInfo.InvariantCulture)) { await Task.Delay(100); }
-        }
+        var stored = await Poll.UntilAsync(async () => (await cluster.QueryAsync(sql)).Trim(), s => s == events.ToString(CultureInfo.InvariantCulture),
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(events.ToString(CultureInfo.InvariantCulture), stored);
     }
