@@ -76,48 +76,6 @@ public sealed class ClusterChaosTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task One_ClickHouse_replica_stopped_under_load_costs_no_5xx_and_catches_up_when_it_is_back()
-    {
-        const int Replica = 1; // shard 1's second replica: the inserts of shard 1 go to its first meanwhile
-        var cluster = _cluster = await ClusterServers.RequireAsync();
-        var (portA, portB) = (CollectorProcess.FreePort(), CollectorProcess.FreePort());
-        using var nodeA = await StartIngestAsync(cluster, "a", portA, clickHouseNode: 0);
-        using var nodeB = await StartIngestAsync(cluster, "b", portB, clickHouseNode: 2);
-        using var balancer = await LoadBalancer.StartAsync(portA, portB);
-        await cluster.WaitForSchemaAsync();
-        var load = new SteadyLoad(balancer.Client, WriteKey);
-
-        await load.UntilAckedAsync(2_000);
-        await cluster.StopNodeAsync(Replica);
-        try
-        {
-            await load.UntilAckedAsync(load.Acked + 3_000);
-        }
-        finally
-        {
-            await cluster.StartNodeAsync(Replica);
-        }
-
-        await load.UntilAckedAsync(load.Acked + 2_000);
-        var acked = await load.StopAsync();
-
-        Assert.Empty(load.ServerErrors);
-        await AssertExactlyOnceAsync(cluster, acked);
-        // The replica fetched what it missed from the replication log: it holds the events its twin holds.
-        var local = $"SELECT uniqExact(message_id) FROM {cluster.Database}.events_local WHERE workspace = 'crash' FORMAT TabSeparated";
-        var (twin, caughtUp) = ("", "-");
-        await Poll.UntilAsync(async () =>
-        {
-            twin = (await cluster.QueryNodeAsync(0, local)).Trim();
-            caughtUp = (await cluster.QueryNodeAsync(Replica, local)).Trim();
-            return caughtUp == twin;
-        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
-
-        Assert.NotEqual("0", twin);
-        Assert.Equal(twin, caughtUp);
-    }
-
-    [SkippableFact]
     public async Task Redis_stopped_under_load_costs_no_5xx_and_nothing_and_each_node_counts_its_fallback()
     {
         var cluster = _cluster = await ClusterServers.RequireAsync();
