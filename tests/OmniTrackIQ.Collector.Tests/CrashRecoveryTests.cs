@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using DuckDB.NET.Data;
 
 namespace OmniTrackIQ.Collector.Tests;
 
@@ -94,17 +93,7 @@ public sealed class CrashRecoveryTests : IDisposable
         return torn.Length;
     }
 
-    private List<string> ReadStoredIds()
-    {
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(_data, "omnitrack.duckdb")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message_id FROM events WHERE workspace = 'crash'";
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read()) { ids.Add(reader.GetString(0)); }
-        return ids;
-    }
+    private List<string> ReadStoredIds() => TableScan.MessageIds(_data, "crash");
 
     public void Dispose()
     {

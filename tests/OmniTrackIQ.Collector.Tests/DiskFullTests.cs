@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using DuckDB.NET.Data;
 
 namespace OmniTrackIQ.Collector.Tests;
 
@@ -133,17 +132,7 @@ public sealed class DiskFullTests : DiskFull
 {
     protected override Task<string[]> StoreArgsAsync() => Task.FromResult<string[]>([]);
 
-    protected override Task<List<string>> ReadStoredIdsAsync()
-    {
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(DataDirectory, "omnitrack.duckdb")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message_id FROM events WHERE workspace = 'crash'";
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read()) { ids.Add(reader.GetString(0)); }
-        return Task.FromResult(ids);
-    }
+    protected override Task<List<string>> ReadStoredIdsAsync() => Task.FromResult(TableScan.MessageIds(DataDirectory, "crash"));
 }
 
 /// <summary>On ClickHouse (a database of the test's own).</summary>

@@ -171,16 +171,7 @@ public sealed class DrainSpoolCommandTests : IAsyncLifetime
         return connection;
     }
 
-    private List<string> StoredInDuckDb()
-    {
-        using var connection = OpenDuckDb();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message_id FROM events WHERE workspace = 'crash'";
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read()) { ids.Add(reader.GetString(0)); }
-        return ids;
-    }
+    private List<string> StoredInDuckDb() => TableScan.MessageIds(OtherNode, "crash");
 
     private static void AssertStoredOnce(List<string> stored, List<string> expected)
     {

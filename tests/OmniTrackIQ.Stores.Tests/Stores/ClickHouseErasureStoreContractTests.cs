@@ -52,21 +52,7 @@ public class ClickHouseErasureStoreContractTests : ErasureStoreContract, IAsyncL
         return rows;
     }
 
-    /// <summary>
-    /// The mutations run in each server's background pool (18.16 has no mutations_sync): poll system.mutations of every
-    /// node, bounded, no sleeping.
-    /// </summary>
-    protected override async Task SettleAsync()
-    {
-        for (var poll = 0; poll < 2000; poll++)
-        {
-            var pending = await _server.QueryEveryNodeAsync($"SELECT count() FROM system.mutations WHERE database = '{_server.Database}' AND is_done = 0");
-            if (pending.All(p => p.Trim() == "0")) { return; }
-            await Task.Yield();
-        }
-
-        Assert.Fail($"the erasure mutations on {_server.Database} did not finish");
-    }
+    protected override Task SettleAsync() => _server.UntilMutationsDoneAsync();
 }
 
 /// <summary>The erasure contract on the 2-shard, 2-replica cluster: the store's mutations run ON CLUSTER.</summary>
