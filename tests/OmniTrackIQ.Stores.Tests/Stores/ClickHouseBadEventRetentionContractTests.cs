@@ -28,7 +28,3 @@ public class ClickHouseBadEventRetentionContractTests : BadEventRetentionContrac
 
     protected override Task SettleAsync() => _server.UntilMutationsDoneAsync();
 }
-
-/// <summary>The retention contract on the 2-shard, 2-replica cluster: partitions dropped and rows deleted ON CLUSTER.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ClusterBadEventRetentionContractTests() : ClickHouseBadEventRetentionContractTests(new ClickHouseClusterFixture());

@@ -54,7 +54,3 @@ public class ClickHouseErasureStoreContractTests : ErasureStoreContract, IAsyncL
 
     protected override Task SettleAsync() => _server.UntilMutationsDoneAsync();
 }
-
-/// <summary>The erasure contract on the 2-shard, 2-replica cluster: the store's mutations run ON CLUSTER.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ClusterErasureStoreContractTests() : ClickHouseErasureStoreContractTests(new ClickHouseClusterFixture());
