@@ -41,35 +41,40 @@ dotnet build OmniTrackIQ.sln -c Release
 log=$(mktemp)
 e2e_log=$(mktemp)
 e2e_failures=$(mktemp)
-trap 'tests/clickhouse/stop.sh >/dev/null 2>&1 || true; tests/cluster/stop.sh >/dev/null 2>&1 || true; tests/redis/stop.sh >/dev/null 2>&1 || true; rm -f "$log" "$e2e_log" "$e2e_failures"' EXIT
+server_errors=$(mktemp) # why a server did not start: printed again at the end, since CI shows only the tail
+stop_servers() { tests/clickhouse/stop.sh || true; tests/cluster/stop.sh || true; tests/redis/stop.sh || true; }
+trap 'stop_servers >/dev/null 2>&1; rm -f "$log" "$e2e_log" "$e2e_failures" "$server_errors"' EXIT
+# A run that was killed (its session ended, kill -9) leaves its state files and dirs behind, which would make the
+# start below refuse: each server this script starts is first cleared with its stop script (which signals only a
+# process that is still that server).
 
 # The ClickHouse store's tests need a server: a throw-away one (apt-get installs it when missing; data in a temp dir,
 # 127.0.0.1 only), stopped on exit. Without it those tests are skipped, and fail with CI=true.
 if [ -n "${OTQ_CLICKHOUSE_URL:-}" ]; then
   echo "=== using the ClickHouse server at $OTQ_CLICKHOUSE_URL"
-elif clickhouse_url=$(tests/clickhouse/start.sh); then
+elif tests/clickhouse/stop.sh && clickhouse_url=$(tests/clickhouse/start.sh 2> >(tee -a "$server_errors" >&2)); then
   export OTQ_CLICKHOUSE_URL="$clickhouse_url"
   echo "=== clickhouse-server started at $OTQ_CLICKHOUSE_URL"
 else
-  echo "=== could not start clickhouse-server: its tests fail with CI=true, else they are skipped"
+  echo "=== could not start clickhouse-server: its tests fail with CI=true, else they are skipped" | tee -a "$server_errors"
 fi
 if [ -n "${OTQ_CLICKHOUSE_CLUSTER_URLS:-}" ]; then
   echo "=== using the ClickHouse cluster at $OTQ_CLICKHOUSE_CLUSTER_URLS"
-elif cluster=$(tests/cluster/start.sh); then
+elif tests/cluster/stop.sh && cluster=$(tests/cluster/start.sh 2> >(tee -a "$server_errors" >&2)); then
   OTQ_CLICKHOUSE_CLUSTER_URLS=$(echo "$cluster" | awk '$1 ~ /^[0-9]+$/ {print $3}' | paste -sd, -)
   export OTQ_CLICKHOUSE_CLUSTER_URLS
   echo "=== ClickHouse cluster (2 shards x 2 replicas, ZooKeeper) started at $OTQ_CLICKHOUSE_CLUSTER_URLS"
 else
-  echo "=== could not start the ClickHouse cluster: its tests fail with CI=true, else they are skipped"
+  echo "=== could not start the ClickHouse cluster: its tests fail with CI=true, else they are skipped" | tee -a "$server_errors"
 fi
 # Redis (the state ingest nodes share: rate limits, Shopify delivery dedup, the attribution lease), 127.0.0.1 only.
 if [ -n "${OTQ_REDIS:-}" ]; then
   echo "=== using the Redis at $OTQ_REDIS"
-elif redis=$(tests/redis/start.sh); then
+elif tests/redis/stop.sh && redis=$(tests/redis/start.sh 2> >(tee -a "$server_errors" >&2)); then
   export OTQ_REDIS="$redis"
   echo "=== redis-server started at $OTQ_REDIS"
 else
-  echo "=== could not start redis-server: its tests fail with CI=true, else they are skipped"
+  echo "=== could not start redis-server: its tests fail with CI=true, else they are skipped" | tee -a "$server_errors"
 fi
 status=0
 for project in tests/*/*.Tests.csproj; do
@@ -101,6 +106,10 @@ done
 
 [ "$passed" -gt 0 ] || status=1
 # CI shows only the tail of this output: name every failed test again here, next to the count.
+if grep -q '^=== could not start' "$server_errors" 2>/dev/null || { [ "$failed" -gt 0 ] && [ -s "$server_errors" ]; }; then
+  echo "=== what the server start scripts said"
+  tail -n 40 "$server_errors"
+fi
 if [ "$failed" -gt 0 ]; then
   echo "=== failed tests"
   grep -E '^ *Failed [A-Za-z_]' "$log" || true

@@ -8,7 +8,9 @@ state=${OTQ_CLICKHOUSE_STATE:-/tmp/otq-clickhouse.state}
 pid=$(sed -n 's/^pid=//p' "$state")
 dir=$(sed -n 's/^dir=//p' "$state")
 
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+# A state file left by a run whose processes are gone (killed with its session) may name a pid that is now
+# another program's: only a clickhouse-server is ever signalled.
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q clickhouse-server; then
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 20); do
     kill -0 "$pid" 2>/dev/null || break
