@@ -63,7 +63,8 @@ batch() {
   data=$(mktemp -d); scratch+=("$data")
   start_collector "$port" "$data" "$@" || return 1
   local url="http://127.0.0.1:$port"
-  metric() { curl -s "$url/metrics" | awk -v n="$1" '$1==n{print $2; f=1} END{if(!f)print 0}'; }
+  # The sum over every label set (workspace, route, ...) of one metric, as a whole number.
+  metric() { curl -s "$url/metrics" | awk -v n="$1" '{k=$1; sub(/\{.*/, "", k)} k==n{s+=$NF} END{printf "%d\n", s}'; }
   stored() { echo $(( $(metric otq_store_rows_written_total) + $(metric otq_store_rows_deduplicated_total) )); }
   (while kill -0 "$collector" 2> /dev/null; do awk '/VmRSS/{print int($2/1024)}' "/proc/$collector/status" 2> /dev/null; sleep 0.5; done) > "$data/rss" &
   local sampler=$!
