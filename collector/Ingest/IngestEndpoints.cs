@@ -75,7 +75,7 @@ internal static class IngestEndpoints
         response.ContentLength = s_gif.Length;
 
         var query = context.Request.QueryString.Value;
-        var error = PixelQueryParser.TryParse(context.Request.Query, out var key, out _, out var evt);
+        var error = PixelQueryParser.TryParse(query, out var key, out _, out var evt);
         var workspace = workspaces.ByWriteKey(key);
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
         var receivedAt = pipeline.Now;
