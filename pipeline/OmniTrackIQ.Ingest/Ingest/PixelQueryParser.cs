@@ -16,7 +16,7 @@ namespace OmniTrackIQ.Pipeline.Ingest;
 /// </summary>
 public static class PixelQueryParser
 {
-    /// <summary>Every parameter the pixel reads; its position is its slot in <see cref="Values"/>.</summary>
+    /// <summary>Every parameter the pixel reads; its position is its slot in <see cref="FirstValues"/>.</summary>
     private static readonly string[] s_names =
     [
         "wk", "t", "mid", "aid", "uid", "ev", "ts", "sa", "url", "ref", "title",
