@@ -7,14 +7,15 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// Its own pool, not <see cref="ArrayPool{T}.Shared"/>: request threads rent and the group-commit loop returns a whole group
 /// at once, and the shared pool keeps only a few dozen arrays of a size outside the renting thread, so under pixel load
 /// (groups of hundreds of hits) nearly every rent allocated a new 4 KB array (issue 16, bench/RESULTS.md "Session 8").
-/// This pool keeps up to <see cref="ArraysPerSize"/> arrays of each size up to <see cref="MaxPooledLength"/> (a record of a
-/// pixel hit or a typical batch), allocated only as the peak in flight needs them; larger arrays come from the shared pool
-/// as before.
+/// This pool keeps up to <see cref="ArraysPerSize"/> arrays of each size up to <see cref="MaxPooledLength"/> (a pixel hit's
+/// record and small batches), allocated only as the peak in flight needs them: half the spool's default PendingCapacity,
+/// since hits do not wait for the disk and fill the queue when the loop lags; at most 16 MB of 4 KB arrays kept after
+/// such a peak. Larger arrays come from the shared pool as before.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    internal const int MaxPooledLength = 64 * 1024;
-    internal const int ArraysPerSize = 512;
+    internal const int MaxPooledLength = 16 * 1024;
+    internal const int ArraysPerSize = 4096;
     private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(MaxPooledLength, ArraysPerSize);
 
     private byte[] _buffer;
