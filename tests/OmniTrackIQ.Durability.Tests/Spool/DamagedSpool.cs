@@ -114,6 +114,8 @@ internal sealed class DamagedSpool : IDisposable
         public List<string> Written { get; } = [];
         public List<string> Stored { get { lock (_stored) { return [.. _stored.Order(StringComparer.Ordinal)]; } } }
         public List<BadEvent> BadEvents { get; } = [];
+        /// <summary>Every event stored, as the sink handed it over (the first write of each id).</summary>
+        public List<TrackedEvent> Events { get; } = [];
 
         public void Preload(IEnumerable<string> ids) { lock (_stored) { _stored.UnionWith(ids); } }
 
@@ -125,7 +127,11 @@ internal sealed class DamagedSpool : IDisposable
                 foreach (var e in events)
                 {
                     Written.Add(e.MessageId);
-                    if (_stored.Add(e.MessageId)) { inserted++; }
+                    if (_stored.Add(e.MessageId))
+                    {
+                        inserted++;
+                        Events.Add(e);
+                    }
                 }
 
                 return Task.FromResult(inserted);
