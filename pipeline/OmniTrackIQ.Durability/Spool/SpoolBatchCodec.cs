@@ -53,7 +53,7 @@ public static class SpoolBatchCodec
 
     private static bool TryDecodeBinary(ReadOnlySpan<byte> payload, List<TrackedEvent> into, out string? error)
     {
-        var reader = new SpoolBinaryReader(payload);
+        var reader = new SpoolBinaryReader(payload, SpoolEventFields.StringCount);
         var count = reader.VarUInt("count");
         // Every event takes at least 3 + 20 + 42 bytes: a count the payload cannot hold is damage, not a reason to allocate.
         if (!reader.Failed && count > (uint)(payload.Length - reader.Position) / SpoolEventFields.MinEncodedBytes)

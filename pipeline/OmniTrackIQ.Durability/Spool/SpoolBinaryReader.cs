@@ -7,13 +7,18 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// <summary>
 /// Reads the primitives of <see cref="SpoolBatchCodec"/> from a span. The first read that does not fit (cut short,
 /// an impossible value) records why and where, and every read after it returns a default: the caller checks
-/// <see cref="Failed"/> once per event instead of after every field, and nothing throws. Allocates only the strings.
+/// <see cref="Failed"/> once per event instead of after every field, and nothing throws. Allocates only the strings,
+/// and a string only when it differs from the same field of the event before: the events of one batch mostly come from
+/// one browser (user agent, geo, device, campaign, workspace), so they share those strings instead of each holding a copy.
 /// </summary>
-internal ref struct SpoolBinaryReader(ReadOnlySpan<byte> source)
+internal ref struct SpoolBinaryReader(ReadOnlySpan<byte> source, int stringsPerEvent)
 {
     private const long MaxOffsetMinutes = 14 * 60;
     private readonly ReadOnlySpan<byte> _source = source;
+    /// <summary>Per string field: where the previous event's value lies in the payload, and the string made of it.</summary>
+    private readonly PreviousString[] _previous = new PreviousString[stringsPerEvent];
     private int _position;
+    private int _field;
 
     public readonly int Position => _position;
     public readonly bool AtEnd => _position == _source.Length;
@@ -26,6 +31,9 @@ internal ref struct SpoolBinaryReader(ReadOnlySpan<byte> source)
         Error ??= string.Create(CultureInfo.InvariantCulture, $"{field} at byte {at ?? _position}: {reason}");
         _position = _source.Length;
     }
+
+    /// <summary>Starts the next event: string fields are numbered from 0 again, to find the previous event's value.</summary>
+    public void BeginEvent() => _field = 0;
 
     public byte Byte(string field)
     {
@@ -100,14 +108,21 @@ internal ref struct SpoolBinaryReader(ReadOnlySpan<byte> source)
 
     public string? String(string field)
     {
+        var slot = _field++;
         var lengthPlusOne = VarUInt(field);
         if (lengthPlusOne == 0 || Failed) { return null; }
 
-        var length = lengthPlusOne - 1;
-        if (!Has(field, length)) { return null; }
-        var value = length == 0 ? "" : Encoding.UTF8.GetString(_source.Slice(_position, (int)length));
-        _position += (int)length;
-        return value;
+        var length = (int)(lengthPlusOne - 1);
+        if (!Has(field, (uint)length)) { return null; }
+        var bytes = _source.Slice(_position, length);
+        ref var previous = ref _previous[slot];
+        if (previous.Value is null || !bytes.SequenceEqual(_source.Slice(previous.Offset, previous.Length)))
+        {
+            previous = new PreviousString(_position, length, length == 0 ? "" : Encoding.UTF8.GetString(bytes));
+        }
+
+        _position += length;
+        return previous.Value;
     }
 
     private bool Has(string field, uint bytes)
@@ -118,4 +133,6 @@ internal ref struct SpoolBinaryReader(ReadOnlySpan<byte> source)
         Fail(field, string.Create(CultureInfo.InvariantCulture, $"cut short ({bytes} bytes needed, {_source.Length - _position} left)"));
         return false;
     }
+
+    private readonly record struct PreviousString(int Offset, int Length, string? Value);
 }

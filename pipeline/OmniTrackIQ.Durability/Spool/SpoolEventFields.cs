@@ -10,7 +10,7 @@ namespace OmniTrackIQ.Pipeline.Spool;
 /// </summary>
 internal static class SpoolEventFields
 {
-    private const int StringCount = 42;
+    public const int StringCount = 42;
     /// <summary>type, switches and presence bytes; two times; every string null.</summary>
     public const int MinEncodedBytes = 3 + (2 * SpoolBinaryWriter.TimeBytes) + StringCount;
 
@@ -105,6 +105,7 @@ internal static class SpoolEventFields
     /// <summary>Reads one event; when <paramref name="r"/> has failed the event is incomplete and must be dropped.</summary>
     public static TrackedEvent Read(ref SpoolBinaryReader r)
     {
+        r.BeginEvent();
         var e = new TrackedEvent();
         var at = r.Position;
         var type = r.Byte("type");

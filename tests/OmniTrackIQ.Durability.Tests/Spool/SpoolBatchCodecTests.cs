@@ -46,6 +46,20 @@ public sealed class SpoolBatchCodecTests
     }
 
     [Fact]
+    public void Events_of_a_record_share_one_string_for_a_field_value_the_event_before_had()
+    {
+        var first = new TrackedEvent { Workspace = "w", MessageId = "m1", UserAgent = "Mozilla/5.0 (X11)", Country = "DE", PageUrl = "https://a/" };
+        var second = new TrackedEvent { Workspace = "w", MessageId = "m2", UserAgent = "Mozilla/5.0 (X11)", Country = "FR", PageUrl = "https://a/" };
+
+        var decoded = Decode(Encode([first, second]), out _);
+
+        Assert.Same(decoded[0].UserAgent, decoded[1].UserAgent);
+        Assert.Same(decoded[0].PageUrl, decoded[1].PageUrl);
+        Assert.Same(decoded[0].Workspace, decoded[1].Workspace);
+        Assert.Equal(("m1", "m2", "DE", "FR"), (decoded[0].MessageId, decoded[1].MessageId, decoded[0].Country, decoded[1].Country));
+    }
+
+    [Fact]
     public void Decoding_appends_to_the_list_it_is_given_and_on_refusal_leaves_it_as_it_was()
     {
         var random = new Random(7);
