@@ -58,7 +58,8 @@ internal ref struct SpoolBinaryWriter(Span<byte> target)
     /// <summary>
     /// Length + 1 (0 for null) as a varint, then the UTF-8 bytes, transcoded straight into place. The length's width is
     /// reserved from the longest the UTF-8 could be and the varint padded to it (0x80 continuation bytes, which the
-    /// reader accepts), so the bytes need not be counted first or moved after.
+    /// reader accepts), so the bytes need not be counted first or moved after. A lone surrogate (not text; the parsers
+    /// do not produce one) becomes U+FFFD, as it would in the stores' UTF-8 columns.
     /// </summary>
     public void String(string? value)
     {
