@@ -107,12 +107,10 @@ internal static class SpoolEventFields
     {
         r.BeginEvent();
         var e = new TrackedEvent();
-        var at = r.Position;
-        var type = r.Byte("type");
-        if (!r.Failed && type is < (byte)EventType.Page or > (byte)EventType.Alias) { r.Fail("type", $"{type} is not an event type", at); }
-        e.Type = (EventType)type;
+        // The type as written, unchecked, as the JSON record carried it: whatever the writer took is stored, never refused here.
+        e.Type = (EventType)r.Byte("type");
 
-        at = r.Position;
+        var at = r.Position;
         var switches = r.Byte("switches");
         if ((switches & ~KnownSwitches) != 0) { r.Fail("switches", $"unknown bits 0x{switches:X2}", at); }
         e.GlobalPrivacyControl = (switches & GlobalPrivacyControlBit) != 0;
