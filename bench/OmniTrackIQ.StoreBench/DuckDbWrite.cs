@@ -41,8 +41,14 @@ internal static class DuckDbWrite
                 await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET checkpoint_threshold = '{threshold}'"), CancellationToken.None);
             }
 
+            if (Environment.GetEnvironmentVariable("OTQ_BENCH_MEMORY") is { } memoryLimit)
+            {
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET memory_limit = '{memoryLimit}'"), CancellationToken.None);
+            }
+
             using var memory = new Memory(null);
             var phases = new double[4]; // append, move, clear, commit (ms)
+            long duckPeak = 0; // DuckDB's buffer memory after each batch, at most
             var segment = Math.Max(1, batches.Count / 10);
             var total = Stopwatch.StartNew();
             var segmentWatch = Stopwatch.StartNew();
@@ -57,6 +63,7 @@ internal static class DuckDbWrite
                     await database.WriteAsync(c => WriteTimed(c, variant, batches[i], phases), CancellationToken.None);
                 }
 
+                duckPeak = Math.Max(duckPeak, await database.WriteAsync(DuckDbBytes, CancellationToken.None));
                 if ((i + 1) % segment == 0)
                 {
                     Console.WriteLine(Inv($"  {variant}: batches {i + 2 - segment}-{i + 1}: {segmentWatch.Elapsed.TotalMilliseconds / segment:F0} ms a batch"));
@@ -67,7 +74,7 @@ internal static class DuckDbWrite
             var rows = batches.Sum(b => b.Count);
             Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
             var duckMemory = await database.WriteAsync(DuckDbMemory, CancellationToken.None);
-            Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB; DuckDB buffers now {duckMemory}"));
+            Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
         }
         finally
         {
@@ -108,6 +115,13 @@ internal static class DuckDbWrite
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT string_agg(tag || ' ' || (memory_usage_bytes // 1048576) || ' MB', ', ') FROM duckdb_memory() WHERE memory_usage_bytes >= 1048576";
         return command.ExecuteScalar() as string ?? "none over 1 MB";
+    }
+
+    private static long DuckDbBytes(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static double Lap(Stopwatch watch)
