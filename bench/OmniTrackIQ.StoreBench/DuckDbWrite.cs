@@ -10,7 +10,9 @@ namespace OmniTrackIQ.StoreBench;
 /// Issue 16: where the DuckDB sink's write of a batch goes (appender into staging, the move into <c>events</c>, the
 /// staging clear, the commit), for the store's own statement and variants of the move, each on a fresh database
 /// file with the collector's settings (256MB, 1 thread). Prints the mean per batch for each tenth of the batches, so
-/// growth with the table's size shows.
+/// growth with the table's size shows, then the peak RSS, the managed heap and DuckDB's buffer memory (duckdb_memory()).
+/// OTQ_BENCH_VARIANTS picks variants; OTQ_BENCH_CHECKPOINT, OTQ_BENCH_MEMORY set checkpoint_threshold and memory_limit;
+/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try).
 /// </summary>
 internal static class DuckDbWrite
 {
@@ -39,6 +41,11 @@ internal static class DuckDbWrite
             if (threshold is not null)
             {
                 await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET checkpoint_threshold = '{threshold}'"), CancellationToken.None);
+            }
+
+            if (Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_SQL") is { } settings)
+            {
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, settings), CancellationToken.None);
             }
 
             if (Environment.GetEnvironmentVariable("OTQ_BENCH_MEMORY") is { } memoryLimit)
@@ -74,7 +81,7 @@ internal static class DuckDbWrite
             var rows = batches.Sum(b => b.Count);
             Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
             var duckMemory = await database.WriteAsync(DuckDbMemory, CancellationToken.None);
-            Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
+            Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
         }
         finally
         {
