@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Serialization.Metadata;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Store.ClickHouse;
@@ -9,7 +8,7 @@ namespace OmniTrackIQ.StoreBench;
 /// <summary>
 /// The store's own internals, reached by reflection (the bench may not edit product code, and the ClickHouse store
 /// has no InternalsVisibleTo for bench projects): the events column list and row builder the store inserts with, the
-/// store's insert without its existence check, and the spool's source-generated JSON the sink deserialises with.
+/// store's insert without its existence check.
 /// So the "raw" insert is byte-for-byte the RowBinary the store sends, minus the existence query.
 /// </summary>
 internal static class Internals
@@ -31,13 +30,6 @@ internal static class Internals
         (Task)typeof(ClickHouseEventStore).GetMethod("InsertAsync", BindingFlags.NonPublic | BindingFlags.Instance)!
             .Invoke(store, [rows, cancellationToken])!;
 
-    public static readonly JsonTypeInfo<List<TrackedEvent>> SpoolBatch = (JsonTypeInfo<List<TrackedEvent>>)Property(
-        Property(null, typeof(SpoolReader).Assembly.GetType("OmniTrackIQ.Pipeline.Spool.SpoolJsonContext", throwOnError: true)!, "Default")!,
-        null, "ListTrackedEvent")!;
-
     private static object Field(Assembly assembly, string type, string name) =>
         assembly.GetType(type, throwOnError: true)!.GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
-
-    private static object? Property(object? target, Type? type, string name) =>
-        (type ?? target!.GetType()).GetProperty(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance)!.GetValue(target);
 }
