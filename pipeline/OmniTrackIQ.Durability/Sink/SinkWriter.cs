@@ -142,7 +142,7 @@ public sealed partial class SinkWriter : BackgroundService
             _ = CatchUpFromDisk(batch.Start); // a failed read is tried again by FillBufferAsync
             // The buffer filled before the gap closed, or just as it closed: this batch stays durable on disk and is
             // read back in order by a later fill, like the overflow before it (so a store batch never outgrows
-            // BatchSize by more than one record).
+            // BatchSize by more than one offered batch: one group commit's run of records, bounded by its bytes).
             if (batch.Start > _cursor || _buffer.Count >= _options.BatchSize) { return; }
         }
 

@@ -189,18 +189,53 @@ public sealed class SpoolWriter : BackgroundService
         }
 
         var durableEnd = _spool.DurableEnd;
+        var offer = new SinkOffer(_sinkQueue);
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Buffer.Dispose();
             if (batches[i] is { } batch && (failure is null || batch.End <= durableEnd))
             {
                 group[i].Completion.TrySetResult();
-                _sinkQueue.TryOffer(batch);
+                offer.Add(batch);
             }
             else
             {
                 group[i].Completion.TrySetException(new SpoolUnavailableException("the spool could not write to disk", failure!));
             }
+        }
+
+        offer.Flush();
+    }
+
+    /// <summary>
+    /// The sink is offered one batch per run of records a group wrote back to back, not one per request: a group of
+    /// pixel hits (one event each) would otherwise fill the sink's channel at once, and every hit after it would be read
+    /// back from disk and decoded again. A run ends where the spool rolled to a new segment mid-group.
+    /// </summary>
+    private struct SinkOffer(SinkQueue queue)
+    {
+        private SpooledBatch? _first; // the run's first batch, offered as it is when nothing joins it
+        private List<TrackedEvent>? _joined; // the run's events once a second batch joined (the requests' lists stay theirs)
+        private SpoolPosition _end;
+
+        public void Add(SpooledBatch batch)
+        {
+            if (_first is not null && _end == batch.Start)
+            {
+                _joined ??= [.. _first.Events];
+                _joined.AddRange(batch.Events);
+                _end = batch.End;
+                return;
+            }
+
+            Flush();
+            (_first, _end) = (batch, batch.End);
+        }
+
+        public void Flush()
+        {
+            if (_first is { } first) { queue.TryOffer(_joined is null ? first : new SpooledBatch(first.Start, _end, _joined)); }
+            (_first, _joined) = (null, null);
         }
     }
 
