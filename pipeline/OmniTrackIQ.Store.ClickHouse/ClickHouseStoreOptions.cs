@@ -33,11 +33,12 @@ public sealed class ClickHouseStoreOptions
     /// <summary>
     /// After the store starts and after a failed write, the next this many events are also checked against the server
     /// (one existence query a batch), and for as long as those queries still find stored ids: a spool replayed after a
-    /// crash, or an insert that timed out yet landed. Keep it at least twice the sink's batch size (what can be in flight
-    /// when the process dies). 0 never asks the server (the filter alone).
+    /// crash, or an insert that timed out yet landed. Keep it at least twice the sink's batch size (10,000 by default): the
+    /// sink commits its checkpoint after each batch, so what a crash leaves stored but not committed is one batch. 0 never
+    /// asks the server (the filter alone).
     /// </summary>
     [Range(0, long.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:ExistenceCheckEvents must be 0 or more")]
-    public long ExistenceCheckEvents { get; set; } = 100_000;
+    public long ExistenceCheckEvents { get; set; } = 20_000;
 
     /// <summary>
     /// The most months (partitions of <c>events</c>) one insert may span; a batch over it is written as several
