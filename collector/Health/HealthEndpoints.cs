@@ -2,7 +2,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace OmniTrackIQ.Collector.Health;
 
-/// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (store reachable, spool writable) over ASP.NET Core's health checks (<see cref="ReadinessChecks"/>), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
+/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable) and <c>/readyz/ingest</c> (spool
+/// writable: what a load balancer in front of ingest nodes checks) over ASP.NET Core's health checks (<see cref="ReadinessChecks"/>), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -11,6 +12,9 @@ internal static class HealthEndpoints
             .WithTags("Health").WithSummary("The process is up");
         app.MapGet("/readyz", ReadyAsync)
             .WithTags("Health").WithSummary("Ready: the store answers and the spool is writable and below its limit (else 503)")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
+        app.MapGet("/readyz/ingest", IngestReadyAsync)
+            .WithTags("Health").WithSummary("Takes events: the spool is writable and below its limit, whether or not the store answers (else 503)")
             .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
         var access = app.ServiceProvider.GetRequiredService<MetricsOptions>();
         // OpenTelemetry's exporter writes the scrape; the gate runs first in its branch.
@@ -28,6 +32,18 @@ internal static class HealthEndpoints
     {
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.Tag), cancellationToken);
         var body = $"store: {report.Entries[ReadinessChecks.Store].Description}\nspool: {report.Entries[ReadinessChecks.Spool].Description}\n";
+        return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>
+    /// Ingest readiness: the spool alone. Events are durable once spooled and the sink drains them when the store is back,
+    /// so a node whose store is away still takes events; a balancer that checked <c>/readyz</c> would take every node
+    /// out during a store outage and answer 503 for what the spools could have held.
+    /// </summary>
+    private static async Task<IResult> IngestReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.IngestTag), cancellationToken);
+        var body = $"spool: {report.Entries[ReadinessChecks.IngestSpool].Description}\n";
         return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 

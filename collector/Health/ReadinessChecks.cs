@@ -6,7 +6,8 @@ using OmniTrackIQ.Pipeline.Startup;
 namespace OmniTrackIQ.Collector.Health;
 
 /// <summary>
-/// The checks behind <c>/readyz</c> (tag <see cref="Tag"/>) and <c>/healthz</c> (tag <see cref="LiveTag"/>); each one's
+/// The checks behind <c>/readyz</c> (tag <see cref="Tag"/>), <c>/readyz/ingest</c> (tag <see cref="IngestTag"/>) and
+/// <c>/healthz</c> (tag <see cref="LiveTag"/>); each one's
 /// description is its line of the answer. The endpoints are route handlers over <see cref="HealthCheckService"/> rather
 /// than <c>MapHealthChecks</c>, so they stay in the OpenAPI document.
 /// </summary>
@@ -15,6 +16,8 @@ internal static class ReadinessChecks
     public const string Tag = "ready";
     public const string Store = "store";
     public const string Spool = "spool";
+    public const string IngestTag = "ingest";
+    public const string IngestSpool = "ingest-spool";
     public const string LiveTag = "live";
     public const string Process = "process";
 
@@ -23,7 +26,8 @@ internal static class ReadinessChecks
         services.AddHealthChecks()
             .AddCheck(Process, static () => HealthCheckResult.Healthy("ok"), tags: [LiveTag])
             .AddCheck<StoreCheck>(Store, tags: [Tag])
-            .AddCheck<SpoolCheck>(Spool, tags: [Tag]);
+            .AddTypeActivatedCheck<SpoolCheck>(Spool, failureStatus: null, tags: [Tag], args: [false])
+            .AddTypeActivatedCheck<SpoolCheck>(IngestSpool, failureStatus: null, tags: [IngestTag], args: [true]);
         return services;
     }
 
@@ -43,12 +47,18 @@ internal static class ReadinessChecks
         }
     }
 
-    /// <summary>The spool is writable and below its limit. Roles that do not ingest have none: only the store decides for them.</summary>
-    private sealed class SpoolCheck(IServiceProvider services) : IHealthCheck
+    /// <summary>
+    /// The spool is writable and below its limit. Roles that do not ingest have none: for <c>/readyz</c> only the store
+    /// decides for them, while <c>/readyz/ingest</c> (<paramref name="forIngest"/>) says such a node takes no events.
+    /// </summary>
+    private sealed class SpoolCheck(IServiceProvider services, bool forIngest) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            if (services.GetService<SpoolWriter>() is not { } spool) { return Task.FromResult(HealthCheckResult.Healthy("not in this role")); }
+            if (services.GetService<SpoolWriter>() is not { } spool)
+            {
+                return Task.FromResult(forIngest ? HealthCheckResult.Unhealthy("this role does not ingest") : HealthCheckResult.Healthy("not in this role"));
+            }
             // Read once: the spool's state can change between two reads, and the answer must say why the status is what it is.
             var problem = spool.Unavailable;
             return Task.FromResult(problem is null ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy(problem));

@@ -52,6 +52,11 @@ public abstract class DiskFull : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
                 Assert.Contains("spool: cannot write to disk", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
+            using (var ingestReady = await client.GetAsync("/readyz/ingest"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ingestReady.StatusCode);
+                Assert.StartsWith("spool: cannot write to disk", await ingestReady.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
 
             File.Delete(filler);
             Assert.Equal(HttpStatusCode.OK, await WaitForReadyAsync(client)); // by itself: no request needed to find out

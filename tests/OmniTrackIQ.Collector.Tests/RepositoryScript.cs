@@ -29,6 +29,18 @@ internal static class RepositoryScript
         Assert.True(code == 0, $"{path} {string.Join(' ', args)} exited {code}: {output}");
     }
 
+    /// <summary>
+    /// Starts again any node of the test cluster (and its ZooKeeper) whose process died (tests/cluster/revive.sh): 18.16
+    /// nodes have crashed under the cluster tests, and without this every test class after the crash failed too. What
+    /// the script started again is written to the test output's error stream, so a crash is never hidden.
+    /// </summary>
+    public static async Task ReviveClusterAsync()
+    {
+        var (code, output) = await RunAsync(Path.Combine("tests", "cluster", "revive.sh"));
+        Assert.True(code == 0, $"tests/cluster/revive.sh exited {code}: {output}");
+        if (output.Length > 0) { await Console.Error.WriteLineAsync(output.TrimEnd()); }
+    }
+
     /// <summary>The repository's root: the nearest folder above the test binaries that holds test.sh.</summary>
     public static string Root()
     {

@@ -33,6 +33,11 @@ public sealed class RoleTests
         using var ready = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains(ingests ? "spool: ok" : "spool: not in this role", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // What a balancer in front of ingest nodes checks: a node of a role without ingest is never one to send events to.
+        using var ingestReady = await client.GetAsync("/readyz/ingest");
+        Assert.Equal(ingests ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, ingestReady.StatusCode);
+        Assert.Equal(ingests ? "spool: ok\n" : "spool: this role does not ingest\n", await ingestReady.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -10,7 +10,7 @@ dir=$(sed -n 's/^dir=//p' "$state")
 
 # A state file left by a run whose processes are gone (killed with its session) may name a pid that is now
 # another program's: only a clickhouse-server is ever signalled.
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q clickhouse-server; then
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q clickhouse-server; then
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 20); do
     kill -0 "$pid" 2>/dev/null || break

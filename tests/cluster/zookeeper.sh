@@ -19,7 +19,7 @@ case "${1:-}" in
       dir=$(sed -n 's/^dir=//p' "$state")
       port=$(sed -n 's/^port=//p' "$state")
       pid=$(sed -n 's/^pid=//p' "$state")
-      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q QuorumPeerMain; then echo "zookeeper.sh: already running ($pid)" >&2; exit 1; fi
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q QuorumPeerMain; then echo "zookeeper.sh: already running ($pid)" >&2; exit 1; fi
     fi
     if [ -z "$dir" ] || [ ! -f "$dir/conf/zoo.cfg" ]; then
       dir=$(mktemp -d "${TMPDIR:-/tmp}/otq-zookeeper.XXXXXX")
@@ -55,7 +55,7 @@ CFG
     pid=$(sed -n 's/^pid=//p' "$state")
     dir=$(sed -n 's/^dir=//p' "$state")
     # Only ZooKeeper is signalled: a state file left by a killed run may name a pid that is now another program's.
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q QuorumPeerMain; then
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q QuorumPeerMain; then
       kill -TERM "$pid" 2>/dev/null || true
       for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
       kill -KILL "$pid" 2>/dev/null || true

@@ -8,7 +8,7 @@ port=${OTQ_REDIS_PORT:-16379}
 state=${OTQ_REDIS_STATE:-/tmp/otq-redis.state}
 
 if [ -f "$state" ] && [ -n "$(sed -n 's/^pid=//p' "$state")" ] && kill -0 "$(sed -n 's/^pid=//p' "$state")" 2>/dev/null \
-  && tr '\0' ' ' <"/proc/$(sed -n 's/^pid=//p' "$state")/cmdline" 2>/dev/null | grep -q redis-server; then
+  && tr '\0' ' ' 2>/dev/null <"/proc/$(sed -n 's/^pid=//p' "$state")/cmdline" | grep -q redis-server; then
   echo "redis/start.sh: $state names a running server; run tests/redis/stop.sh first" >&2
   exit 1
 fi

@@ -6,7 +6,7 @@ state=${OTQ_REDIS_STATE:-/tmp/otq-redis.state}
 pid=$(sed -n 's/^pid=//p' "$state")
 dir=$(sed -n 's/^dir=//p' "$state")
 # Only a redis-server is signalled: a state file left by a killed run may name a pid that is now another program's.
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q redis-server; then
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q redis-server; then
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   kill -KILL "$pid" 2>/dev/null || true

@@ -25,6 +25,7 @@ internal sealed class ClusterServers : IAsyncDisposable
         var urls = Environment.GetEnvironmentVariable("OTQ_CLICKHOUSE_CLUSTER_URLS") is { Length: > 0 } list
             ? list
             : "http://127.0.0.1:18120,http://127.0.0.1:18130,http://127.0.0.1:18140,http://127.0.0.1:18150";
+        await RepositoryScript.ReviveClusterAsync();
         var servers = new ClusterServers([.. urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))]);
         try
         {

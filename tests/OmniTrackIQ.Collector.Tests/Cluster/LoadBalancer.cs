@@ -48,7 +48,7 @@ internal sealed class LoadBalancer : IDisposable
         Assert.Equal(count, await UpServersAsync());
     }
 
-    /// <summary>How many of the two collectors haproxy's health checks (GET /readyz) hold up, from its stats socket.</summary>
+    /// <summary>How many of the two collectors haproxy's health checks (GET /readyz/ingest) hold up, from its stats socket.</summary>
     public async Task<int> UpServersAsync()
     {
         if (_process.HasExited || !File.Exists(_stats)) { return 0; }

@@ -40,6 +40,13 @@ public sealed class StoreStartupTests
             Assert.Equal("store: unreachable\nspool: ok\n", await ready.Content.ReadAsStringAsync());
         }
 
+        // The store being away does not stop ingest: the spool takes events, so the balancer keeps the node in.
+        using (var ingestReady = await client.GetAsync("/readyz/ingest"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ingestReady.StatusCode);
+            Assert.Equal("spool: ok\n", await ingestReady.Content.ReadAsStringAsync());
+        }
+
         using var batch = await client.PostAsync("/v1/batch", Payloads.Json(Payloads.Batch(Payloads.Event("e-1"))));
         Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
         Assert.False(factory.Services.GetRequiredService<StoreReadiness>().IsReady);

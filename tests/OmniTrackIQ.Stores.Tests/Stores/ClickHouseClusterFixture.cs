@@ -24,6 +24,12 @@ public sealed class ClickHouseClusterFixture : ClickHouseServerFixture
 
     protected override IReadOnlyList<Uri> Nodes => [.. s_nodes.Select(n => new Uri(n))];
 
+    public override async Task InitializeAsync()
+    {
+        await RepositoryScript.ReviveClusterAsync();
+        await base.InitializeAsync();
+    }
+
     /// <summary>
     /// Stops node <paramref name="node"/> (its number in tests/cluster/start.sh's order: shard 1 replica 1, shard 1
     /// replica 2, shard 2 replica 1, shard 2 replica 2) and keeps its data, as a machine that goes away and comes back.
