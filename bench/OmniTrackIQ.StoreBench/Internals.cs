@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Serialization.Metadata;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Store.ClickHouse;
@@ -8,9 +7,9 @@ namespace OmniTrackIQ.StoreBench;
 
 /// <summary>
 /// The store's own internals, reached by reflection (the ClickHouse store has no InternalsVisibleTo for bench
-/// projects): the events column list and RowBinary row writer the store inserts with, the store's insert without its
-/// existence check, and the spool's source-generated JSON the sink deserialises with. So the "raw" insert is
-/// byte-for-byte the RowBinary the store sends, minus the existence query and the serialising.
+/// projects): the events column list and RowBinary row writer the store inserts with, and the store's insert without
+/// its existence check. So the "raw" insert is byte-for-byte the RowBinary the store sends, minus the existence query
+/// and the serialising.
 /// </summary>
 internal static class Internals
 {
@@ -37,13 +36,6 @@ internal static class Internals
         (Task)typeof(ClickHouseEventStore).GetMethod("InsertAsync", BindingFlags.NonPublic | BindingFlags.Instance)!
             .Invoke(store, [rows, cancellationToken])!;
 
-    public static readonly JsonTypeInfo<List<TrackedEvent>> SpoolBatch = (JsonTypeInfo<List<TrackedEvent>>)Property(
-        Property(null, typeof(SpoolReader).Assembly.GetType("OmniTrackIQ.Pipeline.Spool.SpoolJsonContext", throwOnError: true)!, "Default")!,
-        null, "ListTrackedEvent")!;
-
     private static object Field(Assembly assembly, string type, string name) =>
         assembly.GetType(type, throwOnError: true)!.GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
-
-    private static object? Property(object? target, Type? type, string name) =>
-        (type ?? target!.GetType()).GetProperty(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance)!.GetValue(target);
 }

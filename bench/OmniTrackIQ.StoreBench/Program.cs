@@ -43,10 +43,14 @@ async Task<int> InsertAsync(string spoolDir, long rounds, int batchSize)
     var read = watch.Elapsed;
     watch.Restart();
     var all = new List<TrackedEvent>();
-    foreach (var record in records) { all.AddRange(JsonSerializer.Deserialize(record.Payload, Internals.SpoolBatch)!); }
+    foreach (var record in records)
+    {
+        if (!SpoolBatchCodec.TryDecode(record.Kind, record.Payload, all, out var error)) { throw new InvalidDataException($"spool record at {record.Start}: {error}"); }
+    }
+
     var parse = watch.Elapsed;
     var bytes = records.Sum(r => (long)r.Payload.Length);
-    Console.WriteLine(Invariant($"spool: {records.Count:N0} records, {bytes / 1048576.0:F0} MB, {all.Count:N0} events; read {read.TotalSeconds:F2} s; JSON deserialise (SpoolJsonContext) {parse.TotalSeconds:F2} s = {all.Count / parse.TotalSeconds:N0} events/s"));
+    Console.WriteLine(Invariant($"spool: {records.Count:N0} records, {bytes / 1048576.0:F0} MB, {all.Count:N0} events; read {read.TotalSeconds:F2} s; decode (SpoolBatchCodec) {parse.TotalSeconds:F2} s = {all.Count / parse.TotalSeconds:N0} events/s"));
     var batches = all.Chunk(batchSize).Select(c => (IReadOnlyList<TrackedEvent>)c).ToList();
     Console.WriteLine(Invariant($"{batches.Count} batches of {batchSize}"));
 

@@ -96,6 +96,9 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
 
         public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) => t.Stream("read every identity link", inner.LinksAsync(cancellationToken));
 
+        public IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+            t.Stream("identity links of the scope's people (per round)", inner.LinksOfPeopleAsync(keys, cancellationToken));
+
         public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) => t.Stream("keys touched since mark", inner.KeysTouchedSinceMarkAsync(cancellationToken));
 
         public IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, CancellationToken cancellationToken) =>

@@ -30,9 +30,11 @@ public sealed class Crc32CTests
 
         SpoolRecordFormat.WriteHeader(header, payload);
 
-        // Written by the spool before System.IO.Hashing: magic F5 'OTQ', length 42, crc32c(payload), crc32c(header[..12]).
-        Assert.Equal("f54f54512a0000007fbaee11ee073a08", Convert.ToHexStringLower(header));
-        Assert.True(SpoolRecordFormat.TryReadHeader(Convert.FromHexString("f54f54512a0000007fbaee11ee073a08"), out var length, out var crc));
-        Assert.Equal((42, Crc32C.Compute(payload)), (length, crc));
+        // Written by the spool before System.IO.Hashing: magic F5 'OTQ' (a JSON record), length 42, crc32c(payload) 7fbaee11,
+        // crc32c(header[..12]). Today's binary record ('B') has the same length and payload CRC, and its own header CRC.
+        Assert.Equal("f54f54422a0000007fbaee11", Convert.ToHexStringLower(header[..12]));
+        Assert.Equal(Crc32C.Compute(header.AsSpan(0, 12)), BitConverter.ToUInt32(header, 12));
+        Assert.True(SpoolRecordFormat.TryReadHeader(Convert.FromHexString("f54f54512a0000007fbaee11ee073a08"), out var length, out var crc, out var kind));
+        Assert.Equal((42, Crc32C.Compute(payload), SpoolRecordKind.Json), (length, crc, kind));
     }
 }

@@ -10,7 +10,8 @@ namespace OmniTrackIQ.Attribution.Runs;
 /// <list type="number">
 /// <item>the events loaded since the last run's mark add their identity links;</item>
 /// <item>the people they touch — after stitching, plus the earlier owner of a re-posted order — are the scope; only
-/// their journeys are read and recomputed (everyone on the first run, when the settings changed, or on request);</item>
+/// their identity components (<see cref="IdentityClosure"/>) and journeys are read and recomputed (everyone, from every
+/// link, on the first run, when the settings changed, or on request);</item>
 /// <item>their results are replaced, Markov and Shapley refitted over every current path, and the run recorded; the
 /// store shows none of it before the commit, so a crash leaves nothing half visible and the next run writes the same rows.</item>
 /// </list>
@@ -50,15 +51,24 @@ public sealed class AttributionOrchestrator(IAttributionRunStore store) : IAttri
         if (!full && scope == RunScope.Changed && mark.NothingNew) { return new AttributionRun(0, 0, false, mark.StoredThrough); }
 
         await run.AddLinksSinceMarkAsync(cancellationToken);
-        var (people, leadMs) = await LoadPeopleAsync(run, cancellationToken);
-        var journeyScope = new JourneyScope(people, leadMs, null);
+        JourneyScope journeyScope;
         var totalPeople = 0;
-        if (!full)
+        if (full)
         {
-            var roots = new HashSet<string>(StringComparer.Ordinal);
-            if (scope == RunScope.Range) { await AddPeopleAsync(roots, people, run.KeysConvertingInAsync(from, to, cancellationToken)); }
-            await AddPeopleAsync(roots, people, run.KeysTouchedSinceMarkAsync(cancellationToken));
-            journeyScope = journeyScope with { Keys = people.KeysOf(roots) };
+            var people = PersonResolver.FromLinks(await ReadAllAsync(run.LinksAsync(cancellationToken)), out var leadMs);
+            journeyScope = new JourneyScope(people, leadMs, null);
+        }
+        else
+        {
+            // Only the people the new events touch: their identity components, read from the store a few at a time.
+            var seeds = new HashSet<string>(StringComparer.Ordinal);
+            if (scope == RunScope.Range) { await AddKeysAsync(seeds, run.KeysConvertingInAsync(from, to, cancellationToken)); }
+            await AddKeysAsync(seeds, run.KeysTouchedSinceMarkAsync(cancellationToken));
+            var closure = new IdentityClosure(seeds);
+            while (closure.Pending.Count > 0) { closure.Add(await ReadAllAsync(run.LinksOfPeopleAsync(closure.Pending, cancellationToken))); }
+            var people = closure.Resolve(out var leadMs);
+            var roots = seeds.Select(people.Find).ToHashSet(StringComparer.Ordinal);
+            journeyScope = new JourneyScope(people, leadMs, people.KeysOf(roots));
             totalPeople = roots.Count; // an upper bound (a root may have no events left), cheaper than counting
         }
 
@@ -88,26 +98,18 @@ public sealed class AttributionOrchestrator(IAttributionRunStore store) : IAttri
         return new AttributionRun(conversions, done, full, mark.Through);
     }
 
-    private static async Task<(PersonResolver People, Dictionary<string, long> LeadMs)> LoadPeopleAsync(IAttributionRunSession run, CancellationToken cancellationToken)
-    {
-        var links = new List<IdentityLink>();
-        await foreach (var link in run.LinksAsync(cancellationToken)) { links.Add(link); }
-        var people = PersonResolver.FromLinks(links, out var leadMs);
-        return (people, leadMs);
-    }
-
-    private static async Task AddPeopleAsync(HashSet<string> roots, PersonResolver people, IAsyncEnumerable<string> keys)
+    private static async Task AddKeysAsync(HashSet<string> seeds, IAsyncEnumerable<string> keys)
     {
         await foreach (var key in keys)
         {
-            if (key.Length > 0) { roots.Add(people.Find(key)); }
+            if (key.Length > 0) { seeds.Add(key); }
         }
     }
 
-    private static async Task<List<PersonJourney>> ReadAllAsync(IAsyncEnumerable<PersonJourney> journeys)
+    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> rows)
     {
-        var all = new List<PersonJourney>();
-        await foreach (var journey in journeys) { all.Add(journey); }
+        var all = new List<T>();
+        await foreach (var row in rows) { all.Add(row); }
         return all;
     }
 }

@@ -21,8 +21,15 @@ public interface IAttributionRunSession : IAsyncDisposable
     /// <summary>Adds the identity links (<see cref="IdentityKeys.LinksOf"/>) of the events loaded since the mark (nothing when none was).</summary>
     Task AddLinksSinceMarkAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every identity link of the workspace.</summary>
+    /// <summary>Every identity link of the workspace (a full run).</summary>
     IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The identity links that name one of <paramref name="keys"/> — at least; a store that keeps its people between runs
+    /// also gives those of every key it stored as the same person as one of them (<see cref="IdentityClosure"/> asks
+    /// again for the keys the answer names, until the components are closed).
+    /// </summary>
+    IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
 
     /// <summary>
     /// The first identity key (<see cref="IdentityKeys.EventKeyOrder"/>) of every event loaded since the mark, and the
@@ -42,7 +49,10 @@ public interface IAttributionRunSession : IAsyncDisposable
     /// <summary>The journeys of the mapped people (everyone's on a full run), one person at a time, assembled by <see cref="JourneyAssembler"/>.</summary>
     IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken);
 
-    /// <summary>Starts replacing the results of <paramref name="scope"/> (of the whole workspace when it is not partial).</summary>
+    /// <summary>
+    /// Starts replacing the results of <paramref name="scope"/> (of the whole workspace when it is not partial); a store
+    /// that keeps its people replaces theirs too (<see cref="PersonMap.Rows"/> of the scope's keys, or of every key).
+    /// </summary>
     Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken);
 }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OmniTrackIQ.Pipeline.Events;
@@ -187,7 +186,7 @@ public sealed partial class SinkWriter : BackgroundService
                     continue;
                 }
 
-                Add(Decode(record), record.End);
+                AddDecoded(record);
                 records++;
             }
         }
@@ -207,18 +206,21 @@ public sealed partial class SinkWriter : BackgroundService
         return true;
     }
 
-    private List<TrackedEvent> Decode(SpoolRecord record)
+    /// <summary>
+    /// Decodes a record's events straight into the buffer (binary, or JSON from before the upgrade). A record whose CRCs
+    /// match but whose payload does not decode was written by an incompatible version: its bytes are kept as a bad event
+    /// with the reason, and the records after it are stored.
+    /// </summary>
+    private void AddDecoded(SpoolRecord record)
     {
-        try
+        if (_buffer.Count == 0) { _bufferStartedAt = _time.GetTimestamp(); }
+        if (!SpoolBatchCodec.TryDecode(record.Kind, record.Payload, _buffer, out var error))
         {
-            return JsonSerializer.Deserialize(record.Payload, SpoolJsonContext.Default.ListTrackedEvent) ?? [];
+            var payload = record.Kind == SpoolRecordKind.Json ? System.Text.Encoding.UTF8.GetString(record.Payload) : Convert.ToBase64String(record.Payload);
+            _badEvents.TryAdd(new BadEvent(null, payload, $"spool_record_unreadable: {error} ({record.Kind} record at spool position {record.Start})", _time.GetUtcNow()));
         }
-        catch (JsonException ex)
-        {
-            // A record with a valid CRC that does not parse was written by an incompatible version: keep it as a bad event.
-            _badEvents.TryAdd(new BadEvent(null, System.Text.Encoding.UTF8.GetString(record.Payload), "spool_record_unreadable: " + ex.Message, _time.GetUtcNow()));
-            return [];
-        }
+
+        _cursor = record.End;
     }
 
     private void Add(List<TrackedEvent> events, SpoolPosition end)

@@ -61,9 +61,9 @@ public static class SpoolReader
         var position = startOffset;
         while (position < limit)
         {
-            if (TryReadRecord(stream, position, limit, legacy, header, out var payload, out var next))
+            if (TryReadRecord(stream, position, limit, legacy, header, out var payload, out var next, out var kind))
             {
-                yield return new SpoolRecord(new SpoolPosition(segment, position), new SpoolPosition(segment, next), payload);
+                yield return new SpoolRecord(new SpoolPosition(segment, position), new SpoolPosition(segment, next), payload, Kind: kind);
                 position = next;
                 continue;
             }
@@ -85,16 +85,20 @@ public static class SpoolReader
 
         stream.Position = 0;
         stream.ReadExactly(header, 0, SpoolRecordFormat.LegacyHeaderSize);
-        if (header.AsSpan().StartsWith(SpoolRecordFormat.Magic)) { return false; }
+        if (header.AsSpan().StartsWith(SpoolRecordFormat.MagicPrefix)) { return false; }
 
-        return TryReadRecord(stream, 0, stream.Length, legacy: true, header, out _, out _);
+        return TryReadRecord(stream, 0, stream.Length, legacy: true, header, out _, out _, out _);
     }
 
-    /// <summary>Reads the record at <paramref name="position"/>; false when it is incomplete before <paramref name="limit"/> or does not check out.</summary>
-    private static bool TryReadRecord(FileStream stream, long position, long limit, bool legacy, byte[] header, out byte[] payload, out long next)
+    /// <summary>
+    /// Reads the record at <paramref name="position"/>; false when it is incomplete before <paramref name="limit"/> or does
+    /// not check out. A legacy record's payload is JSON (the only kind there was).
+    /// </summary>
+    private static bool TryReadRecord(FileStream stream, long position, long limit, bool legacy, byte[] header, out byte[] payload, out long next, out SpoolRecordKind kind)
     {
         payload = [];
         next = position;
+        kind = SpoolRecordKind.Json;
         var headerSize = legacy ? SpoolRecordFormat.LegacyHeaderSize : SpoolRecordFormat.HeaderSize;
         if (limit - position < headerSize) { return false; }
 
@@ -102,7 +106,7 @@ public static class SpoolReader
         stream.ReadExactly(header, 0, headerSize);
         var valid = legacy
             ? SpoolRecordFormat.TryReadLegacyHeader(header, out var length, out var crc)
-            : SpoolRecordFormat.TryReadHeader(header, out length, out crc);
+            : SpoolRecordFormat.TryReadHeader(header, out length, out crc, out kind);
         if (!valid || limit - position - headerSize < length) { return false; }
 
         var body = new byte[length];
@@ -117,7 +121,7 @@ public static class SpoolReader
     /// <summary>The start of the first whole record at or after <paramref name="from"/>, or <paramref name="limit"/> when none follows.</summary>
     private static long FindNextRecord(FileStream stream, long from, long limit, byte[] header)
     {
-        var magic = SpoolRecordFormat.Magic;
+        var magic = SpoolRecordFormat.MagicPrefix;
         var chunk = ArrayPool<byte>.Shared.Rent(ScanChunkBytes);
         try
         {
@@ -134,7 +138,7 @@ public static class SpoolReader
                     if (found < 0) { break; }
 
                     var candidate = chunkStart + searched + found;
-                    if (TryReadRecord(stream, candidate, limit, legacy: false, header, out _, out _)) { return candidate; }
+                    if (TryReadRecord(stream, candidate, limit, legacy: false, header, out _, out _, out _)) { return candidate; }
                     searched += found + 1;
                 }
 

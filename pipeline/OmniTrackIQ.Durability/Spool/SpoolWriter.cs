@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +7,7 @@ using OmniTrackIQ.Pipeline.Sink;
 namespace OmniTrackIQ.Pipeline.Spool;
 
 /// <summary>
-/// Group commit: request threads serialise their batch and queue it; one loop appends everything
+/// Group commit: request threads encode their batch (<see cref="SpoolBatchCodec"/>, into a pooled buffer) and queue it; one loop appends everything
 /// queued, fsyncs once, and only then completes the waiting requests (so a 2xx always means "on
 /// disk") and offers the batches to the sink. While one fsync runs the next group gathers.
 /// When the disk refuses a write (full, or an I/O error) the group is answered 503 and the spool reports
@@ -62,11 +61,7 @@ public sealed class SpoolWriter : BackgroundService
         var buffer = new PooledBufferWriter();
         try
         {
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                JsonSerializer.Serialize(writer, events, SpoolJsonContext.Default.ListTrackedEvent);
-            }
-
+            SpoolBatchCodec.Encode(events, buffer);
             var pending = new PendingAppend(buffer, events, waitForDisk);
             await _pending.Writer.WriteAsync(pending, cancellationToken);
             buffer = null; // owned by the loop now

@@ -51,6 +51,11 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         foreach (var link in await IdentityLinks.ReadAsync(database, _ws, cancellationToken)) { yield return link; }
     }
 
+    public async IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var link in await IdentityLinks.ReadNamingAsync(database, _ws, keys, cancellationToken)) { yield return link; }
+    }
+
     public async IAsyncEnumerable<string> KeysTouchedSinceMarkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = database.Name;

@@ -8,6 +8,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// </summary>
 internal static class IdentityLinks
 {
+    private const string SeedsTable = "identity_seeds";
+
     /// <summary>Every link of the workspace, one row per (key, key, source) whatever run added it.</summary>
     public static async Task<List<IdentityLink>> ReadAsync(ClickHouseDatabase database, string ws, CancellationToken cancellationToken)
     {
@@ -16,9 +18,23 @@ internal static class IdentityLinks
             SELECT id_key, person_key, source, min(first_seen) AS first_ms FROM {database.Name}.identity_links
             WHERE workspace = {ws} GROUP BY id_key, person_key, source
             """,
-            row => links.Add(new IdentityLink(row.GetProperty("id_key").GetString()!, row.GetProperty("person_key").GetString()!,
-                row.GetProperty("source").GetString()!, ClickHouseDatabase.Number(row.GetProperty("first_ms")))),
-            cancellationToken);
+            row => links.Add(Link(row)), cancellationToken);
+        return links;
+    }
+
+    /// <summary>
+    /// The links that name one of <paramref name="keys"/> (sent as external data), one row per (key, key, source): ClickHouse
+    /// keeps no people between runs, so <see cref="IdentityClosure"/> follows the links from there hop by hop.
+    /// </summary>
+    public static async Task<List<IdentityLink>> ReadNamingAsync(ClickHouseDatabase database, string ws, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var links = new List<IdentityLink>();
+        var seeds = ExternalTable.Streamed(SeedsTable, "k String", keys.Select(k => new[] { k }));
+        await database.ReadRowsWithTableAsync($"""
+            SELECT id_key, person_key, source, min(first_seen) AS first_ms FROM {database.Name}.identity_links
+            WHERE workspace = {ws} AND (id_key IN (SELECT k FROM {SeedsTable}) OR person_key IN (SELECT k FROM {SeedsTable}))
+            GROUP BY id_key, person_key, source
+            """, seeds, row => links.Add(Link(row)), cancellationToken);
         return links;
     }
 
@@ -27,4 +43,8 @@ internal static class IdentityLinks
         var people = PersonResolver.FromLinks(await ReadAsync(database, ws, cancellationToken), out var leadMs);
         return (people, leadMs);
     }
+
+    private static IdentityLink Link(System.Text.Json.JsonElement row) =>
+        new(row.GetProperty("id_key").GetString()!, row.GetProperty("person_key").GetString()!, row.GetProperty("source").GetString()!,
+            ClickHouseDatabase.Number(row.GetProperty("first_ms")));
 }

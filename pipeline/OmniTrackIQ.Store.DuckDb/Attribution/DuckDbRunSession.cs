@@ -32,6 +32,9 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) =>
         Async(IdentityGraph.ReadLinks(Reader, workspace), cancellationToken);
 
+    public IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        Async(PersonMapTable.LinksOfPeople(Reader, workspace, keys), cancellationToken);
+
     public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) =>
         Async(ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through), cancellationToken);
 

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using OmniTrackIQ.Attribution.Identity;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Runs;
@@ -12,7 +13,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// paths stream into appenders, so a full run never holds every result in memory. The per-conversion "markov" /
 /// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
 /// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths. The refit reads
-/// <c>path_counts</c>, which a partial run updates by its people's delta (<see cref="PathCountsTable"/>).
+/// <c>path_counts</c>, which a partial run updates by its people's delta (<see cref="PathCountsTable"/>). The people
+/// themselves (<c>identity_people</c>, <see cref="PersonMapTable"/>) are replaced in the same transaction.
 /// </summary>
 internal sealed class ResultWriter(WriterLease lease, string workspace, bool scoped, long through, DateTime computedAt) : IAttributionResultWriter
 {
@@ -37,6 +39,8 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
             writer = new ResultWriter(lease, workspace, scope.IsPartial, through, computedAt);
             if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
             writer.DeleteOld();
+            // The identity graph the results are computed from is kept with them: the scope's people, or everyone.
+            PersonMapTable.Replace(lease.Connection, writer._transaction, workspace, scope.IsPartial, PersonMap.Rows(scope.People, scope.Keys ?? [.. scope.People.Keys]));
             writer._conversionRows = lease.Connection.CreateAppender("conversions");
             writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
             writer._pathRows = lease.Connection.CreateAppender("person_paths");

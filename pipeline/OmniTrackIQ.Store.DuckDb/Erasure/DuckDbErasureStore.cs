@@ -8,7 +8,7 @@ namespace OmniTrackIQ.Store.DuckDb.Erasure;
 /// <summary>
 /// Erasure on the embedded store, through the single writer: the person's identifiers go into a temporary table
 /// (<c>erasure_keys</c>: kind a/u/e/p/o and their identity-link form, kind l) that every statement joins, and one
-/// transaction anonymises their orders, then deletes their events, links, paths and bad events.
+/// transaction anonymises their orders, then deletes their events, links, kept people, paths and bad events.
 /// </summary>
 public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
 {
@@ -70,6 +70,8 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             var orders = Execute(connection, workspace, $"UPDATE events e SET {ErasureSql.AnonymiseOrder} WHERE {ErasureSql.PersonPredicate} AND {ErasureSql.IsOrder}");
             var events = Execute(connection, workspace, $"DELETE FROM events e WHERE {ErasureSql.PersonPredicate}");
             var links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
+            // The kept identity graph forgets them too: their keys, and any key stored under one of them as its person.
+            Execute(connection, workspace, $"DELETE FROM identity_people WHERE workspace = $ws AND (k IN {ErasureSql.LinkKeys} OR person IN {ErasureSql.LinkKeys})");
             // Attribution results keep their credit but no longer name the person.
             Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
             // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).

@@ -91,6 +91,32 @@ public sealed class AttributionOrchestratorTests
     }
 
     [Fact]
+    public async Task A_tick_reads_only_its_people_s_links_and_keeps_the_people_a_full_run_keeps()
+    {
+        _store.Add("identify", 1 * Day, "a", userId: "ua");
+        _store.Add("identify", 1 * Day, "b", userId: "ub");
+        _store.Add("identify", 1 * Day, "z", userId: "uz");
+        Order("b", 2, "o-1", 10);
+        await RunAsync();
+        Assert.Equal(new Dictionary<string, string> { ["u:ua"] = "a:a", ["u:ub"] = "a:b", ["u:uz"] = "a:z" }, _store.People);
+
+        _store.Add("identify", 3 * Day, "b", userId: "ua"); // joins the people a and b
+        _store.Calls.Clear();
+        var tick = await RunAsync();
+
+        Assert.False(tick.Full);
+        Assert.DoesNotContain("links", _store.Calls); // no read of every link
+        Assert.Equal(["a:a", "a:b", "u:ua", "u:ub"], _store.LastScopeKeys!.Order(StringComparer.Ordinal)); // z is not touched
+        Assert.Equal(new Dictionary<string, string> { ["a:b"] = "a:a", ["u:ua"] = "a:a", ["u:ub"] = "a:a", ["u:uz"] = "a:z" }, _store.People);
+        Assert.Equal("a:a", _store.Conversions["o-1"].Person);
+
+        var kept = new Dictionary<string, string>(_store.People);
+        _store.People.Clear();
+        await _orchestrator.RecomputeAsync("ws", Settings, null, CancellationToken.None);
+        Assert.Equal(kept, _store.People);
+    }
+
+    [Fact]
     public async Task An_order_reported_again_by_another_device_takes_its_earlier_owner_into_scope()
     {
         Visit("1", 1, "Paid Search");

@@ -31,6 +31,9 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
     public Dictionary<string, (string Person, AttributedConversion Attributed)> Conversions { get; private set; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<PathCount>> Paths { get; private set; } = new(StringComparer.Ordinal);
     public List<ChannelModelRow> ChannelModels { get; private set; } = [];
+
+    /// <summary>The kept identity graph (<see cref="PersonMap"/>: key → person, for keys that are not their own person), replaced on commit.</summary>
+    public Dictionary<string, string> People { get; private set; } = new(StringComparer.Ordinal);
     public (long Through, string? Settings) State { get; private set; } = (-1, null);
     public List<string> Calls { get; } = [];
 
@@ -81,6 +84,14 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
         }
 
         public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) => Stream(store.Links.ToList(), "links");
+
+        /// <summary>As DuckDB answers: the links naming a key of the stored people of <paramref name="keys"/>.</summary>
+        public IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+        {
+            var people = keys.Select(k => store.People.GetValueOrDefault(k, k)).ToHashSet(StringComparer.Ordinal);
+            var component = keys.Concat(people).Concat(store.People.Where(p => people.Contains(p.Value)).Select(p => p.Key)).ToHashSet(StringComparer.Ordinal);
+            return Stream(store.Links.Where(l => component.Contains(l.IdKey) || component.Contains(l.PersonKey)).ToList(), "links of people");
+        }
 
         public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken)
         {
@@ -155,6 +166,7 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
         private readonly Dictionary<string, (string Person, AttributedConversion Attributed)> _conversions;
         private readonly Dictionary<string, List<PathCount>> _paths;
         private List<ChannelModelRow> _models;
+        private readonly Dictionary<string, string> _people;
 
         public Writer(InMemoryRunStore store, JourneyScope scope, long through, HashSet<string> scopedOrders)
         {
@@ -165,6 +177,8 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
                 : store.Conversions.Where(c => !keys.Contains(c.Value.Person) && !scopedOrders.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
             _paths = keys is null ? new(StringComparer.Ordinal) : store.Paths.Where(p => !keys.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
             _models = store.ChannelModels;
+            _people = keys is null ? new(StringComparer.Ordinal) : store.People.Where(p => !keys.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
+            foreach (var (key, person) in PersonMap.Rows(scope.People, scope.Keys ?? [.. scope.People.Keys])) { _people[key] = person; }
         }
 
         public ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
@@ -193,7 +207,7 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
         public Task CommitAsync(string settingsKey, CancellationToken cancellationToken)
         {
             _store.Calls.Add("commit");
-            (_store.Conversions, _store.Paths, _store.ChannelModels, _store.State) = (_conversions, _paths, _models, (_through, settingsKey));
+            (_store.Conversions, _store.Paths, _store.ChannelModels, _store.People, _store.State) = (_conversions, _paths, _models, _people, (_through, settingsKey));
             return Task.CompletedTask;
         }
 

@@ -1,10 +1,10 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OmniTrackIQ.Collector.SharedState;
 using OmniTrackIQ.Pipeline.Enrichment;
+using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Ingest;
 using OmniTrackIQ.Pipeline.Metrics;
 using OmniTrackIQ.Pipeline.Sink;
@@ -167,8 +167,9 @@ public sealed class RedisMessageIdsTests
             var ids = new List<string>();
             foreach (var record in SpoolReader.Read(_dir, default, _spool.DurableEnd))
             {
-                using var events = JsonDocument.Parse(record.Payload);
-                foreach (var evt in events.RootElement.EnumerateArray()) { ids.Add(evt.GetProperty("messageId").GetString()!); }
+                var events = new List<TrackedEvent>();
+                Assert.True(SpoolBatchCodec.TryDecode(record.Kind, record.Payload, events, out var error), error);
+                ids.AddRange(events.Select(e => e.MessageId));
             }
 
             return ids;

@@ -42,7 +42,9 @@ public sealed class SpoolBitRotTests : IDisposable
         Assert.Equal(Events, records.Count);
         Assert.DoesNotContain(records, r => r.Damaged);
         var victim = records[Events / 2];
-        var victimId = JsonDocument.Parse(victim.Payload).RootElement[0].GetProperty("messageId").GetString()!;
+        var victimEvents = new List<OmniTrackIQ.Pipeline.Events.TrackedEvent>();
+        Assert.True(SpoolBatchCodec.TryDecode(victim.Kind, victim.Payload, victimEvents, out var error), error);
+        var victimId = Assert.Single(victimEvents).MessageId;
         var segment = SegmentPath(spool, victim.Start.Segment);
         var bytes = File.ReadAllBytes(segment);
         bytes[(victim.Start.Offset + victim.End.Offset) / 2] ^= 0x01;

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OmniTrackIQ.Pipeline.Events;
@@ -10,7 +10,7 @@ using OmniTrackIQ.Pipeline.Startup;
 namespace OmniTrackIQ.Pipeline.Tests.Spool;
 
 /// <summary>
-/// A spool of acknowledged one-event records over several segments, the tools to damage it as a failing disk would,
+/// A spool of acknowledged one-event records (binary, as the spool writer encodes them) over several segments, the tools to damage it as a failing disk would,
 /// and a sink run over it that reports what the store received: the ground truth the damage tests count against.
 /// </summary>
 internal sealed class DamagedSpool : IDisposable
@@ -23,10 +23,9 @@ internal sealed class DamagedSpool : IDisposable
         for (var i = 0; i < records; i++)
         {
             var id = $"e{i:D4}";
-            var payload = JsonSerializer.SerializeToUtf8Bytes(
-                [new TrackedEvent { Workspace = "w", MessageId = id, Type = EventType.Page, PageUrl = "https://shop.example/p/" + id }],
-                SpoolJsonContext.Default.ListTrackedEvent);
-            var (start, end) = spool.Append(payload);
+            var payload = new ArrayBufferWriter<byte>();
+            SpoolBatchCodec.Encode([new TrackedEvent { Workspace = "w", MessageId = id, Type = EventType.Page, PageUrl = "https://shop.example/p/" + id }], payload);
+            var (start, end) = spool.Append(payload.WrittenSpan);
             Records.Add(new Written(id, start, end));
         }
 
@@ -115,6 +114,8 @@ internal sealed class DamagedSpool : IDisposable
         public List<string> Written { get; } = [];
         public List<string> Stored { get { lock (_stored) { return [.. _stored.Order(StringComparer.Ordinal)]; } } }
         public List<BadEvent> BadEvents { get; } = [];
+        /// <summary>Every event stored, as the sink handed it over (the first write of each id).</summary>
+        public List<TrackedEvent> Events { get; } = [];
 
         public void Preload(IEnumerable<string> ids) { lock (_stored) { _stored.UnionWith(ids); } }
 
@@ -126,7 +127,11 @@ internal sealed class DamagedSpool : IDisposable
                 foreach (var e in events)
                 {
                     Written.Add(e.MessageId);
-                    if (_stored.Add(e.MessageId)) { inserted++; }
+                    if (_stored.Add(e.MessageId))
+                    {
+                        inserted++;
+                        Events.Add(e);
+                    }
                 }
 
                 return Task.FromResult(inserted);

@@ -84,15 +84,16 @@ public sealed class SpoolReaderTests : IDisposable
         var header = new byte[SpoolRecordFormat.HeaderSize];
         SpoolRecordFormat.WriteHeader(header, "payload"u8);
 
-        Assert.Equal([0xF5, (byte)'O', (byte)'T', (byte)'Q'], header[..4]);
-        Assert.True(SpoolRecordFormat.TryReadHeader(header, out var length, out var crc));
+        Assert.Equal([0xF5, (byte)'O', (byte)'T', (byte)'B'], header[..4]);
+        Assert.True(SpoolRecordFormat.TryReadHeader(header, out var length, out var crc, out var kind));
+        Assert.Equal(SpoolRecordKind.Binary, kind);
         Assert.Equal(7, length);
         Assert.Equal(Crc32C.Compute("payload"u8), crc);
         for (var i = 0; i < header.Length; i++)
         {
             var flipped = (byte[])header.Clone();
             flipped[i] ^= 0x04;
-            Assert.False(SpoolRecordFormat.TryReadHeader(flipped, out _, out _), $"a flipped bit in header byte {i} went unnoticed");
+            Assert.False(SpoolRecordFormat.TryReadHeader(flipped, out _, out _, out _), $"a flipped bit in header byte {i} went unnoticed");
         }
     }
 

@@ -89,6 +89,35 @@ public abstract class AttributionStoreContract
     }
 
     [SkippableFact]
+    public async Task Links_arriving_in_later_ticks_join_people_as_a_full_recompute_does()
+    {
+        var s = await OpenAsync();
+        await WriteAsync(s,
+            Data.Page("p2", 0, "Email"), Data.Identify("p2", 0.1, userId: "u2"), Data.Conversion("p2", 2, "o-2", 80),
+            Data.Page("p1", 1, "Paid Search"), Data.Identify("p1", 1.1, userId: "u1"), Data.Conversion("p1", 3, "o-1", 100),
+            Data.Page("p3", 0, "Referral"), Data.Identify("p3", 0.1, emailSha256: "h3"), Data.Conversion("p3", 1, "o-3", 30));
+        await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
+        Assert.Equal([("Email", 1.0, 80.0), ("Paid Search", 1.0, 100.0), ("Referral", 1.0, 30.0)], await ChannelsAsync(s, "last"));
+
+        // Two existing people joined by a new link; a link inside one person; a key first seen now, joining a person.
+        await WriteAsync(s,
+            Data.Identify("p1", 3.5, userId: "u2"),
+            Data.Identify("p3", 3.6, emailSha256: "h3"),
+            Data.Page("p4", 4, "Organic Search"), Data.Identify("p4", 4.1, emailSha256: "h3"), Data.Conversion("p4", 5, "o-4", 40));
+        Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
+        // A chain: p5 reaches p2 through u1, p1 and u2.
+        await WriteAsync(s, Data.Page("p5", 6, "Display"), Data.Identify("p5", 6.1, userId: "u1"), Data.Conversion("p5", 7, "o-5", 5),
+            Data.Identify("p2", 6.5, userId: "u1")); // and a new link inside that one person
+        Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
+
+        // o-2 is now p1's too: its last touch is p1's Paid Search page, which came after p2's Email one.
+        Assert.Equal([("Display", 1.0, 5.0), ("Organic Search", 1.0, 40.0), ("Paid Search", 2.0, 180.0), ("Referral", 1.0, 30.0)], await ChannelsAsync(s, "last"));
+        var incremental = await SnapshotAsync(s);
+        await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
+        Assert.Equal(await SnapshotAsync(s), incremental);
+    }
+
+    [SkippableFact]
     public async Task Re_running_with_nothing_new_recomputes_nobody_and_changes_no_result()
     {
         var s = await OpenAsync();
