@@ -10,7 +10,9 @@ namespace OmniTrackIQ.StoreBench;
 /// Issue 16: where the DuckDB sink's write of a batch goes (appender into staging, the move into <c>events</c>, the
 /// staging clear, the commit), for the store's own statement and variants of the move, each on a fresh database
 /// file with the collector's settings (256MB, 1 thread). Prints the mean per batch for each tenth of the batches, so
-/// growth with the table's size shows.
+/// growth with the table's size shows, then the peak RSS, the managed heap and DuckDB's buffer memory (duckdb_memory()).
+/// OTQ_BENCH_VARIANTS picks variants; OTQ_BENCH_CHECKPOINT, OTQ_BENCH_MEMORY set checkpoint_threshold and memory_limit;
+/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try).
 /// </summary>
 internal static class DuckDbWrite
 {
@@ -41,7 +43,19 @@ internal static class DuckDbWrite
                 await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET checkpoint_threshold = '{threshold}'"), CancellationToken.None);
             }
 
+            if (Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_SQL") is { } settings)
+            {
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, settings), CancellationToken.None);
+            }
+
+            if (Environment.GetEnvironmentVariable("OTQ_BENCH_MEMORY") is { } memoryLimit)
+            {
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET memory_limit = '{memoryLimit}'"), CancellationToken.None);
+            }
+
+            using var memory = new Memory(null);
             var phases = new double[4]; // append, move, clear, commit (ms)
+            long duckPeak = 0; // DuckDB's buffer memory after each batch, at most
             var segment = Math.Max(1, batches.Count / 10);
             var total = Stopwatch.StartNew();
             var segmentWatch = Stopwatch.StartNew();
@@ -56,6 +70,7 @@ internal static class DuckDbWrite
                     await database.WriteAsync(c => WriteTimed(c, variant, batches[i], phases), CancellationToken.None);
                 }
 
+                duckPeak = Math.Max(duckPeak, await database.WriteAsync(DuckDbBytes, CancellationToken.None));
                 if ((i + 1) % segment == 0)
                 {
                     Console.WriteLine(Inv($"  {variant}: batches {i + 2 - segment}-{i + 1}: {segmentWatch.Elapsed.TotalMilliseconds / segment:F0} ms a batch"));
@@ -65,6 +80,8 @@ internal static class DuckDbWrite
 
             var rows = batches.Sum(b => b.Count);
             Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
+            var duckMemory = await database.WriteAsync(DuckDbMemory, CancellationToken.None);
+            Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
         }
         finally
         {
@@ -78,7 +95,7 @@ internal static class DuckDbWrite
         using var transaction = connection.BeginTransaction();
         using (var appender = connection.CreateAppender("events_staging"))
         {
-            foreach (var e in events) { EventRow.Append(appender, e); }
+            foreach (var e in events) { EventRow.Values(appender, e).EndRow(); }
         }
 
         phases[0] += Lap(watch);
@@ -97,6 +114,21 @@ internal static class DuckDbWrite
         transaction.Commit();
         phases[3] += Lap(watch);
         return inserted;
+    }
+
+    /// <summary>duckdb_memory(): what DuckDB's buffer manager holds, by tag (the ART index is its own tag).</summary>
+    private static string DuckDbMemory(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT string_agg(tag || ' ' || (memory_usage_bytes // 1048576) || ' MB', ', ') FROM duckdb_memory() WHERE memory_usage_bytes >= 1048576";
+        return command.ExecuteScalar() as string ?? "none over 1 MB";
+    }
+
+    private static long DuckDbBytes(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static double Lap(Stopwatch watch)

@@ -36,7 +36,13 @@ internal static class IngestEndpoints
         app.MapGet(SegmentRoutes.SettingsPrefix + "{writeKey}/settings", GetSettings)
             .WithTags("Ingest").WithSummary("Settings for analytics.js (cdnURL): the Segment.io destination pointed at this collector")
             .Produces<SegmentSettings>().ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/p.gif", GetPixelAsync).WithPixelMetadata();
+        // The pixel's services are singletons, taken once here: as handler parameters they were resolved through the
+        // request's service scope, which made (and disposed) a scope for every hit (issue 16).
+        var workspaces = app.ServiceProvider.GetRequiredService<WorkspaceRegistry>();
+        var limiter = app.ServiceProvider.GetRequiredService<WorkspaceRateLimiter>();
+        var pipeline = app.ServiceProvider.GetRequiredService<IngestPipeline>();
+        var pixelIds = app.ServiceProvider.GetRequiredService<PixelIdKey>();
+        app.MapGet("/p.gif", (Delegate)((HttpContext context) => GetPixelAsync(context, workspaces, limiter, pipeline, pixelIds))).WithPixelMetadata();
         return app;
     }
 
@@ -75,7 +81,7 @@ internal static class IngestEndpoints
         response.ContentLength = s_gif.Length;
 
         var query = context.Request.QueryString.Value;
-        var error = PixelQueryParser.TryParse(context.Request.Query, out var key, out _, out var evt);
+        var error = PixelQueryParser.TryParse(query, out var key, out _, out var evt);
         var workspace = workspaces.ByWriteKey(key);
         if (error is null && workspace is null) { error = new IngestError(401, "wk", "unknown write key", "unknown_write_key"); }
         var receivedAt = pipeline.Now;

@@ -18,15 +18,15 @@ public sealed class DuckDbStoreOptions
     public int Threads { get; set; } = 1;
 
     /// <summary>
-    /// Write-ahead log size that triggers a checkpoint (DuckDB's own default is 16MB). Measured with StoreBench
-    /// duckdb-write (bench/RESULTS.md, issue 16): at 16MB nearly every 10k-event batch checkpointed, and the commit was
-    /// the largest part of a write; at 128MB the commit costs a third and the sink stores ~45 % more rows a second.
-    /// The price is a longer log to replay at start after a crash.
+    /// Write-ahead log size that triggers a checkpoint (DuckDB's own default is 16MB). Until a checkpoint, what was
+    /// appended lives in DuckDB's memory (bench/RESULTS.md, issue 16, session 8: at 128MB its buffers reached 227 MB while
+    /// the sink wrote 1M events, at 32MB 102 MB, at the same rate once batches are appended straight into events). At
+    /// 16MB the checkpoints (each writes the key index again) cost the sink about half its rate.
     /// </summary>
     [RegularExpression(Size, ErrorMessage = "OmniTrack:DuckDb:CheckpointThreshold must be a size such as 128MB")]
     public string CheckpointThreshold { get; set; } = DefaultCheckpointThreshold;
 
-    internal const string DefaultCheckpointThreshold = "128MB";
+    internal const string DefaultCheckpointThreshold = "32MB";
     internal const string DefaultMemoryLimit = "256MB";
 
     /// <summary>A size as DuckDB's settings take it: a number and a unit.</summary>

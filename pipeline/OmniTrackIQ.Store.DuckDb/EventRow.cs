@@ -3,10 +3,11 @@ using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Store.DuckDb;
 
-/// <summary>Appends one event in the column order of <see cref="EventsSchema.Columns"/>.</summary>
+/// <summary>One event's values in the column order of <see cref="EventsSchema.Columns"/>.</summary>
 internal static class EventRow
 {
-    public static void Append(DuckDBAppender appender, TrackedEvent e) =>
+    /// <summary>The row with every column of <see cref="EventsSchema.Columns"/> appended, not yet ended (events' row takes load_seq after them).</summary>
+    public static IDuckDBAppenderRow Values(DuckDBAppender appender, TrackedEvent e) =>
         appender.CreateRow()
             .AppendValue(e.Workspace)
             .AppendValue(e.MessageId)
@@ -62,6 +63,5 @@ internal static class EventRow
             .AppendValue(e.Refunded)
             .AppendValue(e.NetRevenue)
             .AppendValue(e.SourceName)
-            .AppendValue(e.OrderUpdatedAt?.UtcDateTime)
-            .EndRow();
+            .AppendValue(e.OrderUpdatedAt?.UtcDateTime);
 }

@@ -95,6 +95,18 @@ internal static class EventsSchema
         {AddedColumns}
         """;
 
+    /// <summary>
+    /// Whether the appender can write into <c>events</c> itself: its columns are <see cref="Columns"/> then <c>load_seq</c>,
+    /// as a file made with today's schema has them (files upgraded by the ALTERs above have them in another order).
+    /// </summary>
+    public static bool AppendsInTableOrder(DuckDB.NET.Data.DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT string_agg(column_name, ', ' ORDER BY column_index) FROM duckdb_columns() " +
+            "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'events'";
+        return command.ExecuteScalar() as string == ColumnNames + ", load_seq";
+    }
+
     public static readonly string MoveStaged =
         $"INSERT OR IGNORE INTO events ({ColumnNames}, load_seq) SELECT {ColumnNames}, nextval('events_load_seq') FROM events_staging";
 

@@ -5,7 +5,7 @@ namespace OmniTrackIQ.Architecture.Tests;
 /// <summary>
 /// Libraries do not depend on ASP.NET Core hosting: requests, responses, routing and the web host belong to
 /// the collector. Durability's background loops use the generic host (Microsoft.Extensions.Hosting), which is
-/// not the web host. The one ASP.NET Core type a library reads today is Ingest's IQueryCollection (the pixel's
+/// not the web host. The one ASP.NET Core type a library reads today is Ingest's QueryStringEnumerable (the pixel's
 /// query string, PixelQueryParser); every other library uses no Microsoft.AspNetCore type at all.
 /// </summary>
 public sealed class HostingDependencyTests

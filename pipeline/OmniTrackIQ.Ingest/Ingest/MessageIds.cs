@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
 
@@ -15,7 +18,7 @@ public static class MessageIds
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(content, hash);
-        return "otq-" + Convert.ToHexStringLower(hash[..16]);
+        return WithPrefix(hash[..16]);
     }
 
     /// <summary>
@@ -28,10 +31,48 @@ public static class MessageIds
     /// </summary>
     public static string ForPixel(ReadOnlySpan<byte> key, string query, string? userAgent, System.Net.IPAddress? client, DateTimeOffset receivedAt)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var slot = receivedAt.ToUnixTimeSeconds() / (30 * 60);
-        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{query}\n{userAgent}\n{client}\n{slot}");
+        // The UTF-8 of "{query}\n{userAgent}\n{client}\n{slot}", written into one pooled buffer (no text or byte array per hit).
+        var utf8 = Encoding.UTF8;
+        var buffer = ArrayPool<byte>.Shared.Rent(utf8.GetMaxByteCount(query.Length) + utf8.GetMaxByteCount(userAgent?.Length ?? 0) + MaxAddressAndSlotBytes);
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(text), hash);
-        return "otq-" + Convert.ToHexStringLower(hash[..16]);
+        try
+        {
+            var text = buffer.AsSpan();
+            var length = utf8.GetBytes(query, text);
+            text[length++] = (byte)'\n';
+            length += utf8.GetBytes(userAgent ?? "", text[length..]);
+            text[length++] = (byte)'\n';
+            if (client is not null)
+            {
+                _ = client.TryFormat(text[length..], out var written);
+                length += written;
+            }
+
+            text[length++] = (byte)'\n';
+            _ = slot.TryFormat(text[length..], out var slotBytes, default, CultureInfo.InvariantCulture);
+            HMACSHA256.HashData(key, text[..(length + slotBytes)], hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return WithPrefix(hash[..16]);
     }
+
+    /// <summary>The longest IPv6 text (with a scope id) and a slot number, plus the three separators, with room to spare.</summary>
+    private const int MaxAddressAndSlotBytes = 128;
+
+    /// <summary><c>otq-</c> and <paramref name="digest"/> as lowercase hex, made as one string.</summary>
+    private static string WithPrefix(ReadOnlySpan<byte> digest)
+    {
+        Span<char> id = stackalloc char[Prefix.Length + (digest.Length * 2)];
+        Prefix.CopyTo(id);
+        _ = Convert.TryToHexStringLower(digest, id[Prefix.Length..], out _);
+        return new string(id);
+    }
+
+    private const string Prefix = "otq-";
 }

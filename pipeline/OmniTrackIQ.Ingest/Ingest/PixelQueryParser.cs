@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.WebUtilities;
 using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Ingest;
@@ -7,11 +9,32 @@ namespace OmniTrackIQ.Pipeline.Ingest;
 /// <summary>
 /// Reads one event from the query string of <c>GET /p.gif</c> (the &lt;img&gt; fallback of the snippet).
 /// Parameter names are short because URLs are limited; README "Pixel parameters" lists them.
+/// The query is read in one pass with ASP.NET Core's own <see cref="QueryStringEnumerable"/> (the enumerator behind
+/// <c>HttpRequest.Query</c>), so names and values decode exactly as there ('+' is a space, %-escapes, names compared
+/// ignoring case, a repeated name's first value counts), without building the request's query dictionary: only the
+/// values of the parameters below become strings, and only once.
 /// </summary>
 public static class PixelQueryParser
 {
-    public static IngestError? TryParse(IQueryCollection query, out string? writeKey, out DateTimeOffset? sentAt, out TrackedEvent evt)
+    /// <summary>Every parameter the pixel reads; its position is its slot in <see cref="FirstValues"/>.</summary>
+    private static readonly string[] s_names =
+    [
+        "wk", "t", "mid", "aid", "uid", "ev", "ts", "sa", "url", "ref", "title",
+        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "oid", "cur", "em", "ca", "cad", "rev",
+        .. ContextParser.ClickIdNames,
+    ];
+
+    private static readonly FrozenDictionary<string, int> s_slots = s_names.Length <= SlotCount
+        ? s_names.Select((name, slot) => KeyValuePair.Create(name, slot)).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase)
+        : throw new InvalidOperationException($"the pixel reads {s_names.Length} parameters, more than its {SlotCount} slots");
+
+    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> s_slotOfName =
+        s_slots.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <param name="queryString">The request's query string, with or without its leading '?'; null or empty when it has none.</param>
+    public static IngestError? TryParse(string? queryString, out string? writeKey, out DateTimeOffset? sentAt, out TrackedEvent evt)
     {
+        var query = Read(queryString);
         evt = new TrackedEvent();
         sentAt = null;
         IngestError? error = null;
@@ -76,12 +99,10 @@ public static class PixelQueryParser
         return null;
     }
 
-    private static string? Text(IQueryCollection query, string name, int max, ref IngestError? error)
+    private static string? Text(in FirstValues query, string name, int max, ref IngestError? error)
     {
-        if (!query.TryGetValue(name, out var values)) { return null; }
-
-        var value = values.Count > 0 ? values[0] : null;
-        if (string.IsNullOrEmpty(value)) { return null; }
+        var value = query[name];
+        if (value.IsEmpty) { return null; }
 
         if (value.Length > max)
         {
@@ -89,20 +110,21 @@ public static class PixelQueryParser
             return null;
         }
 
-        return value;
+        return value.ToString();
     }
 
     /// <summary>Free text over its limit is cut at a whole character and flagged, as in the JSON body.</summary>
-    private static string? FreeText(IQueryCollection query, string name, int maxBytes, TrackedEvent evt)
+    private static string? FreeText(in FirstValues query, string name, int maxBytes, TrackedEvent evt)
     {
-        if (!query.TryGetValue(name, out var values) || values.Count == 0 || string.IsNullOrEmpty(values[0])) { return null; }
-        var value = values[0]!;
+        var first = query[name];
+        if (first.IsEmpty) { return null; }
+        var value = first.ToString();
         if (Utf8Text.Truncate(value, maxBytes) is not { } cut) { return value; }
         evt.Flag("truncated:" + name);
         return cut;
     }
 
-    private static DateTimeOffset? Time(IQueryCollection query, string name, ref IngestError? error)
+    private static DateTimeOffset? Time(in FirstValues query, string name, ref IngestError? error)
     {
         var text = Text(query, name, 64, ref error);
         if (text is null) { return null; }
@@ -122,7 +144,7 @@ public static class PixelQueryParser
         return null;
     }
 
-    private static bool? Flag(IQueryCollection query, string name, ref IngestError? error)
+    private static bool? Flag(in FirstValues query, string name, ref IngestError? error)
     {
         var text = Text(query, name, 5, ref error);
         switch (text)
@@ -133,6 +155,44 @@ public static class PixelQueryParser
             default:
                 error ??= IngestError.BadRequest(name, "must be 1 or 0", "invalid_type");
                 return null;
+        }
+    }
+
+    /// <summary>One pass over the query: the first value of every parameter the pixel reads, still a slice of the query string when it needs no decoding.</summary>
+    private static FirstValues Read(string? queryString)
+    {
+        var values = default(FirstValues);
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            if (s_slotOfName.TryGetValue(pair.DecodeName().Span, out var slot)) { values.SetIfFirst(slot, pair.DecodeValue()); }
+        }
+
+        return values;
+    }
+
+    /// <summary>Slots for the values of <see cref="s_names"/>, on the stack: reading a query allocates nothing but decoded copies.</summary>
+    [InlineArray(SlotCount)]
+    private struct Slots
+    {
+        private ReadOnlyMemory<char> _value;
+    }
+
+    private const int SlotCount = 32;
+
+    /// <summary>Each parameter's first value, empty when absent (absent and empty mean the same to every field).</summary>
+    private struct FirstValues
+    {
+        private Slots _values;
+        private uint _seen;
+
+        public readonly ReadOnlySpan<char> this[string name] => _values[s_slots[name]].Span;
+
+        public void SetIfFirst(int slot, ReadOnlyMemory<char> value)
+        {
+            var bit = 1u << slot;
+            if ((_seen & bit) != 0) { return; }
+            _seen |= bit;
+            _values[slot] = value;
         }
     }
 }

@@ -41,4 +41,30 @@ public sealed class PixelMessageIdTests
 
         Assert.NotEqual(stored, Id(new byte[32], "203.0.113.77"));
     }
+
+    /// <summary>Issue 16: the text is written as UTF-8 into a pooled buffer, not built as a string; the hashed bytes stay the same.</summary>
+    [Theory]
+    [InlineData("?wk=wk_test&aid=a1", Browser, "2001:db8::1")]
+    [InlineData("?wk=wk_test&aid=a1", Browser, "fe80::1%3")]
+    [InlineData("?wk=wk_test&aid=a1", Browser, "::ffff:203.0.113.77")]
+    [InlineData("?wk=wk_test&aid=a1", null, "203.0.113.77")]
+    [InlineData("?wk=wk_test&aid=a1", Browser, null)]
+    [InlineData("", null, null)]
+    [InlineData("?wk=wk_test&aid=caf\u00e9&title=\ud83d\ude00&bad=\ud800x", "Mozilla/5.0 (\u00fc\udc00)", "203.0.113.77")]
+    public void The_hashed_text_is_the_query_the_browser_the_address_and_the_slot_on_lines(string query, string? userAgent, string? address)
+    {
+        var client = address is null ? null : IPAddress.Parse(address);
+        var slot = At.ToUnixTimeSeconds() / 1800;
+        var expected = "otq-" + Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{query}\n{userAgent}\n{client}\n{slot}"))[..16]);
+
+        Assert.Equal(expected, MessageIds.ForPixel(Key, query, userAgent, client, At));
+    }
+
+    [Fact]
+    public void A_derived_batch_id_is_the_prefixed_hex_of_the_SHA256()
+    {
+        var content = Encoding.UTF8.GetBytes("{\"type\":\"page\",\"anonymousId\":\"a1\"}");
+
+        Assert.Equal("otq-" + Convert.ToHexStringLower(SHA256.HashData(content)[..16]), MessageIds.Derive(content));
+    }
 }
