@@ -6,10 +6,10 @@ using OmniTrackIQ.Store.ClickHouse;
 namespace OmniTrackIQ.StoreBench;
 
 /// <summary>
-/// The store's own internals, reached by reflection (the bench may not edit product code, and the ClickHouse store
-/// has no InternalsVisibleTo for bench projects): the events column list and row builder the store inserts with, the
-/// store's insert without its existence check.
-/// So the "raw" insert is byte-for-byte the RowBinary the store sends, minus the existence query.
+/// The store's own internals, reached by reflection (the ClickHouse store has no InternalsVisibleTo for bench
+/// projects): the events column list and RowBinary row writer the store inserts with, and the store's insert without
+/// its existence check. So the "raw" insert is byte-for-byte the RowBinary the store sends, minus the existence query
+/// and the serialising.
 /// </summary>
 internal static class Internals
 {
@@ -17,13 +17,19 @@ internal static class Internals
 
     public static readonly IReadOnlyList<string> EventColumnNames = (string[])Field(ClickHouse, "OmniTrackIQ.Store.ClickHouse.EventsColumns", "Names");
 
-    public static readonly IReadOnlyDictionary<string, string> EventColumnTypes =
-        (IReadOnlyDictionary<string, string>)Field(ClickHouse, "OmniTrackIQ.Store.ClickHouse.EventsColumns", "Types");
+    private static readonly Type RowBinaryBuffer = ClickHouse.GetType("OmniTrackIQ.Store.ClickHouse.RowBinaryBuffer", throwOnError: true)!;
 
-    public static readonly Func<TrackedEvent, ulong, uint, object?[]> EventRow = ClickHouse
-        .GetType("OmniTrackIQ.Store.ClickHouse.EventRow", throwOnError: true)!
-        .GetMethod("Values", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!
-        .CreateDelegate<Func<TrackedEvent, ulong, uint, object?[]>>();
+    private static readonly MethodInfo WriteRow = ClickHouse.GetType("OmniTrackIQ.Store.ClickHouse.EventRow", throwOnError: true)!
+        .GetMethod("Write", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>The RowBinary body the store sends for <paramref name="rows"/> (its own <c>EventRow.Write</c>), as bytes.</summary>
+    public static byte[] RowBinary(IReadOnlyList<TrackedEvent> rows, ulong loadMs)
+    {
+        using var buffer = (IDisposable)Activator.CreateInstance(RowBinaryBuffer, 1 << 20)!;
+        for (var i = 0; i < rows.Count; i++) { WriteRow.Invoke(null, [buffer, rows[i], loadMs, (uint)i]); }
+        using var stream = (MemoryStream)RowBinaryBuffer.GetMethod("AsStream")!.Invoke(buffer, null)!;
+        return stream.ToArray();
+    }
 
     /// <summary><c>ClickHouseEventStore.InsertAsync</c>: the write without the existence check.</summary>
     public static Task InsertWithoutCheckAsync(ClickHouseEventStore store, IReadOnlyList<TrackedEvent> rows, CancellationToken cancellationToken) =>

@@ -14,10 +14,11 @@ using OmniTrackIQ.StoreBench;
 
 // Issue 12 store benchmarks (bench/RESULTS.md "ClickHouse store (issue 12)"). From the repository root:
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll insert <spool dir> [rounds=2] [batch=10000]
-//     reads a spool's records (as the sink does), then alternates per round: raw RowBinary insert of every batch
-//     (ClickHouseDatabase.InsertAsync with the store's own columns and rows, no existence check) into otq_bench_raw,
-//     and ClickHouseEventStore.WriteEventsAsync (existence check + the same insert) into otq_bench_store, each into a
-//     freshly dropped database; then the store's write once more over the full table (every id already stored: the check alone).
+//     reads a spool's records (as the sink does), then alternates per round: raw RowBinary insert of every batch (the
+//     store's own rows serialised before timing, POSTed as bytes: the server's rate) into otq_bench_raw, then
+//     ClickHouseEventStore.WriteEventsAsync with its defaults and with the existence check on every batch into
+//     otq_bench_store, each into a freshly dropped database; in the last round the write once more over the full table by
+//     the same store (its filter) and by a new one (the existence check alone).
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll worker <duckdb|clickhouse> [conversions=1000000] [non-converting=500000] [load batch=100000]
 //     loads the synthetic shop through IEventStore.WriteEventsAsync, then IAttributionStore.RecomputeAsync, an idle
 //     RunAsync, and RunAsync after 1 % more people (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check) (all converting); ClickHouse also a second 1 % with LoadMarkMargin 0.
@@ -53,56 +54,70 @@ async Task<int> InsertAsync(string spoolDir, long rounds, int batchSize)
     var batches = all.Chunk(batchSize).Select(c => (IReadOnlyList<TrackedEvent>)c).ToList();
     Console.WriteLine(Invariant($"{batches.Count} batches of {batchSize}"));
 
+    // The raw baseline's bodies: each batch as the store's own RowBinary rows, built before any timing.
+    var bodies = batches.Select((batch, i) => Internals.RowBinary(batch, (ulong)i + 1)).ToList();
+    var insertSql = "INSERT INTO {0}.events (" + string.Join(", ", Internals.EventColumnNames) + ") FORMAT RowBinary";
+    Console.WriteLine(Invariant($"RowBinary bodies: {bodies.Sum(b => (long)b.Length) / 1048576.0:F0} MB"));
+
     for (var round = 1; round <= rounds; round++)
     {
-        // A: raw RowBinary insert, the store's columns and rows, no existence check.
+        // A: raw RowBinary insert: the same rows' bytes POSTed as they are, one INSERT per batch (no check, no serialising).
         var (rawDb, rawProvider) = await FreshClickHouseAsync("otq_bench_raw");
         using (rawProvider)
         {
-            var db = rawProvider.GetRequiredService<ClickHouseDatabase>();
             using var memory = new Memory(serverPid);
+            var uri = "?query=" + Uri.EscapeDataString(string.Format(CultureInfo.InvariantCulture, insertSql, rawDb));
             watch.Restart();
-            var loadMs = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            foreach (var batch in batches)
+            foreach (var body in bodies)
             {
-                loadMs++;
-                await db.InsertAsync("events", Internals.EventColumnNames, Internals.EventColumnTypes, Rows(batch, loadMs), CancellationToken.None);
+                using var response = await http.PostAsync(uri, new ByteArrayContent(body));
+                response.EnsureSuccessStatusCode();
             }
-            Report($"round {round} A raw InsertAsync (RowBinary, no check)", watch.Elapsed, all.Count, await CountAsync(rawDb), memory.Report());
+            Report($"round {round} A raw RowBinary POST (prebuilt bytes, no check)", watch.Elapsed, all.Count, await CountAsync(rawDb), memory.Report());
         }
         await DropAsync(rawDb);
 
-        // B: the store's write: existence check per 2,000 ids, then the same insert.
-        var (storeDb, storeProvider) = await FreshClickHouseAsync("otq_bench_store");
-        using (storeProvider)
+        // B: the store's write as configured by default (existence check only for its first events, then the recent-id filter).
+        // C: the store's write checking every batch against the server (ExistenceCheckEvents unbounded, no filter): main's behaviour.
+        foreach (var (label, checkAlways) in new[] { ("B ClickHouseEventStore.WriteEventsAsync (defaults)", false), ("C the same, existence check on every batch", true) })
         {
-            var store = storeProvider.GetRequiredService<IEventStore>();
-            var check = TimeSpan.Zero;
-            using (var memory = new Memory(serverPid))
+            var (storeDb, storeProvider) = await FreshClickHouseAsync("otq_bench_store", checkAlways
+                ? o => { o.ExistenceCheckEvents = long.MaxValue; o.RecentIdCapacity = 0; }
+                : null);
+            using (storeProvider)
             {
-                watch.Restart();
-                foreach (var batch in batches) { await store.WriteEventsAsync(batch, CancellationToken.None); }
-                Report($"round {round} B ClickHouseEventStore.WriteEventsAsync", watch.Elapsed, all.Count, await CountAsync(storeDb), memory.Report());
+                var store = storeProvider.GetRequiredService<IEventStore>();
+                using (var memory = new Memory(serverPid))
+                {
+                    watch.Restart();
+                    foreach (var batch in batches) { await store.WriteEventsAsync(batch, CancellationToken.None); }
+                    Report($"round {round} {label}", watch.Elapsed, all.Count, await CountAsync(storeDb), memory.Report());
+                }
+
+                if (round == rounds && !checkAlways)
+                {
+                    // Every id stored already: the same store skips them by its filter (as far as it holds them) ...
+                    watch.Restart();
+                    var inserted = 0;
+                    foreach (var batch in batches) { inserted += await store.WriteEventsAsync(batch, CancellationToken.None); }
+                    Report($"round {round} B' same write again, same store ({inserted} inserted: ids older than the filter count as new)", watch.Elapsed, all.Count, await CountAsync(storeDb), "");
+                }
             }
 
-            if (round == rounds)
+            if (round == rounds && !checkAlways)
             {
-                // The existence check alone at the full table: every id is stored already, nothing is inserted.
+                // ... and a new store (a restarted process: cold) asks the server, batch by batch, while it finds stored ids.
+                using var cold = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + storeDb }));
+                await cold.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
+                var store = cold.GetRequiredService<IEventStore>();
                 watch.Restart();
                 var inserted = 0;
                 foreach (var batch in batches) { inserted += await store.WriteEventsAsync(batch, CancellationToken.None); }
-                check = watch.Elapsed;
-                Report($"round {round} B' same write again (all ids stored: existence check only, {inserted} inserted)", check, all.Count, await CountAsync(storeDb), "");
-                // The check per batch against a table of growing size, first and last batch.
-                foreach (var i in new[] { 0, batches.Count / 2, batches.Count - 1 })
-                {
-                    watch.Restart();
-                    await store.WriteEventsAsync(batches[i], CancellationToken.None);
-                    Console.WriteLine(Invariant($"  existence check of batch {i} ({batches[i].Count} ids) against {all.Count:N0} stored rows: {watch.Elapsed.TotalMilliseconds:F0} ms"));
-                }
+                Report($"round {round} B'' same write, new store (existence check only, {inserted} inserted)", watch.Elapsed, all.Count, await CountAsync(storeDb), "");
             }
+
+            await DropAsync(storeDb);
         }
-        await DropAsync(storeDb);
     }
 
     return 0;
@@ -214,11 +229,6 @@ static async Task<long> LoadAsync(IEventStore events, long first, long people, l
     return total;
 }
 
-static IEnumerable<object?[]> Rows(IReadOnlyList<TrackedEvent> batch, ulong loadMs)
-{
-    for (var i = 0; i < batch.Count; i++) { yield return Internals.EventRow(batch[i], loadMs, (uint)i); }
-}
-
 ServiceProvider Services(Action<IServiceCollection> store)
 {
     var services = new ServiceCollection();
@@ -227,10 +237,12 @@ ServiceProvider Services(Action<IServiceCollection> store)
     return services.BuildServiceProvider();
 }
 
-async Task<(string Db, ServiceProvider Provider)> FreshClickHouseAsync(string db)
+async Task<(string Db, ServiceProvider Provider)> FreshClickHouseAsync(string db, Action<ClickHouseStoreOptions>? configure = null)
 {
     await DropAsync(db);
-    var provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db }));
+    var options = new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db };
+    configure?.Invoke(options);
+    var provider = Services(s => s.AddClickHouseStore(options));
     await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
     return (db, provider);
 }

@@ -7,28 +7,58 @@ namespace OmniTrackIQ.Store.ClickHouse;
 
 /// <summary>
 /// The production event store. Writes are idempotent by (workspace, message_id): duplicates inside a batch are
-/// dropped, then one existence query per chunk of ids leaves out what is already stored, and only new rows are
-/// inserted (RowBinary). Two writers racing on one id can both insert it; reads count one row per message id
-/// (<see cref="EventsSchema.CreateEvents"/>). Retrying failed writes is the sink's job (SinkWriter backs off);
-/// a refusal for the data's sake is thrown as <see cref="StoreRejectedDataException"/>. Its tables are made by the start-up
-/// step (<see cref="ClickHouseMigrations"/>): the sink waits for it, and reads refuse until it has finished.
+/// dropped, then ids this process stored recently are skipped without a query (<see cref="RecentEventIds"/>), and only
+/// the rest is inserted (RowBinary). Where the process cannot know what is stored (after it starts: a spool replayed
+/// after a crash; after a failed write: an insert that timed out may have landed) it also asks the server, one existence
+/// query per chunk of ids, for the next <see cref="ClickHouseStoreOptions.ExistenceCheckEvents"/> events and for as long
+/// as those queries find ids stored. A copy that gets past both (a client retry older than the filter, through another
+/// node, or two racing writers) is stored as a second row: reads count one row per message id
+/// (<see cref="EventsSchema.CreateEvents"/>), and the replacing merge collapses it later. Retrying failed writes is the
+/// sink's job (SinkWriter backs off); a refusal for the data's sake is thrown as <see cref="StoreRejectedDataException"/>.
+/// Its tables are made by the start-up step (<see cref="ClickHouseMigrations"/>): the sink waits for it, and reads refuse
+/// until it has finished.
 /// </summary>
 public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadiness readiness) : IEventStore
 {
+    /// <summary>A page view from the collector is 0.5–1 KB of RowBinary: the body's first rent, grown when short.</summary>
+    private const int EstimatedRowBytes = 768;
+
+    private readonly RecentEventIds _recent = new(database.Options.RecentIdCapacity);
+
+    /// <summary>How many more events are checked against the server before the filter alone is trusted (see the class).</summary>
+    private long _checkLeft = database.Options.ExistenceCheckEvents;
+
+    /// <summary>
+    /// Returns how many rows were new to this store: exact while the filter or the existence check can place every id,
+    /// which covers replays and retries within the filter's window; a copy older than both counts as new again.
+    /// </summary>
     public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
     {
         // A batch may hold the same event twice (a client retry spooled twice): keep the first, as DuckDB does.
         var seen = new HashSet<(string, string)>(events.Count);
-        var unique = new List<TrackedEvent>(events.Count);
+        var fresh = new List<TrackedEvent>(events.Count);
         foreach (var e in events)
         {
-            if (seen.Add((e.Workspace, e.MessageId))) { unique.Add(e); }
+            if (seen.Add((e.Workspace, e.MessageId)) && !_recent.Contains(e.Workspace, e.MessageId)) { fresh.Add(e); }
         }
 
-        var stored = await StoredIdsAsync(unique, cancellationToken);
-        var fresh = stored.Count == 0 ? unique : unique.FindAll(e => !stored.Contains((e.Workspace, e.MessageId)));
-        if (fresh.Count == 0) { return 0; }
+        if (fresh.Count > 0 && Interlocked.Read(ref _checkLeft) > 0)
+        {
+            var stored = await StoredIdsAsync(fresh, cancellationToken);
+            if (stored.Count > 0)
+            {
+                foreach (var (workspace, messageId) in stored) { _recent.Add(workspace, messageId); }
+                fresh = fresh.FindAll(e => !stored.Contains((e.Workspace, e.MessageId)));
+                // Still finding stored ids: a replay is going on, so the next batch is checked in full again.
+                Interlocked.Exchange(ref _checkLeft, database.Options.ExistenceCheckEvents);
+            }
+            else
+            {
+                Interlocked.Add(ref _checkLeft, -events.Count);
+            }
+        }
 
+        if (fresh.Count == 0) { return 0; }
         await InsertAsync(fresh, cancellationToken);
         return fresh.Count;
     }
@@ -36,7 +66,8 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadi
     /// <summary>
     /// Inserts rows as they are, without the existence check: the write itself, and a racing writer's in tests. One
     /// insert per <see cref="ClickHouseStoreOptions.MaxPartitionsPerInsert"/> months (<see cref="InsertPartitions"/>);
-    /// when a later one fails, the sink writes the batch again and the existence check skips what the earlier ones stored.
+    /// the filter learns each insert's ids once it succeeded. When one fails, the store checks again (the insert may have
+    /// landed after all) and the sink writes the batch again: the filter and the check skip what the earlier ones stored.
     /// </summary>
     internal async Task InsertAsync(IReadOnlyList<TrackedEvent> rows, CancellationToken cancellationToken)
     {
@@ -45,12 +76,18 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadi
             var loadMs = database.NextLoadMs();
             try
             {
-                await database.InsertAsync("events", EventsColumns.Names, EventsColumns.Types, Rows(part, loadMs), cancellationToken);
+                using var body = new RowBinaryBuffer(part.Count * EstimatedRowBytes);
+                for (var i = 0; i < part.Count; i++) { EventRow.Write(body, part[i], loadMs, (uint)i); }
+                await database.InsertRowBinaryAsync("events", EventsColumns.Names, body, cancellationToken);
             }
-            catch (Exception ex) when (InsertErrors.AsRejection(ex) is { } rejection)
+            catch (Exception ex)
             {
-                throw rejection;
+                Interlocked.Exchange(ref _checkLeft, database.Options.ExistenceCheckEvents);
+                if (InsertErrors.AsRejection(ex) is { } rejection) { throw rejection; }
+                throw;
             }
+
+            for (var i = 0; i < part.Count; i++) { _recent.Add(part[i].Workspace, part[i].MessageId); }
         }
     }
 
@@ -136,11 +173,6 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadi
         }
 
         return stored;
-    }
-
-    private static IEnumerable<object?[]> Rows(IReadOnlyList<TrackedEvent> events, ulong loadMs)
-    {
-        for (var i = 0; i < events.Count; i++) { yield return EventRow.Values(events[i], loadMs, (uint)i); }
     }
 
     private static IEnumerable<object?[]> BadRows(IReadOnlyList<BadEvent> badEvents, ulong loadMs)

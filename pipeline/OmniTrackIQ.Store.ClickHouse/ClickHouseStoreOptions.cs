@@ -15,10 +15,30 @@ public sealed class ClickHouseStoreOptions
 
     /// <summary>
     /// Message ids per existence query (sent as an external table, so not bound by max_query_size); a sink batch of
-    /// 10,000 events is one query.
+    /// 10,000 events is one query. The query runs only while the writer cannot know what is stored (see
+    /// <see cref="ExistenceCheckEvents"/>).
     /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:LookupChunkSize must be at least 1")]
     public int LookupChunkSize { get; set; } = 50_000;
+
+    /// <summary>
+    /// How many recently stored (workspace, message id) pairs the writer remembers, to skip a replayed or retried event
+    /// without asking the server (44 bytes each: the default takes about 9 MB). 0 remembers none. An event older than
+    /// this window that comes back after <see cref="ExistenceCheckEvents"/> is stored as a second row: every read still
+    /// counts it once, the replacing merge collapses it, and <c>otq_store_rows_written_total</c> counts it again.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:RecentIdCapacity must be 0 or more")]
+    public int RecentIdCapacity { get; set; } = 200_000;
+
+    /// <summary>
+    /// After the store starts and after a failed write, the next this many events are also checked against the server
+    /// (one existence query a batch), and for as long as those queries still find stored ids: a spool replayed after a
+    /// crash, or an insert that timed out yet landed. Keep it at least twice the sink's batch size (10,000 by default): the
+    /// sink commits its checkpoint after each batch, so what a crash leaves stored but not committed is one batch. 0 never
+    /// asks the server (the filter alone).
+    /// </summary>
+    [Range(0, long.MaxValue, ErrorMessage = "OmniTrack:ClickHouse:ExistenceCheckEvents must be 0 or more")]
+    public long ExistenceCheckEvents { get; set; } = 20_000;
 
     /// <summary>
     /// The most months (partitions of <c>events</c>) one insert may span; a batch over it is written as several

@@ -1,7 +1,7 @@
 namespace OmniTrackIQ.Store.ClickHouse;
 
 /// <summary>
-/// The <c>events</c> columns with their ClickHouse types, in the order <see cref="EventRow"/> writes them. Names and
+/// The <c>events</c> columns with their ClickHouse types, in the order <see cref="EventRow"/> writes them (as RowBinary, typed by hand: keep the two in step). Names and
 /// meaning are the DuckDB store's (README "Tables"); types are what both 18.16 and current servers have:
 /// <list type="bullet">
 /// <item>times (<c>ts</c>, <c>client_ts</c>, <c>received_at</c>) are Int64 epoch milliseconds UTC: 18.16 has no DateTime64, and DateTime would drop the milliseconds journeys are ordered by;</item>
@@ -85,9 +85,6 @@ internal static class EventsColumns
     public static readonly (string Name, string Type)[] All = [.. Initial, .. Added];
 
     public static readonly string[] Names = [.. All.Select(c => c.Name)];
-
-    /// <summary>For <c>InsertOptions.ColumnTypes</c>: the driver then skips its schema probe, which 18.16 cannot answer.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Types = All.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
 
     /// <summary>Schema step 1's column list (<see cref="Initial"/>).</summary>
     public static readonly string Definitions = string.Join(",\n    ", Initial.Select(c => $"{c.Name} {c.Type}"));

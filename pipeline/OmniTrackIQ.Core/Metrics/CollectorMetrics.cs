@@ -55,7 +55,7 @@ public sealed class CollectorMetrics
         meter.CreateObservableGauge("otq_spool_bytes", () => SpoolBytes(), description: "Bytes held by spool segment files.");
         meter.CreateObservableGauge("otq_channel_depth", () => ChannelDepth(), description: "Durable batches waiting in the channel for the sink writer.");
         Total("otq_store_batches_written_total", "Batches written to the event store.", () => BatchesWritten);
-        Total("otq_store_rows_written_total", "New rows written to the event store.", () => RowsWritten);
+        Total("otq_store_rows_written_total", "New rows written to the event store (ClickHouse: a copy of an event older than its recent-id filter and existence-check window counts again; reads count it once).", () => RowsWritten);
         Total("otq_store_rows_deduplicated_total", "Rows skipped because their event id was already stored.", () => RowsDeduplicated);
         Total("otq_store_write_errors_total", "Failed writes to the event store (retried).", () => WriteErrors);
         Total("otq_spool_records_replayed_total", "Spool records read back from disk (replay after restart or channel overflow).", () => ReplayedRecords);

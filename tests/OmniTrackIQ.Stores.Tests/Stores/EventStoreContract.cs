@@ -50,6 +50,36 @@ public abstract class EventStoreContract
     }
 
     [SkippableFact]
+    public async Task A_store_opened_again_skips_what_the_earlier_one_stored_and_counts_it_not_as_new()
+    {
+        var first = await OpenAsync();
+        Assert.Equal(2, await first.Store.WriteEventsAsync([Event("a"), Event("b")], CancellationToken.None));
+
+        // A restarted process: its spool replays what the earlier one may have stored before it died.
+        var again = await OpenAsync();
+        Assert.Equal(1, await again.Store.WriteEventsAsync([Event("a"), Event("b"), Event("c")], CancellationToken.None));
+
+        Assert.Equal(3, (await again.Store.GetStatsAsync(Workspace, CancellationToken.None)).Total);
+        Assert.Equal(["a", "b", "c"], (await again.Browser.RecentEventsAsync(Workspace, 100, CancellationToken.None)).Select(e => e.MessageId).Order());
+    }
+
+    [SkippableFact]
+    public async Task Long_and_multibyte_values_come_back_whole()
+    {
+        var s = await OpenAsync();
+        var e = Event("long");
+        e.PageTitle = new string('t', 126) + "ü"; // 128 UTF-8 bytes: a length of two varint bytes in ClickHouse's RowBinary
+        e.PropertiesJson = "{\"text\":\"" + string.Concat(Enumerable.Repeat("€😀", 3_000)) + "\"}"; // 21 KB: three length bytes
+        e.UserAgent = "";
+        await s.Store.WriteEventsAsync([e], CancellationToken.None);
+
+        var back = Assert.Single(await s.Browser.RecentEventsAsync(Workspace, 10, CancellationToken.None));
+        Assert.Equal(e.PageTitle, back.PageTitle);
+        Assert.Equal(e.PropertiesJson, back.Properties);
+        Assert.Equal("", back.UserAgent);
+    }
+
+    [SkippableFact]
     public async Task Stats_count_by_type_and_by_channel_with_unassigned_for_no_channel()
     {
         var s = await OpenAsync();
