@@ -51,7 +51,12 @@ internal static class CollectorServices
             var spool = sp.GetRequiredService<SpoolOptions>();
             return SegmentedSpool.Open(spool.Directory!, spool.SegmentBytes, sp.GetRequiredService<ILogger<SegmentedSpool>>(), spool.MaxSegmentAge, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => new SinkQueue(sp.GetRequiredService<SinkOptions>().ChannelCapacity));
+        // At most one store batch of events waits in memory; the sink reads anything beyond it back from the spool.
+        services.AddSingleton(sp =>
+        {
+            var sink = sp.GetRequiredService<SinkOptions>();
+            return new SinkQueue(sink.ChannelCapacity, sink.BatchSize);
+        });
         services.AddSingleton<BadEventQueue>();
         services.AddSingleton<SpoolWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<SpoolWriter>());

@@ -56,7 +56,7 @@ public sealed class SinkWriterTests : IDisposable
         }
 
         // The sink starts only now, as after a crash: 600 events wait on disk after the checkpoint.
-        while (queue.Reader.TryRead(out _)) { }
+        while (queue.TryRead(out _)) { }
         var store = new FlakyStore(failures: 0);
         var sinkOptions = new SinkOptions { BatchSize = 50, MaxBatchAge = TimeSpan.FromMilliseconds(5), RetryDelay = TimeSpan.FromMilliseconds(1) };
         var sink = new SinkWriter(spool, queue, store, StoreReadiness.Ready(), new BadEventQueue(TimeProvider.System, new CollectorMetrics()), sinkOptions, new CollectorMetrics(), TimeProvider.System, NullLogger<SinkWriter>.Instance);

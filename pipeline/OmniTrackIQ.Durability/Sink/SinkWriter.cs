@@ -86,7 +86,7 @@ public sealed partial class SinkWriter : BackgroundService
         // Drain on stop: the batch in flight, then what is buffered or already in the channel, written once more
         // without cancellation. A batch not stored stops the drain: nothing after it may be checkpointed.
         if (!await DrainWriteAsync()) { return; }
-        while (_queue.Reader.TryRead(out var batch)) { Accept(batch); }
+        while (_queue.TryRead(out var batch)) { Accept(batch); }
         _ = CatchUpFromDisk(_spool.DurableEnd); // on a failed read the rest stays in the spool for the next start
         await FlushAsync(_buffer, _cursor, CancellationToken.None, giveUpAfterFirstFailure: true);
     }
@@ -95,7 +95,7 @@ public sealed partial class SinkWriter : BackgroundService
     {
         while (_buffer.Count < _options.BatchSize)
         {
-            if (_queue.Reader.TryRead(out var batch))
+            if (_queue.TryRead(out var batch))
             {
                 Accept(batch);
                 continue;
@@ -122,7 +122,7 @@ public sealed partial class SinkWriter : BackgroundService
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                await _queue.Reader.WaitToReadAsync(wait.Token);
+                await _queue.WaitToReadAsync(wait.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

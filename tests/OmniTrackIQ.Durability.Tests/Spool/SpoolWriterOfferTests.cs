@@ -58,6 +58,27 @@ public sealed class SpoolWriterOfferTests : IDisposable
         Assert.Equal(300, onDisk);
     }
 
+    [Fact]
+    public void The_sink_queue_holds_at_most_its_events_but_takes_a_larger_batch_when_empty()
+    {
+        var queue = new SinkQueue(capacity: 16, maxEvents: 100);
+        var position = new SpoolPosition(1, 0);
+
+        Assert.True(queue.TryOffer(Batch(150))); // empty: taken whole, or it could never pass the channel
+        Assert.False(queue.TryOffer(Batch(1))); // the rest waits on disk
+        Assert.True(queue.TryRead(out var first));
+        Assert.Equal(150, first.Events.Count);
+        Assert.True(queue.TryOffer(Batch(60)));
+        Assert.True(queue.TryOffer(Batch(40))); // exactly at the bound
+        Assert.False(queue.TryOffer(Batch(1)));
+        Assert.True(queue.TryRead(out _));
+        Assert.True(queue.TryOffer(Batch(60))); // reading made room
+        Assert.Equal(2, queue.Depth);
+
+        SpooledBatch Batch(int events) =>
+            new(position, position, [.. Enumerable.Range(0, events).Select(i => new TrackedEvent { Workspace = "w", MessageId = $"e{i}", Type = EventType.Page })]);
+    }
+
     private static async Task<List<string>> QueueHitsAsync(SpoolWriter writer, int count)
     {
         var ids = new List<string>(count);
@@ -78,7 +99,7 @@ public sealed class SpoolWriterOfferTests : IDisposable
         var offered = new List<SpooledBatch>();
         await Poll.UntilAsync(() =>
         {
-            while (queue.Reader.TryRead(out var batch)) { offered.Add(batch); }
+            while (queue.TryRead(out var batch)) { offered.Add(batch); }
             return offered.Sum(b => b.Events.Count) >= events;
         });
         return offered;
