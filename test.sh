@@ -113,6 +113,9 @@ fi
 if [ "$failed" -gt 0 ]; then
   echo "=== failed tests"
   grep -E '^ *Failed [A-Za-z_]' "$log" || true
+  # ... and why each failed (the assertion and the top of its stack), since the full log is not kept.
+  echo "=== why (first lines of each failure)"
+  awk '/^ *Failed [A-Za-z_]/ {n = 14} n > 0 {print; n--}' "$log" | head -n 150
   cat "$e2e_failures" 2>/dev/null || true
 fi
 echo "$passed passed, $failed failed"
