@@ -27,8 +27,10 @@ internal static class Internals
     {
         using var buffer = (IDisposable)Activator.CreateInstance(RowBinaryBuffer, 1 << 20)!;
         for (var i = 0; i < rows.Count; i++) { WriteRow.Invoke(null, [buffer, rows[i], loadMs, (uint)i]); }
-        using var stream = (MemoryStream)RowBinaryBuffer.GetMethod("AsStream")!.Invoke(buffer, null)!;
-        return stream.ToArray();
+        using var stream = (Stream)RowBinaryBuffer.GetMethod("AsStream")!.Invoke(buffer, null)!;
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
     }
 
     /// <summary><c>ClickHouseEventStore.InsertAsync</c>: the write without the existence check.</summary>

@@ -20,9 +20,6 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// </summary>
 public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadiness readiness) : IEventStore
 {
-    /// <summary>A page view from the collector is 0.5–1 KB of RowBinary: the body's first rent, grown when short.</summary>
-    private const int EstimatedRowBytes = 768;
-
     private readonly RecentEventIds _recent = new(database.Options.RecentIdCapacity);
 
     /// <summary>How many more events are checked against the server before the filter alone is trusted (see the class).</summary>
@@ -76,7 +73,7 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadi
             var loadMs = database.NextLoadMs();
             try
             {
-                using var body = new RowBinaryBuffer(part.Count * EstimatedRowBytes);
+                using var body = new RowBinaryBuffer();
                 for (var i = 0; i < part.Count; i++) { EventRow.Write(body, part[i], loadMs, (uint)i); }
                 await database.InsertRowBinaryAsync("events", EventsColumns.Names, body, cancellationToken);
             }
