@@ -12,15 +12,20 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// (issue 17). So the session asks every replica directly (<c>remote()</c> per address of <c>system.clusters</c>; one
 /// that does not answer is skipped) and a lagging run recomputes everything it can see, numbered above the newest run.
 /// </summary>
-/// <param name="Behind">Another replica holds more of the workspace's rows in one of the run's tables.</param>
+/// <param name="Behind">Another replica holds a newer run of the workspace, or more of its paths or identity links.</param>
 /// <param name="NewestRun">The highest run of the workspace in any replica's <c>attribution_state</c> (0 when none).</param>
 internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
 {
     public static readonly ReplicaLag None = new(false, 0);
 
-    /// <summary>The tables whose rows a run reads from earlier runs (attribution_people is one run's own).</summary>
-    private static readonly string[] s_tables =
-        ["attribution_state", "person_paths", "attribution_conversions", "attribution_touches", "attribution_channel_models", "identity_links"];
+    /// <summary>
+    /// What a run takes from earlier runs, each measured so that a merge leaves the figure as it is and a fetched part
+    /// raises it: the newest run (<c>attribution_state</c> replaces by run), every person's paths (the models' fit) and
+    /// the identity links (the scope), both plain MergeTree. Conversions and touches are not: readers take each
+    /// conversion's newest row of a valid run, so one that arrives late still counts, and a replacing merge lowers their count.
+    /// </summary>
+    private static readonly (string Table, string Measure)[] s_measures =
+        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()")];
 
     /// <summary>ALL_CONNECTION_TRIES_FAILED, NETWORK_ERROR, SOCKET_TIMEOUT: the replica is down, the others decide.</summary>
     private static readonly HashSet<int> s_unreachable = [279, 210, 209];
@@ -28,22 +33,28 @@ internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
     public static async Task<ReplicaLag> ReadAsync(ClickHouseDatabase database, string ws, CancellationToken cancellationToken)
     {
         if (database.Options.Cluster is not { } cluster) { return None; }
-        var here = await CountsAsync(database, ws, t => $"{database.Name}.{t}", cancellationToken);
-        var (behind, newest) = (false, here.Top);
-        foreach (var replica in await ReplicasAsync(database, cluster, cancellationToken))
+        return await ReadAsync(database, ws, await ReplicasAsync(database, cluster, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Compares the replica the Distributed tables read with each of <paramref name="replicas"/> (<c>host:port</c>).</summary>
+    internal static async Task<ReplicaLag> ReadAsync(ClickHouseDatabase database, string ws, IReadOnlyList<string> replicas, CancellationToken cancellationToken)
+    {
+        var here = await MeasureAsync(database, ws, t => $"{database.Name}.{t}", cancellationToken);
+        var (behind, newest) = (false, here[0]);
+        foreach (var replica in replicas)
         {
-            Counts there;
+            ulong[] there;
             try
             {
-                there = await CountsAsync(database, ws, t => $"remote({SqlLiteral.String(replica)}, {database.Name}, {t}{ClusterStatements.LocalSuffix})", cancellationToken);
+                there = await MeasureAsync(database, ws, t => $"remote({SqlLiteral.String(replica)}, {database.Name}, {t}{ClusterStatements.LocalSuffix})", cancellationToken);
             }
             catch (ClickHouseServerException ex) when (s_unreachable.Contains(ex.ErrorCode))
             {
                 continue;
             }
 
-            newest = Math.Max(newest, there.Top);
-            for (var i = 0; i < s_tables.Length; i++) { behind |= there.Rows[i] > here.Rows[i]; }
+            newest = Math.Max(newest, there[0]);
+            for (var i = 0; i < s_measures.Length; i++) { behind |= there[i] > here[i]; }
         }
 
         return new ReplicaLag(behind, newest);
@@ -59,21 +70,13 @@ internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
         return replicas;
     }
 
-    private readonly record struct Counts(ulong[] Rows, ulong Top);
-
-    /// <summary>The workspace's rows per table (in <see cref="s_tables"/> order) and its newest run, read from <paramref name="from"/>(table).</summary>
-    private static async Task<Counts> CountsAsync(ClickHouseDatabase database, string ws, Func<string, string> from, CancellationToken cancellationToken)
+    /// <summary>The workspace's <see cref="s_measures"/>, in their order, read from <paramref name="from"/>(table).</summary>
+    private static async Task<ulong[]> MeasureAsync(ClickHouseDatabase database, string ws, Func<string, string> from, CancellationToken cancellationToken)
     {
-        var sql = string.Join("\nUNION ALL ", s_tables.Select((t, i) =>
-            $"SELECT {i} AS i, count() AS n, {(i == 0 ? "max(run)" : "toUInt64(0)")} AS top FROM {from(t)} WHERE workspace = {ws}"));
-        var rows = new ulong[s_tables.Length];
-        ulong top = 0;
-        await database.ReadRowsAsync(sql, row =>
-        {
-            var i = (int)ClickHouseDatabase.Number(row.GetProperty("i"));
-            rows[i] = (ulong)ClickHouseDatabase.Number(row.GetProperty("n"));
-            top = Math.Max(top, (ulong)ClickHouseDatabase.Number(row.GetProperty("top")));
-        }, cancellationToken);
-        return new Counts(rows, top);
+        var sql = string.Join("\nUNION ALL ", s_measures.Select((m, i) => $"SELECT {i} AS i, toUInt64({m.Measure}) AS n FROM {from(m.Table)} WHERE workspace = {ws}"));
+        var measures = new ulong[s_measures.Length];
+        await database.ReadRowsAsync(sql, row => measures[(int)ClickHouseDatabase.Number(row.GetProperty("i"))] = (ulong)ClickHouseDatabase.Number(row.GetProperty("n")),
+            cancellationToken);
+        return measures;
     }
 }
