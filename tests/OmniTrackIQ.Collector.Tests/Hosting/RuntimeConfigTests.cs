@@ -18,7 +18,7 @@ public sealed class RuntimeConfigTests
 
         Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
         Assert.True(properties.GetProperty("System.GC.Concurrent").GetBoolean());
-        Assert.Equal(16L * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        Assert.Equal(32L * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
         Assert.Equal(5, properties.GetProperty("System.GC.ConserveMemory").GetInt32());
     }
 }
