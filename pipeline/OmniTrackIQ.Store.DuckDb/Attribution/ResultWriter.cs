@@ -153,11 +153,11 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
         // different device), so they go by order id as well as by person.
-        // Collected once, so the events and the stored conversions are scanned once for both deletes.
+        // Collected once, so the journey events and the stored conversions are scanned once for both deletes.
         Execute($"""
             CREATE OR REPLACE TEMP TABLE attribution_scope_conversions AS
-            SELECT order_id AS id FROM events
-            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
+            SELECT order_id AS id FROM journey_events
+            WHERE workspace = $ws AND type = 'conversion' {JourneyReader.ScopeFilter}
             UNION
             SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}
             """);
