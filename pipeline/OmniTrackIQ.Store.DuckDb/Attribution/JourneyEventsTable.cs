@@ -68,7 +68,7 @@ internal static class JourneyEventsTable
     public static string Select(string eventsWhere) => $"""
         SELECT * FROM (
             SELECT workspace, {IdentitySql.EventKey} AS k, type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
-                   revenue, currency, coalesce(load_seq, 0)
+                   revenue, currency, coalesce(load_seq, 0) AS load_seq
             FROM events
             WHERE ({eventsWhere}) AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)))
         WHERE k IS NOT NULL
