@@ -50,7 +50,7 @@ internal static class JourneyEventsTable
     public static void AddSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
         using var transaction = connection.BeginTransaction();
-        using (var delete = Command(connection, transaction, workspace, afterSeq, throughSeq, "DELETE FROM journey_events WHERE workspace = $ws AND load_seq > $after"))
+        using (var delete = Command(connection, transaction, workspace, afterSeq, null, "DELETE FROM journey_events WHERE workspace = $ws AND load_seq > $after"))
         {
             delete.ExecuteNonQuery();
         }
@@ -74,14 +74,14 @@ internal static class JourneyEventsTable
         WHERE k IS NOT NULL
         """;
 
-    private static DuckDBCommand Command(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, long afterSeq, long throughSeq, string sql)
+    private static DuckDBCommand Command(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, long afterSeq, long? throughSeq, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("after", afterSeq));
-        if (sql.Contains("$through", StringComparison.Ordinal)) { command.Parameters.Add(new DuckDBParameter("through", throughSeq)); }
+        if (throughSeq is { } through) { command.Parameters.Add(new DuckDBParameter("through", through)); }
         return command;
     }
 }
