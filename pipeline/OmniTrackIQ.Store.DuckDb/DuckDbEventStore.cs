@@ -67,8 +67,8 @@ public sealed class DuckDbEventStore(DuckDbDatabase database, int recentIdCapaci
 
     /// <summary>
     /// Appends the batch straight into <c>events</c> when its ids are new, which they nearly always are: ids this process
-    /// committed lately (<see cref="RecentEventIds"/>: a client's retry, a batch written again after a failed write) are
-    /// dropped first. The primary key still decides: it refuses the whole batch when an id the filter does not hold is
+    /// committed lately (<see cref="RecentEventIds"/>: a client's retry of a request the collector had accepted, spooled
+    /// again and read in a later batch) are dropped first; a write that failed committed nothing and taught the filter nothing. The primary key still decides: it refuses the whole batch when an id the filter does not hold is
     /// stored (a spool replayed after a restart, a retry older than the filter), and the batch is written again through
     /// staging with <c>INSERT OR IGNORE</c>. Issue 16: the move from staging cost 85–90 ms a 10k batch, more than the
     /// appender and the commit together. Files whose <c>events</c> columns are in another order (upgraded from before the
