@@ -13,7 +13,9 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// (<see cref="ClusterStatements"/>), so the local answer is the whole answer; without it the server refuses the query.</item>
 /// <item><c>load_balancing = in_order</c>: inserts and reads go to a shard's first live replica, so a read sees what the
 /// insert before it wrote (a random replica may not have fetched it yet: measured, the contract tests read 0 rows). While
-/// that replica is down both go to the next one; a replica back from an outage catches up from the replication log.</item>
+/// that replica is down both go to the next one; a replica back from an outage catches up from the replication log. A
+/// server that is a replica of the shard keeps both on itself (18.16 inserts locally; <c>prefer_localhost_replica</c>),
+/// so nodes on two servers may read two replicas: attribution runs check for that (<c>Attribution.ReplicaLag</c>).</item>
 /// </list>
 /// </summary>
 internal sealed class ClusterSettingsHandler : DelegatingHandler

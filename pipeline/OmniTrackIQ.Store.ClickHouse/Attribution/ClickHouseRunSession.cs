@@ -9,24 +9,35 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// One attribution run over ClickHouse (<see cref="AttributionOrchestrator"/> drives it). The mark is <c>load_ms</c>,
 /// read back by <see cref="ClickHouseStoreOptions.LoadMarkMargin"/> for rows other ingest nodes stamped earlier or made
 /// visible late; the run writes under a new run number and records itself last (<see cref="ResultBatch"/>), so readers
-/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>).
+/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>). On a cluster, a
+/// run whose replica has not yet received another node's runs (<see cref="ReplicaLag"/>) recomputes everything it sees.
 /// </summary>
 /// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
 /// <param name="rows">How many event rows the workspace has now (a row another node stamped below the mark still counts).</param>
-internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows)
+/// <param name="lag">Whether the replica read lags another, and the newest run any replica holds.</param>
+internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows, ReplicaLag lag)
     : IAttributionRunSession
 {
     private readonly string _ws = SqlLiteral.String(workspace);
-    private readonly ulong _since = SinceMark(database, state);
+
+    /// <summary>A lagging replica may miss link rows of any earlier run: its full run adds the links of every event again.</summary>
+    private readonly ulong _since = lag.Behind ? 0 : SinceMark(database, state);
+
     private ulong _run;
     private JourneyScope? _scope;
 
-    /// <summary>Nothing new: no row above the mark and no more rows than then. Only a tick that runs widens its scope by the margin.</summary>
-    public RunMark Mark { get; } = new(state.Exists ? state.Settings : null, through <= state.LoadedThrough && rows == state.LoadedRows,
-        (long)through, (long)state.LoadedThrough);
+    /// <summary>
+    /// Nothing new: no row above the mark and no more rows than then. Only a tick that runs widens its scope by the margin.
+    /// A lagging replica's state is not the last run's: as if never run, the orchestrator recomputes everyone it sees.
+    /// </summary>
+    public RunMark Mark { get; } = new(state.Exists && !lag.Behind ? state.Settings : null,
+        !lag.Behind && through <= state.LoadedThrough && rows == state.LoadedRows, (long)through, (long)state.LoadedThrough);
 
-    /// <summary>This run's number (a load mark, above the last run's), taken once a run goes ahead.</summary>
-    private ulong Run => _run != 0 ? _run : _run = Math.Max(database.NextLoadMs(), state.Run + 1);
+    /// <summary>
+    /// This run's number (a load mark, above the last run's on any replica, whatever this node's clock says), taken once a
+    /// run goes ahead.
+    /// </summary>
+    private ulong Run => _run != 0 ? _run : _run = Math.Max(database.NextLoadMs(), Math.Max(state.Run, lag.NewestRun) + 1);
 
     public static async Task<ClickHouseRunSession> StartAsync(ClickHouseDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken)
     {
@@ -35,7 +46,8 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         (ulong Through, ulong Rows) loaded = (0, 0);
         await database.ReadRowsAsync($"SELECT max(load_ms) AS m, count() AS c FROM {database.Name}.events WHERE workspace = {ws}",
             row => loaded = ((ulong)ClickHouseDatabase.Number(row.GetProperty("m")), (ulong)ClickHouseDatabase.Number(row.GetProperty("c"))), cancellationToken);
-        return new ClickHouseRunSession(database, time, workspace, state, loaded.Through, loaded.Rows);
+        var lag = await ReplicaLag.ReadAsync(database, ws, cancellationToken);
+        return new ClickHouseRunSession(database, time, workspace, state, loaded.Through, loaded.Rows, lag);
     }
 
     public async Task AddLinksSinceMarkAsync(CancellationToken cancellationToken)

@@ -69,15 +69,20 @@ public class ClickHouseServerFixture : IAsyncLifetime
         Skip.If(true, _unavailable);
     }
 
-    public ClickHouseStoreOptions Options(string? database = null) =>
-        new() { ConnectionString = $"Host={Url.Host};Port={Url.Port};Database={database ?? Database}", Cluster = Cluster };
+    /// <param name="node">Which server of <see cref="Nodes"/> the store talks to (on one server, always it).</param>
+    public ClickHouseStoreOptions Options(string? database = null, int node = 0)
+    {
+        var url = Nodes[node % Nodes.Count];
+        return new() { ConnectionString = $"Host={url.Host};Port={url.Port};Database={database ?? Database}", Cluster = Cluster };
+    }
 
     /// <summary>A store wired by AddClickHouseStore, as the collector wires it, its start-up step run (<see cref="MigrateAsync"/>).</summary>
-    public async Task<ServiceProvider> OpenAsync(ClickHouseStoreOptions? options = null)
+    /// <param name="time">The store's clock (default <see cref="Time"/>): another process's clock, for a store as a second node would run it.</param>
+    public async Task<ServiceProvider> OpenAsync(ClickHouseStoreOptions? options = null, TimeProvider? time = null)
     {
         RequireServer();
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton(time ?? Time);
         services.AddClickHouseStore(options ?? Options());
         var provider = services.BuildServiceProvider();
         lock (_providers) { _providers.Add(provider); }
