@@ -12,14 +12,14 @@ namespace OmniTrackIQ.StoreBench;
 /// file with the collector's settings (256MB, 1 thread). Prints the mean per batch for each tenth of the batches, so
 /// growth with the table's size shows, then the peak RSS, the managed heap and DuckDB's buffer memory (duckdb_memory()).
 /// OTQ_BENCH_VARIANTS picks variants; OTQ_BENCH_CHECKPOINT, OTQ_BENCH_MEMORY set checkpoint_threshold and memory_limit;
-/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try).
+/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try); OTQ_BENCH_RECENT_IDS sets the store's RecentIdCapacity.
 /// </summary>
 internal static class DuckDbWrite
 {
     public static async Task<int> RunAsync(int batches, int batchSize)
     {
         var events = SyntheticShop.Batches(0, long.MaxValue / 4, 0, "w", batchSize).Take(batches).ToList();
-        string[] variants = ["store", "or-ignore+nextval", "or-ignore,no-nextval", "anti-join+nextval", "or-ignore+nextval,no-autocheckpoint"];
+        string[] variants = ["store", "append", "append-no-key", "reserve-load-seq", "or-ignore+nextval", "or-ignore,no-nextval", "anti-join+nextval", "or-ignore+nextval,no-autocheckpoint"];
         var only = Environment.GetEnvironmentVariable("OTQ_BENCH_VARIANTS");
         foreach (var variant in variants)
         {
@@ -36,7 +36,8 @@ internal static class DuckDbWrite
         try
         {
             using var database = new DuckDbDatabase(Path.Combine(dir.FullName, "bench.duckdb"));
-            var store = new DuckDbEventStore(database);
+            var recentIds = Environment.GetEnvironmentVariable("OTQ_BENCH_RECENT_IDS") is { } capacity ? int.Parse(capacity, CultureInfo.InvariantCulture) : DuckDbStoreOptions.DefaultRecentIdCapacity;
+            var store = new DuckDbEventStore(database, recentIds);
             var threshold = variant.EndsWith("no-autocheckpoint", StringComparison.Ordinal) ? "1GB" : Environment.GetEnvironmentVariable("OTQ_BENCH_CHECKPOINT");
             if (threshold is not null)
             {
@@ -53,10 +54,17 @@ internal static class DuckDbWrite
                 await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SET memory_limit = '{memoryLimit}'"), CancellationToken.None);
             }
 
+            if (variant == "append-no-key")
+            {
+                // events' columns without the primary key: what the key (its ART index, the check) costs the append.
+                await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"CREATE TABLE events_no_key ({EventsSchema.Columns}, load_seq BIGINT)"), CancellationToken.None);
+            }
+
             using var memory = new Memory(null);
             var phases = new double[4]; // append, move, clear, commit (ms)
             long duckPeak = 0; // DuckDB's buffer memory after each batch, at most
             var segment = Math.Max(1, batches.Count / 10);
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var total = Stopwatch.StartNew();
             var segmentWatch = Stopwatch.StartNew();
             for (var i = 0; i < batches.Count; i++)
@@ -64,6 +72,16 @@ internal static class DuckDbWrite
                 if (variant == "store")
                 {
                     await store.WriteEventsAsync(batches[i], CancellationToken.None);
+                }
+                else if (variant == "reserve-load-seq")
+                {
+                    // The store's draw of a batch's load_seq values alone (SELECT max(nextval(...)) FROM range(n)).
+                    await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SELECT max(nextval('events_load_seq')) FROM range({batches[i].Count})"), CancellationToken.None);
+                }
+                else if (variant.StartsWith("append", StringComparison.Ordinal))
+                {
+                    var table = variant == "append" ? "events" : "events_no_key";
+                    await database.WriteAsync(c => AppendTimed(c, table, batches[i], phases), CancellationToken.None);
                 }
                 else
                 {
@@ -79,7 +97,10 @@ internal static class DuckDbWrite
             }
 
             var rows = batches.Sum(b => b.Count);
-            Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
+            // CPU time of the whole process (DuckDB's threads included) per batch: on shared cores it moves far less than the wall time.
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / batches.Count;
+            Console.WriteLine(Inv($"{variant}: {cpuMs:F0} ms of CPU a batch ({rows * 1000.0 / cpuMs / batches.Count:N0} rows per CPU second)"));
+            Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move (append variants: appender close) {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
             var duckMemory = await database.WriteAsync(DuckDbMemory, CancellationToken.None);
             Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
         }
@@ -87,6 +108,22 @@ internal static class DuckDbWrite
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The store's append path split in its steps: load_seq reserved with the appender's rows (phase 0), the appender closed (1), the commit (3).</summary>
+    private static int AppendTimed(DuckDBConnection connection, string table, List<TrackedEvent> events, double[] phases)
+    {
+        var watch = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction();
+        long loadSeq = 0;
+        var appender = connection.CreateAppender(table);
+        foreach (var e in events) { EventRow.Values(appender, e).AppendValue(loadSeq++).EndRow(); }
+        phases[0] += Lap(watch);
+        appender.Dispose(); // flushes what the appender still holds into the table's local storage (and the key's check)
+        phases[1] += Lap(watch);
+        transaction.Commit();
+        phases[3] += Lap(watch);
+        return events.Count;
     }
 
     private static int WriteTimed(DuckDBConnection connection, string variant, List<TrackedEvent> events, double[] phases)

@@ -6,8 +6,17 @@ using OmniTrackIQ.Pipeline.Sink;
 namespace OmniTrackIQ.Store.DuckDb;
 
 /// <summary>The embedded default event store: DuckDB file under the data directory.</summary>
-public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
+/// <param name="recentIdCapacity">How many stored (workspace, message id) pairs the writer remembers (<see cref="RecentEventIds"/>).</param>
+public sealed class DuckDbEventStore(DuckDbDatabase database, int recentIdCapacity = DuckDbStoreOptions.DefaultRecentIdCapacity) : IEventStore
 {
+    /// <summary>Ids this process committed lately: a retry or replay of one is dropped before the append, which it would make fail.</summary>
+    private readonly RecentEventIds _recent = new(recentIdCapacity);
+
+    /// <summary>Batches the primary key refused and that went through staging; tests read it (the filter should spare most).</summary>
+    internal long StagedBatches => Interlocked.Read(ref _stagedBatches);
+
+    private long _stagedBatches;
+
     /// <summary>Whether <c>events</c> has its columns in the appender's order; read at the first write (under the write lock).</summary>
     private bool? _appendsInTableOrder;
 
@@ -57,15 +66,26 @@ public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
     }
 
     /// <summary>
-    /// Appends the batch straight into <c>events</c> when its ids are new, which they nearly always are (a duplicate is a
-    /// client's retry or a spool replay): the primary key refuses the whole batch otherwise, and it is written again
-    /// through staging with <c>INSERT OR IGNORE</c>. Issue 16: the move from staging cost 85–90 ms a 10k batch, more than
-    /// the appender and the commit together. Files whose <c>events</c> columns are in another order (upgraded from
-    /// before the later columns) always go through staging, which moves rows by name.
+    /// Appends the batch straight into <c>events</c> when its ids are new, which they nearly always are: ids this process
+    /// committed lately (<see cref="RecentEventIds"/>: a client's retry of a request the collector had accepted, spooled
+    /// again and read in a later batch) are dropped first; a write that failed committed nothing and taught the filter nothing. The primary key still decides: it refuses the whole batch when an id the filter does not hold is
+    /// stored (a spool replayed after a restart, a retry older than the filter), and the batch is written again through
+    /// staging with <c>INSERT OR IGNORE</c>. Issue 16: the move from staging cost 85–90 ms a 10k batch, more than the
+    /// appender and the commit together. Files whose <c>events</c> columns are in another order (upgraded from before the
+    /// later columns) always go through staging, which moves rows by name.
     /// </summary>
     private int Write(DuckDBConnection connection, IReadOnlyList<TrackedEvent> events)
     {
-        var batch = FirstOfEachId(events);
+        var batch = NewOfEachId(events);
+        if (batch.Count == 0) { return 0; }
+        var written = AppendOrMove(connection, batch);
+        // Committed: every id of the batch is stored now (written here, or found stored by INSERT OR IGNORE).
+        foreach (var e in batch) { _recent.Add(e.Workspace, e.MessageId); }
+        return written;
+    }
+
+    private int AppendOrMove(DuckDBConnection connection, List<TrackedEvent> batch)
+    {
         _appendsInTableOrder ??= EventsSchema.AppendsInTableOrder(connection);
         if (_appendsInTableOrder.Value)
         {
@@ -76,23 +96,26 @@ public sealed class DuckDbEventStore(DuckDbDatabase database) : IEventStore
             catch (DuckDBException ex) when (ex.ErrorType == DuckDBErrorType.Constraint)
             {
                 // An id already stored: the transaction rolled back, nothing of the batch is in; the staging path below.
+                Interlocked.Increment(ref _stagedBatches);
             }
         }
 
         return MoveStaged(connection, batch);
     }
 
-    /// <summary>A batch may hold the same event twice (a client retry spooled twice): the first is kept.</summary>
-    private static List<TrackedEvent> FirstOfEachId(IReadOnlyList<TrackedEvent> events)
+    /// <summary>
+    /// The first of each id in the batch (a client retry spooled twice is kept once), without the ids the filter holds.
+    /// </summary>
+    private List<TrackedEvent> NewOfEachId(IReadOnlyList<TrackedEvent> events)
     {
         var seen = new HashSet<(string, string)>(events.Count);
-        var first = new List<TrackedEvent>(events.Count);
+        var fresh = new List<TrackedEvent>(events.Count);
         foreach (var e in events)
         {
-            if (seen.Add((e.Workspace, e.MessageId))) { first.Add(e); }
+            if (seen.Add((e.Workspace, e.MessageId)) && !_recent.Contains(e.Workspace, e.MessageId)) { fresh.Add(e); }
         }
 
-        return first;
+        return fresh;
     }
 
     private static int AppendNew(DuckDBConnection connection, List<TrackedEvent> batch)

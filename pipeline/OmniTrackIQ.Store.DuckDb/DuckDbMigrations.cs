@@ -29,9 +29,11 @@ public sealed class DuckDbMigrations : IStoreMigrations
         DuckDbEventStore.Execute(connection, OrdersSchema.CreateView);
         DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables);
         DropResultsTable(connection);
-        DuckDbEventStore.Execute(connection, AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create + PersonMapTable.Create);
+        DuckDbEventStore.Execute(connection, AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create + PersonMapTable.Create
+            + JourneyEventsTable.Create);
         DuckDbEventStore.Execute(connection, PathCountsTable.Backfill); // a file from before path_counts: its counts, once
         PersonMapTable.Backfill(connection); // a file from before identity_people: its people, once
+        DuckDbEventStore.Execute(connection, JourneyEventsTable.Backfill); // a file from before journey_events: the events its last run covered, once
     }
 
     /// <summary>Files from before the results view kept attribution_results as a table: dropped, with the run state, so the next run recomputes all.</summary>

@@ -26,6 +26,14 @@ public sealed class DuckDbStoreOptions
     [RegularExpression(Size, ErrorMessage = "OmniTrack:DuckDb:CheckpointThreshold must be a size such as 128MB")]
     public string CheckpointThreshold { get; set; } = DefaultCheckpointThreshold;
 
+    /// <summary>
+    /// (workspace, message id) pairs the writer remembers having committed (44 bytes each), so that a batch holding a retry
+    /// of one is appended without it instead of falling back to staging and INSERT OR IGNORE; 0 remembers none.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "OmniTrack:DuckDb:RecentIdCapacity must be 0 or more")]
+    public int RecentIdCapacity { get; set; } = DefaultRecentIdCapacity;
+
+    internal const int DefaultRecentIdCapacity = 200_000;
     internal const string DefaultCheckpointThreshold = "32MB";
     internal const string DefaultMemoryLimit = "256MB";
 

@@ -30,7 +30,8 @@ public static class DuckDbStoreServiceCollectionExtensions
         });
         services.AddSingleton(StoreReadiness.Ready());
         services.AddSingleton<IStoreMigrations, DuckDbMigrations>();
-        services.AddSingleton<IEventStore, DuckDbEventStore>();
+        services.AddSingleton<IEventStore>(sp =>
+            new DuckDbEventStore(sp.GetRequiredService<DuckDbDatabase>(), sp.GetRequiredService<DuckDbStoreOptions>().RecentIdCapacity));
         services.AddSingleton<IEventBrowser, DuckDbEventBrowser>();
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();
         services.AddSingleton<IOrderLedger, DuckDbOrderLedger>();

@@ -37,17 +37,55 @@ public sealed class DuckDbEventStoreTests : IDisposable
     public async Task Batches_of_new_ids_and_batches_with_a_stored_id_take_load_seq_in_the_order_they_are_written()
     {
         using var database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
-        var store = new DuckDbEventStore(database);
+        var store = new DuckDbEventStore(database, recentIdCapacity: 0);
 
         // The first and last batches are new ids (appended straight into events); the middle one holds a stored id
-        // (b), so the primary key refuses the append and the batch goes through staging, which keeps c and drops b.
+        // (b) and no filter remembers it, so the primary key refuses the append and the batch goes through staging,
+        // which keeps c and drops b.
         Assert.Equal(2, await store.WriteEventsAsync([Page("a"), Page("b")], CancellationToken.None));
         Assert.Equal(1, await store.WriteEventsAsync([Page("b"), Page("c"), Page("c")], CancellationToken.None));
         Assert.Equal(2, await store.WriteEventsAsync([Page("d"), Page("e")], CancellationToken.None));
+        Assert.Equal(1, store.StagedBatches);
 
         var rows = await database.WriteAsync(c => Rows(c, "SELECT message_id, load_seq FROM events ORDER BY load_seq"), CancellationToken.None);
         Assert.Equal(["a", "b", "c", "d", "e"], rows.Select(r => r[0]));
         Assert.Equal(5, rows.Select(r => r[1]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_retry_of_ids_the_store_wrote_lately_is_appended_without_them_and_never_falls_back_to_staging()
+    {
+        using var database = new DuckDbDatabase(Path.Combine(_dir, "t.duckdb"));
+        var store = new DuckDbEventStore(database, recentIdCapacity: 10);
+
+        Assert.Equal(2, await store.WriteEventsAsync([Page("a"), Page("b")], CancellationToken.None));
+        Assert.Equal(1, await store.WriteEventsAsync([Page("b"), Page("c"), Page("c")], CancellationToken.None));
+        Assert.Equal(0, await store.WriteEventsAsync([Page("a"), Page("c")], CancellationToken.None));
+
+        Assert.Equal(0, store.StagedBatches);
+        var rows = await database.WriteAsync(c => Rows(c, "SELECT message_id, load_seq FROM events ORDER BY load_seq"), CancellationToken.None);
+        Assert.Equal(["a", "b", "c"], rows.Select(r => r[0]));
+        Assert.Equal(3, rows.Select(r => r[1]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_replay_after_a_restart_which_the_filter_cannot_place_is_still_stored_exactly_once()
+    {
+        var path = Path.Combine(_dir, "t.duckdb");
+        using (var before = new DuckDbDatabase(path))
+        {
+            Assert.Equal(2, await new DuckDbEventStore(before).WriteEventsAsync([Page("a"), Page("b")], CancellationToken.None));
+        }
+
+        using var database = new DuckDbDatabase(path);
+        var store = new DuckDbEventStore(database);
+        Assert.Equal(1, await store.WriteEventsAsync([Page("a"), Page("b"), Page("c")], CancellationToken.None));
+        Assert.Equal(1, store.StagedBatches); // the new process's filter is empty: the primary key decided
+        Assert.Equal(0, await store.WriteEventsAsync([Page("b"), Page("c")], CancellationToken.None));
+        Assert.Equal(1, store.StagedBatches); // and the filter learnt the replayed ids it found stored
+
+        var rows = await database.WriteAsync(c => Rows(c, "SELECT message_id FROM events ORDER BY load_seq"), CancellationToken.None);
+        Assert.Equal(["a", "b", "c"], rows.Select(r => r[0]));
     }
 
     [Fact]

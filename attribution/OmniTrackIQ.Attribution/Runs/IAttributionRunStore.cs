@@ -18,7 +18,10 @@ public interface IAttributionRunSession : IAsyncDisposable
 {
     RunMark Mark { get; }
 
-    /// <summary>Adds the identity links (<see cref="IdentityKeys.LinksOf"/>) of the events loaded since the mark (nothing when none was).</summary>
+    /// <summary>
+    /// Adds the identity links (<see cref="IdentityKeys.LinksOf"/>) of the events loaded since the mark (nothing when none
+    /// was), and whatever else a store keeps of those events for this run's reads (DuckDB: their journey rows).
+    /// </summary>
     Task AddLinksSinceMarkAsync(CancellationToken cancellationToken);
 
     /// <summary>Every identity link of the workspace (a full run).</summary>

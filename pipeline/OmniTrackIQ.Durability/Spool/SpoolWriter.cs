@@ -26,6 +26,7 @@ public sealed class SpoolWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly Channel<PendingAppend> _pending;
     private volatile string? _notWritable;
+    private (SpoolPosition Start, SpoolPosition End)[] _records = new (SpoolPosition, SpoolPosition)[256];
 
     public SpoolWriter(SegmentedSpool spool, SpoolOptions options, SinkQueue sinkQueue, ILogger<SpoolWriter> logger, TimeProvider? time = null)
     {
@@ -65,9 +66,9 @@ public sealed class SpoolWriter : BackgroundService
             var pending = new PendingAppend(buffer, events, waitForDisk);
             await _pending.Writer.WriteAsync(pending, cancellationToken);
             buffer = null; // owned by the loop now
-            if (waitForDisk)
+            if (pending.Completion is { } completion)
             {
-                await pending.Completion.Task.WaitAsync(cancellationToken);
+                await completion.Task.WaitAsync(cancellationToken);
             }
         }
         finally
@@ -161,15 +162,17 @@ public sealed class SpoolWriter : BackgroundService
 
     private void CommitGroup(List<PendingAppend> group)
     {
-        var batches = new SpooledBatch?[group.Count];
+        // Where each batch's record lies, kept across groups: a group of pixel hits would otherwise allocate a
+        // position pair per hit (issue 16). Written is how many of the group's batches the spool took.
+        if (_records.Length < group.Count) { _records = new (SpoolPosition, SpoolPosition)[Math.Max(group.Count, _records.Length * 2)]; }
+        var written = 0;
         Exception? failure = null;
         try
         {
             _spool.RollIfDue();
-            for (var i = 0; i < group.Count; i++)
+            for (; written < group.Count; written++)
             {
-                var (start, end) = _spool.Append(group[i].Buffer.WrittenSpan);
-                batches[i] = new SpooledBatch(start, end, group[i].Events);
+                _records[written] = _spool.Append(group[written].Buffer.WrittenSpan);
             }
 
             _spool.Flush();
@@ -193,14 +196,14 @@ public sealed class SpoolWriter : BackgroundService
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Buffer.Dispose();
-            if (batches[i] is { } batch && (failure is null || batch.End <= durableEnd))
+            if (i < written && (failure is null || _records[i].End <= durableEnd))
             {
-                group[i].Completion.TrySetResult();
-                offer.Add(batch);
+                group[i].Completion?.TrySetResult();
+                offer.Add(_records[i].Start, _records[i].End, group[i].Events);
             }
             else
             {
-                group[i].Completion.TrySetException(new SpoolUnavailableException("the spool could not write to disk", failure!));
+                group[i].Completion?.TrySetException(new SpoolUnavailableException("the spool could not write to disk", failure!));
             }
         }
 
@@ -214,28 +217,29 @@ public sealed class SpoolWriter : BackgroundService
     /// </summary>
     private struct SinkOffer(SinkQueue queue)
     {
-        private SpooledBatch? _first; // the run's first batch, offered as it is when nothing joins it
-        private List<TrackedEvent>? _joined; // the run's events once a second batch joined (the requests' lists stay theirs)
+        private List<TrackedEvent>? _events; // the run's events: the first request's list, copied once a second joins (the requests' lists stay theirs)
+        private bool _joined;
+        private SpoolPosition _start;
         private SpoolPosition _end;
 
-        public void Add(SpooledBatch batch)
+        public void Add(SpoolPosition start, SpoolPosition end, List<TrackedEvent> events)
         {
-            if (_first is not null && _end == batch.Start)
+            if (_events is not null && _end == start)
             {
-                _joined ??= [.. _first.Events];
-                _joined.AddRange(batch.Events);
-                _end = batch.End;
+                if (!_joined) { (_events, _joined) = ([.. _events], true); }
+                _events.AddRange(events);
+                _end = end;
                 return;
             }
 
             Flush();
-            (_first, _end) = (batch, batch.End);
+            (_events, _joined, _start, _end) = (events, false, start, end);
         }
 
         public void Flush()
         {
-            if (_first is { } first) { queue.TryOffer(_joined is null ? first : new SpooledBatch(first.Start, _end, _joined)); }
-            (_first, _joined) = (null, null);
+            if (_events is { } events) { queue.TryOffer(new SpooledBatch(_start, _end, events)); }
+            (_events, _joined) = (null, false);
         }
     }
 
@@ -243,7 +247,9 @@ public sealed class SpoolWriter : BackgroundService
     {
         public PooledBufferWriter Buffer { get; } = buffer;
         public List<TrackedEvent> Events { get; } = events;
-        public TaskCompletionSource Completion { get; } = new(waited ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+
+        /// <summary>Completed after the fsync that covers the batch; none for a pixel hit, which nobody waits for (issue 16).</summary>
+        public TaskCompletionSource? Completion { get; } = waited ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
 }
 

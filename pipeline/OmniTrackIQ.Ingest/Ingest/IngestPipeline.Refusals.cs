@@ -62,6 +62,9 @@ public sealed partial class IngestPipeline
         _ => throw new ArgumentOutOfRangeException(nameof(batch), batch.Route, "unknown ingest route"),
     };
 
+    /// <summary>A stored pixel hit's answer, made once: it is the same for every hit (issue 16, nothing allocated per hit that need not be).</summary>
+    private static readonly AcceptedResponse s_hitAccepted = new(1, []);
+
     /// <summary>Counts and keeps the batch's refusals as its route does; the answer of <paramref name="accepted"/> items.</summary>
     private AcceptedResponse Keep(IngestBatch batch, int accepted)
     {
@@ -75,7 +78,7 @@ public sealed partial class IngestPipeline
                     badEvents.TryAdd(HitRow(workspace, r.Field, r.Detail, r.Payload, batch.ReceivedAt));
                 }
 
-                return new AcceptedResponse(accepted, []);
+                return accepted == 1 ? s_hitAccepted : new AcceptedResponse(accepted, []);
             case IngestRoute.ShopifyWebhook:
                 // Kept, not counted: the delivery is answered 200 and its order simply not stored.
                 foreach (var r in batch.Rejected)

@@ -8,7 +8,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
 /// One attribution run over the embedded store (<see cref="AttributionOrchestrator"/> drives it). The mark is the
-/// event <c>load_seq</c>; reads go through a reader connection of their own (its temp tables hold the people map and
+/// event <c>load_seq</c>; the events since it go into <c>journey_events</c> with the links (<see cref="JourneyEventsTable"/>),
+/// which the journey read and the deletes use; reads go through a reader connection of their own (its temp tables hold the people map and
 /// the scope), so the journeys stream while <see cref="ResultWriter"/> replaces the results on the writer.
 /// </summary>
 internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state) : IAttributionRunSession
@@ -26,7 +27,12 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 
     public Task AddLinksSinceMarkAsync(CancellationToken cancellationToken) =>
         state.Through > state.Previous
-            ? database.WriteAsync(connection => { IdentityGraph.UpsertLinks(connection, workspace, state.Previous, state.Through); return true; }, cancellationToken)
+            ? database.WriteAsync(connection =>
+            {
+                IdentityGraph.UpsertLinks(connection, workspace, state.Previous, state.Through);
+                JourneyEventsTable.AddSince(connection, workspace, state.Previous, state.Through); // what the journey read reads
+                return true;
+            }, cancellationToken)
             : Task.CompletedTask;
 
     public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) =>

@@ -10,12 +10,6 @@ internal static class IdentitySql
     public static string EventKey { get; } = FirstKey(IdentityKeys.EventKeyOrder);
 
     /// <summary>
-    /// Events whose key is in <c>attribution_scope</c>, written per id column so DuckDB filters with plain semi-joins instead
-    /// of building every event's key string (an incremental tick reads a few people out of millions).
-    /// </summary>
-    public static string ScopeFilter { get; } = BuildScopeFilter();
-
-    /// <summary>
     /// The rows (workspace, id_key, person_key, source, first_seen, last_seen) of <c>identity_links</c> shown by the
     /// events of <paramref name="eventsWhere"/> (<see cref="IdentityKeys.LinksOf"/>).
     /// </summary>
@@ -42,21 +36,5 @@ internal static class IdentitySql
         var sql = new StringBuilder("CASE");
         foreach (var key in order) { sql.Append($" WHEN {Present(key.Column)} THEN '{key.Prefix}' || {key.Column}"); }
         return sql.Append(" END").ToString();
-    }
-
-    private static string BuildScopeFilter()
-    {
-        var sql = new StringBuilder("AND (");
-        var earlier = new List<string>();
-        foreach (var key in IdentityKeys.EventKeyOrder)
-        {
-            if (earlier.Count > 0) { sql.Append("\n     OR ("); }
-            foreach (var column in earlier) { sql.Append($"nullif({column}, '') IS NULL AND "); }
-            sql.Append($"{key.Column} IN (SELECT substr(k, {key.Prefix.Length + 1}) FROM attribution_scope WHERE k LIKE '{key.Prefix}%')");
-            if (earlier.Count > 0) { sql.Append(')'); }
-            earlier.Add(key.Column);
-        }
-
-        return sql.Append(')').ToString();
     }
 }

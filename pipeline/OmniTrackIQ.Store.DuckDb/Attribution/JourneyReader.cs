@@ -16,18 +16,18 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 internal static class JourneyReader
 {
     /// <summary>
-    /// The events of the workspace (in scope) with their person; conversions deduplicated by order id (earliest event
-    /// wins its person and time), each with its order's net revenue from the ledger view.
+    /// The journey events of the workspace (<see cref="JourneyEventsTable"/>; in scope: by their stored key) with their
+    /// person; conversions deduplicated by order id (earliest event wins its person and time), each with its order's net
+    /// revenue from the ledger view.
     /// </summary>
     private static readonly string Events = $"""
         WITH read_events AS (
-            SELECT * FROM events
-            WHERE workspace = $ws AND ((type = 'page' AND NOT is_bot) OR (type = 'conversion' AND order_id IS NOT NULL)) {"{scope}"}),
+            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"}),
         keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
                    -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
                    CASE WHEN type = 'conversion' THEN coalesce(o_net, revenue) ELSE revenue END AS revenue,
-                   CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, {IdentitySql.EventKey} AS k
+                   CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, k
             FROM read_events
             -- Equalities only: a left-side filter in the ON clause (type = 'conversion') made DuckDB fall back to a
             -- nested-loop join, 30x slower at 100k conversions; page views have no order id, so they match nothing anyway.
@@ -37,12 +37,14 @@ internal static class JourneyReader
                    ON o_ws = workspace AND o_id = order_id),
         placed AS (
             SELECT keyed.*, coalesce(p.person, keyed.k) AS person
-            FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k
-            WHERE keyed.k IS NOT NULL),
+            FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k),
         journey AS (
             SELECT * FROM placed
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
         """;
+
+    /// <summary>The rows of the keys in <c>attribution_scope</c>.</summary>
+    public const string ScopeFilter = "AND k IN (SELECT k FROM attribution_scope)";
 
     /// <summary>The orders of the scope's conversion events (whoever else reported them), for the ledger's filter.</summary>
     private const string ScopedOrders = "AND order_id IN (SELECT order_id FROM read_events WHERE type = 'conversion')";
@@ -107,7 +109,7 @@ internal static class JourneyReader
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{scope}", scoped ? IdentitySql.ScopeFilter : "", StringComparison.Ordinal)
+        command.CommandText = sql.Replace("{scope}", scoped ? ScopeFilter : "", StringComparison.Ordinal)
             .Replace("{orderScope}", scoped ? ScopedOrders : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;

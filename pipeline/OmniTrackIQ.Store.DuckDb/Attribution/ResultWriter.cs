@@ -152,19 +152,27 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         }
 
         // Conversions being recomputed may have been stored under another person (an order re-posted by a
-        // different device), so they go by order id as well as by person.
-        // Collected once, so the events and the stored conversions are scanned once for both deletes.
-        Execute($"""
-            CREATE OR REPLACE TEMP TABLE attribution_scope_conversions AS
-            SELECT order_id AS id FROM events
-            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL {IdentitySql.ScopeFilter}
-            UNION
-            SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}
-            """);
+        // different device), so they go by order id as well as by person. One scan of each table: the deleted
+        // conversions name the touches to delete, the deleted paths are the run's old paths (RETURNING).
+        var deleted = new List<string>();
+        using (var command = Command($"""
+            DELETE FROM conversions
+            WHERE workspace = $ws AND (person IN {ScopePeople} OR conversion_id IN (
+                SELECT order_id FROM journey_events WHERE workspace = $ws AND type = 'conversion' {JourneyReader.ScopeFilter}))
+            RETURNING conversion_id
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read()) { deleted.Add(reader.GetString(0)); }
+        }
+
+        JourneyReader.Fill(Connection, "attribution_scope_conversions", "id VARCHAR", deleted, static (row, id) => row.AppendValue(id));
         Execute("DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
-        Execute("DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
-        foreach (var (path, totals) in PathCountsTable.ReadPeople(Connection, _transaction, workspace, ScopePeople)) { _oldPaths[path] = totals; }
-        Execute($"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ScopePeople}");
+        using (var command = Command($"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ScopePeople} RETURNING path, conversions, conversion_value, nulls"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read()) { PathTotals.Add(_oldPaths, reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)); }
+        }
     }
 
     /// <summary>The people of a partial run: its results are stored under their names, which are keys of the scope.</summary>

@@ -7,7 +7,9 @@ internal static class ScopeReader
 {
     /// <summary>
     /// The key of every event loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>], plus the stored
-    /// owner of any order those events re-post (its conversion may move to the new event's person).
+    /// owner of any order those events re-post (its conversion may move to the new event's person). The stored conversions
+    /// are probed with the new events' orders (a semi-join: the few new orders are the hash table, not the stored
+    /// conversions).
     /// </summary>
     public static IEnumerable<string> KeysChangedSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
@@ -17,9 +19,10 @@ internal static class ScopeReader
         }
 
         foreach (var key in Keys(connection, workspace, $"""
-            SELECT DISTINCT c.person FROM conversions c
-            JOIN events e ON e.workspace = c.workspace AND e.order_id = c.conversion_id
-            WHERE c.workspace = $ws AND e.type = 'conversion' AND {LoadedSince.Where("e.load_seq", afterSeq)}
+            SELECT DISTINCT person FROM conversions
+            WHERE workspace = $ws AND conversion_id IN (
+                SELECT order_id FROM events
+                WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND {LoadedSince.Where("load_seq", afterSeq)})
             """, afterSeq, throughSeq, null))
         {
             yield return key;

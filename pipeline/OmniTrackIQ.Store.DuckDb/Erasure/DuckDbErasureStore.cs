@@ -67,7 +67,10 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
         {
             FillKeys(connection, keys);
             using var transaction = connection.BeginTransaction();
+            // The journey rows of every event erased or anonymised go; the anonymised orders come back under their new key.
+            Execute(connection, workspace, $"DELETE FROM journey_events WHERE workspace = $ws AND message_id IN (SELECT message_id FROM events e WHERE {ErasureSql.PersonPredicate})");
             var orders = Execute(connection, workspace, $"UPDATE events e SET {ErasureSql.AnonymiseOrder} WHERE {ErasureSql.PersonPredicate} AND {ErasureSql.IsOrder}");
+            Execute(connection, workspace, $"INSERT INTO journey_events {JourneyEventsTable.Select(ErasureSql.AnonymisedOrderNotInJourneys)}");
             var events = Execute(connection, workspace, $"DELETE FROM events e WHERE {ErasureSql.PersonPredicate}");
             var links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
             // The kept identity graph forgets them too: their keys, and any key stored under one of them as its person.

@@ -37,6 +37,15 @@ internal static class ErasureSql
         """;
 
     /// <summary>
+    /// The anonymised order rows (<see cref="AnonymiseOrder"/>) that <c>journey_events</c> lacks: those an erasure just
+    /// took out under the buyer's key, to put back under the order's (the next run replaces any above its mark).
+    /// </summary>
+    public const string AnonymisedOrderNotInJourneys = """
+        workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND anonymous_id = 'order:' || order_id
+        AND message_id NOT IN (SELECT message_id FROM journey_events WHERE workspace = $ws)
+        """;
+
+    /// <summary>
     /// A bad event's raw payload names key <c>k</c>: a hash anywhere (it may appear as "sha256:&lt;hex&gt;"), an id as a JSON
     /// string, or a numeric id (Shopify's customer ids are JSON numbers) not inside a longer number.
     /// </summary>

@@ -1,8 +1,8 @@
-using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Pipeline.Sink;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
-/// <summary>The ClickHouse writer's bounded filter of recently stored (workspace, message id) pairs.</summary>
+/// <summary>The stores' bounded filter of recently stored (workspace, message id) pairs.</summary>
 public sealed class RecentEventIdsTests
 {
     [Fact]

@@ -2,16 +2,17 @@ using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
-namespace OmniTrackIQ.Store.ClickHouse;
+namespace OmniTrackIQ.Pipeline.Sink;
 
 /// <summary>
 /// The (workspace, message id) keys this process stored or found stored most recently: at most <see cref="Capacity"/>
-/// of them, the oldest forgotten first. The writer skips a key it holds without asking the server (see
-/// <see cref="ClickHouseEventStore"/>). A key is the 128-bit XxHash of the pair, not the strings: 44 bytes a key with
-/// the set and the ring, instead of keeping every id string alive, and two different pairs sharing a hash (which would
-/// skip an event never stored) has a chance of about n / 2^128 per lookup for n keys held, never to be met.
+/// of them, the oldest forgotten first. A store's writer skips a key it holds without asking the store (ClickHouse: no
+/// existence query; DuckDB: a batch holding a retried id does not fall back to INSERT OR IGNORE). A key is the 128-bit
+/// XxHash of the pair, not the strings: 44 bytes a key with the set and the ring, instead of keeping every id string
+/// alive, and two different pairs sharing a hash (which would skip an event never stored) has a chance of about
+/// n / 2^128 per lookup for n keys held, never to be met.
 /// </summary>
-internal sealed class RecentEventIds
+public sealed class RecentEventIds
 {
     /// <summary>Pairs up to this many bytes are hashed from the stack.</summary>
     private const int StackBytes = 512;
