@@ -31,13 +31,7 @@ public sealed class ClickHouseEventStore(ClickHouseDatabase database, StoreReadi
     /// </summary>
     public async Task<int> WriteEventsAsync(IReadOnlyList<TrackedEvent> events, CancellationToken cancellationToken)
     {
-        // A batch may hold the same event twice (a client retry spooled twice): keep the first, as DuckDB does.
-        var seen = new HashSet<(string, string)>(events.Count);
-        var fresh = new List<TrackedEvent>(events.Count);
-        foreach (var e in events)
-        {
-            if (seen.Add((e.Workspace, e.MessageId)) && !_recent.Contains(e.Workspace, e.MessageId)) { fresh.Add(e); }
-        }
+        var fresh = _recent.NewOfEachId(events);
 
         if (fresh.Count > 0 && Interlocked.Read(ref _checkLeft) > 0)
         {

@@ -68,7 +68,8 @@ public sealed class DuckDbEventStore(DuckDbDatabase database, int recentIdCapaci
     /// <summary>
     /// Appends the batch straight into <c>events</c> when its ids are new, which they nearly always are: ids this process
     /// committed lately (<see cref="RecentEventIds"/>: a client's retry of a request the collector had accepted, spooled
-    /// again and read in a later batch) are dropped first; a write that failed committed nothing and taught the filter nothing. The primary key still decides: it refuses the whole batch when an id the filter does not hold is
+    /// again and read in a later batch) are dropped first; a write that failed committed nothing and taught the filter
+    /// nothing. The primary key still decides: it refuses the whole batch when an id the filter does not hold is
     /// stored (a spool replayed after a restart, a retry older than the filter), and the batch is written again through
     /// staging with <c>INSERT OR IGNORE</c>. Issue 16: the move from staging cost 85–90 ms a 10k batch, more than the
     /// appender and the commit together. Files whose <c>events</c> columns are in another order (upgraded from before the
@@ -76,7 +77,7 @@ public sealed class DuckDbEventStore(DuckDbDatabase database, int recentIdCapaci
     /// </summary>
     private int Write(DuckDBConnection connection, IReadOnlyList<TrackedEvent> events)
     {
-        var batch = NewOfEachId(events);
+        var batch = _recent.NewOfEachId(events);
         if (batch.Count == 0) { return 0; }
         var written = AppendOrMove(connection, batch);
         // Committed: every id of the batch is stored now (written here, or found stored by INSERT OR IGNORE).
@@ -101,21 +102,6 @@ public sealed class DuckDbEventStore(DuckDbDatabase database, int recentIdCapaci
         }
 
         return MoveStaged(connection, batch);
-    }
-
-    /// <summary>
-    /// The first of each id in the batch (a client retry spooled twice is kept once), without the ids the filter holds.
-    /// </summary>
-    private List<TrackedEvent> NewOfEachId(IReadOnlyList<TrackedEvent> events)
-    {
-        var seen = new HashSet<(string, string)>(events.Count);
-        var fresh = new List<TrackedEvent>(events.Count);
-        foreach (var e in events)
-        {
-            if (seen.Add((e.Workspace, e.MessageId)) && !_recent.Contains(e.Workspace, e.MessageId)) { fresh.Add(e); }
-        }
-
-        return fresh;
     }
 
     private static int AppendNew(DuckDBConnection connection, List<TrackedEvent> batch)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using OmniTrackIQ.Pipeline.Events;
 
 namespace OmniTrackIQ.Pipeline.Sink;
 
@@ -44,6 +45,23 @@ public sealed class RecentEventIds
     {
         var key = Key(workspace, messageId);
         lock (_lock) { return _keys.Contains(key); }
+    }
+
+    /// <summary>
+    /// The first event of each id in <paramref name="events"/> (a client retry spooled twice is kept once), without the
+    /// ids held here: what a store still has to write. Both stores write through it.
+    /// </summary>
+    public List<TrackedEvent> NewOfEachId(IReadOnlyList<TrackedEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var seen = new HashSet<(string, string)>(events.Count);
+        var fresh = new List<TrackedEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (seen.Add((e.Workspace, e.MessageId)) && !Contains(e.Workspace, e.MessageId)) { fresh.Add(e); }
+        }
+
+        return fresh;
     }
 
     /// <summary>Holds the pair; when full, the oldest key held is forgotten to make room. A key held already stays where it is.</summary>

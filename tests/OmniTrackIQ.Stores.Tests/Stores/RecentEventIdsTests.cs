@@ -1,3 +1,4 @@
+using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.Sink;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
@@ -5,6 +6,18 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// <summary>The stores' bounded filter of recently stored (workspace, message id) pairs.</summary>
 public sealed class RecentEventIdsTests
 {
+    [Fact]
+    public void What_a_store_still_writes_is_the_first_of_each_id_the_filter_does_not_hold()
+    {
+        var recent = new RecentEventIds(10);
+        recent.Add("ws", "stored");
+        TrackedEvent[] batch = [Event("ws", "a", "first"), Event("ws", "stored", "retry"), Event("ws", "a", "second"), Event("other", "stored", "other ws")];
+
+        var fresh = recent.NewOfEachId(batch);
+
+        Assert.Equal(["first", "other ws"], fresh.Select(e => e.Channel));
+    }
+
     [Fact]
     public void It_holds_at_most_its_capacity_and_forgets_the_oldest_first()
     {
@@ -78,4 +91,9 @@ public sealed class RecentEventIdsTests
         Assert.Equal(7, recent.Count);
         for (var i = 0; i < 1_000; i++) { Assert.Equal(i >= 993, recent.Contains("ws", "e" + i)); }
     }
+
+    private static TrackedEvent Event(string workspace, string id, string channel) => new()
+    {
+        Workspace = workspace, MessageId = id, Type = EventType.Page, Channel = channel, Ts = DateTimeOffset.UnixEpoch, ReceivedAt = DateTimeOffset.UnixEpoch,
+    };
 }
