@@ -66,27 +66,16 @@ try
         foreach (var line in timed.Report()) { Console.WriteLine(line); }
     }
 
-    // What an analyst waits for: the summary per model (markov/shapley are derived by the view) and top paths.
-    var summary = new AttributionSummary(database);
-    foreach (var model in new[] { "linear", "markov" })
+    using (var run = Process.GetCurrentProcess())
     {
-        watch.Restart();
-        var groups = await summary.SummarizeAsync("bench", model, AttributionGroupBy.Channel, null, null, CancellationToken.None);
-        Report($"GET /v1/attribution/summary?model={model}", watch.Elapsed, $"{groups.Count} channels");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the load and the runs: {run.PeakWorkingSet64 / 1048576} MB"));
     }
 
-    watch.Restart();
-    var adHoc = await summary.SummarizeAsync("bench", "linear", AttributionGroupBy.Channel, null, null, CancellationToken.None, settings with { LookbackDays = 7 });
-    Report("summary?model=linear&lookbackDays=7 (computed on the fly)", watch.Elapsed, $"{adHoc.Count} channels");
-
-    watch.Restart();
-    var top = await new TopPaths(database).ReadAsync("bench", 10, null, null, null, CancellationToken.None);
-    Report("GET /v1/attribution/paths?top=10", watch.Elapsed, $"top path '{top[0].Path}' × {top[0].Conversions:N0}");
+    // What an analyst waits for: every question of the attribution API, through the reader the endpoints use.
+    await AnalystQuestions.AskAsync(new DuckDbAttributionQueries(database), "bench", settings);
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);
-    using var self = Process.GetCurrentProcess();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"attribution_touches rows: {rows:N0}; working set before the full run {before / 1048576} MB, peak {self.PeakWorkingSet64 / 1048576} MB"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"attribution_touches rows: {rows:N0}; working set before the full run {before / 1048576} MB"));
 }
 finally
 {
