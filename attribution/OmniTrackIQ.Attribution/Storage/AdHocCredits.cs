@@ -30,7 +30,8 @@ public sealed class AdHocCredits
 
     public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models)
     {
-        _attributor = new JourneyAttributor(settings.ToOptions(), AttributionModels.Heuristics);
+        // Only the asked heuristics are computed (a model's credits do not depend on the others').
+        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))]);
         _models = models;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
         _markovOrder = settings.MarkovOrder;

@@ -5,10 +5,12 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
 /// Attribution under per-query options (a lookback window or "paid clicks first" other than the
-/// workspace's): the shared <see cref="AdHocCredits"/> computes the requested models over every journey and this leaves their rows in the connection's
-/// temp table <c>adhoc_results</c> (the columns the summary reads from attribution_results), so the same
-/// summary SQL — spend join included — runs over them. Nothing is written to the stored results.
-/// Identity links are those the worker has recorded (at most one tick behind).
+/// workspace's): the shared <see cref="AdHocCredits"/> computes the requested models over every journey, the credits of
+/// the conversions in the asked range are summed here per model and summary key (<see cref="AdHocSums"/>), and those few
+/// sums go into the connection's temp table <c>adhoc_results</c>, which the summary joins with spend as it joins the
+/// stored results' sums. Nothing is written to the stored results.
+/// People are the stored identity graph (<c>identity_people</c>, what the stored results were computed with) and the
+/// journey events the worker has kept: at most one tick behind, as the stored results.
 /// </summary>
 internal static class AdHocAttribution
 {
@@ -16,28 +18,32 @@ internal static class AdHocAttribution
 
     /// <param name="connection">Where the temp table is filled and later read.</param>
     /// <param name="stream">A second connection of the same database to stream journeys from (a connection serves one result at a time).</param>
-    public static void Fill(DuckDBConnection connection, DuckDBConnection stream, string workspace, AttributionSettings settings, IReadOnlyCollection<string> models)
+    /// <param name="range">Only conversions in it are summed.</param>
+    /// <param name="groupBy">The summary key the credits are summed by (column <c>k</c>).</param>
+    /// <param name="channel">Only the credit of this channel's touches, when given.</param>
+    public static void Fill(DuckDBConnection connection, DuckDBConnection stream, string workspace, AttributionSettings settings, IReadOnlyCollection<string> models,
+        TimeRange range, AttributionGroupBy groupBy, string? channel)
     {
         using (var create = connection.CreateCommand())
         {
             create.CommandText = $"""
-                CREATE TEMP TABLE IF NOT EXISTS {Table} (workspace VARCHAR, model VARCHAR, channel VARCHAR, source VARCHAR,
-                    medium VARCHAR, campaign VARCHAR, conversion_ts TIMESTAMP, credit DOUBLE, revenue_credit DOUBLE);
+                CREATE TEMP TABLE IF NOT EXISTS {Table} (model VARCHAR, k VARCHAR, conversions DOUBLE, revenue DOUBLE);
                 DELETE FROM {Table};
                 """;
             create.ExecuteNonQuery();
         }
 
-        var people = IdentityGraph.Load(stream, workspace, out var leadMs);
-        JourneyReader.SetPeople(stream, people);
-        using var appender = connection.CreateAppender(Table);
+        var leadMs = StoredPeople.Map(stream, workspace);
+        var sums = new AdHocSums(range, groupBy, channel);
         foreach (var row in AdHocCredits.Compute(() => JourneyReader.Stream(stream, workspace, leadMs, scoped: false), settings, models))
         {
-            var touch = row.Touch;
-            appender.CreateRow().AppendValue(workspace).AppendValue(row.Model)
-                .AppendValue(touch?.Channel ?? AttributionSchema.NoTouchChannel).AppendValue(touch?.Source).AppendValue(touch?.Medium)
-                .AppendValue(touch?.Campaign).AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(row.Conversion.TimestampMs).UtcDateTime)
-                .AppendValue(row.Credit).AppendValue(row.RevenueCredit).EndRow();
+            sums.Add(row);
+        }
+
+        using var appender = connection.CreateAppender(Table);
+        foreach (var ((model, key), (credit, revenueCredit)) in sums.Groups)
+        {
+            appender.CreateRow().AppendValue(model).AppendValue(key).AppendValue(credit).AppendValue(revenueCredit).EndRow();
         }
     }
 }

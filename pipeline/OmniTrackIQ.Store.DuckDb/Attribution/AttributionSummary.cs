@@ -31,19 +31,21 @@ public sealed class AttributionSummary
         AttributionGroupBy groupBy, DateTime? from, DateTime? to, AttributionSettings? adHoc, string? channel, CancellationToken cancellationToken)
     {
         var (column, spendKey) = Keys(groupBy);
+        var range = new TimeRange(from, to);
         using var connection = _database.OpenReader();
-        var results = "attribution_results";
         if (adHoc is not null)
         {
             using var stream = _database.OpenReader();
-            AdHocAttribution.Fill(connection, stream, workspace, adHoc, models);
-            results = AdHocAttribution.Table;
+            AdHocAttribution.Fill(connection, stream, workspace, adHoc, models, range, groupBy, channel);
         }
 
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            byModel[model] = Summarize(connection, results, workspace, model, $"coalesce({column}, '(none)')", spendKey, from, to, channel);
+            var attributed = adHoc is null
+                ? Attributed("attribution_results", $"coalesce({column}, '(none)')", range, channel)
+                : $"SELECT k, conversions, revenue FROM {AdHocAttribution.Table} WHERE model = $model";
+            byModel[model] = Summarize(connection, attributed, workspace, model, spendKey, range, channel);
         }
 
         return Task.FromResult(byModel);
@@ -58,8 +60,9 @@ public sealed class AttributionSummary
     {
         var (column, spendKey) = Keys(groupBy);
         using var connection = _database.OpenReader();
-        var rows = Summarize(connection, "attribution_results", workspace, model,
-            $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", from, to, channel);
+        var range = new TimeRange(from, to);
+        var rows = Summarize(connection, Attributed("attribution_results", $"strftime(conversion_ts, '%Y-%m-%d') || '|' || coalesce({column}, '(none)')", range, channel),
+            workspace, model, $"strftime(date, '%Y-%m-%d') || '|' || ({spendKey})", range, channel);
         return Task.FromResult(DailyKeys.Rows(rows));
     }
 
@@ -74,24 +77,29 @@ public sealed class AttributionSummary
                 "THEN campaign_id ELSE campaign END"),
         };
 
-    private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string results, string workspace, string model,
-        string key, string spendKey, DateTime? from, DateTime? to, string? channel)
+    /// <summary>The credit and revenue of <c>$model</c> per <paramref name="key"/> in <paramref name="results"/> (columns k, conversions, revenue).</summary>
+    private static string Attributed(string results, string key, TimeRange range, string? channel) => $"""
+        SELECT {key} AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
+        FROM {results}
+        WHERE workspace = $ws AND model = $model {OnlyChannel(channel)}
+          {range.Where("conversion_ts")}
+        GROUP BY k
+        """;
+
+    /// <summary>Credit is filtered after the model spread it over the whole path, so a channel keeps its share, not the path's.</summary>
+    private static string OnlyChannel(string? channel) => channel is null ? "" : "AND channel = $channel";
+
+    /// <param name="attributed">The model's sums per key (<see cref="Attributed"/>, or the on-the-fly sums), joined here with spend per key.</param>
+    private static List<AttributionSummaryRow> Summarize(DuckDBConnection connection, string attributed, string workspace, string model,
+        string spendKey, TimeRange range, string? channel)
     {
-        var range = new TimeRange(from, to);
-        // Credit is filtered after the model spread it over the whole path, so a channel keeps its share, not the path's.
-        var onlyChannel = channel is null ? "" : "AND channel = $channel";
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            WITH attributed AS (
-                SELECT {key} AS k, sum(credit) AS conversions, sum(revenue_credit) AS revenue
-                FROM {results}
-                WHERE workspace = $ws AND model = $model {onlyChannel}
-                  {range.Where("conversion_ts")}
-                GROUP BY k),
+            WITH attributed AS ({attributed}),
             spent AS (
                 SELECT {spendKey} AS k, CAST(sum(spend) AS DOUBLE) AS spend
                 FROM ad_spend
-                WHERE workspace = $ws AND NOT currency_flagged {onlyChannel}
+                WHERE workspace = $ws AND NOT currency_flagged {OnlyChannel(channel)}
                   {range.Where("date")}
                 GROUP BY k)
             SELECT coalesce(a.k, s.k) AS key, coalesce(a.conversions, 0), coalesce(a.revenue, 0), s.spend
