@@ -29,19 +29,27 @@ public sealed class DuckDbMigrations : IStoreMigrations
         DuckDbEventStore.Execute(connection, OrdersSchema.CreateView);
         DuckDbEventStore.Execute(connection, AdSpendSchema.CreateTables);
         DropResultsTable(connection);
+        var hadJourneys = Count(connection, JourneysTable.Exists) > 0;
         DuckDbEventStore.Execute(connection, AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create + PersonMapTable.Create
-            + JourneyEventsTable.Create);
+            + JourneyEventsTable.Create + JourneysTable.Create);
         DuckDbEventStore.Execute(connection, PathCountsTable.Backfill); // a file from before path_counts: its counts, once
         PersonMapTable.Backfill(connection); // a file from before identity_people: its people, once
         DuckDbEventStore.Execute(connection, JourneyEventsTable.Backfill); // a file from before journey_events: the events its last run covered, once
+        // A file from before attribution_journeys: its next run recomputes everything, which stores every person's journey.
+        if (!hadJourneys) { DuckDbEventStore.Execute(connection, "DELETE FROM attribution_state"); }
+    }
+
+    private static long Count(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Files from before the results view kept attribution_results as a table: dropped, with the run state, so the next run recomputes all.</summary>
     private static void DropResultsTable(DuckDBConnection connection)
     {
-        using var check = connection.CreateCommand();
-        check.CommandText = AttributionSchema.ResultsTableExists;
-        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        if (Count(connection, AttributionSchema.ResultsTableExists) > 0)
         {
             DuckDbEventStore.Execute(connection, "DROP TABLE attribution_results; DROP TABLE IF EXISTS attribution_state;");
         }

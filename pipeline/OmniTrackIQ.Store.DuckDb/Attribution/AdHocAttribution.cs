@@ -9,8 +9,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// the conversions in the asked range are summed here per model and summary key (<see cref="AdHocSums"/>), and those few
 /// sums go into the connection's temp table <c>adhoc_results</c>, which the summary joins with spend as it joins the
 /// stored results' sums. Nothing is written to the stored results.
-/// People are the stored identity graph (<c>identity_people</c>, what the stored results were computed with) and the
-/// journey events the worker has kept: at most one tick behind, as the stored results.
+/// The journeys are those the last run stored (<see cref="JourneysTable"/>): the people and events the stored results
+/// were computed from, at most one tick behind, as the stored results.
 /// </summary>
 internal static class AdHocAttribution
 {
@@ -33,9 +33,8 @@ internal static class AdHocAttribution
             create.ExecuteNonQuery();
         }
 
-        var leadMs = StoredPeople.Map(stream, workspace);
         var sums = new AdHocSums(range, groupBy, channel);
-        foreach (var row in AdHocCredits.Compute(() => JourneyReader.Stream(stream, workspace, leadMs, scoped: false), settings, models))
+        foreach (var row in AdHocCredits.Compute(() => JourneysTable.Stream(stream, workspace), settings, models))
         {
             sums.Add(row);
         }

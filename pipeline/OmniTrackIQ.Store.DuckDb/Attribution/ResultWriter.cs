@@ -27,6 +27,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
     private DuckDBAppender? _conversionRows;
     private DuckDBAppender? _touchRowsAppender;
     private DuckDBAppender? _pathRows;
+    private DuckDBAppender? _journeyRows;
 
     private DuckDBConnection Connection => lease.Connection;
 
@@ -44,6 +45,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
             writer._conversionRows = lease.Connection.CreateAppender("conversions");
             writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
             writer._pathRows = lease.Connection.CreateAppender("person_paths");
+            writer._journeyRows = lease.Connection.CreateAppender(JourneysTable.Name);
             return writer;
         }
         catch
@@ -68,6 +70,8 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
                 .AppendValue(path.Conversions).AppendValue(path.Value).AppendValue(path.Nulls).EndRow();
             if (scoped) { PathTotals.Add(_newPaths, text, path.Conversions, path.Value, path.Nulls); }
         }
+
+        JourneysTable.Append(_journeyRows!, workspace, journey); // what answers under other options read
 
         return ValueTask.CompletedTask;
     }
@@ -136,14 +140,15 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         _conversionRows?.Dispose();
         _touchRowsAppender?.Dispose();
         _pathRows?.Dispose();
-        (_conversionRows, _touchRowsAppender, _pathRows) = (null, null, null);
+        _journeyRows?.Dispose();
+        (_conversionRows, _touchRowsAppender, _pathRows, _journeyRows) = (null, null, null, null);
     }
 
     private void DeleteOld()
     {
         if (!scoped)
         {
-            foreach (var table in new[] { "attribution_touches", "conversions", "person_paths" })
+            foreach (var table in new[] { "attribution_touches", "conversions", "person_paths", JourneysTable.Name })
             {
                 Execute($"DELETE FROM {table} WHERE workspace = $ws");
             }
@@ -173,6 +178,8 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         {
             while (reader.Read()) { PathTotals.Add(_oldPaths, reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3)); }
         }
+
+        Execute($"DELETE FROM {JourneysTable.Name} WHERE workspace = $ws AND person IN {ScopePeople}");
     }
 
     /// <summary>The people of a partial run: its results are stored under their names, which are keys of the scope.</summary>

@@ -75,6 +75,9 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             var links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");
             // The kept identity graph forgets them too: their keys, and any key stored under one of them as its person.
             Execute(connection, workspace, $"DELETE FROM identity_people WHERE workspace = $ws AND (k IN {ErasureSql.LinkKeys} OR person IN {ErasureSql.LinkKeys})");
+            // Their stored journey (their touches' times and sources) goes; their orders stay as journeys of the order alone, under
+            // the order's own key as journey_events now has them, so answers under other options count them as a recompute would.
+            JourneysTable.ReplaceByOrders(connection, workspace, ErasureSql.LinkKeys);
             // Attribution results keep their credit but no longer name the person.
             Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
             // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).

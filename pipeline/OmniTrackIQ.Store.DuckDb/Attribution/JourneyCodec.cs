@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using System.Text;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
+
+namespace OmniTrackIQ.Store.DuckDb.Attribution;
+
+/// <summary>
+/// The compact binary form of a <see cref="PersonJourney"/> kept in <c>attribution_journeys</c> (<see cref="JourneysTable"/>):
+/// what the models read of it and nothing else — each touch's time (varint delta), flags, channel, source, medium and
+/// campaign; each conversion's time and revenue; the lead time. Order ids and currencies are left out (no model reads
+/// them). A string is written once per journey and referred back to by number after that, and decoded strings are
+/// shared across journeys (<see cref="Decoder"/>), so a million journeys decode without a string each per touch.
+/// </summary>
+internal static class JourneyCodec
+{
+    private const byte Version = 1;
+
+    // String tags: 0 null, 1 a new string (length + UTF-8) follows, n ≥ 2 the (n - 2)th string of this journey.
+    private const int NullTag = 0;
+    private const int NewTag = 1;
+
+    public static byte[] Encode(PersonJourney journey)
+    {
+        var buffer = new List<byte>(16 + (journey.Touches.Count * 8) + (journey.Conversions.Count * 12)) { Version };
+        var written = new Dictionary<string, int>(StringComparer.Ordinal);
+        WriteVarint(buffer, (ulong)journey.Touches.Count);
+        var previous = 0L;
+        foreach (var touch in journey.Touches)
+        {
+            WriteVarint(buffer, ZigZag(touch.TimestampMs - previous));
+            previous = touch.TimestampMs;
+            buffer.Add((byte)touch.Flags);
+            WriteString(buffer, written, touch.Channel);
+            WriteString(buffer, written, touch.Source);
+            WriteString(buffer, written, touch.Medium);
+            WriteString(buffer, written, touch.Campaign);
+        }
+
+        WriteVarint(buffer, (ulong)journey.Conversions.Count);
+        previous = 0;
+        Span<byte> revenue = stackalloc byte[8];
+        foreach (var conversion in journey.Conversions)
+        {
+            WriteVarint(buffer, ZigZag(conversion.TimestampMs - previous));
+            previous = conversion.TimestampMs;
+            BinaryPrimitives.WriteDoubleLittleEndian(revenue, conversion.Revenue);
+            foreach (var b in revenue) { buffer.Add(b); }
+        }
+
+        buffer.Add(journey.LeadTimestampMs.HasValue ? (byte)1 : (byte)0);
+        if (journey.LeadTimestampMs is { } lead) { WriteVarint(buffer, ZigZag(lead)); }
+        return [.. buffer];
+    }
+
+    private static void WriteString(List<byte> buffer, Dictionary<string, int> written, string? value)
+    {
+        if (value is null) { WriteVarint(buffer, NullTag); return; }
+        if (written.TryGetValue(value, out var index)) { WriteVarint(buffer, (ulong)index + 2); return; }
+        written[value] = written.Count;
+        WriteVarint(buffer, NewTag);
+        var bytes = Encoding.UTF8.GetBytes(value);
+        WriteVarint(buffer, (ulong)bytes.Length);
+        buffer.AddRange(bytes);
+    }
+
+    private static void WriteVarint(List<byte> buffer, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            buffer.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        buffer.Add((byte)value);
+    }
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+
+    /// <summary>Decodes journeys one after another, sharing each distinct string (bounded, like <see cref="StringPool"/>). Not thread-safe.</summary>
+    public sealed class Decoder
+    {
+        private const int MaxPooled = 100_000;
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private readonly List<string> _journeyStrings = [];
+        private char[] _chars = new char[256];
+
+        public PersonJourney Decode(ReadOnlySpan<byte> data)
+        {
+            if (data.Length == 0 || data[0] != Version) { throw new InvalidDataException($"Unknown journey encoding {(data.Length == 0 ? "(empty)" : data[0])}."); }
+            var position = 1;
+            _journeyStrings.Clear();
+            var touches = new Touchpoint[checked((int)ReadVarint(data, ref position))];
+            var time = 0L;
+            for (var i = 0; i < touches.Length; i++)
+            {
+                time += UnZigZag(ReadVarint(data, ref position));
+                var flags = (TouchFlags)data[position++];
+                var channel = ReadString(data, ref position) ?? throw new InvalidDataException("A touch without a channel.");
+                touches[i] = new Touchpoint(channel, time, flags, ReadString(data, ref position), ReadString(data, ref position), ReadString(data, ref position));
+            }
+
+            var conversions = new JourneyConversion[checked((int)ReadVarint(data, ref position))];
+            time = 0;
+            for (var i = 0; i < conversions.Length; i++)
+            {
+                time += UnZigZag(ReadVarint(data, ref position));
+                conversions[i] = new JourneyConversion("", time, BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(position, 8)));
+                position += 8;
+            }
+
+            long? lead = data[position++] == 1 ? UnZigZag(ReadVarint(data, ref position)) : null;
+            return new PersonJourney("", touches, conversions, lead);
+        }
+
+        private string? ReadString(ReadOnlySpan<byte> data, ref int position)
+        {
+            var tag = (int)ReadVarint(data, ref position);
+            if (tag == NullTag) { return null; }
+            if (tag != NewTag) { return _journeyStrings[tag - 2]; }
+            var length = (int)ReadVarint(data, ref position);
+            var bytes = data.Slice(position, length);
+            position += length;
+            if (_chars.Length < length) { _chars = new char[length * 2]; }
+            var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, _chars));
+            var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(chars, out var value))
+            {
+                value = new string(chars);
+                if (_pool.Count < MaxPooled) { _pool[value] = value; }
+            }
+
+            _journeyStrings.Add(value);
+            return value;
+        }
+
+        private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
+        {
+            ulong value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = data[position++];
+                value |= (ulong)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+
+            return value;
+        }
+    }
+}
