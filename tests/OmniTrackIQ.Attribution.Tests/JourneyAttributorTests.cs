@@ -31,6 +31,20 @@ public sealed class JourneyAttributorTests
     }
 
     [Fact]
+    public void Without_paths_the_conversions_and_their_credits_are_the_same_and_no_path_is_built()
+    {
+        Touchpoint[] touches = [T("A", 1), T("B", 3, TouchFlags.LeadCreation), T("C", 6), T("D", 7)];
+        JourneyConversion[] conversions = [new("o1", 2 * Day, 10), new("o2", (long)(6.5 * Day), 20)];
+        var options = new AttributionOptions { Lookback = TimeSpan.FromDays(30) };
+        var with = new JourneyAttributor(options, Models).Attribute(touches, conversions, 3 * Day);
+        var without = new JourneyAttributor(options, Models, withPaths: false).Attribute(touches, conversions, 3 * Day);
+
+        Assert.Equal(3, with.Paths.Count);
+        Assert.Empty(without.Paths);
+        Assert.Equal(with.Conversions.Select(c => (c.PathText, string.Join(",", c.Credits))), without.Conversions.Select(c => (c.PathText, string.Join(",", c.Credits))));
+    }
+
+    [Fact]
     public void Touches_count_for_every_later_conversion_in_their_window_and_the_tail_is_a_null_path()
     {
         var result = Attributor().Attribute(

@@ -32,14 +32,18 @@ public sealed class JourneyAttributor
     private readonly PathAttributor _attributor;
     private readonly IReadOnlyList<(string Name, HeuristicModel Model)> _models;
     private readonly int _maxPathTouches;
+    private readonly bool _withPaths;
     private int[] _selected = new int[16];
     private double[] _credits = new double[16];
 
-    public JourneyAttributor(AttributionOptions options, IReadOnlyList<(string Name, HeuristicModel Model)> models, int maxPathTouches = DefaultMaxPathTouches)
+    /// <param name="withPaths">False when the caller reads only the conversions (<see cref="JourneyResult.Paths"/> stays empty, its per-path keys unbuilt).</param>
+    public JourneyAttributor(AttributionOptions options, IReadOnlyList<(string Name, HeuristicModel Model)> models, int maxPathTouches = DefaultMaxPathTouches,
+        bool withPaths = true)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPathTouches, 1);
         _maxPathTouches = maxPathTouches;
+        _withPaths = withPaths;
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _attributor = new PathAttributor(_options);
         _models = models;
@@ -78,7 +82,7 @@ public sealed class JourneyAttributor
             forModels.Add(new ConversionPath(tail, tail[^1].TimestampMs, conversions: 0, nulls: 1));
         }
 
-        return new JourneyResult(attributed, PathCounts.Aggregate(forModels, _options, out _));
+        return new JourneyResult(attributed, _withPaths ? PathCounts.Aggregate(forModels, _options, out _) : []);
     }
 
     /// <summary>Nothing kept: no touch at all, none up to the conversion, or none inside the window (paid-first never empties a path).</summary>

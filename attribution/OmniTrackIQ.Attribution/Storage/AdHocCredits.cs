@@ -21,6 +21,7 @@ public readonly record struct CreditRow(string Model, Touchpoint? Touch, Journey
 public sealed class AdHocCredits
 {
     private readonly JourneyAttributor _attributor;
+    private readonly JourneyAttributor _fitter;
     private readonly IReadOnlyCollection<string> _models;
     private readonly List<string> _dataDriven;
     private readonly int _markovOrder;
@@ -30,8 +31,10 @@ public sealed class AdHocCredits
 
     public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models)
     {
-        // Only the asked heuristics are computed (a model's credits do not depend on the others').
-        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))]);
+        // Each pass computes only what it reads: the credits of the asked heuristics (a model's do not depend on the others'),
+        // or the paths the data-driven models are fitted on.
+        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))], withPaths: false);
+        _fitter = new JourneyAttributor(settings.ToOptions(), []);
         _models = models;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
         _markovOrder = settings.MarkovOrder;
@@ -59,7 +62,7 @@ public sealed class AdHocCredits
     /// <summary>First pass: the journey's paths (converting and not) under these options join the totals the models are fitted on.</summary>
     public void Fit(PersonJourney journey)
     {
-        foreach (var path in Attribute(journey).Paths)
+        foreach (var path in _fitter.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs).Paths)
         {
             var key = path.ToString();
             _paths[key] = _paths.TryGetValue(key, out var t)
@@ -91,7 +94,7 @@ public sealed class AdHocCredits
     /// <summary>Second pass: the credited rows of one journey's conversions under every asked model.</summary>
     public IEnumerable<CreditRow> Credit(PersonJourney journey)
     {
-        foreach (var attributed in Attribute(journey).Conversions)
+        foreach (var attributed in _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs).Conversions)
         {
             var conversion = attributed.Conversion;
             if (attributed.KeptIndices.Length == 0)
@@ -118,6 +121,4 @@ public sealed class AdHocCredits
             }
         }
     }
-
-    private JourneyResult Attribute(PersonJourney journey) => _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
 }
