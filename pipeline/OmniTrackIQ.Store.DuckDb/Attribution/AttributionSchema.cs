@@ -100,22 +100,38 @@ internal static class AttributionSchema
             CREATE OR REPLACE VIEW attribution_results AS
             {string.Join("\nUNION ALL\n", heuristics)}
             UNION ALL
-            SELECT workspace, conversion_id, model, touch_index, channel, source, medium, campaign, touch_ts, conversion_ts,
-                   credit, credit * revenue AS revenue_credit, computed_at
-            FROM (
-                SELECT t.*, m.model,
-                       CASE WHEN sum(coalesce(w.weight, 0) / t.channel_touches) OVER p > 0
-                            THEN coalesce(w.weight, 0) / t.channel_touches / sum(coalesce(w.weight, 0) / t.channel_touches) OVER p
-                            ELSE 1.0 / count(*) OVER p END AS credit
-                FROM attribution_touches t
-                CROSS JOIN (VALUES ('markov'), ('shapley')) m(model)
-                LEFT JOIN attribution_channel_models w
-                       ON w.workspace = t.workspace AND w.model = m.model AND w.channel = t.channel AND w.weight > 0
-                WHERE t.credit_linear > 0
-                WINDOW p AS (PARTITION BY t.workspace, t.conversion_id, m.model))
-            WHERE credit > 0;
+            {DataDriven(AttributionModels.Markov)}
+            UNION ALL
+            {DataDriven(AttributionModels.Shapley)};
             """;
     }
+
+    /// <summary>
+    /// The rows of one data-driven model. One branch per model with the model as a constant, so a query's
+    /// <c>model = ...</c> drops the other branch when planned; each conversion's denominator (the sum of
+    /// weight / channel_touches over its touches) and touch count come from one aggregate joined back, which at 1M
+    /// conversions costs under half the window over every conversion it replaces, for the same figures
+    /// (bench/RESULTS.md "Issue 21: the analyst's answers at 1M").
+    /// </summary>
+    private static string DataDriven(string model) => $"""
+        SELECT workspace, conversion_id, model, touch_index, channel, source, medium, campaign, touch_ts, conversion_ts,
+               credit, credit * revenue AS revenue_credit, computed_at
+        FROM (
+            SELECT t.*, '{model}' AS model,
+                   CASE WHEN d.total > 0 THEN coalesce(w.weight, 0) / t.channel_touches / d.total ELSE 1.0 / d.touches END AS credit
+            FROM attribution_touches t
+            LEFT JOIN attribution_channel_models w
+                   ON w.workspace = t.workspace AND w.model = '{model}' AND w.channel = t.channel AND w.weight > 0
+            JOIN (SELECT t.workspace, t.conversion_id, sum(coalesce(w.weight, 0) / t.channel_touches) AS total, count(*) AS touches
+                  FROM attribution_touches t
+                  LEFT JOIN attribution_channel_models w
+                         ON w.workspace = t.workspace AND w.model = '{model}' AND w.channel = t.channel AND w.weight > 0
+                  WHERE t.credit_linear > 0
+                  GROUP BY t.workspace, t.conversion_id) d
+              ON d.workspace = t.workspace AND d.conversion_id = t.conversion_id
+            WHERE t.credit_linear > 0)
+        WHERE credit > 0
+        """;
 
     /// <summary>Databases from before the view kept attribution_results as a table (dropped on open, with the state, so the next run recomputes all).</summary>
     public const string ResultsTableExists = """
