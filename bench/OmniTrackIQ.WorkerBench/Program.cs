@@ -42,11 +42,15 @@ try
     Report("baseline: DuckDB groups every person's touches", watch.Elapsed, $"{grouped:N0} people");
 
     var before = Process.GetCurrentProcess().WorkingSet64;
+    var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
     watch.Restart();
     var full = await runner.RecomputeAsync("bench", settings, null, CancellationToken.None);
     var fullTime = watch.Elapsed;
-    Report("full recompute (9 models)", fullTime,
-        $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s");
+    using (var afterFull = Process.GetCurrentProcess())
+    {
+        Report("full recompute (9 models)", fullTime,
+            $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
+    }
 
     watch.Restart();
     var idle = await runner.RunAsync("bench", settings, CancellationToken.None);
