@@ -40,7 +40,7 @@ internal static class AdHocAttribution
         }
 
         using var appender = connection.CreateAppender(Table);
-        foreach (var ((model, key), (credit, revenueCredit)) in sums.Groups)
+        foreach (var (model, key, credit, revenueCredit) in sums.Groups)
         {
             appender.CreateRow().AppendValue(model).AppendValue(key).AppendValue(credit).AppendValue(revenueCredit).EndRow();
         }

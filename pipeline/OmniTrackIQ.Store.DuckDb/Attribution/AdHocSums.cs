@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
@@ -13,8 +14,19 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
     private readonly long? _fromMicros = Micros(range.From);
     private readonly long? _toMicros = Micros(range.To);
 
-    /// <summary>Credit and revenue credit per (model, key), in the order the keys first appeared.</summary>
-    public Dictionary<(string Model, string Key), (double Credit, double RevenueCredit)> Groups { get; } = [];
+    private readonly List<(string Model, Dictionary<string, (double Credit, double RevenueCredit)> Sums)> _models = [];
+
+    /// <summary>Credit and revenue credit per model and key.</summary>
+    public IEnumerable<(string Model, string Key, double Credit, double RevenueCredit)> Groups
+    {
+        get
+        {
+            foreach (var (model, sums) in _models)
+            {
+                foreach (var (key, (credit, revenueCredit)) in sums) { yield return (model, key, credit, revenueCredit); }
+            }
+        }
+    }
 
     public void Add(in CreditRow row)
     {
@@ -29,9 +41,27 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
             AttributionGroupBy.Source => touch?.Source,
             _ => touch?.Campaign,
         } ?? AttributionModels.NoTouchChannel;
-        var group = (row.Model, key);
-        var (credit, revenueCredit) = Groups.TryGetValue(group, out var known) ? known : (0d, 0d);
-        Groups[group] = (credit + row.Credit, revenueCredit + row.RevenueCredit);
+        // One hash of the key per credit (this runs for every credited touch of a million conversions).
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(SumsOf(row.Model), key, out _);
+        sum = (sum.Credit + row.Credit, sum.RevenueCredit + row.RevenueCredit);
+    }
+
+    /// <summary>The sums of a model: a few models, named by the same string instances, so found by reference first.</summary>
+    private Dictionary<string, (double Credit, double RevenueCredit)> SumsOf(string model)
+    {
+        foreach (var (name, sums) in _models)
+        {
+            if (ReferenceEquals(name, model)) { return sums; }
+        }
+
+        foreach (var (name, sums) in _models)
+        {
+            if (string.Equals(name, model, StringComparison.Ordinal)) { return sums; }
+        }
+
+        var added = new Dictionary<string, (double Credit, double RevenueCredit)>(StringComparer.Ordinal);
+        _models.Add((model, added));
+        return added;
     }
 
     /// <summary>The bound as epoch microseconds, the precision of the TIMESTAMP it was compared with in SQL.</summary>
