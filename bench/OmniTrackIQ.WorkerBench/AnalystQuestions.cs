@@ -9,13 +9,13 @@ namespace OmniTrackIQ.WorkerBench;
 /// <see cref="IAttributionQueries"/>, the reader the HTTP endpoints call: the summary of each model, compare (every
 /// model at once), top paths, coverage, and the on-the-fly lookback and paid-first variants. Each prints its wall time,
 /// the process CPU it took, and a figure of the answer (so a before/after pair can be checked for the same answer).
-/// The peak RSS of the questions alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
+/// The peak RSS of each question alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
 /// </summary>
 internal static class AnalystQuestions
 {
     public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored)
     {
-        ResetPeakRss();
+        var peakMb = 0L;
         foreach (var model in AttributionModels.Names)
         {
             await TimeAsync($"summary model={model}", () => Summary(queries, workspace, [model], null));
@@ -44,7 +44,22 @@ internal static class AnalystQuestions
         await TimeAsync("summary model=time_decay lookbackDays=any (on the fly)", () => Summary(queries, workspace, ["time_decay"], any));
         await TimeAsync($"summary model=w_shaped paidFirst={paidFirst.PaidClicksFirst} (on the fly)", () => Summary(queries, workspace, ["w_shaped"], paidFirst));
         await TimeAsync("compare lookbackDays=7 (9 models on the fly)", () => Summary(queries, workspace, AttributionModels.Names, lookback7));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS while answering: {PeakRssMb()} MB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS while answering: {peakMb} MB"));
+
+        async Task TimeAsync(string question, Func<Task<string>> ask)
+        {
+            ResetPeakRss();
+            using var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            var figure = await ask();
+            var wall = watch.Elapsed;
+            process.Refresh();
+            var peak = PeakRssMb();
+            peakMb = Math.Max(peakMb, peak);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {question} | {wall.TotalSeconds:F2} s | CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s | peak RSS {peak} MB | {figure} |"));
+        }
     }
 
     private static async Task<string> Summary(IAttributionQueries queries, string workspace, IReadOnlyList<string> models, AttributionSettings? adHoc)
@@ -56,18 +71,6 @@ internal static class AnalystQuestions
     /// <summary>The answer's row count and the first row (rounded, as the API gives it), so two builds' answers can be compared.</summary>
     private static string Figure(List<AttributionSummaryRow> rows) =>
         string.Create(CultureInfo.InvariantCulture, $"{rows.Count} rows, top '{rows[0].Key}' {rows[0].Conversions} conv {rows[0].Revenue} rev");
-
-    private static async Task TimeAsync(string question, Func<Task<string>> ask)
-    {
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        var figure = await ask();
-        var wall = watch.Elapsed;
-        process.Refresh();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {question} | {wall.TotalSeconds:F2} s | CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s | {figure} |"));
-    }
 
     /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the questions' own.</summary>
     private static void ResetPeakRss()
