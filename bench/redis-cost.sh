@@ -11,7 +11,8 @@
 # Env: OTQ_BENCH_REDIS (127.0.0.1:16390), a redis-server of the bench's own, so other users' commands are not counted.
 # OTQ_BENCH_REDIS_TIMEOUT (1 s): the calls are measured, not their fallback (on a busy box the 25 ms default times
 # out and opens the breaker, and the run then measures the in-process forms).
-# OTQ_BENCH_DURATION (LoadGen's 10 s): longer runs spread the JIT's fixed cost (tier-1 recompiles under load) thinner.
+# OTQ_BENCH_DURATION (LoadGen's 10 s): longer runs spread the JIT's fixed cost (tier-1 recompiles under load) thinner;
+# OTQ_BENCH_PRELOAD (bench/run-batch.sh, e.g. 20s) measures a warm process instead, after an unmeasured load.
 set -u
 pairs=${1:-5}
 [ $# -gt 0 ] && shift
@@ -44,9 +45,10 @@ run() {
   cpu=$(sed -n 's/^collector: cpu_s=\([0-9.]*\) .*/\1/p' <<< "$out")
   accepted=$(sed -n 's/^collector: .*accepted_total=\([0-9]*\).*/\1/p' <<< "$out")
   rcpu=$(awk -v a="$rcpu0" -v b="$(redis_cpu)" 'BEGIN {printf "%.2f", b - a}')
-  calls=$(awk -v s="$stats" -v n="$accepted" -v b="$batch" 'BEGIN {
-    split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); if (p[1] == "mget" || p[1] == "eval" || p[1] == "evalsha") t += p[2] }
-    if (s != "" && n > 0) printf "%.2f", t / (n / b) }')
+  # Requests from Redis's own count: each event's mark is one SET (inside the mark script), 20 events a request.
+  calls=$(awk -v s="$stats" -v b="$batch" 'BEGIN {
+    split(s, kv, " "); for (i in kv) { split(kv[i], p, "="); if (p[1] == "mget" || p[1] == "eval" || p[1] == "evalsha") t += p[2]; if (p[1] == "set") n = p[2] }
+    if (n > 0) printf "%.2f", t / (n / b) }')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%H:%M:%S)" "$1" "$2" "${rate:-failed}" "$cpu" "$accepted" \
     "$(awk -v c="$cpu" -v n="$accepted" 'BEGIN {if (n > 0) printf "%.1f", c * 1e6 / n}')" "$rcpu" "$calls" "$load" "$stats"
 }
