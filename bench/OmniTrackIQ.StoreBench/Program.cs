@@ -167,7 +167,7 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
             var settings = new AttributionSettings();
             var people = conversions + nonConverting;
             // People added by ticks get numbers above everyone stored (an earlier run over a kept database added some).
-            var next = clickHouse ? Math.Max(people, await ScalarAsync($"SELECT uniqExact(anonymous_id) FROM {db}.events WHERE workspace = '{workspace}'")) : people;
+            var next = clickHouse ? Math.Max(people, await ScalarAsync($"SELECT ifNull(toInt64(uniqExact(anonymous_id)), 0) FROM {db}.events WHERE workspace = '{workspace}'")) : people;
             Console.WriteLine(Invariant($"load average {LoadAverage()}; workspace {workspace}; {next:N0} people stored"));
 
             var watch = Stopwatch.StartNew();
