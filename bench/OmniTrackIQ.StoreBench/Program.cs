@@ -147,7 +147,8 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
     if (clickHouse)
     {
         if (!keep) { await DropAsync(db); }
-        provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db }));
+        // A full recompute's journey stream at 1M can take longer than the collector's 60 s request timeout to start on a loaded machine.
+        provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db, RequestTimeout = TimeSpan.FromMinutes(30) }));
     }
     else
     {
