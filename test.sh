@@ -42,7 +42,9 @@ log=$(mktemp)
 e2e_log=$(mktemp)
 e2e_failures=$(mktemp)
 server_errors=$(mktemp) # why a server did not start: printed again at the end, since CI shows only the tail
-stop_servers() { tests/clickhouse/stop.sh || true; tests/cluster/stop.sh || true; tests/redis/stop.sh || true; }
+# A test host that dies mid-test leaves the replica chaos test's own cluster (otq-own-cluster-*) running: stop it too.
+stop_own_clusters() { for d in "${TMPDIR:-/tmp}"/otq-own-cluster-*; do [ -d "$d" ] && OTQ_CLUSTER_STATE_DIR="$d" tests/cluster/stop.sh; done; return 0; }
+stop_servers() { tests/clickhouse/stop.sh || true; tests/cluster/stop.sh || true; tests/redis/stop.sh || true; stop_own_clusters || true; }
 trap 'stop_servers >/dev/null 2>&1; rm -f "$log" "$e2e_log" "$e2e_failures" "$server_errors"' EXIT
 # A run that was killed (its session ended, kill -9) leaves its state files and dirs behind, which would make the
 # start below refuse: each server this script starts is first cleared with its stop script (which signals only a
