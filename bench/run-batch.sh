@@ -5,7 +5,8 @@
 # (dotnet build bench/OmniTrackIQ.LoadGen -c Release). The workspace has no rate limit: the run measures ingest.
 # OTQ_BENCH_EVENTS_PER_SECOND gives it one (so the limiter's path runs; set it far above the load); the collector
 # inherits the environment, e.g. OmniTrack__Redis__Configuration=127.0.0.1:16390 for a run with Redis.
-# OTQ_BENCH_PORT (8090) is the collector's port.
+# OTQ_BENCH_PORT (8090) is the collector's port. OTQ_BENCH_PRELOAD (e.g. 20s): an unmeasured load of that length first,
+# so the measured run sees a warm process (the JIT's tier-up of the hot paths done) and CPU and events count after it.
 set -u
 checkout=${1:-.}
 [ $# -gt 0 ] && shift
@@ -16,13 +17,20 @@ data=$(mktemp -d)
   --OmniTrack:Attribution:IntervalSeconds 0 > "$data/collector.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/healthz" > /dev/null && break; sleep 0.2; done
+metric() { curl -s "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/metrics" | sed -n 's/^otq_events_accepted_total\({[^}]*}\)\{0,1\} \([0-9]*\).*/\2/p'; }
+if [ -n "${OTQ_BENCH_PRELOAD:-}" ]; then
+  dotnet run -c Release --no-build --project bench/OmniTrackIQ.LoadGen -- --url "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}" --write-key wk_bench \
+    --duration "$OTQ_BENCH_PRELOAD" --connections 64 --batch 20 "$@" > /dev/null 2>&1
+fi
+preloaded=$(metric)
 started=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null)
 dotnet run -c Release --no-build --project bench/OmniTrackIQ.LoadGen -- --url "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}" --write-key wk_bench \
   --duration 10s --warmup 2s --connections 64 --batch 20 "$@"
 # What the load cost the collector: its CPU seconds after start (user + system, from /proc) and everything it acknowledged
 # (warm-up included), so a comparison can be made per event when the machine is too noisy for events/s alone.
 ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null)
-accepted=$(curl -s "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/metrics" | sed -n 's/^otq_events_accepted_total\({[^}]*}\)\{0,1\} \([0-9]*\).*/\2/p')
+accepted=$(metric)
+[ -n "$accepted" ] && accepted=$((accepted - ${preloaded:-0}))
 echo "collector: cpu_s=$(awk -v t="$(( ${ticks:-0} - ${started:-0} ))" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}') accepted_total=${accepted:-?}"
 kill "$pid"; wait "$pid" 2> /dev/null
 rm -rf "$data"

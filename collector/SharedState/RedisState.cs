@@ -9,6 +9,7 @@ namespace OmniTrackIQ.Collector.SharedState;
 /// and goes through a <see cref="CircuitBreaker"/>; when Redis is not configured, not connected, slow, failing or the
 /// breaker is open, the call is not made (or its answer not waited for) and the use takes its in-process form. Such a
 /// fallback is counted (<c>otq_redis_fallbacks_total{use}</c>) and logged once per outage, never answered as a 5xx.
+/// Every call made is counted too (<c>otq_redis_calls_total{use}</c>): an operator's calls per event.
 /// </summary>
 internal sealed partial class RedisState : IAsyncDisposable
 {
@@ -16,6 +17,8 @@ internal sealed partial class RedisState : IAsyncDisposable
     private readonly CircuitBreaker _breaker;
     private readonly ILogger<RedisState> _logger;
     private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _dropped;
     private readonly Lock _loggedLock = new();
     private readonly HashSet<string> _loggedUses = [];
     private ConnectionMultiplexer? _connection;
@@ -26,8 +29,13 @@ internal sealed partial class RedisState : IAsyncDisposable
         _options = options;
         _logger = logger;
         _breaker = new CircuitBreaker(options.FailuresToOpen, options.BreakerOpenFor, time);
-        _fallbacks = meters.Create(CollectorMetrics.MeterName).CreateCounter<long>("otq_redis_fallbacks_total",
+        var meter = meters.Create(CollectorMetrics.MeterName);
+        _fallbacks = meter.CreateCounter<long>("otq_redis_fallbacks_total",
             description: "Calls to the shared Redis not made or not answered in time, by use; each took its in-process form.");
+        _calls = meter.CreateCounter<long>("otq_redis_calls_total",
+            description: "Calls made to the shared Redis (round trips), by use.");
+        _dropped = meter.CreateCounter<long>("otq_redis_keys_dropped_total",
+            description: "Keys a use did not write to the shared Redis (its queue full, Redis away or failing, the node stopping), by use: hints the other nodes miss.");
     }
 
     /// <summary>Whether Redis is configured at all (without it every use is in process, and nothing is counted).</summary>
@@ -83,9 +91,26 @@ internal sealed partial class RedisState : IAsyncDisposable
     private IDatabase? Database(string use)
     {
         if (!Configured) { return null; }
-        if (_connection is { IsConnected: true } connection && _breaker.Allows()) { return connection.GetDatabase(); }
-        Fallback(use, null);
+        if (_connection is { IsConnected: true } connection && _breaker.Allows())
+        {
+            _calls.Add(1, new KeyValuePair<string, object?>("use", use));
+            return connection.GetDatabase();
+        }
+
+        Fallback(use, (Exception?)null);
         return null;
+    }
+
+    /// <summary>The timeout every call gets.</summary>
+    public TimeSpan Timeout => _options.Timeout;
+
+    /// <summary>Counts <paramref name="keys"/> a use gave up writing (a hint the other nodes will miss).</summary>
+    public void Dropped(string use, long keys) => _dropped.Add(keys, new KeyValuePair<string, object?>("use", use));
+
+    /// <summary>Counts and logs (once per outage) a fallback the use decided on itself, e.g. its queue was full.</summary>
+    public void FellBack(string use, string reason)
+    {
+        if (Configured) { Fallback(use, reason); }
     }
 
     private void Succeeded()
@@ -102,13 +127,15 @@ internal sealed partial class RedisState : IAsyncDisposable
         Fallback(use, ex);
     }
 
-    private void Fallback(string use, Exception? ex)
+    private void Fallback(string use, Exception? ex) => Fallback(use, ex?.Message ?? "not connected or breaker open");
+
+    private void Fallback(string use, string reason)
     {
         _fallbacks.Add(1, new KeyValuePair<string, object?>("use", use));
         Volatile.Write(ref _degraded, 1);
         bool first;
         lock (_loggedLock) { first = _loggedUses.Add(use); }
-        if (first) { LogFallback(_logger, use, ex?.Message ?? "not connected or breaker open"); }
+        if (first) { LogFallback(_logger, use, reason); }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for {Use} ({Reason}): using the in-process form until it answers again")]

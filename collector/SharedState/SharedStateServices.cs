@@ -17,11 +17,15 @@ internal static class SharedStateServices
         services.AddSingleton<RedisState>();
         services.AddHostedService<RedisConnector>();
         services.AddSingleton(sp => new LocalRateBuckets(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RedisRateBuckets>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisRateBuckets>()); // its grouped takes' loop, only with Redis
         services.AddSingleton<IRateBuckets>(sp => sp.GetRequiredService<RedisState>().Configured
-            ? new RedisRateBuckets(sp.GetRequiredService<RedisState>(), sp.GetRequiredService<LocalRateBuckets>(), sp.GetRequiredService<TimeProvider>())
+            ? sp.GetRequiredService<RedisRateBuckets>()
             : sp.GetRequiredService<LocalRateBuckets>());
+        services.AddSingleton<RedisMessageIds>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisMessageIds>()); // its grouped calls' loops, only with Redis
         services.AddSingleton<IDurableMessageIds>(sp => sp.GetRequiredService<RedisState>().Configured
-            ? new RedisMessageIds(sp.GetRequiredService<RedisState>(), sp.GetRequiredService<RedisOptions>())
+            ? sp.GetRequiredService<RedisMessageIds>()
             : NoDurableMessageIds.Instance);
         return services;
     }

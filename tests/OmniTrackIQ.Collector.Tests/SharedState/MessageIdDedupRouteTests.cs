@@ -25,6 +25,9 @@ public sealed class MessageIdDedupRouteTests
         var body = Payloads.ManyEvents(3, prefix);
 
         var first = await clientA.PostAsync("/v1/batch", Payloads.Json(body));
+        // Node A marks the ids durable after its answer (grouped with other requests' marks): the retry comes after that.
+        Assert.True(await Poll.UntilAsync(async () => await nodeA.Services.GetRequiredService<RedisState>().TryRunAsync("test",
+            db => db.KeyExistsAsync([.. Enumerable.Range(0, 3).Select(i => (StackExchange.Redis.RedisKey)$"otq:mid:{{shop}}:{prefix}{i}")])) is (true, 3)));
         var retry = await clientB.PostAsync("/v1/batch", Payloads.Json(body));
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));

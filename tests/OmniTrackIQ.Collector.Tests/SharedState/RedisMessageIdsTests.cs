@@ -31,6 +31,7 @@ public sealed class RedisMessageIdsTests
         await using var nodeB = await Node.StartAsync(await RedisServer.ConnectAsync(_time), _time);
 
         var first = await nodeA.AcceptAsync(Batch("m0", "m1", "m2"));
+        Assert.True(await MarkedAsync(nodeA.Redis, "m0", "m1", "m2")); // the marks are written after the answer
         var retry = await nodeB.AcceptAsync(Batch("m0", "m1", "m2", "m3")); // the retry carries one event more
 
         Assert.Equal((3, 4), (first.Answer!.Accepted, retry.Answer!.Accepted));
@@ -64,7 +65,7 @@ public sealed class RedisMessageIdsTests
         Assert.Equal(2, retry.Answer!.Accepted);
         Assert.Equal(["m0", "m1"], survivor.Spooled());
         Assert.Equal(0L, survivor.Skipped.Get(_workspace.Id));
-        Assert.True(await redis.TryRunAsync("test", db => db.KeyExistsAsync(Key("m0"))) is (true, true)); // durable now
+        Assert.True(await MarkedAsync(redis, "m0", "m1")); // durable now
     }
 
     [SkippableFact]
@@ -85,6 +86,7 @@ public sealed class RedisMessageIdsTests
         var meters = new RedisServer.TestMeters();
         var away = await RedisServer.ConnectAsync(_time, RedisServer.Away, TimeSpan.FromMilliseconds(50), meters);
         using var fallbacks = new MetricCollector<long>(meters.Meters[0], "otq_redis_fallbacks_total");
+        using var dropped = new MetricCollector<long>(meters.Meters[0], "otq_redis_keys_dropped_total");
         await using var nodeA = await Node.StartAsync(away, _time);
         await using var nodeB = await Node.StartAsync(await RedisServer.ConnectAsync(_time, RedisServer.Away, TimeSpan.FromMilliseconds(50)), _time);
 
@@ -94,8 +96,35 @@ public sealed class RedisMessageIdsTests
         Assert.Equal((2, 2), (first.Answer!.Accepted, retry.Answer!.Accepted));
         Assert.Equal(["m0", "m1"], nodeA.Spooled());
         Assert.Equal(["m0", "m1"], nodeB.Spooled()); // the store's dedup keeps them once
-        // Node A: the look-up before the spool and the mark after it, each fell back once.
-        Assert.Equal(2L, fallbacks.GetMeasurementSnapshot().Where(m => Equals(m.Tags["use"], "message_ids")).Sum(m => m.Value));
+        // Node A: the look-up before the spool and the mark after it (written after the answer), each fell back once;
+        // the two marks that could not be written are counted.
+        Assert.True(await Poll.UntilAsync(() => Sum(dropped) == 2));
+        Assert.Equal(2L, Sum(fallbacks));
+    }
+
+    [SkippableFact]
+    public async Task A_Redis_that_dies_with_a_group_queued_loses_no_event_and_counts_the_fallbacks_and_the_dropped_marks()
+    {
+        await (await RedisServer.ConnectAsync(_time)).DisposeAsync(); // skips (or fails with CI=true) where tests have no redis-server
+        var meters = new RedisServer.TestMeters();
+        await using var server = await RedisServer.Private.StartAsync();
+        var redis = await RedisServer.ConnectAsync(_time, server.Address, TimeSpan.FromSeconds(5), meters);
+        Assert.True(await Poll.UntilAsync(async () => await redis.TryRunAsync("test", db => db.PingAsync()) is (true, _)), "no connection to the test's own Redis");
+        using var fallbacks = new MetricCollector<long>(meters.Meters[0], "otq_redis_fallbacks_total");
+        using var dropped = new MetricCollector<long>(meters.Meters[0], "otq_redis_keys_dropped_total");
+        await using var node = await Node.StartAsync(redis, _time, grouped: false);
+
+        // Two requests' look-ups wait in one group; Redis dies before the group's call is made.
+        var first = node.AcceptAsync(Batch("m0", "m1"));
+        var second = node.AcceptAsync(Batch("m2", "m3"));
+        await server.StopAsync();
+        await node.StartGroupsAsync();
+
+        Assert.Equal((2, 2), ((await first).Answer!.Accepted, (await second).Answer!.Accepted));
+        Assert.Equal(["m0", "m1", "m2", "m3"], node.Spooled().Order(StringComparer.Ordinal));
+        Assert.True(await Poll.UntilAsync(() => Sum(dropped) == 4), $"marks dropped: {Sum(dropped)}, not 4");
+        // The group's one look-up, and the marks in one call or two (as the two fsyncs fall): each call fell back once.
+        Assert.InRange(Sum(fallbacks), 2, 3);
     }
 
     [SkippableFact]
@@ -106,6 +135,7 @@ public sealed class RedisMessageIdsTests
         await using var node = await Node.StartAsync(await RedisServer.ConnectAsync(_time), _time, new RedisOptions { MessageIdTtl = ttl });
 
         await node.AcceptAsync(Batch("m0"));
+        Assert.True(await MarkedAsync(redis, "m0"));
 
         var (answered, left) = await redis.TryRunAsync("test", db => db.KeyTimeToLiveAsync(Key("m0")));
         Assert.True(answered);
@@ -113,6 +143,14 @@ public sealed class RedisMessageIdsTests
     }
 
     private string Key(string messageId) => "otq:mid:{" + _workspace.Id + "}:" + messageId;
+
+    /// <summary>Whether every id's mark reaches Redis (they are written after the request's answer, by a loop).</summary>
+    private Task<bool> MarkedAsync(RedisState redis, params string[] messageIds) =>
+        Poll.UntilAsync(async () => await redis.TryRunAsync("test", db => db.KeyExistsAsync([.. messageIds.Select(id => (StackExchange.Redis.RedisKey)Key(id))]))
+            is (true, var found) && found == messageIds.Length);
+
+    private static long Sum(MetricCollector<long> counter) =>
+        counter.GetMeasurementSnapshot().Where(m => Equals(m.Tags["use"], "message_ids")).Sum(m => m.Value);
 
     private IngestBatch Batch(params string[] messageIds) => Batch(_workspace, messageIds);
 
@@ -132,6 +170,7 @@ public sealed class RedisMessageIdsTests
         private readonly SegmentedSpool _spool;
         private readonly SpoolWriter _writer;
         private readonly IngestPipeline _pipeline;
+        private readonly RedisMessageIds _ids;
         private readonly bool _running;
 
         private Node(RedisState redis, FakeTimeProvider time, RedisOptions options, bool running)
@@ -140,23 +179,31 @@ public sealed class RedisMessageIdsTests
             _running = running;
             _spool = SegmentedSpool.Open(_dir, 1 << 20, NullLogger.Instance);
             _writer = new SpoolWriter(_spool, new SpoolOptions(), new SinkQueue(64), NullLogger<SpoolWriter>.Instance);
-            _pipeline = new IngestPipeline([], _writer, new SpoolOptions(), new BadEventQueue(time, Metrics), Metrics, time, new RedisMessageIds(redis, options));
+            _ids = new RedisMessageIds(redis, options);
+            _pipeline = new IngestPipeline([], _writer, new SpoolOptions(), new BadEventQueue(time, Metrics), Metrics, time, _ids);
             Skipped = new LabeledTotals(Metrics, "otq_ingest_duplicates_skipped_total", "workspace");
         }
 
         public CollectorMetrics Metrics { get; } = new();
 
+        public RedisState Redis => _redis;
+
         public LabeledTotals Skipped { get; }
 
         /// <param name="commits">False: the group-commit loop never runs (a node about to die before its fsync).</param>
         /// <param name="stopped">True: the loop ran and stopped, so appends fail (the spool cannot take the batch).</param>
-        public static async Task<Node> StartAsync(RedisState redis, FakeTimeProvider time, RedisOptions? options = null, bool commits = true, bool stopped = false)
+        /// <param name="grouped">False: the grouped Redis calls' loops do not run until <see cref="StartGroupsAsync"/>.</param>
+        public static async Task<Node> StartAsync(RedisState redis, FakeTimeProvider time, RedisOptions? options = null, bool commits = true, bool stopped = false,
+            bool grouped = true)
         {
             var node = new Node(redis, time, options ?? new RedisOptions(), commits);
+            if (grouped) { await node.StartGroupsAsync(); }
             if (commits) { await node._writer.StartAsync(CancellationToken.None); }
             if (stopped) { await node._writer.StopAsync(CancellationToken.None); }
             return node;
         }
+
+        public Task StartGroupsAsync() => _ids.StartAsync(CancellationToken.None);
 
         public async Task<IngestOutcome> AcceptAsync(IngestBatch batch, CancellationToken cancellationToken = default) =>
             await _pipeline.AcceptAsync(batch, cancellationToken);
@@ -178,6 +225,7 @@ public sealed class RedisMessageIdsTests
         public async ValueTask DisposeAsync()
         {
             if (_running) { await _writer.StopAsync(CancellationToken.None); }
+            await _ids.StopAsync(CancellationToken.None);
             _writer.Dispose();
             Skipped.Dispose();
             _spool.Dispose();

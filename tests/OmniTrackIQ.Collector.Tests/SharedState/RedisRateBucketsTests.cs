@@ -51,10 +51,12 @@ public sealed class RedisRateBucketsTests
         await using var redisB = await RedisServer.ConnectAsync(_time);
         var nodeA = new RedisRateBuckets(redisA, new LocalRateBuckets(_time), _time);
         var nodeB = new RedisRateBuckets(redisB, new LocalRateBuckets(_time), _time);
+        await nodeA.StartAsync(CancellationToken.None);
 
         Assert.Null(await nodeA.TryTakeAsync(budget, 6));
         Assert.True(nodeB.TryTake(budget, 4, out _));
         Assert.Equal(TimeSpan.FromMilliseconds(500), await nodeA.TryTakeAsync(budget, 1));
+        await nodeA.StopAsync(CancellationToken.None);
     }
 
     [SkippableFact]
@@ -63,8 +65,10 @@ public sealed class RedisRateBucketsTests
         var budget = new RateBudget("WriteKey:away-async", PerSecond: 1, Burst: 3);
         await using var redis = await RedisServer.ConnectAsync(_time, RedisServer.Away, TimeSpan.FromMilliseconds(50));
         var node = new RedisRateBuckets(redis, new LocalRateBuckets(_time), _time);
+        await node.StartAsync(CancellationToken.None);
 
         Assert.Null(await node.TryTakeAsync(budget, 3));
         Assert.Equal(TimeSpan.FromSeconds(1), await node.TryTakeAsync(budget, 1));
+        await node.StopAsync(CancellationToken.None);
     }
 }

@@ -36,6 +36,39 @@ internal static class RedisServer
     public static Task RunScriptAsync(string script) =>
         RepositoryScript.RunOrFailAsync(Path.Combine("tests", "redis", script), new Dictionary<string, string> { ["OTQ_REDIS_KEEP"] = "1" });
 
+    /// <summary>
+    /// A redis-server of the test's own (tests/redis/start.sh on a free port, its own state file), which the test may stop:
+    /// the shared one is never stopped. Disposing stops it if it still runs and removes its files.
+    /// </summary>
+    internal sealed class Private : IAsyncDisposable
+    {
+        private readonly Dictionary<string, string> _environment;
+
+        private Private(int port)
+        {
+            Address = "127.0.0.1:" + port;
+            _environment = new Dictionary<string, string>
+            {
+                ["OTQ_REDIS_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["OTQ_REDIS_STATE"] = Path.Combine(Path.GetTempPath(), "otq-redis-" + Guid.NewGuid().ToString("N") + ".state"),
+            };
+        }
+
+        public string Address { get; }
+
+        public static async Task<Private> StartAsync()
+        {
+            var server = new Private(CollectorProcess.FreePort());
+            await RepositoryScript.RunOrFailAsync(Path.Combine("tests", "redis", "start.sh"), server._environment);
+            return server;
+        }
+
+        /// <summary>Stops it now (the test's Redis dies).</summary>
+        public Task StopAsync() => RepositoryScript.RunOrFailAsync(Path.Combine("tests", "redis", "stop.sh"), _environment);
+
+        public async ValueTask DisposeAsync() => await StopAsync();
+    }
+
     /// <summary>An <see cref="IMeterFactory"/> whose meters a test can listen to.</summary>
     internal sealed class TestMeters : IMeterFactory
     {
