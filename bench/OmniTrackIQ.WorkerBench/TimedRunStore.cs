@@ -132,6 +132,9 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
 
         public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken) => t.Time("current paths (all of the workspace)", () => inner.CurrentPathsAsync(cancellationToken));
 
+        public Task<ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken) =>
+            t.Time("current path counts, kept by delta (channel_model_counts)", () => inner.CurrentCountsAsync(markovOrder, cancellationToken));
+
         public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken) => t.Time("write channel models", () => inner.WriteChannelModelsAsync(rows, cancellationToken));
 
         public Task CommitAsync(string settingsKey, CancellationToken cancellationToken) => t.Time("commit", () => inner.CommitAsync(settingsKey, cancellationToken));
