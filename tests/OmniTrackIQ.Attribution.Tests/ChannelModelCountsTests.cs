@@ -58,6 +58,14 @@ public sealed class ChannelModelCountsTests
     }
 
     [Fact]
+    public void Above_the_exact_limit_the_sampled_Shapley_from_counts_is_the_one_from_paths()
+    {
+        var paths = SyntheticPaths.Generate(seed: 29, distinctPaths: 700, channels: 18);
+
+        AssertSameFit(ChannelModelFit.Fit(paths, 1), ChannelModelFit.Fit(ChannelModelCounts.Of(paths, 1)), 18);
+    }
+
+    [Fact]
     public void Larger_random_paths_fit_the_same_from_their_counts_at_every_order()
     {
         var paths = SyntheticPaths.Generate(seed: 3, distinctPaths: 2000, channels: 8);
