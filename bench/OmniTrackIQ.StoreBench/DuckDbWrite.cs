@@ -18,7 +18,7 @@ internal static class DuckDbWrite
 {
     public static async Task<int> RunAsync(int batches, int batchSize)
     {
-        var events = SyntheticShop.Batches(0, long.MaxValue / 4, 0, "w", batchSize).Take(batches).ToList();
+        var events = SyntheticShop.Batches("bench", 0, long.MaxValue / 4, 0, "w", batchSize).Take(batches).ToList();
         string[] variants = ["store", "append", "append-no-key", "reserve-load-seq", "or-ignore+nextval", "or-ignore,no-nextval", "anti-join+nextval", "or-ignore+nextval,no-autocheckpoint"];
         var only = Environment.GetEnvironmentVariable("OTQ_BENCH_VARIANTS");
         foreach (var variant in variants)

@@ -11,6 +11,8 @@ using OmniTrackIQ.Store.ClickHouse;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 using OmniTrackIQ.StoreBench;
+using OmniTrackIQ.WorkerBench;
+using OmniTrackIQ.Attribution.Runs;
 
 // Issue 12 store benchmarks (bench/RESULTS.md "ClickHouse store (issue 12)"). From the repository root:
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll insert <spool dir> [rounds=2] [batch=10000]
@@ -20,13 +22,21 @@ using OmniTrackIQ.StoreBench;
 //     otq_bench_store, each into a freshly dropped database; in the last round the write once more over the full table by
 //     the same store (its filter) and by a new one (the existence check alone).
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll worker <duckdb|clickhouse> [conversions=1000000] [non-converting=500000] [load batch=100000]
-//     loads the synthetic shop through IEventStore.WriteEventsAsync, then IAttributionStore.RecomputeAsync, an idle
-//     RunAsync, and RunAsync after 1 % more people (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check) (all converting); ClickHouse also a second 1 % with LoadMarkMargin 0.
-// ClickHouse at OTQ_BENCH_CLICKHOUSE (default Host=127.0.0.1;Port=8123), database otq_bench_worker / _raw / _store (dropped at the end);
+//     the phases of OTQ_BENCH_PHASES (default load,baseline,full,idle,ticks; also percent): loads the synthetic shop through
+//     IEventStore.WriteEventsAsync (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check), ClickHouse's own
+//     grouping of every person's touches (the baseline), IAttributionStore.RecomputeAsync, an idle RunAsync, two ticks after
+//     1,000 new converting people each with every step timed (TimedRunStore; ClickHouse with LoadMarkMargin 0), and
+//     RunAsync after 1 % more people (ClickHouse also a second 1 % with LoadMarkMargin 0). Figures give this process's CPU
+//     and the server's (OTQ_BENCH_CLICKHOUSE_PID, else the first clickhouse-server found) and the load average.
+//     OTQ_BENCH_DATABASE / OTQ_BENCH_WORKSPACE name where; OTQ_BENCH_KEEP=1 keeps the database and reuses its events.
+// ClickHouse at OTQ_BENCH_CLICKHOUSE (default Host=127.0.0.1;Port=8123) and OTQ_BENCH_CLICKHOUSE_URL (its HTTP address for the bench's
+// own SQL, default http://127.0.0.1:8123/), database otq_bench_worker / _raw / _store (dropped at the end);
 // DuckDB in a temp dir, 1 thread, memory_limit OTQ_BENCH_DUCKDB_MEMORY (default 4GB, as WorkerBench).
 var host = Environment.GetEnvironmentVariable("OTQ_BENCH_CLICKHOUSE") ?? "Host=127.0.0.1;Port=8123";
-var serverPid = ServerPid();
-using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8123/"), Timeout = TimeSpan.FromMinutes(30) };
+// The server's HTTP address for the bench's own SQL, and its pid for RSS and CPU (several servers may run on one machine).
+var httpUrl = Environment.GetEnvironmentVariable("OTQ_BENCH_CLICKHOUSE_URL") ?? "http://127.0.0.1:8123/";
+var serverPid = int.TryParse(Environment.GetEnvironmentVariable("OTQ_BENCH_CLICKHOUSE_PID"), out var givenPid) ? givenPid : ServerPid();
+using var http = new HttpClient { BaseAddress = new Uri(httpUrl), Timeout = TimeSpan.FromMinutes(30) };
 
 return args.FirstOrDefault() switch
 {
@@ -127,12 +137,18 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
 {
     var clickHouse = storeName.Equals("clickhouse", StringComparison.OrdinalIgnoreCase);
     var dir = Path.Combine(Path.GetTempPath(), "otq-storebench-" + Guid.NewGuid().ToString("N"));
-    const string Db = "otq_bench_worker";
+    var db = Environment.GetEnvironmentVariable("OTQ_BENCH_DATABASE") ?? "otq_bench_worker";
+    var workspace = Environment.GetEnvironmentVariable("OTQ_BENCH_WORKSPACE") ?? "bench";
+    // OTQ_BENCH_KEEP=1 (ClickHouse): the database is kept at the end and its loaded events reused, so a "before" and an
+    // "after" build run their recomputes and ticks over one load (each in a workspace of its own, copied in SQL).
+    var keep = clickHouse && Environment.GetEnvironmentVariable("OTQ_BENCH_KEEP") == "1";
+    var phases = (Environment.GetEnvironmentVariable("OTQ_BENCH_PHASES") ?? "load,baseline,full,idle,ticks").Split(',');
     ServiceProvider provider;
     if (clickHouse)
     {
-        await DropAsync(Db);
-        provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + Db }));
+        if (!keep) { await DropAsync(db); }
+        // A full recompute's journey stream at 1M can take longer than the collector's 60 s request timeout to start on a loaded machine.
+        provider = Services(s => s.AddClickHouseStore(new ClickHouseStoreOptions { ConnectionString = host + ";Database=" + db, RequestTimeout = TimeSpan.FromMinutes(30) }));
     }
     else
     {
@@ -151,71 +167,112 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
             await provider.GetRequiredService<IStoreMigrations>().MigrateAsync(CancellationToken.None);
             var settings = new AttributionSettings();
             var people = conversions + nonConverting;
+            // People added by ticks get numbers above everyone stored (an earlier run over a kept database added some).
+            var next = clickHouse ? Math.Max(people, await ScalarAsync($"SELECT ifNull(toInt64(uniqExact(anonymous_id)), 0) FROM {db}.events WHERE workspace = '{workspace}'")) : people;
+            Console.WriteLine(Invariant($"load average {LoadAverage()}; workspace {workspace}; {next:N0} people stored"));
 
             var watch = Stopwatch.StartNew();
-            long written;
-            using (var memory = new Memory(clickHouse ? serverPid : null))
+            if (phases.Contains("load") && next == people && (!clickHouse || await ScalarAsync($"SELECT count() FROM {db}.events WHERE workspace = '{workspace}'") == 0))
             {
-                written = await LoadAsync(events, 0, people, conversions, "x", loadBatch, progress: true);
+                using var memory = new Memory(clickHouse ? serverPid : null);
+                var written = await LoadAsync(events, workspace, 0, people, conversions, "x", loadBatch, progress: true);
                 var how = clickHouse && Environment.GetEnvironmentVariable("OTQ_BENCH_LOAD") == "raw" ? "the store's insert without existence check (OTQ_BENCH_LOAD=raw)" : "IEventStore.WriteEventsAsync";
                 Report($"load {people:N0} people via {how} (batches of {loadBatch:N0})", watch.Elapsed, written, -1, memory.Report());
             }
 
-            using (var memory = new Memory(clickHouse ? serverPid : null))
+            if (clickHouse && phases.Contains("baseline"))
             {
+                // The issue's baseline: the store's own grouping of every person's touches, in one statement.
+                var cpu = ServerCpu();
                 watch.Restart();
-                var full = await attribution.RecomputeAsync("bench", settings, null, CancellationToken.None);
-                var t = watch.Elapsed;
-                Console.WriteLine(Invariant($"| full RecomputeAsync (9 models) | {t.TotalSeconds:F2} s | {full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / t.TotalSeconds:N0} conversions/s | {memory.Report()} |"));
+                var grouped = await ScalarAsync($"""
+                    SELECT count() FROM (SELECT ifNull(anonymous_id, '') AS a, arraySort(x -> x.1, groupArray((ts, channel))) AS touches
+                    FROM {db}.events WHERE workspace = '{workspace}' GROUP BY a)
+                    """);
+                Console.WriteLine(Invariant($"| baseline: ClickHouse groups every person's touches (one SELECT) | {watch.Elapsed.TotalSeconds:F2} s | {grouped:N0} people; server CPU {(ServerCpu() - cpu).TotalSeconds:F2} s | load {LoadAverage()} |"));
             }
 
-            using (var memory = new Memory(clickHouse ? serverPid : null))
+            if (phases.Contains("full"))
             {
+                using var memory = new Memory(clickHouse ? serverPid : null);
+                var (cpu, serverCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ServerCpu());
                 watch.Restart();
-                var idle = await attribution.RunAsync("bench", settings, CancellationToken.None);
+                var full = await attribution.RecomputeAsync(workspace, settings, null, CancellationToken.None);
+                var t = watch.Elapsed;
+                Console.WriteLine(Invariant($"| full RecomputeAsync (9 models) | {t.TotalSeconds:F2} s | {full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / t.TotalSeconds:N0} conversions/s; CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s, server CPU {(ServerCpu() - serverCpu).TotalSeconds:F2} s | {memory.Report()} | load {LoadAverage()} |"));
+            }
+
+            if (phases.Contains("idle"))
+            {
+                using var memory = new Memory(clickHouse ? serverPid : null);
+                watch.Restart();
+                var idle = await attribution.RunAsync(workspace, settings, CancellationToken.None);
                 Console.WriteLine(Invariant($"| idle RunAsync | {watch.Elapsed.TotalSeconds:F2} s | {idle.Conversions:N0} conversions, {idle.People:N0} people | {memory.Report()} |"));
             }
 
-            var step = Math.Max(1, people / 100);
-            var next = people;
-            async Task Incremental(string label)
+            if (phases.Contains("ticks"))
             {
-                var added = await LoadAsync(events, next, step, next + step, "y", loadBatch, progress: false);
-                next += step;
-                using var memory = new Memory(clickHouse ? serverPid : null);
-                watch.Restart();
-                var run = await attribution.RunAsync("bench", settings, CancellationToken.None);
-                var t = watch.Elapsed;
-                Console.WriteLine(Invariant($"| incremental RunAsync after +{step:N0} converting people ({added:N0} events, {label}) | {t.TotalSeconds:F2} s | {run.Conversions:N0} conversions, {run.People:N0} people, {run.Conversions / t.TotalSeconds:N0} conversions/s | {memory.Report()} |"));
+                // The issue's tick: 1,000 new converting people, twice (one figure's noise shows), each step timed. ClickHouse
+                // with LoadMarkMargin 0: with the default 5 minutes every tick would also redo whoever was loaded in that window.
+                if (clickHouse) { provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero; }
+                var timed = new TimedRunStore((IAttributionRunStore)attribution, clickHouse ? ServerCpu : null);
+                var orchestrator = new AttributionOrchestrator(timed);
+                for (var tick = 0; tick < 2; tick++)
+                {
+                    await LoadAsync(events, workspace, next, 1000, next + 1000, $"t{next}-", loadBatch, progress: false);
+                    next += 1000;
+                    using var memory = new Memory(clickHouse ? serverPid : null);
+                    var (cpu, serverCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ServerCpu());
+                    watch.Restart();
+                    var run = await orchestrator.RunAsync(workspace, settings, CancellationToken.None);
+                    var t = watch.Elapsed;
+                    Console.WriteLine(Invariant($"| tick after 1,000 new converting people | {t.TotalSeconds:F2} s | {run.Conversions:N0} conversions, {run.People:N0} people; CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s, server CPU {(ServerCpu() - serverCpu).TotalSeconds:F2} s | {memory.Report()} | load {LoadAverage()} |"));
+                    foreach (var line in timed.Report()) { Console.WriteLine(line); }
+                }
             }
 
-            await Incremental(clickHouse ? "LoadMarkMargin 5 min (default)" : "load_seq mark");
-            if (clickHouse)
+            if (phases.Contains("percent"))
             {
-                provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero;
-                await Incremental("LoadMarkMargin 0");
+                var step = Math.Max(1, people / 100);
+                async Task Incremental(string label)
+                {
+                    var added = await LoadAsync(events, workspace, next, step, next + step, $"y{next}-", loadBatch, progress: false);
+                    next += step;
+                    using var memory = new Memory(clickHouse ? serverPid : null);
+                    watch.Restart();
+                    var run = await attribution.RunAsync(workspace, settings, CancellationToken.None);
+                    var t = watch.Elapsed;
+                    Console.WriteLine(Invariant($"| incremental RunAsync after +{step:N0} converting people ({added:N0} events, {label}) | {t.TotalSeconds:F2} s | {run.Conversions:N0} conversions, {run.People:N0} people, {run.Conversions / t.TotalSeconds:N0} conversions/s | {memory.Report()} |"));
+                }
+
+                await Incremental(clickHouse ? "LoadMarkMargin 5 min (default)" : "load_seq mark");
+                if (clickHouse)
+                {
+                    provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero;
+                    await Incremental("LoadMarkMargin 0");
+                }
             }
 
-            Console.WriteLine(Invariant($"whole process VmHWM since the last reset {Memory.SelfKb("VmHWM") / 1024} MB; PeakWorkingSet64 {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB"));
+            Console.WriteLine(Invariant($"whole process VmHWM since the last reset {Memory.SelfKb("VmHWM") / 1024} MB; PeakWorkingSet64 {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB; load {LoadAverage()}"));
         }
     }
     finally
     {
-        if (clickHouse) { await DropAsync(Db); }
+        if (clickHouse && !keep) { await DropAsync(db); }
         try { Directory.Delete(dir, recursive: true); } catch (DirectoryNotFoundException) { } catch (IOException) { }
     }
 
     return 0;
 }
 
-static async Task<long> LoadAsync(IEventStore events, long first, long people, long convertingBelow, string tag, int batchSize, bool progress)
+static async Task<long> LoadAsync(IEventStore events, string workspace, long first, long people, long convertingBelow, string tag, int batchSize, bool progress)
 {
     // OTQ_BENCH_LOAD=raw: ClickHouse only, the store's insert without its existence check (the check dominates the load; see RESULTS.md).
     var raw = events is ClickHouseEventStore && Environment.GetEnvironmentVariable("OTQ_BENCH_LOAD") == "raw";
     long total = 0;
     var watch = Stopwatch.StartNew();
     var lastReport = TimeSpan.Zero;
-    foreach (var batch in SyntheticShop.Batches(first, people, convertingBelow, tag, batchSize))
+    foreach (var batch in SyntheticShop.Batches(workspace, first, people, convertingBelow, tag, batchSize))
     {
         if (raw) { await Internals.InsertWithoutCheckAsync((ClickHouseEventStore)events, batch, CancellationToken.None); }
         else { await events.WriteEventsAsync(batch, CancellationToken.None); }
@@ -248,6 +305,24 @@ async Task<(string Db, ServiceProvider Provider)> FreshClickHouseAsync(string db
 }
 
 async Task DropAsync(string db) => (await http.PostAsync("", new StringContent($"DROP DATABASE IF EXISTS {db}"))).EnsureSuccessStatusCode();
+
+async Task<long> ScalarAsync(string sql)
+{
+    using var response = await http.PostAsync("", new StringContent(sql));
+    response.EnsureSuccessStatusCode();
+    return long.Parse((await response.Content.ReadAsStringAsync()).Trim(), CultureInfo.InvariantCulture);
+}
+
+// The server's user + system CPU time so far (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms).
+TimeSpan ServerCpu()
+{
+    if (serverPid is not { } pid) { return TimeSpan.Zero; }
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
+}
+
+static string LoadAverage() => File.ReadAllText("/proc/loadavg")[..14].Trim();
 
 async Task<long> CountAsync(string db)
 {

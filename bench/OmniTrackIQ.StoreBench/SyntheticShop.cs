@@ -13,7 +13,7 @@ internal static class SyntheticShop
     private static readonly string[] Channels = ["Paid Search", "Paid Social", "Organic Search", "Email", "Direct", "Referral", "Organic Social", "Display"];
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static IEnumerable<List<TrackedEvent>> Batches(long firstPerson, long people, long convertingBelow, string tag, int batchSize)
+    public static IEnumerable<List<TrackedEvent>> Batches(string workspace, long firstPerson, long people, long convertingBelow, string tag, int batchSize)
     {
         var batch = new List<TrackedEvent>(batchSize + 8);
         var now = DateTimeOffset.UtcNow;
@@ -26,7 +26,7 @@ internal static class SyntheticShop
             {
                 batch.Add(new TrackedEvent
                 {
-                    Workspace = "bench", MessageId = $"{tag}p{p}-{k}", Type = EventType.Page, AnonymousId = anon,
+                    Workspace = workspace, MessageId = $"{tag}p{p}-{k}", Type = EventType.Page, AnonymousId = anon,
                     Ts = day.AddDays(k), ReceivedAt = now, Channel = Channels[H(p * 7 + k) % 8],
                     UtmSource = "src" + (H(p + k) % 5), UtmCampaign = "camp" + (H(p * 3 + k) % 40),
                 });
@@ -36,7 +36,7 @@ internal static class SyntheticShop
             {
                 batch.Add(new TrackedEvent
                 {
-                    Workspace = "bench", MessageId = $"{tag}c{p}", Type = EventType.Conversion, AnonymousId = anon,
+                    Workspace = workspace, MessageId = $"{tag}c{p}", Type = EventType.Conversion, AnonymousId = anon,
                     Ts = day.AddDays((double)(H(p) % 4)).AddHours(1), ReceivedAt = now,
                     OrderId = "o" + p, Revenue = 10 + (decimal)(H(p) % 200), Currency = "EUR",
                 });
@@ -46,7 +46,7 @@ internal static class SyntheticShop
             {
                 batch.Add(new TrackedEvent
                 {
-                    Workspace = "bench", MessageId = $"{tag}i{p}", Type = EventType.Identify, AnonymousId = anon, UserId = "u" + (p / 10),
+                    Workspace = workspace, MessageId = $"{tag}i{p}", Type = EventType.Identify, AnonymousId = anon, UserId = "u" + (p / 10),
                     Ts = day, ReceivedAt = now,
                 });
             }

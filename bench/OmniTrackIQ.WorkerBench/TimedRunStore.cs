@@ -12,7 +12,8 @@ namespace OmniTrackIQ.WorkerBench;
 /// A store port that times every call the orchestrator makes, and the orchestrator's own work between two calls
 /// ("(between …)"), so a tick breaks down into its steps without a probe in the library.
 /// </summary>
-internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRunStore
+/// <param name="serverCpu">The CPU time of a database server so far (ClickHouse: its /proc stat), when the work runs in another process.</param>
+internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? serverCpu = null) : IAttributionRunStore
 {
     private readonly Stopwatch _clock = new();
     private readonly Process _self = Process.GetCurrentProcess();
@@ -32,13 +33,14 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
     /// <summary>The steps of the last run, one line each.</summary>
     public IEnumerable<string> Report() =>
         _steps.Where(s => s.Time.Wall.TotalMilliseconds >= 0.5)
-            .Select(s => string.Create(CultureInfo.InvariantCulture, $"|   {s.Step} | {s.Time.Wall.TotalSeconds:F3} s | CPU {s.Time.Cpu.TotalSeconds:F3} s |"));
+            .Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"|   {s.Step} | {s.Time.Wall.TotalSeconds:F3} s | CPU {s.Time.Cpu.TotalSeconds:F3} s{(serverCpu is null ? "" : $" | server CPU {s.Time.ServerCpu.TotalSeconds:F2} s")} |"));
 
     /// <summary>Wall time and the process's CPU time: on a shared machine the CPU time is the steadier figure.</summary>
     private Stamp Now()
     {
         _self.Refresh();
-        return new(_clock.Elapsed, _self.TotalProcessorTime);
+        return new(_clock.Elapsed, _self.TotalProcessorTime, serverCpu?.Invoke() ?? TimeSpan.Zero);
     }
 
     private void Add(string step, Stamp time)
@@ -130,6 +132,9 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
 
         public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken) => t.Time("current paths (all of the workspace)", () => inner.CurrentPathsAsync(cancellationToken));
 
+        public Task<ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken) =>
+            t.Time("current path counts, kept by delta (channel_model_counts)", () => inner.CurrentCountsAsync(markovOrder, cancellationToken));
+
         public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken) => t.Time("write channel models", () => inner.WriteChannelModelsAsync(rows, cancellationToken));
 
         public Task CommitAsync(string settingsKey, CancellationToken cancellationToken) => t.Time("commit", () => inner.CommitAsync(settingsKey, cancellationToken));
@@ -138,10 +143,10 @@ internal sealed class TimedRunStore(IAttributionRunStore inner) : IAttributionRu
     }
 }
 
-/// <summary>A point (or span) in wall and CPU time.</summary>
-internal readonly record struct Stamp(TimeSpan Wall, TimeSpan Cpu)
+/// <summary>A point (or span) in wall time, this process's CPU time and a database server's.</summary>
+internal readonly record struct Stamp(TimeSpan Wall, TimeSpan Cpu, TimeSpan ServerCpu)
 {
-    public static Stamp operator -(Stamp a, Stamp b) => new(a.Wall - b.Wall, a.Cpu - b.Cpu);
+    public static Stamp operator -(Stamp a, Stamp b) => new(a.Wall - b.Wall, a.Cpu - b.Cpu, a.ServerCpu - b.ServerCpu);
 
-    public static Stamp operator +(Stamp a, Stamp b) => new(a.Wall + b.Wall, a.Cpu + b.Cpu);
+    public static Stamp operator +(Stamp a, Stamp b) => new(a.Wall + b.Wall, a.Cpu + b.Cpu, a.ServerCpu + b.ServerCpu);
 }

@@ -54,6 +54,54 @@ internal sealed class MarkovGraph
         return graph;
     }
 
+    /// <summary>
+    /// The same graph from kept sums (<see cref="ChannelModelCounts"/> of <see cref="ChannelModelCounts.MarkovOrder"/>):
+    /// channels and states numbered in the rows' key order, so every fit of the same counts is the same to the last bit.
+    /// </summary>
+    public static MarkovGraph FromCounts(ChannelModelCounts counts)
+    {
+        var graph = new MarkovGraph(counts.MarkovOrder);
+        graph.TotalConversions = counts.Total.Conversions;
+        graph.TotalValue = counts.Total.Value;
+        foreach (var (key, totals) in counts.Ordered(CountKind.Transition))
+        {
+            var edge = ((ulong)(uint)graph.StateOf(key.From) << 32) | (uint)graph.StateOf(key.To);
+            graph._edges[edge] = graph._edges.GetValueOrDefault(edge) + totals.Conversions + totals.Nulls;
+        }
+
+        foreach (var (key, totals) in counts.Ordered(CountKind.End))
+        {
+            var state = graph.StateOf(key.From);
+            graph._toConversion[state] += totals.Conversions;
+            graph._toNull[state] += totals.Nulls;
+            if (totals.Conversions > 0)
+            {
+                graph._endingValue[state] += totals.Value;
+                graph._endingConversions[state] += totals.Conversions;
+            }
+        }
+
+        return graph;
+    }
+
+    /// <summary>The id of a state written as its channels joined ("" is (start)).</summary>
+    private int StateOf(string state)
+    {
+        var channels = ChannelModelCounts.ChannelsOf(state);
+        if (channels.Length == 0)
+        {
+            return 0;
+        }
+
+        Span<int> ids = stackalloc int[MarkovModel.MaxOrder];
+        for (var i = 0; i < channels.Length; i++)
+        {
+            ids[i] = ChannelId(channels[i]);
+        }
+
+        return StateId(ids[..channels.Length]);
+    }
+
     private int ChannelId(string channel)
     {
         if (_channelIds.TryGetValue(channel, out var id))

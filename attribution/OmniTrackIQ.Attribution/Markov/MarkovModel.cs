@@ -33,7 +33,18 @@ public static class MarkovModel
         ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(order, MaxOrder);
 
-        var graph = MarkovGraph.Build(paths, order);
+        return Solve(MarkovGraph.Build(paths, order), order);
+    }
+
+    /// <summary>The same model fitted from kept sums over the paths (<see cref="ChannelModelCounts"/>) instead of the paths.</summary>
+    public static MarkovResult Compute(ChannelModelCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return Solve(MarkovGraph.FromCounts(counts), counts.MarkovOrder);
+    }
+
+    private static MarkovResult Solve(MarkovGraph graph, int order)
+    {
         var chain = graph.ToChain();
         var channelCount = graph.ChannelNames.Count;
         var removed = new bool[chain.StateCount];

@@ -12,7 +12,8 @@ namespace OmniTrackIQ.Attribution.Runs;
 /// <item>the people they touch — after stitching, plus the earlier owner of a re-posted order — are the scope; only
 /// their identity components (<see cref="IdentityClosure"/>) and journeys are read and recomputed (everyone, from every
 /// link, on the first run, when the settings changed, or on request);</item>
-/// <item>their results are replaced, Markov and Shapley refitted over every current path, and the run recorded; the
+/// <item>their results are replaced, Markov and Shapley refitted over every current path (from the sums over the paths a
+/// store keeps by delta, <see cref="Paths.ChannelModelCounts"/>, when it keeps them), and the run recorded; the
 /// store shows none of it before the commit, so a crash leaves nothing half visible and the next run writes the same rows.</item>
 /// </list>
 /// Re-running with nothing new does nothing.
@@ -92,8 +93,11 @@ public sealed class AttributionOrchestrator(IAttributionRunStore store) : IAttri
         }
 
         progress?.Report(new AttributionProgress(done, done));
-        var paths = await writer.CurrentPathsAsync(cancellationToken);
-        await writer.WriteChannelModelsAsync(ChannelModelFit.Fit(paths, settings.MarkovOrder), cancellationToken);
+        var counts = await writer.CurrentCountsAsync(settings.MarkovOrder, cancellationToken);
+        var models = counts is null
+            ? ChannelModelFit.Fit(await writer.CurrentPathsAsync(cancellationToken), settings.MarkovOrder)
+            : ChannelModelFit.Fit(counts);
+        await writer.WriteChannelModelsAsync(models, cancellationToken);
         await writer.CommitAsync(settings.Key, cancellationToken);
         return new AttributionRun(conversions, done, full, mark.Through);
     }

@@ -15,18 +15,31 @@ public readonly record struct ChannelModelRow(string Model, string Channel, doub
 /// <summary>Fits Markov (removal effects) and Shapley over a workspace's aggregated paths, converting and not.</summary>
 public static class ChannelModelFit
 {
-    public static List<ChannelModelRow> Fit(IReadOnlyList<PathCount> paths, int markovOrder)
+    public static List<ChannelModelRow> Fit(IReadOnlyList<PathCount> paths, int markovOrder) =>
+        paths.Count == 0 ? [] : Rows(MarkovModel.Compute(paths, markovOrder), ShapleyModel.Compute(paths));
+
+    /// <summary>
+    /// The same fit from a store's kept sums over the paths (<see cref="ChannelModelCounts"/>): Shapley's game is played
+    /// on the channel sets, each as one path of its channels (order and repeats do not matter to it).
+    /// </summary>
+    public static List<ChannelModelRow> Fit(ChannelModelCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var sets = counts.Ordered(CountKind.ChannelSet)
+            .Select(r => new PathCount(ChannelModelCounts.ChannelsOf(r.Key.From), r.Value.Conversions, r.Value.Value, r.Value.Nulls))
+            .ToList();
+        return sets.Count == 0 ? [] : Rows(MarkovModel.Compute(counts), ShapleyModel.Compute(sets));
+    }
+
+    private static List<ChannelModelRow> Rows(MarkovResult markov, ShapleyResult shapley)
     {
         var rows = new List<ChannelModelRow>();
-        if (paths.Count == 0) { return rows; }
-        var markov = MarkovModel.Compute(paths, markovOrder);
         foreach (var (channel, effect) in markov.RemovalEffects)
         {
             var credit = markov.Channels[channel];
             rows.Add(new ChannelModelRow(AttributionModels.Markov, channel, effect, credit.Conversions, credit.Value, 0));
         }
 
-        var shapley = ShapleyModel.Compute(paths);
         foreach (var (channel, credit) in shapley.Channels)
         {
             rows.Add(new ChannelModelRow(AttributionModels.Shapley, channel, credit.Conversions, credit.Conversions, credit.Value,

@@ -67,6 +67,14 @@ public interface IAttributionResultWriter : IAsyncDisposable
     /// <summary>The workspace's current paths, this run's included, summed per path and ordered by path.</summary>
     Task<IReadOnlyList<Paths.PathCount>> CurrentPathsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The workspace's current <see cref="Paths.ChannelModelCounts"/> of <paramref name="markovOrder"/>, this run's included,
+    /// when the store keeps them by delta (the refit then reads sums as small as the channels, not every path); null when
+    /// it keeps none, and the refit reads <see cref="CurrentPathsAsync"/>. Either gives the same fit.
+    /// </summary>
+    Task<Paths.ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken) =>
+        Task.FromResult<Paths.ChannelModelCounts?>(null);
+
     Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken);
 
     /// <summary>Records the run (its mark and <paramref name="settingsKey"/>) and makes its rows the current ones.</summary>

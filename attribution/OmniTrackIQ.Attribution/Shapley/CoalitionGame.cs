@@ -32,8 +32,16 @@ internal sealed class CoalitionGame
 
     public static CoalitionGame Build(IReadOnlyList<PathCount> paths)
     {
-        var players = new List<string>();
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Players are numbered in ordinal order of their names, not in the order the paths come: the sampled game
+        // (above ExactMaxChannels) shuffles player indices, so this keeps its estimate the same for the same paths
+        // whichever order a store reads them in, or when it is played on channel sets rather than paths.
+        var players = WeightedChannels(paths);
+        var ids = new Dictionary<string, int>(players.Count, StringComparer.Ordinal);
+        for (var i = 0; i < players.Count; i++)
+        {
+            ids.Add(players[i], i);
+        }
+
         var setIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var sets = new List<int[]>();
         var conversions = new List<double>();
@@ -49,13 +57,7 @@ internal sealed class CoalitionGame
             members.Clear();
             foreach (var channel in path.ChannelSpan)
             {
-                if (!ids.TryGetValue(channel, out var id))
-                {
-                    id = players.Count;
-                    ids.Add(channel, id);
-                    players.Add(channel);
-                }
-
+                var id = ids[channel];
                 if (!members.Contains(id))
                 {
                     members.Add(id);
@@ -92,5 +94,25 @@ internal sealed class CoalitionGame
         }
 
         return new CoalitionGame(players, dummies, sets, conversions, values);
+    }
+
+    /// <summary>The channels of the paths with conversions or value, in ordinal order.</summary>
+    private static List<string> WeightedChannels(IReadOnlyList<PathCount> paths)
+    {
+        var players = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (path.Conversions == 0 && path.Value == 0)
+            {
+                continue;
+            }
+
+            foreach (var channel in path.ChannelSpan)
+            {
+                players.Add(channel);
+            }
+        }
+
+        return [.. players];
     }
 }

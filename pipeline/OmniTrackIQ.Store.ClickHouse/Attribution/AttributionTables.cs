@@ -85,6 +85,7 @@ internal static class AttributionTables
         new(24, "attribution_channel_models", db => [CreateChannelModels(db)]),
         new(25, "attribution_people", db => [CreatePeople(db)]),
         new(26, "attribution_state", db => [CreateState(db)]),
+        new(27, "attribution_path_counts", db => [PathCounts.Create(db)]),
     ];
 
     public static readonly (string Name, string Type)[] ConversionColumns =

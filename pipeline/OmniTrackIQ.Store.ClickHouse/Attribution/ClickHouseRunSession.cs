@@ -116,7 +116,7 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
         var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
-        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, ClickHouseAttributionStore.Orders(db, _ws), scope.IsPartial), cancellationToken))
+        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, scope.IsPartial), cancellationToken))
         {
             using (row) { yield return journeys.Read(row.RootElement); }
         }
@@ -125,7 +125,8 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     public Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         var baseRun = scope.IsPartial ? state.BaseRun : Run;
-        var batch = new ResultBatch(database, time, workspace, new RunState(Run, baseRun, Math.Max(through, state.LoadedThrough), rows, null));
+        var batch = new ResultBatch(database, time, workspace, new RunState(Run, baseRun, Math.Max(through, state.LoadedThrough), rows, null),
+            scope.IsPartial ? state : null);
         foreach (var key in scope.Keys ?? [])
         {
             if (scope.People.Find(key) != key) { batch.AddMergedAway(key); }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using OmniTrackIQ.Attribution.Identity;
+using OmniTrackIQ.Store.ClickHouse.Orders;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
@@ -24,16 +26,37 @@ internal static class JourneySql
 
     /// <summary>
     /// One row per person: <c>person</c> and <c>events</c>, an array of (is_conversion, ts, message_id, channel, source,
-    /// medium, campaign, order_id, revenue, currency) sorted by (ts, message_id). <paramref name="orders"/> is the
-    /// ledger's per-order subquery (order_id, net_revenue, currency). With <paramref name="scoped"/> only the events of
-    /// keys in the run's people map are read (an incremental run); otherwise every keyed event, a key without a link
-    /// being its own person.
+    /// medium, campaign, order_id, revenue, currency) sorted by (ts, message_id), conversions credited with the order
+    /// ledger's numbers. With <paramref name="scoped"/> only the journeys of keys in the run's people map are read (an
+    /// incremental run), and so that the work is the scope's, not the history's, each read is narrowed before it sorts or
+    /// groups (<see cref="ScopedEvents"/>): pages of the scope's keys, every report of an order one of them reported, the
+    /// ledger of those orders only. Otherwise every keyed event, a key without a link being its own person.
     /// </summary>
-    public static string Journeys(string db, string ws, ulong run, string orders, bool scoped)
+    public static string Journeys(string db, string ws, ulong run, bool scoped)
     {
         var keys = $"SELECT k{{0}} FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}";
-        return Assemble(db, ws, orders, string.Format(CultureInfo.InvariantCulture, keys, ", person AS p_person"),
-            scoped ? $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})" : "");
+        var people = string.Format(CultureInfo.InvariantCulture, keys, ", person AS p_person");
+        if (!scoped) { return Assemble(db, ws, OrdersSql.Orders(db, ws), people, "", "1", "1"); }
+
+        var inScope = ScopedEvents(db, ws, run);
+        var scopeOrders = $"SELECT assumeNotNull(order_id) FROM {db}.events WHERE workspace = {ws} AND type = 'conversion' AND isNotNull(order_id) AND {inScope}";
+        return Assemble(db, ws, OrdersSql.OrdersIn(db, ws, scopeOrders), people,
+            $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})", inScope, $"order_id IN ({scopeOrders})");
+    }
+
+    /// <summary>
+    /// The condition "this event's key is one of the run's people map" on <c>events</c>. It also says so on the bare
+    /// sorting key (<c>ifNull(anonymous_id, '')</c>, implied by the first: a key is the anonymous id when there is one),
+    /// which lets a single server's primary index skip the granules of other people; the cluster's events are sorted by
+    /// message id, so there it is a filter only.
+    /// </summary>
+    public static string ScopedEvents(string db, string ws, ulong run)
+    {
+        var map = $"{db}.attribution_people WHERE workspace = {ws} AND run = {run}";
+        var anonymous = IdentityKeys.EventKeyOrder[0];
+        return $"({IdentitySql.EventKey}) IN (SELECT k FROM {map}) " +
+               $"AND (ifNull({anonymous.Column}, '') IN (SELECT substring(k, {anonymous.Prefix.Length + 1}) FROM {map} AND startsWith(k, '{anonymous.Prefix}')) " +
+               $"OR ifNull({anonymous.Column}, '') = '')";
     }
 
     /// <summary>
@@ -41,20 +64,22 @@ internal static class JourneySql
     /// (<c>k String, person String</c>) sent with the query: a read with a map of its own writes nothing.
     /// </summary>
     public static string AdHocJourneys(string db, string ws, string orders, string peopleTable) =>
-        Assemble(db, ws, orders, $"SELECT k, person AS p_person FROM {SqlLiteral.Identifier(peopleTable)}", "");
+        Assemble(db, ws, orders, $"SELECT k, person AS p_person FROM {SqlLiteral.Identifier(peopleTable)}", "", "1", "1");
 
     /// <param name="people">The people map as (k, p_person) rows. Right-hand columns get names of their own: 18.16 resolves joined columns by name, not by table alias.</param>
     /// <param name="scope">A WHERE on the key that limits the events read, or empty.</param>
-    private static string Assemble(string db, string ws, string orders, string people, string scope)
+    /// <param name="pageFilter">A condition on <c>events</c> that narrows the pages read before they are sorted ("1" for all).</param>
+    /// <param name="conversionFilter">The same for the conversion reports: whole orders only, so each order's earliest keyed report stays its own.</param>
+    private static string Assemble(string db, string ws, string orders, string people, string scope, string pageFilter, string conversionFilter)
     {
         var pages = Distinct(db, ws,
             $"{IdentitySql.EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
             "utm_medium AS medium, utm_campaign AS campaign, CAST(NULL AS Nullable(String)) AS order_id, toFloat64(0) AS revenue, " +
             "CAST(NULL AS Nullable(String)) AS currency",
-            "type = 'page' AND is_bot = 0");
+            $"type = 'page' AND is_bot = 0 AND {pageFilter}");
         var conversions = Distinct(db, ws,
             $"{IdentitySql.EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
-            "type = 'conversion' AND isNotNull(order_id)");
+            $"type = 'conversion' AND isNotNull(order_id) AND {conversionFilter}");
         return $"""
             SELECT person, arraySort(x -> (x.2, x.3), groupArray(({EventColumns}))) AS events
             FROM (

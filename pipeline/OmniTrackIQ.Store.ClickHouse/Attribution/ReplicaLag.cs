@@ -21,11 +21,11 @@ internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
     /// <summary>
     /// What a run takes from earlier runs, each measured so that a merge leaves the figure as it is and a fetched part
     /// raises it: the newest run (<c>attribution_state</c> replaces by run), every person's paths (the models' fit) and
-    /// the identity links (the scope), both plain MergeTree. Conversions and touches are not: readers take each
+    /// the identity links (the scope) and the runs' path counts (a tick carries the last run's forward), all plain MergeTree. Conversions and touches are not: readers take each
     /// conversion's newest row of a valid run, so one that arrives late still counts, and a replacing merge lowers their count.
     /// </summary>
     private static readonly (string Table, string Measure)[] s_measures =
-        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()")];
+        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()"), (PathCounts.Table, "count()")];
 
     /// <summary>ALL_CONNECTION_TRIES_FAILED, NETWORK_ERROR, SOCKET_TIMEOUT: the replica is down, the others decide.</summary>
     private static readonly HashSet<int> s_unreachable = [279, 210, 209];

@@ -11,11 +11,15 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// paths, then the channel models; the <c>attribution_state</c> row goes last, and only then do readers take the run's rows.
 /// </summary>
 /// <param name="run">The run: its number, the first run still valid (itself on a full run), its load mark and row count.</param>
-internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time, string workspace, RunState run) : IAttributionResultWriter
+/// <param name="previous">On a tick, the run it follows (its path counts are carried forward, <see cref="PathCounts"/>); null on a full run.</param>
+internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time, string workspace, RunState run, RunState? previous) : IAttributionResultWriter
 {
     public const int FlushRows = 50_000;
 
     private readonly TouchRows _touchRows = new();
+
+    /// <summary>The people a tick writes paths for: only theirs change the counts (a full run sums everyone and keeps none here).</summary>
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private List<object?[]> _conversions = [];
     private List<object?[]> _touches = [];
     private List<object?[]> _paths = [];
@@ -37,29 +41,23 @@ internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time
             _paths.Add([workspace, journey.Person, run.Run, path.ToString(), path.Conversions, path.Value, path.Nulls, (byte)0]);
         }
 
+        if (previous is not null && result.Paths.Count > 0) { _written.Add(journey.Person); }
+
         if (Full) { await FlushAsync(cancellationToken); }
     }
 
     /// <summary>A person merged into another since the last run: its old paths stop counting.</summary>
-    public void AddMergedAway(string person) => _paths.Add([workspace, person, run.Run, "", 0d, 0d, 0d, (byte)1]);
+    public void AddMergedAway(string person)
+    {
+        _paths.Add([workspace, person, run.Run, "", 0d, 0d, 0d, (byte)1]);
+        if (previous is not null) { _written.Add(person); }
+    }
 
-    /// <summary>Each person's newest paths of the runs valid once this one is recorded, merged-away people left out.</summary>
+    /// <summary>Each person's newest paths of the runs valid once this one is recorded, merged-away people left out (<see cref="PathCounts"/>).</summary>
     public async Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);
-        var db = database.Name;
-        var ws = SqlLiteral.String(workspace);
-        var paths = new List<PathCount>();
-        await database.ReadRowsAsync($"""
-            SELECT path, sum(conversions) AS c, sum(conversion_value) AS v, sum(nulls) AS n FROM {db}.person_paths
-            WHERE workspace = {ws} AND deleted = 0 AND (person, run) IN (
-                SELECT person, max(run) FROM {db}.person_paths WHERE workspace = {ws} AND {run.ValidRuns()} GROUP BY person)
-            GROUP BY path ORDER BY path
-            """,
-            row => paths.Add(new PathCount(row.GetProperty("path").GetString()!.Split(JourneyAttributor.Separator),
-                row.GetProperty("c").GetDouble(), row.GetProperty("v").GetDouble(), row.GetProperty("n").GetDouble())),
-            cancellationToken);
-        return paths;
+        return await PathCounts.CurrentAsync(database, workspace, run, previous, _written, cancellationToken);
     }
 
     /// <summary>Kept per channel under the run; per-conversion credits are derived from these weights when a summary asks.</summary>

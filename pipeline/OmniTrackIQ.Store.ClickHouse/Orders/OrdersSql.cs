@@ -27,19 +27,27 @@ internal static class OrdersSql
     /// </summary>
     /// <param name="database">The store's database (<see cref="ClickHouseDatabase.Name"/>).</param>
     /// <param name="workspaceLiteral">The workspace as a SQL literal (<see cref="SqlLiteral.String"/>).</param>
-    public static string Orders(string database, string workspaceLiteral) => Build(database, workspaceLiteral, orderIdLiteral: null);
+    public static string Orders(string database, string workspaceLiteral) => Build(database, workspaceLiteral, "", one: false);
+
+    /// <summary>
+    /// The rows of <see cref="Orders(string, string)"/> for the orders whose id is in <paramref name="orderIds"/> (a subquery
+    /// of order ids): an order's row depends only on its own reports, so a run that needs a few orders folds only theirs.
+    /// </summary>
+    public static string OrdersIn(string database, string workspaceLiteral, string orderIds) =>
+        Build(database, workspaceLiteral, $"AND order_id IN ({orderIds})", one: false);
 
     /// <summary>
     /// The same row for one order plus <c>history</c>: its reports as tuples (source, status, event, revenue,
     /// refunded, net_revenue, ts, received_at, message_id, anonymous_id, user_id, email_sha256, phone_sha256,
     /// load_ms, load_index, order_updated_at). One statement reads both, so the history is always the one the figures come from.
     /// </summary>
-    public static string Order(string database, string workspaceLiteral, string orderIdLiteral) => Build(database, workspaceLiteral, orderIdLiteral);
+    public static string Order(string database, string workspaceLiteral, string orderIdLiteral) =>
+        Build(database, workspaceLiteral, $"AND order_id = {orderIdLiteral}", one: true);
 
-    private static string Build(string database, string workspaceLiteral, string? orderIdLiteral)
+    /// <param name="orderFilter">A condition on <c>order_id</c> (<c>AND …</c>), or empty for every order.</param>
+    /// <param name="one">One order, with its history.</param>
+    private static string Build(string database, string workspaceLiteral, string orderFilter, bool one)
     {
-        var one = orderIdLiteral is not null;
-        var orderFilter = one ? $"AND order_id = {orderIdLiteral}" : "";
         var historyColumns = one ? ", event, revenue, refunded, net_revenue, ts, message_id, anonymous_id, user_id, email_sha256, phone_sha256, order_updated_at" : "";
         var history1 = one
             ? ", groupArray(tuple(report_source, report_status, event, revenue, refunded, net_revenue, ts, received_at, message_id, " +

@@ -13,7 +13,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// paths stream into appenders, so a full run never holds every result in memory. The per-conversion "markov" /
 /// "shapley" rows are derived from <c>attribution_channel_models</c> by the <c>attribution_results</c> view
 /// (<see cref="AttributionSchema.CreateResultsView"/>), so a refit costs one aggregate over the paths. The refit reads
-/// <c>path_counts</c>, which a partial run updates by its people's delta (<see cref="PathCountsTable"/>). The people
+/// <c>channel_model_counts</c>, which a partial run moves by its people's delta, as it does <c>path_counts</c>
+/// (<see cref="ChannelModelCountsTable"/>, <see cref="PathCountsTable"/>). The people
 /// themselves (<c>identity_people</c>, <see cref="PersonMapTable"/>) are replaced in the same transaction.
 /// </summary>
 internal sealed class ResultWriter(WriterLease lease, string workspace, bool scoped, long through, DateTime computedAt) : IAttributionResultWriter
@@ -78,10 +79,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 
     public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
     {
-        CloseAppenders();
-        if (scoped) { PathCountsTable.Apply(Connection, _transaction, workspace, _oldPaths, _newPaths); }
-        else { PathCountsTable.Rebuild(Connection, _transaction, workspace); }
-
+        ApplyPathCounts();
         using var command = Command("SELECT path, conversions, conversion_value, nulls FROM path_counts WHERE workspace = $ws ORDER BY path");
         using var reader = command.ExecuteReader();
         var paths = new List<PathCount>();
@@ -92,6 +90,16 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         }
 
         return Task.FromResult<IReadOnlyList<PathCount>>(paths);
+    }
+
+    /// <summary>The refit's input: <c>channel_model_counts</c> moved by the run's delta (a full run builds them from <c>path_counts</c>).</summary>
+    public Task<ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken)
+    {
+        ApplyPathCounts();
+        var counts = scoped
+            ? ChannelModelCountsTable.Apply(Connection, _transaction, workspace, markovOrder, _oldPaths, _newPaths)
+            : ChannelModelCountsTable.Rebuild(Connection, _transaction, workspace, markovOrder);
+        return Task.FromResult<ChannelModelCounts?>(counts);
     }
 
     public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken)
@@ -133,6 +141,14 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         {
             lease.Dispose();
         }
+    }
+
+    /// <summary>Closes the appenders, then moves <c>path_counts</c> by the run's delta (or rebuilds them, on a full run).</summary>
+    private void ApplyPathCounts()
+    {
+        CloseAppenders();
+        if (scoped) { PathCountsTable.Apply(Connection, _transaction, workspace, _oldPaths, _newPaths); }
+        else { PathCountsTable.Rebuild(Connection, _transaction, workspace); }
     }
 
     private void CloseAppenders()

@@ -80,9 +80,10 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             JourneysTable.ReplaceByOrders(connection, workspace, ErasureSql.LinkKeys);
             // Attribution results keep their credit but no longer name the person.
             Execute(connection, workspace, $"UPDATE conversions SET person = 'erased:' || conversion_id WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
-            // The fitted models' path counts lose the person's paths, as a recompute would (they name no one).
-            PathCountsTable.Apply(connection, transaction, workspace, PathCountsTable.ReadPeople(connection, transaction, workspace, ErasureSql.LinkKeys),
-                new Dictionary<string, PathTotals>());
+            // The fitted models' path counts (and the sums over them) lose the person's paths, as a recompute would (they name no one).
+            var erasedPaths = PathCountsTable.ReadPeople(connection, transaction, workspace, ErasureSql.LinkKeys);
+            PathCountsTable.Apply(connection, transaction, workspace, erasedPaths, new Dictionary<string, PathTotals>());
+            ChannelModelCountsTable.TakeOut(connection, transaction, workspace, erasedPaths);
             Execute(connection, workspace, $"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ErasureSql.LinkKeys}");
             Execute(connection, workspace, $"DELETE FROM bad_events b WHERE workspace = $ws AND EXISTS (SELECT 1 FROM erasure_keys k WHERE {ErasureSql.PayloadNames})");
 

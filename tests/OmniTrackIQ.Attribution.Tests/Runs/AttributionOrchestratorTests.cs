@@ -180,6 +180,25 @@ public sealed class AttributionOrchestratorTests
     }
 
     [Fact]
+    public async Task A_store_that_keeps_the_counts_over_its_paths_is_refitted_from_them_without_a_read_of_the_paths()
+    {
+        _store.KeepsCounts = true;
+        Visit("1", 1, "Paid Search");
+        Order("1", 2, "o-1", 50);
+        Visit("2", 1, "Email");
+        await RunAsync();
+        Order("2", 3, "o-2", 20);
+        _store.Calls.Clear();
+
+        await RunAsync();
+
+        Assert.Equal(["row", "counts", "models", "commit"], _store.Calls.SkipWhile(c => c != "row").Distinct());
+        var paths = new List<Paths.PathCount> { new(["Email"], 1, 20), new(["Paid Search"], 1, 50) };
+        Assert.Equal(ChannelModelFit.Fit(Paths.ChannelModelCounts.Of(paths, Settings.MarkovOrder)), _store.ChannelModels);
+        Assert.Equal(["markov", "markov", "shapley", "shapley"], _store.ChannelModels.Select(m => m.Model).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_small_scope_is_read_before_the_writes_start_and_a_full_run_streams_while_writing()
     {
         Visit("1", 1, "Paid Search");

@@ -37,6 +37,9 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
     public (long Through, string? Settings) State { get; private set; } = (-1, null);
     public List<string> Calls { get; } = [];
 
+    /// <summary>Whether the writer gives the refit <see cref="ChannelModelCounts"/> (as DuckDB does) instead of the paths.</summary>
+    public bool KeepsCounts { get; set; }
+
     /// <summary>The keys the last run's journey stream was limited to (null: everyone).</summary>
     public IReadOnlyList<string>? LastScopeKeys { get; private set; }
 
@@ -192,10 +195,19 @@ internal sealed class InMemoryRunStore : IAttributionRunStore
         public Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
         {
             _store.Calls.Add("paths");
-            IReadOnlyList<PathCount> sums = [.. _paths.Values.SelectMany(p => p).GroupBy(p => p.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new PathCount(g.First().Channels, g.Sum(p => p.Conversions), g.Sum(p => p.Value), g.Sum(p => p.Nulls)))];
-            return Task.FromResult(sums);
+            return Task.FromResult(Sums());
         }
+
+        public Task<ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken)
+        {
+            if (!_store.KeepsCounts) { return Task.FromResult<ChannelModelCounts?>(null); }
+            _store.Calls.Add("counts");
+            return Task.FromResult<ChannelModelCounts?>(ChannelModelCounts.Of(Sums(), markovOrder));
+        }
+
+        private IReadOnlyList<PathCount> Sums() =>
+            [.. _paths.Values.SelectMany(p => p).GroupBy(p => p.ToString(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new PathCount(g.First().Channels, g.Sum(p => p.Conversions), g.Sum(p => p.Value), g.Sum(p => p.Nulls)))];
 
         public Task WriteChannelModelsAsync(IReadOnlyList<ChannelModelRow> rows, CancellationToken cancellationToken)
         {
