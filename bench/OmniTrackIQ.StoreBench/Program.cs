@@ -22,11 +22,12 @@ using OmniTrackIQ.Attribution.Runs;
 //     otq_bench_store, each into a freshly dropped database; in the last round the write once more over the full table by
 //     the same store (its filter) and by a new one (the existence check alone).
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll worker <duckdb|clickhouse> [conversions=1000000] [non-converting=500000] [load batch=100000]
-//     the phases of OTQ_BENCH_PHASES (default load,baseline,full,idle,ticks; also percent): loads the synthetic shop through
+//     the phases of OTQ_BENCH_PHASES (default load,baseline,full,idle,ticks; also percent, questions): loads the synthetic shop through
 //     IEventStore.WriteEventsAsync (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check), ClickHouse's own
 //     grouping of every person's touches (the baseline), IAttributionStore.RecomputeAsync, an idle RunAsync, two ticks after
 //     1,000 new converting people each with every step timed (TimedRunStore; ClickHouse with LoadMarkMargin 0), and
-//     RunAsync after 1 % more people (ClickHouse also a second 1 % with LoadMarkMargin 0). Figures give this process's CPU
+//     RunAsync after 1 % more people (ClickHouse also a second 1 % with LoadMarkMargin 0), every analyst question through
+//     IAttributionQueries (WorkerBench's AnalystQuestions, with the server's CPU). Figures give this process's CPU
 //     and the server's (OTQ_BENCH_CLICKHOUSE_PID, else the first clickhouse-server found) and the load average.
 //     OTQ_BENCH_DATABASE / OTQ_BENCH_WORKSPACE name where; OTQ_BENCH_KEEP=1 keeps the database and reuses its events.
 // ClickHouse at OTQ_BENCH_CLICKHOUSE (default Host=127.0.0.1;Port=8123) and OTQ_BENCH_CLICKHOUSE_URL (its HTTP address for the bench's
@@ -251,6 +252,11 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
                     provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero;
                     await Incremental("LoadMarkMargin 0");
                 }
+            }
+
+            if (phases.Contains("questions"))
+            {
+                await AnalystQuestions.AskAsync(provider.GetRequiredService<IAttributionQueries>(), workspace, settings, clickHouse ? ServerCpu : null);
             }
 
             Console.WriteLine(Invariant($"whole process VmHWM since the last reset {Memory.SelfKb("VmHWM") / 1024} MB; PeakWorkingSet64 {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB; load {LoadAverage()}"));

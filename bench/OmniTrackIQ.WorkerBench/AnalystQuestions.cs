@@ -10,10 +10,11 @@ namespace OmniTrackIQ.WorkerBench;
 /// model at once), top paths, coverage, and the on-the-fly lookback and paid-first variants. Each prints its wall time,
 /// the process CPU it took, and a figure of the answer (so a before/after pair can be checked for the same answer).
 /// The peak RSS of each question alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
+/// On ClickHouse the work is the server's: <c>serverCpu</c> (StoreBench's probe of clickhouse-server) adds its CPU to each line.
 /// </summary>
 internal static class AnalystQuestions
 {
-    public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored)
+    public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored, Func<TimeSpan>? serverCpu = null)
     {
         var peakMb = 0L;
         foreach (var model in AttributionModels.Names)
@@ -51,14 +52,16 @@ internal static class AnalystQuestions
             ResetPeakRss();
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
+            var server = serverCpu?.Invoke() ?? TimeSpan.Zero;
             var watch = Stopwatch.StartNew();
             var figure = await ask();
             var wall = watch.Elapsed;
             process.Refresh();
+            var serverPart = serverCpu is null ? "" : string.Create(CultureInfo.InvariantCulture, $", server CPU {(serverCpu() - server).TotalSeconds:F2} s");
             var peak = PeakRssMb();
             peakMb = Math.Max(peakMb, peak);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {question} | {wall.TotalSeconds:F2} s | CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s | peak RSS {peak} MB | {figure} |"));
+                $"| {question} | {wall.TotalSeconds:F2} s | CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s{serverPart} | peak RSS {peak} MB | {figure} | load {LoadAverage()} |"));
         }
     }
 
@@ -71,6 +74,8 @@ internal static class AnalystQuestions
     /// <summary>The answer's row count and the first row (rounded, as the API gives it), so two builds' answers can be compared.</summary>
     private static string Figure(List<AttributionSummaryRow> rows) =>
         string.Create(CultureInfo.InvariantCulture, $"{rows.Count} rows, top '{rows[0].Key}' {rows[0].Conversions} conv {rows[0].Revenue} rev");
+
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg")[..14].Trim();
 
     /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the questions' own.</summary>
     private static void ResetPeakRss()
