@@ -11,14 +11,25 @@ using OmniTrackIQ.WorkerBench;
 // DuckDB with 1 thread like the collector, but memory_limit 4GB (OTQ_BENCH_DUCKDB_MEMORY to change it). Measures a full recompute, an idle
 // incremental tick, and an incremental tick after 1,000 new converting people; the baseline is DuckDB
 // itself scanning and grouping the same events (the floor any worker over this store pays).
+// OTQ_BENCH_DUCKDB_FILE=<path>: the database is that file and is kept; when the file is already there (an earlier run's), the
+// load and the runs are skipped and only the analyst's questions are asked, so a change to the readers is measured in seconds.
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
-var dir = Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N"));
+var keptFile = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_FILE");
+var dir = keptFile is null ? Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N")) : null;
 try
 {
     var memoryLimit = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_MEMORY") ?? "4GB";
-    using var database = new DuckDbDatabase(Path.Combine(dir, "bench.duckdb"), memoryLimit, threads: 1);
+    var questionsOnly = keptFile is not null && File.Exists(keptFile);
+    using var database = new DuckDbDatabase(keptFile ?? Path.Combine(dir!, "bench.duckdb"), memoryLimit, threads: 1);
     Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
+    if (questionsOnly)
+    {
+        Console.WriteLine($"questions only, over the kept {keptFile}");
+        await AnalystQuestions.AskAsync(new DuckDbAttributionQueries(database), "bench", new AttributionSettings());
+        return;
+    }
+
     var runner = new AttributionRunner(database, TimeProvider.System);
     var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
     var orchestrator = new AttributionOrchestrator(timed);
@@ -83,7 +94,10 @@ try
 }
 finally
 {
-    try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    if (dir is not null)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
 }
 
 static void Report(string what, TimeSpan elapsed, string detail) =>
