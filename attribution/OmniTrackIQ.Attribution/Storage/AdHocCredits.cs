@@ -5,64 +5,126 @@ using OmniTrackIQ.Attribution.Shapley;
 
 namespace OmniTrackIQ.Attribution.Storage;
 
-/// <summary>One credited touch of a conversion under one model; a null touch is an unattributed conversion (credit 1).</summary>
+/// <summary>
+/// One credited touch of a conversion under one model; a null touch is an unattributed conversion (credit 1).
+/// A data-driven row (<see cref="AdHocCredits.Finish"/>) carries the touch's channel, source, medium and campaign and the
+/// conversion's time and revenue, the parts an answer groups and filters by; not the touch's time or flags, nor the order id.
+/// </summary>
 public readonly record struct CreditRow(string Model, Touchpoint? Touch, JourneyConversion Conversion, double Credit)
 {
     public double RevenueCredit => Credit * Conversion.Revenue;
 }
 
 /// <summary>
-/// Attribution under per-query options (a lookback or "paid clicks first" other than the workspace's), for any
-/// store: the heuristics per journey, and Markov / Shapley fitted over every path under those options in a first
-/// pass (<see cref="Fit"/>), then spread over each conversion's kept touches (<see cref="Credit"/>). A store streams
-/// the journeys once per pass (twice when a data-driven model is asked, see <see cref="NeedsFit"/>), so memory holds
-/// one journey and the path totals, and sums the rows with its summary query; nothing is stored.
+/// Attribution under per-query options (a lookback or "paid clicks first" other than the workspace's), for any store, in
+/// one pass over the journeys: each journey is attributed once (<see cref="Add"/>), which yields the asked heuristics'
+/// credits at once and, when Markov or Shapley is asked, adds the journey's paths to the totals they are fitted on and
+/// remembers each conversion's kept touches as the number of a distinct kept path (<see cref="DistinctTouchPaths"/>).
+/// <see cref="Finish"/> fits the models and yields their credits, conversion by conversion in the order they came, each
+/// distinct path's split computed once: the rows, and so every sum a store adds them into, are those of the two-pass
+/// computation (fit over every journey, then credit every journey) to the last bit. Memory holds one journey, the path
+/// totals, the distinct kept paths and 24 bytes per conversion.
 /// </summary>
 public sealed class AdHocCredits
 {
     private readonly JourneyAttributor _attributor;
-    private readonly JourneyAttributor _fitter;
     private readonly IReadOnlyCollection<string> _models;
     private readonly List<string> _dataDriven;
     private readonly int _markovOrder;
     private readonly Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)> _paths = new(StringComparer.Ordinal);
-    private Dictionary<string, Dictionary<string, double>> _weights = new(StringComparer.Ordinal);
-    private double[] _credits = new double[16];
+    private readonly DistinctTouchPaths _keptPaths = new();
+    private readonly List<PendingConversion> _pending = [];
+    private Touchpoint[] _kept = new Touchpoint[16];
 
     public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models)
     {
-        // Each pass computes only what it reads: the credits of the asked heuristics (a model's do not depend on the others'),
-        // or the paths the data-driven models are fitted on.
-        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))], withPaths: false);
-        _fitter = new JourneyAttributor(settings.ToOptions(), []);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(models);
         _models = models;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
         _markovOrder = settings.MarkovOrder;
+        // Only what is read is computed: the asked heuristics' credits, and the per-path keys only when a model is fitted.
+        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))],
+            withPaths: _dataDriven.Count > 0);
     }
 
-    /// <summary>A data-driven model is asked: every journey goes to <see cref="Fit"/>, then <see cref="FinishFit"/>, before the first <see cref="Credit"/>.</summary>
-    public bool NeedsFit => _dataDriven.Count > 0;
-
-    /// <summary>Both passes over a synchronous journey stream the store can open twice (DuckDB).</summary>
-    public static IEnumerable<CreditRow> Compute(Func<IEnumerable<PersonJourney>> journeys, AttributionSettings settings, IReadOnlyCollection<string> models)
+    /// <summary>Every credit of the journeys, read once (a store with a synchronous stream: DuckDB).</summary>
+    public static IEnumerable<CreditRow> Compute(IEnumerable<PersonJourney> journeys, AttributionSettings settings, IReadOnlyCollection<string> models)
     {
+        ArgumentNullException.ThrowIfNull(journeys);
         var credits = new AdHocCredits(settings, models);
-        if (credits.NeedsFit)
+        foreach (var journey in journeys)
         {
-            foreach (var journey in journeys()) { credits.Fit(journey); }
-            credits.FinishFit();
+            foreach (var row in credits.Add(journey)) { yield return row; }
         }
 
-        foreach (var journey in journeys())
+        foreach (var row in credits.Finish()) { yield return row; }
+    }
+
+    /// <summary>One journey: the asked heuristics' credits now; Markov's and Shapley's, which need every path first, from <see cref="Finish"/>.</summary>
+    public IEnumerable<CreditRow> Add(PersonJourney journey)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        var result = _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
+        if (_dataDriven.Count > 0) { AddPaths(result.Paths); }
+        foreach (var attributed in result.Conversions)
         {
-            foreach (var row in credits.Credit(journey)) { yield return row; }
+            var conversion = attributed.Conversion;
+            var keptIndices = attributed.KeptIndices;
+            if (keptIndices.Length == 0)
+            {
+                foreach (var model in _models)
+                {
+                    if (!_dataDriven.Contains(model)) { yield return new CreditRow(model, null, conversion, 1); }
+                }
+
+                if (_dataDriven.Count > 0) { _pending.Add(new PendingConversion(PendingConversion.NoPath, conversion.TimestampMs, conversion.Revenue)); }
+                continue;
+            }
+
+            // The attributor was built with the asked heuristics only, so every credit it gives is asked for.
+            foreach (var credit in attributed.Credits) { yield return new CreditRow(credit.Model, attributed.Path[credit.TouchIndex], conversion, credit.Credit); }
+
+            if (_dataDriven.Count == 0) { continue; }
+            if (_kept.Length < keptIndices.Length) { _kept = new Touchpoint[keptIndices.Length * 2]; }
+            for (var i = 0; i < keptIndices.Length; i++) { _kept[i] = attributed.Path[keptIndices[i]]; }
+            _pending.Add(new PendingConversion(_keptPaths.Intern(_kept.AsSpan(0, keptIndices.Length)), conversion.TimestampMs, conversion.Revenue));
         }
     }
 
-    /// <summary>First pass: the journey's paths (converting and not) under these options join the totals the models are fitted on.</summary>
-    public void Fit(PersonJourney journey)
+    /// <summary>After the last <see cref="Add"/>: Markov and Shapley fitted over every path, then their credits, conversion by conversion in the order they came.</summary>
+    public IEnumerable<CreditRow> Finish()
     {
-        foreach (var path in _fitter.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs).Paths)
+        if (_dataDriven.Count == 0) { yield break; }
+        var paths = _paths.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
+        foreach (var model in _dataDriven)
+        {
+            var weights = paths.Count == 0 ? new Dictionary<string, double>(StringComparer.Ordinal) : Fit(model, paths);
+            // Each distinct kept path's split, computed the first time a conversion needs it.
+            var splits = new double[]?[_keptPaths.Count];
+            foreach (var pending in _pending)
+            {
+                var conversion = new JourneyConversion("", pending.TimestampMs, pending.Revenue);
+                if (pending.Path == PendingConversion.NoPath)
+                {
+                    yield return new CreditRow(model, null, conversion, 1);
+                    continue;
+                }
+
+                var touches = _keptPaths[pending.Path];
+                var split = splits[pending.Path] ??= Split(weights, touches);
+                for (var i = 0; i < touches.Length; i++)
+                {
+                    if (split[i] > 0) { yield return new CreditRow(model, touches[i], conversion, split[i]); }
+                }
+            }
+        }
+    }
+
+    /// <summary>The journey's paths (converting and not) under these options join the totals the models are fitted on, in the order they come.</summary>
+    private void AddPaths(IReadOnlyList<PathCount> journeyPaths)
+    {
+        foreach (var path in journeyPaths)
         {
             var key = path.ToString();
             _paths[key] = _paths.TryGetValue(key, out var t)
@@ -71,54 +133,32 @@ public sealed class AdHocCredits
         }
     }
 
-    /// <summary>Fits Markov removal effects and/or Shapley values over the totals.</summary>
-    public void FinishFit()
+    /// <summary>Markov's removal effects or Shapley's values per channel, over the totals.</summary>
+    private Dictionary<string, double> Fit(string model, List<PathCount> paths)
     {
-        var paths = _paths.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
-        _weights = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var model in _dataDriven)
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (model == AttributionModels.Markov)
         {
-            var channelWeights = _weights[model] = new Dictionary<string, double>(StringComparer.Ordinal);
-            if (paths.Count == 0) { continue; }
-            if (model == AttributionModels.Markov)
-            {
-                foreach (var (channel, effect) in MarkovModel.Compute(paths, _markovOrder).RemovalEffects) { channelWeights[channel] = effect; }
-            }
-            else
-            {
-                foreach (var (channel, credit) in ShapleyModel.Compute(paths).Channels) { channelWeights[channel] = credit.Conversions; }
-            }
+            foreach (var (channel, effect) in MarkovModel.Compute(paths, _markovOrder).RemovalEffects) { weights[channel] = effect; }
         }
+        else
+        {
+            foreach (var (channel, credit) in ShapleyModel.Compute(paths).Channels) { weights[channel] = credit.Conversions; }
+        }
+
+        return weights;
     }
 
-    /// <summary>Second pass: the credited rows of one journey's conversions under every asked model.</summary>
-    public IEnumerable<CreditRow> Credit(PersonJourney journey)
+    private static double[] Split(Dictionary<string, double> weights, Touchpoint[] touches)
     {
-        foreach (var attributed in _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs).Conversions)
-        {
-            var conversion = attributed.Conversion;
-            if (attributed.KeptIndices.Length == 0)
-            {
-                foreach (var model in _models) { yield return new CreditRow(model, null, conversion, 1); }
-                continue;
-            }
+        var split = new double[touches.Length];
+        ChannelWeightCredits.Distribute(weights, touches, split);
+        return split;
+    }
 
-            foreach (var credit in attributed.Credits)
-            {
-                if (_models.Contains(credit.Model)) { yield return new CreditRow(credit.Model, attributed.Path[credit.TouchIndex], conversion, credit.Credit); }
-            }
-
-            if (_weights.Count == 0) { continue; }
-            var kept = attributed.KeptTouches;
-            if (_credits.Length < kept.Length) { _credits = new double[kept.Length * 2]; }
-            foreach (var (model, channelWeights) in _weights)
-            {
-                ChannelWeightCredits.Distribute(channelWeights, kept, _credits);
-                for (var i = 0; i < kept.Length; i++)
-                {
-                    if (_credits[i] > 0) { yield return new CreditRow(model, kept[i], conversion, _credits[i]); }
-                }
-            }
-        }
+    /// <summary>A conversion whose data-driven credits wait for the fit: its distinct kept path (or none) and what a row reads of it.</summary>
+    private readonly record struct PendingConversion(int Path, long TimestampMs, double Revenue)
+    {
+        public const int NoPath = -1;
     }
 }

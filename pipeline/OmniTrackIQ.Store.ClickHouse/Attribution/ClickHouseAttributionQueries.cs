@@ -9,8 +9,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// <summary>
 /// The analysts' questions on ClickHouse: summary per model and group with spend, top paths and checkout coverage,
 /// read from the current rows of the last finished run (see <see cref="AttributionTables"/>). Heuristic credits are
-/// summed on the server; Markov and Shapley credits are spread from the fitted channel weights over each conversion's
-/// kept touches with the shared rule (<see cref="ChannelWeightCredits"/>), as DuckDB's results view does.
+/// summed on the server; Markov and Shapley credits are spread from the fitted channel weights over each distinct kept
+/// path with the shared rule (<see cref="ChannelWeightCredits"/>), as DuckDB's results view spreads them per conversion.
 /// </summary>
 public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, StoreReadiness readiness) : IAttributionQueries
 {
@@ -126,7 +126,12 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, St
         return known;
     }
 
-    /// <summary>The stored results of the last finished run: heuristics summed by the server, data-driven models spread here.</summary>
+    /// <summary>
+    /// The stored results of the last finished run. Every asked heuristic is summed by the server in one scan of the current
+    /// touches (a compare used to scan them once per model); Markov and Shapley are spread here over each distinct kept
+    /// path, which the server groups the conversions by (count and revenue per path and keys), instead of over every
+    /// conversion's touches streamed one by one: a million conversions share some tens of thousands of such paths.
+    /// </summary>
     /// <param name="channel">Only the credit of that channel's touches (data-driven credit is spread over the whole path first).</param>
     /// <param name="byDay">Key each conversion's day apart: <c>yyyy-MM-dd|key</c>.</param>
     private async Task<Dictionary<string, GroupSums>> StoredCreditsAsync(string ws, IReadOnlyCollection<string> models, AttributionGroupBy groupBy,
@@ -139,14 +144,29 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, St
         var key = byDay ? $"concat(toString(toDate(toDateTime(intDiv(conversion_ts, 1000), 'UTC'))), '|', {GroupKey(groupBy)})" : GroupKey(groupBy);
         var current = $"(conversion_id, run) IN ({state.CurrentConversions(db, ws)}) {EpochRange.Where("conversion_ts", from, to)}";
         var onlyChannel = channel is null ? "" : "AND channel = " + SqlLiteral.String(channel);
-        foreach (var model in models.Where(m => AttributionModels.Heuristics.Any(h => h.Name == m)))
+        var heuristics = models.Where(m => AttributionModels.Heuristics.Any(h => h.Name == m)).ToList();
+        if (heuristics.Count > 0)
         {
-            var sums = result[model] = new GroupSums();
+            // Per model: its credited touches' credit and revenue, and how many there are (a key none of its touches has is not its row).
+            var sums = string.Join(", ", heuristics.Select((m, i) =>
+                $"sumIf(credit_{m}, credit_{m} > 0) AS c{i}, sumIf(credit_{m} * revenue, credit_{m} > 0) AS r{i}, countIf(credit_{m} > 0) AS n{i}"));
+            foreach (var model in heuristics) { result[model] = new GroupSums(); }
             await database.ReadRowsAsync($"""
-                SELECT {key} AS k, sum(credit_{model}) AS c, sum(credit_{model} * revenue) AS r FROM {db}.attribution_touches
-                WHERE workspace = {ws} AND credit_{model} > 0 AND {current} {onlyChannel} GROUP BY k
+                SELECT {key} AS k, {sums} FROM {db}.attribution_touches
+                WHERE workspace = {ws} AND {current} {onlyChannel} GROUP BY k
                 """,
-                row => sums.Add(row.GetProperty("k").GetString()!, row.GetProperty("c").GetDouble(), row.GetProperty("r").GetDouble()), cancellationToken);
+                row =>
+                {
+                    var k = row.GetProperty("k").GetString()!;
+                    for (var i = 0; i < heuristics.Count; i++)
+                    {
+                        if (ClickHouseDatabase.Number(row.GetProperty($"n{i}")) > 0)
+                        {
+                            result[heuristics[i]].Add(k, row.GetProperty($"c{i}").GetDouble(), row.GetProperty($"r{i}").GetDouble());
+                        }
+                    }
+                },
+                cancellationToken);
         }
 
         var dataDriven = models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley).ToList();
@@ -167,43 +187,38 @@ public sealed class ClickHouseAttributionQueries(ClickHouseDatabase database, St
             },
             cancellationToken);
 
-        // One conversion's kept touches at a time (ordered by conversion), spread with each model's weights.
-        var touches = new List<(Touchpoint Touch, string Key, double Revenue)>();
+        // Each distinct kept path (channels and keys in touch order) with its conversions and their revenue, split once with
+        // each model's weights: a touch's credit times the path's conversions, its credit times their revenue.
         var credits = new double[16];
-        string? conversion = null;
-        void Spread()
-        {
-            if (touches.Count == 0) { return; }
-            if (credits.Length < touches.Count) { credits = new double[touches.Count * 2]; }
-            var kept = touches.Select(t => t.Touch).ToArray();
-            foreach (var model in dataDriven)
-            {
-                ChannelWeightCredits.Distribute(weights[model], kept, credits);
-                for (var i = 0; i < kept.Length; i++)
-                {
-                    if (credits[i] > 0 && (channel is null || string.Equals(kept[i].Channel, channel, StringComparison.Ordinal)))
-                    {
-                        result[model].Add(touches[i].Key, credits[i], credits[i] * touches[i].Revenue);
-                    }
-                }
-            }
-
-            touches.Clear();
-        }
-
         await database.ReadRowsAsync($"""
-            SELECT conversion_id, channel, {key} AS k, revenue FROM {db}.attribution_touches
-            WHERE workspace = {ws} AND credit_linear > 0 AND {current} ORDER BY conversion_id, touch_index
+            SELECT channels, keys, count() AS n, sum(revenue) AS r
+            FROM (SELECT any(revenue) AS revenue, arraySort(t -> t.1, groupArray((touch_index, channel, k))) AS touches,
+                         arrayMap(t -> t.2, touches) AS channels, arrayMap(t -> t.3, touches) AS keys
+                  FROM (SELECT conversion_id, touch_index, channel, {key} AS k, revenue FROM {db}.attribution_touches
+                        WHERE workspace = {ws} AND credit_linear > 0 AND {current})
+                  GROUP BY conversion_id)
+            GROUP BY channels, keys
             """,
             row =>
             {
-                var id = row.GetProperty("conversion_id").GetString()!;
-                if (!string.Equals(id, conversion, StringComparison.Ordinal)) { Spread(); conversion = id; }
-                var channel = row.GetProperty("channel").GetString()!;
-                touches.Add((new Touchpoint(channel, 0, ChannelFlags.Of(channel)), row.GetProperty("k").GetString()!, row.GetProperty("revenue").GetDouble()));
+                var kept = row.GetProperty("channels").EnumerateArray().Select(c => new Touchpoint(c.GetString()!, 0)).ToArray();
+                var keys = row.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+                var conversions = (double)ClickHouseDatabase.Number(row.GetProperty("n"));
+                var revenue = row.GetProperty("r").GetDouble();
+                if (credits.Length < kept.Length) { credits = new double[kept.Length * 2]; }
+                foreach (var model in dataDriven)
+                {
+                    ChannelWeightCredits.Distribute(weights[model], kept, credits);
+                    for (var i = 0; i < kept.Length; i++)
+                    {
+                        if (credits[i] > 0 && (channel is null || string.Equals(kept[i].Channel, channel, StringComparison.Ordinal)))
+                        {
+                            result[model].Add(keys[i], credits[i] * conversions, credits[i] * revenue);
+                        }
+                    }
+                }
             },
             cancellationToken);
-        Spread();
         return result;
     }
 

@@ -63,6 +63,38 @@ public sealed class JourneysTableTests : IDisposable
     }
 
     [Fact]
+    public async Task The_one_pass_credits_are_the_two_pass_credits_row_for_row_to_the_last_bit()
+    {
+        await _db.Store.WriteEventsAsync(_data.ShopHistory(people: 90), CancellationToken.None);
+        await _db.RunAsync();
+        using var connection = _db.Database.OpenReader();
+        var compared = 0;
+        foreach (var options in new[] { _db.Settings with { LookbackDays = 3 }, _db.Settings with { PaidClicksFirst = true }, _db.Settings with { LookbackDays = 0, MarkovOrder = 2 } })
+        {
+            foreach (var models in new IReadOnlyCollection<string>[] { AttributionModels.Names, [AttributionModels.Markov], [AttributionModels.Shapley, "linear"], ["time_decay"] })
+            {
+                var onePass = ByModel(AdHocCredits.Compute(JourneysTable.Stream(connection, "w"), options, models));
+                var twoPass = ByModel(TwoPassCredits.Compute(() => JourneysTable.Stream(connection, "w"), options, models));
+                Assert.Equal(models.Order(StringComparer.Ordinal), onePass.Keys.Order(StringComparer.Ordinal));
+                foreach (var model in models)
+                {
+                    Assert.Equal(twoPass[model], onePass[model]);
+                    compared += onePass[model].Count;
+                }
+            }
+        }
+
+        Assert.True(compared > 3000, $"only {compared} rows compared");
+
+        // A row as a sum reads it: the touch's descriptive parts, the conversion's time and revenue, the credit and its revenue, unrounded.
+        static Dictionary<string, List<string>> ByModel(IEnumerable<CreditRow> rows) => rows
+            .GroupBy(r => r.Model, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.Touch?.Channel}/{r.Touch?.Source}/{r.Touch?.Medium}/{r.Touch?.Campaign} {r.Conversion.TimestampMs}:{r.Conversion.Revenue:R} {r.Credit:R} {r.RevenueCredit:R}")).ToList(),
+                StringComparer.Ordinal);
+    }
+
+    [Fact]
     public async Task An_erased_persons_journey_goes_and_their_order_stays_as_a_journey_of_its_own()
     {
         await _db.WriteAsync(
@@ -135,7 +167,7 @@ public sealed class JourneysTableTests : IDisposable
     }
 
     /// <summary>
-    /// The old on-the-fly summary: the shared credits over journeys assembled from the events, each credit a row summed per
+    /// The old on-the-fly summary: the two-pass credits (<see cref="TwoPassCredits"/>) over journeys assembled from the events, each credit a row summed per
     /// key in the order it came (as the summary's SQL summed the old row table), rounded by the shared arithmetic, by key.
     /// </summary>
     private Dictionary<string, List<AttributionSummaryRow>> OldComputation(AttributionSettings options, AttributionGroupBy groupBy, DateTime? from, DateTime? to,
@@ -145,7 +177,7 @@ public sealed class JourneysTableTests : IDisposable
         var people = IdentityGraph.Load(connection, "w", out var leadMs);
         JourneyReader.SetPeople(connection, people);
         var sums = AttributionModels.Names.ToDictionary(m => m, _ => new Dictionary<string, (double Credit, double Revenue)>(StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var row in AdHocCredits.Compute(() => JourneyReader.Stream(connection, "w", leadMs, scoped: false), options, AttributionModels.Names))
+        foreach (var row in TwoPassCredits.Compute(() => JourneyReader.Stream(connection, "w", leadMs, scoped: false), options, AttributionModels.Names))
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(row.Conversion.TimestampMs).UtcDateTime;
             var touchChannel = row.Touch?.Channel ?? AttributionModels.NoTouchChannel;
