@@ -7,8 +7,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 
 /// <summary>
 /// One credited touch of a conversion under one model; a null touch is an unattributed conversion (credit 1).
-/// A data-driven row (<see cref="AdHocCredits.Finish"/>) carries the touch's channel, source, medium and campaign and the
-/// conversion's time and revenue, the parts an answer groups and filters by; not the touch's time or flags, nor the order id.
+/// A data-driven row (<see cref="AdHocCredits.Finish"/>) carries what the answer groups and filters by: the touch's channel
+/// and the part of it the answer is grouped by (its source or campaign; not its medium, time or flags), the conversion's
+/// time and revenue (not its order id).
 /// </summary>
 public readonly record struct CreditRow(string Model, Touchpoint? Touch, JourneyConversion Conversion, double Credit)
 {
@@ -19,7 +20,8 @@ public readonly record struct CreditRow(string Model, Touchpoint? Touch, Journey
 /// Attribution under per-query options (a lookback or "paid clicks first" other than the workspace's), for any store, in
 /// one pass over the journeys: each journey is attributed once (<see cref="Add"/>), which yields the asked heuristics'
 /// credits at once and, when Markov or Shapley is asked, adds the journey's paths to the totals they are fitted on and
-/// remembers each conversion's kept touches as the number of a distinct kept path (<see cref="DistinctTouchPaths"/>).
+/// remembers each conversion's kept touches as the number of a distinct kept path (<see cref="DistinctTouchPaths"/>: the
+/// channels and grouped keys of its touches, which is all a split and a sum read of them).
 /// <see cref="Finish"/> fits the models and yields their credits, conversion by conversion in the order they came, each
 /// distinct path's split computed once: the rows, and so every sum a store adds them into, are those of the two-pass
 /// computation (fit over every journey, then credit every journey) to the last bit. Memory holds one journey, the path
@@ -32,27 +34,30 @@ public sealed class AdHocCredits
     private readonly List<string> _dataDriven;
     private readonly int _markovOrder;
     private readonly Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)> _paths = new(StringComparer.Ordinal);
-    private readonly DistinctTouchPaths _keptPaths = new();
+    private readonly DistinctTouchPaths _keptPaths;
     private readonly List<PendingConversion> _pending = [];
     private Touchpoint[] _kept = new Touchpoint[16];
 
-    public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models)
+    /// <param name="groupBy">What the answer sums by: a data-driven row keeps that part of its touch (and the channel).</param>
+    public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models, AttributionGroupBy groupBy)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(models);
         _models = models;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
         _markovOrder = settings.MarkovOrder;
+        _keptPaths = new DistinctTouchPaths(groupBy);
         // Only what is read is computed: the asked heuristics' credits, and the per-path keys only when a model is fitted.
         _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))],
             withPaths: _dataDriven.Count > 0);
     }
 
     /// <summary>Every credit of the journeys, read once (a store with a synchronous stream: DuckDB).</summary>
-    public static IEnumerable<CreditRow> Compute(IEnumerable<PersonJourney> journeys, AttributionSettings settings, IReadOnlyCollection<string> models)
+    public static IEnumerable<CreditRow> Compute(IEnumerable<PersonJourney> journeys, AttributionSettings settings, IReadOnlyCollection<string> models,
+        AttributionGroupBy groupBy)
     {
         ArgumentNullException.ThrowIfNull(journeys);
-        var credits = new AdHocCredits(settings, models);
+        var credits = new AdHocCredits(settings, models, groupBy);
         foreach (var journey in journeys)
         {
             foreach (var row in credits.Add(journey)) { yield return row; }

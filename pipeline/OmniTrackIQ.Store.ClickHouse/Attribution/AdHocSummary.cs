@@ -24,7 +24,7 @@ internal static class AdHocSummary
 
         // One stream of journeys: the heuristics are credited as each journey comes, Markov and Shapley once all have (memory
         // holds one journey, the path totals and a few bytes per conversion).
-        var credits = new AdHocCredits(settings, models);
+        var credits = new AdHocCredits(settings, models, groupBy);
         var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
         void Sum(in CreditRow credit)
         {

@@ -34,7 +34,7 @@ internal static class AdHocAttribution
         }
 
         var sums = new AdHocSums(range, groupBy, channel);
-        foreach (var row in AdHocCredits.Compute(JourneysTable.Stream(stream, workspace), settings, models))
+        foreach (var row in AdHocCredits.Compute(JourneysTable.Stream(stream, workspace), settings, models, groupBy))
         {
             sums.Add(row);
         }

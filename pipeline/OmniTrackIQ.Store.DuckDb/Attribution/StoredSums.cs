@@ -6,9 +6,10 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// <summary>
 /// The stored results of several models at once (a compare), summed per model and key in one statement into the temp
 /// table the summary joins with spend (<see cref="AdHocAttribution.Table"/>): one scan of <c>attribution_touches</c>, and
-/// Markov's and Shapley's per-conversion denominators from one aggregate, where the <c>attribution_results</c> view is read
-/// once per model (and builds a denominator aggregate per data-driven model). The credits are the view's, by the same
-/// formulas (<see cref="AttributionSchema"/>); only the order the sums add them in differs, below the answer's rounding.
+/// Markov's and Shapley's per-conversion denominators from one aggregate, every model's sums per key side by side, where the
+/// <c>attribution_results</c> view is read once per model (and builds a denominator aggregate per data-driven model). The
+/// credits are the view's, by the same formulas (<see cref="AttributionSchema"/>); only the order the sums add them in
+/// differs, below the answer's rounding.
 /// </summary>
 internal static class StoredSums
 {
@@ -29,9 +30,12 @@ internal static class StoredSums
         var credits = heuristics.Select(m => $"t.credit_{m} AS \"{m}\"").Concat(dataDriven.Select(m => $"""
             CASE WHEN t.credit_linear <= 0 THEN 0 WHEN d.{m}_total > 0 THEN t.{m}_share / d.{m}_total ELSE 1.0 / d.touches END AS "{m}"
             """));
+        var asked = heuristics.Concat(dataDriven).ToList();
+        // Per model: its credited touches' credit and revenue, and how many there are (a key none of its touches has is not its row).
+        var sums = asked.Select((m, i) =>
+            $"sum(\"{m}\") FILTER (WHERE \"{m}\" > 0) AS c{i}, sum(\"{m}\" * revenue) FILTER (WHERE \"{m}\" > 0) AS r{i}, count(*) FILTER (WHERE \"{m}\" > 0) AS n{i}");
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO {AdHocAttribution.Table}
             WITH t AS (
                 SELECT t.*, coalesce(t.{column}, '(none)') AS k {string.Concat(dataDriven.Select(m => $", coalesce(w_{m}.weight, 0) / t.channel_touches AS {m}_share"))}
                 FROM attribution_touches t
@@ -47,16 +51,30 @@ internal static class StoredSums
                 GROUP BY conversion_id),
             credited AS (
                 SELECT t.k, t.revenue, {string.Join(", ", credits)}
-                FROM t LEFT JOIN d ON d.conversion_id = t.conversion_id
+                FROM t {(dataDriven.Count == 0 ? "" : "LEFT JOIN d ON d.conversion_id = t.conversion_id")}
                 WHERE true {(channel is null ? "" : "AND t.channel = $channel")})
-            SELECT model, k, sum(credit), sum(credit * revenue)
-            FROM (UNPIVOT credited ON {string.Join(", ", heuristics.Concat(dataDriven).Select(m => $"\"{m}\""))} INTO NAME model VALUE credit)
-            WHERE credit > 0
-            GROUP BY model, k;
+            SELECT k, {string.Join(", ", sums)} FROM credited GROUP BY k
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         if (channel is not null) { command.Parameters.Add(new DuckDBParameter("channel", channel)); }
         range.Bind(command);
-        command.ExecuteNonQuery();
+        var rows = new List<(string Model, string Key, double Conversions, double Revenue)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                for (var i = 0; i < asked.Count; i++)
+                {
+                    var at = 1 + (3 * i);
+                    if (reader.GetInt64(at + 2) > 0) { rows.Add((asked[i], reader.GetString(0), reader.GetDouble(at), reader.GetDouble(at + 1))); }
+                }
+            }
+        }
+
+        using var appender = connection.CreateAppender(AdHocAttribution.Table);
+        foreach (var (model, key, conversions, revenue) in rows)
+        {
+            appender.CreateRow().AppendValue(model).AppendValue(key).AppendValue(conversions).AppendValue(revenue).EndRow();
+        }
     }
 }

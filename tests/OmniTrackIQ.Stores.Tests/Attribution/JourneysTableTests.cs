@@ -73,24 +73,27 @@ public sealed class JourneysTableTests : IDisposable
         {
             foreach (var models in new IReadOnlyCollection<string>[] { AttributionModels.Names, [AttributionModels.Markov], [AttributionModels.Shapley, "linear"], ["time_decay"] })
             {
-                var onePass = ByModel(AdHocCredits.Compute(JourneysTable.Stream(connection, "w"), options, models));
-                var twoPass = ByModel(TwoPassCredits.Compute(() => JourneysTable.Stream(connection, "w"), options, models));
-                Assert.Equal(models.Order(StringComparer.Ordinal), onePass.Keys.Order(StringComparer.Ordinal));
-                foreach (var model in models)
+                foreach (var groupBy in AttributionGroupings.All)
                 {
-                    Assert.Equal(twoPass[model], onePass[model]);
-                    compared += onePass[model].Count;
+                    var onePass = ByModel(AdHocCredits.Compute(JourneysTable.Stream(connection, "w"), options, models, groupBy), groupBy);
+                    var twoPass = ByModel(TwoPassCredits.Compute(() => JourneysTable.Stream(connection, "w"), options, models), groupBy);
+                    Assert.Equal(models.Order(StringComparer.Ordinal), onePass.Keys.Order(StringComparer.Ordinal));
+                    foreach (var model in models)
+                    {
+                        Assert.Equal(twoPass[model], onePass[model]);
+                        compared += onePass[model].Count;
+                    }
                 }
             }
         }
 
-        Assert.True(compared > 3000, $"only {compared} rows compared");
+        Assert.True(compared > 10000, $"only {compared} rows compared");
 
-        // A row as a sum reads it: the touch's descriptive parts, the conversion's time and revenue, the credit and its revenue, unrounded.
-        static Dictionary<string, List<string>> ByModel(IEnumerable<CreditRow> rows) => rows
+        // A row as a sum reads it: the touch's channel and grouped part, the conversion's time and revenue, the credit and its revenue, unrounded.
+        static Dictionary<string, List<string>> ByModel(IEnumerable<CreditRow> rows, AttributionGroupBy groupBy) => rows
             .GroupBy(r => r.Model, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{r.Touch?.Channel}/{r.Touch?.Source}/{r.Touch?.Medium}/{r.Touch?.Campaign} {r.Conversion.TimestampMs}:{r.Conversion.Revenue:R} {r.Credit:R} {r.RevenueCredit:R}")).ToList(),
+                $"{r.Touch is not null}:{r.Touch?.Channel}/{(groupBy == AttributionGroupBy.Source ? r.Touch?.Source : groupBy == AttributionGroupBy.Campaign ? r.Touch?.Campaign : "")} {r.Conversion.TimestampMs}:{r.Conversion.Revenue:R} {r.Credit:R} {r.RevenueCredit:R}")).ToList(),
                 StringComparer.Ordinal);
     }
 
