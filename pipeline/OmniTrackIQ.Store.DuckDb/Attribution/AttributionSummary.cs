@@ -24,8 +24,7 @@ public sealed class AttributionSummary
     /// <summary>
     /// The same for several models at once. With <paramref name="adHoc"/> (per-query options that differ from
     /// the stored results') the models are computed on the fly over every journey (<see cref="AdHocAttribution"/>)
-    /// instead of read from attribution_results: slower, but any lookback or "paid clicks first" can be asked. Several stored
-    /// models are summed together (<see cref="StoredSums"/>).
+    /// instead of read from attribution_results: slower, but any lookback or "paid clicks first" can be asked.
     /// With <paramref name="channel"/> only the credit of that channel's touches and that channel's spend.
     /// </summary>
     public Task<Dictionary<string, List<AttributionSummaryRow>>> SummarizeAsync(string workspace, IReadOnlyCollection<string> models,
@@ -34,24 +33,18 @@ public sealed class AttributionSummary
         var (column, spendKey) = Keys(groupBy);
         var range = new TimeRange(from, to);
         using var connection = _database.OpenReader();
-        // Several stored models (a compare) are summed in one statement rather than one read of the results view each.
-        var summed = adHoc is not null || models.Count > 1;
         if (adHoc is not null)
         {
             using var stream = _database.OpenReader();
             AdHocAttribution.Fill(connection, stream, workspace, adHoc, models, range, groupBy, channel);
         }
-        else if (summed)
-        {
-            StoredSums.Fill(connection, workspace, models, column, range, channel);
-        }
 
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            var attributed = summed
-                ? $"SELECT k, conversions, revenue FROM {AdHocAttribution.Table} WHERE model = $model"
-                : Attributed("attribution_results", $"coalesce({column}, '(none)')", range, channel);
+            var attributed = adHoc is null
+                ? Attributed("attribution_results", $"coalesce({column}, '(none)')", range, channel)
+                : $"SELECT k, conversions, revenue FROM {AdHocAttribution.Table} WHERE model = $model";
             byModel[model] = Summarize(connection, attributed, workspace, model, spendKey, range, channel);
         }
 
