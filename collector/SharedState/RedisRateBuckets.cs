@@ -155,7 +155,15 @@ internal sealed class RedisRateBuckets : IRateBuckets, IHostedService
     {
         var budget = takes[0].Budget;
         var args = Arguments(budget, count);
-        for (var i = 0; i < count; i++) { (args[4 + 2 * i], args[5 + 2 * i]) = (takes[i].Need, takes[i].Most); }
+        // One lease a call: the first take that asks for one gets it, the others their need. Every request that found the
+        // lease short asks for one, and N of them in a call would otherwise take N leases (the budget's burst at once).
+        var leased = false;
+        for (var i = 0; i < count; i++)
+        {
+            var most = leased ? takes[i].Need : takes[i].Most;
+            leased |= most > takes[i].Need;
+            (args[4 + 2 * i], args[5 + 2 * i]) = (takes[i].Need, most);
+        }
         var (answered, answers) = await _redis.TryRunAsync(Use, async db => (long[])(await db.ScriptEvaluateAsync(TakeScript, Bucket(budget), args))!);
         for (var i = 0; i < count; i++)
         {

@@ -97,6 +97,26 @@ public sealed class RedisRateBucketsTests
     }
 
     [SkippableFact]
+    public async Task Requests_that_find_the_lease_short_together_take_one_lease_not_one_each()
+    {
+        var budget = new RateBudget("WriteKey:" + Guid.NewGuid().ToString("N"), PerSecond: 10, Burst: 20);
+        await using var redisA = await RedisServer.ConnectAsync(_time);
+        await using var redisB = await RedisServer.ConnectAsync(_time);
+        var nodeA = new RedisRateBuckets(redisA, new LocalRateBuckets(_time), _time, Leasing(TimeSpan.FromMilliseconds(500))); // 5 permits
+        var nodeB = new RedisRateBuckets(redisB, new LocalRateBuckets(_time), _time, new RedisOptions());
+
+        // Four requests queue before the first call (as at a node's start under load): one call, 4 x 3 permits + one lease.
+        Task<TimeSpan?>[] takes = [.. Enumerable.Range(0, 4).Select(_ => nodeA.TryTakeAsync(budget, 3).AsTask())];
+        await nodeA.StartAsync(CancellationToken.None);
+
+        Assert.Equal([null, null, null, null], await Task.WhenAll(takes));
+        Assert.Equal(5L, nodeA.Leased(budget));
+        Assert.True(nodeB.TryTake(budget, 20 - 12 - 5, out _)); // what is left in the one budget
+        Assert.False(nodeB.TryTake(budget, 1, out _));
+        await nodeA.StopAsync(CancellationToken.None);
+    }
+
+    [SkippableFact]
     public async Task A_lease_below_half_is_topped_up_in_the_background_from_the_shared_budget()
     {
         var meters = new RedisServer.TestMeters();
