@@ -117,7 +117,20 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
         var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
-        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, scope.IsPartial), cancellationToken))
+        var sql = JourneySql.Journeys(db, _ws, Run, scope.IsPartial);
+        IAsyncEnumerable<System.Text.Json.JsonDocument> rows;
+        if (scope.IsPartial)
+        {
+            var orders = new ExternalTable(JourneySql.ScopeOrdersTable, "o String");
+            foreach (var order in await KeysAsync(JourneySql.ScopeOrders(db, _ws, Run), cancellationToken)) { orders.AddRow(order); }
+            rows = database.StreamRowsWithTableAsync(sql, orders, cancellationToken);
+        }
+        else
+        {
+            rows = database.StreamRowsAsync(sql, cancellationToken);
+        }
+
+        await foreach (var row in rows)
         {
             using (row) { yield return journeys.Read(row.RootElement); }
         }
