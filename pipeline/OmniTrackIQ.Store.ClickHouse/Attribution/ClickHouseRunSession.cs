@@ -77,7 +77,7 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
             yield return key;
         }
 
-        // The people who hold an order reported again since the mark: its reports are in order_reports, a fifth of events' rows.
+        // The people who hold an order reported again since the mark: order_reports holds the conversion reports only, not every event.
         if (!state.Exists) { yield break; }
         foreach (var key in await KeysAsync($"""
             SELECT DISTINCT person AS k FROM {db}.attribution_conversions

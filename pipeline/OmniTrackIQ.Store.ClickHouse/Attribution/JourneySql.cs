@@ -31,7 +31,8 @@ internal static class JourneySql
     /// ledger's numbers. With <paramref name="scoped"/> only the journeys of keys in the run's people map are read (an
     /// incremental run), and so that the work is the scope's, not the history's, each read is narrowed before it sorts or
     /// groups (<see cref="ScopedEvents"/>): pages of the scope's keys, every report of an order one of them reported (the
-    /// orders of <see cref="ScopeOrdersTable"/>, found by order id in <see cref="OrderReports"/>), the ledger of those orders only. Otherwise every keyed event, a key without a link being its own person.
+    /// orders of <see cref="ScopeOrdersTable"/>, found by order id in <see cref="OrderReports"/>), the ledger of those orders
+    /// only. Otherwise every keyed event, a key without a link being its own person.
     /// </summary>
     public static string Journeys(string db, string ws, ulong run, bool scoped)
     {
