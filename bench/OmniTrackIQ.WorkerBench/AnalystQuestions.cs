@@ -77,15 +77,15 @@ internal static class AnalystQuestions
 
     private static string LoadAverage() => File.ReadAllText("/proc/loadavg")[..14].Trim();
 
-    /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the questions' own.</summary>
-    private static void ResetPeakRss()
+    /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the next step's own (a question, the runs).</summary>
+    internal static void ResetPeakRss()
     {
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
 
-    private static long PeakRssMb()
+    internal static long PeakRssMb()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
