@@ -16,6 +16,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 {
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
+    private IReadOnlyList<string> _scopeOrders = [];
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -50,7 +51,12 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         _scope = scope;
-        if (scope.Keys is { } keys) { JourneyReader.SetScope(Reader, keys); }
+        if (scope.Keys is { } keys)
+        {
+            JourneyReader.SetScope(Reader, keys);
+            _scopeOrders = JourneyReader.SetScopeEvents(Reader, workspace);
+        }
+
         JourneyReader.SetPeople(Reader, scope.People, scope.Keys);
         return Task.CompletedTask;
     }
@@ -68,7 +74,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     {
         var computedAt = time.GetUtcNow().UtcDateTime;
         var lease = await database.LeaseWriterAsync(cancellationToken);
-        return ResultWriter.Begin(lease, workspace, scope, state.Through, computedAt);
+        return ResultWriter.Begin(lease, workspace, scope, _scopeOrders, state.Through, computedAt);
     }
 
     public ValueTask DisposeAsync()
