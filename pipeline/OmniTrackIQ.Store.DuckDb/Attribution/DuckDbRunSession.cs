@@ -16,7 +16,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 {
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
-    private IReadOnlyList<string> _scopeOrders = [];
+    private HashSet<string>? _scopeOrders;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -51,12 +51,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         _scope = scope;
-        if (scope.Keys is { } keys)
-        {
-            JourneyReader.SetScope(Reader, keys);
-            _scopeOrders = JourneyReader.SetScopeEvents(Reader, workspace);
-        }
-
+        if (scope.Keys is { } keys) { JourneyReader.SetScope(Reader, keys); }
         JourneyReader.SetPeople(Reader, scope.People, scope.Keys);
         return Task.CompletedTask;
     }
@@ -67,7 +62,18 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(JourneyReader.Stream(Reader, workspace, scope.LeadMs, scope.IsPartial), cancellationToken);
+        return Async(scope.IsPartial ? ReadScope(scope) : JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: false), cancellationToken);
+    }
+
+    /// <summary>
+    /// The scope's journeys, noting the orders they report: read ahead of the writes (a usual tick), these are the orders
+    /// whose stored conversions the writes replace, so the deletes need not scan every journey row again to find them.
+    /// </summary>
+    private IEnumerable<PersonJourney> ReadScope(JourneyScope scope)
+    {
+        var orders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: true, orders)) { yield return journey; }
+        _scopeOrders = orders;
     }
 
     public async Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ internal static class JourneyReader
     /// </summary>
     private static readonly string Events = $"""
         WITH read_events AS (
-            SELECT * FROM {"{source}"}),
+            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"}),
         keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
                    -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
@@ -43,10 +43,8 @@ internal static class JourneyReader
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
         """;
 
-    /// <summary>The workspace's journey rows (a full run), or the scope's, kept aside by <see cref="SetScopeEvents"/>.</summary>
-    private const string AllEvents = "journey_events WHERE workspace = $ws";
-
-    private const string ScopeEvents = "attribution_scope_events";
+    /// <summary>The rows of the keys in <c>attribution_scope</c>.</summary>
+    public const string ScopeFilter = "AND k IN (SELECT k FROM attribution_scope)";
 
     /// <summary>The orders of the scope's conversion events (whoever else reported them), for the ledger's filter.</summary>
     private const string ScopedOrders = "AND order_id IN (SELECT order_id FROM read_events WHERE type = 'conversion')";
@@ -54,27 +52,6 @@ internal static class JourneyReader
     /// <summary>Creates (or empties) the scope table on <paramref name="connection"/> and fills it with <paramref name="keys"/>.</summary>
     public static void SetScope(DuckDBConnection connection, IEnumerable<string> keys) =>
         Fill(connection, "attribution_scope", "k VARCHAR", keys, static (row, key) => row.AppendValue(key));
-
-    /// <summary>
-    /// Keeps the journey rows of the keys in <c>attribution_scope</c> in the connection's temp table, which the scoped
-    /// journey read reads, and returns the orders they report: the conversions a tick replaces wherever they are stored,
-    /// so the deletes (<see cref="ResultWriter"/>) need not scan every journey row again to find them.
-    /// </summary>
-    public static IReadOnlyList<string> SetScopeEvents(DuckDBConnection connection, string workspace)
-    {
-        using (var command = Command(connection, workspace, scoped: false,
-                   $"CREATE OR REPLACE TEMP TABLE {ScopeEvents} AS SELECT * FROM {AllEvents} AND k IN (SELECT k FROM attribution_scope)"))
-        {
-            command.ExecuteNonQuery();
-        }
-
-        var orders = new List<string>();
-        using var select = connection.CreateCommand();
-        select.CommandText = $"SELECT DISTINCT order_id FROM {ScopeEvents} WHERE type = 'conversion'";
-        using var reader = select.ExecuteReader();
-        while (reader.Read()) { orders.Add(reader.GetString(0)); }
-        return orders;
-    }
 
     /// <summary>
     /// Loads the key → person map of <paramref name="people"/> into the connection's temp table: of every key, or only
@@ -93,12 +70,16 @@ internal static class JourneyReader
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>).</summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped) =>
-        JourneyAssembler.Assemble(Rows(connection, workspace, scoped), leadMs);
+    /// <summary>
+    /// One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>); the order id
+    /// of every conversion read goes into <paramref name="orders"/> when given.
+    /// </summary>
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped,
+        ISet<string>? orders = null) =>
+        JourneyAssembler.Assemble(Rows(connection, workspace, scoped, orders), leadMs);
 
     /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
-    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped)
+    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped, ISet<string>? orders)
     {
         using var command = Command(connection, workspace, scoped, Events + """
             SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
@@ -111,6 +92,7 @@ internal static class JourneyReader
         while (reader.Read())
         {
             var conversion = reader.GetString(1) == "conversion";
+            if (conversion) { orders?.Add(reader.GetString(7)); }
             yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Intern(Text(reader, 3))!, strings.Intern(Text(reader, 4)),
                 strings.Intern(Text(reader, 5)), strings.Intern(Text(reader, 6)), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Intern(Text(reader, 9)));
         }
@@ -132,7 +114,7 @@ internal static class JourneyReader
     private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{source}", scoped ? ScopeEvents : AllEvents, StringComparison.Ordinal)
+        command.CommandText = sql.Replace("{scope}", scoped ? ScopeFilter : "", StringComparison.Ordinal)
             .Replace("{orderScope}", scoped ? ScopedOrders : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;

@@ -33,8 +33,11 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
     private DuckDBConnection Connection => lease.Connection;
 
     /// <summary>Takes over <paramref name="lease"/> (given back on dispose, or here on failure), deletes the old rows of <paramref name="scope"/> and opens the appenders.</summary>
-    /// <param name="scopeOrders">The orders the scope's journey rows report (<see cref="JourneyReader.SetScopeEvents"/>; none on a full run).</param>
-    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, IReadOnlyCollection<string> scopeOrders, long through, DateTime computedAt)
+    /// <param name="scopeOrders">
+    /// The orders the scope's journeys report, when they were read before the writes began; else (a full run, or a scope
+    /// too large to read ahead) null, and a partial run finds them in <c>journey_events</c>.
+    /// </param>
+    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, IReadOnlyCollection<string>? scopeOrders, long through, DateTime computedAt)
     {
         ResultWriter? writer = null;
         try
@@ -161,7 +164,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         (_conversionRows, _touchRowsAppender, _pathRows, _journeyRows) = (null, null, null, null);
     }
 
-    private void DeleteOld(IReadOnlyCollection<string> scopeOrders)
+    private void DeleteOld(IReadOnlyCollection<string>? scopeOrders)
     {
         if (!scoped)
         {
@@ -175,16 +178,17 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 
         // The conversions recomputed: those stored under the scope's people, and the scope's orders wherever they are
         // stored (an order re-posted by a different device may have been stored under another person). Their ids are
-        // collected first — a scan of two columns — and the conversions and their touches then deleted by id: one
-        // DELETE with both conditions ORed planned two MARK joins over every stored conversion, and its RETURNING
-        // fetched each deleted row back by row id. The deleted paths are the run's old paths (RETURNING).
-        var replaced = new HashSet<string>(scopeOrders, StringComparer.Ordinal);
-        using (var command = Command($"SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}"))
-        using (var reader = command.ExecuteReader())
+        // collected first (the orders from the journeys read ahead, else from journey_events; the people's by a scan of
+        // two columns), then the conversions and their touches deleted by id: one DELETE with both conditions ORed
+        // planned two MARK joins over every stored conversion, and its RETURNING fetched each deleted row back by row
+        // id. The deleted paths are the run's old paths (RETURNING).
+        var replaced = new HashSet<string>(scopeOrders ?? [], StringComparer.Ordinal);
+        if (scopeOrders is null)
         {
-            while (reader.Read()) { replaced.Add(reader.GetString(0)); }
+            ReadIds(replaced, $"SELECT DISTINCT order_id FROM journey_events WHERE workspace = $ws AND type = 'conversion' {JourneyReader.ScopeFilter}");
         }
 
+        ReadIds(replaced, $"SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}");
         JourneyReader.Fill(Connection, "attribution_scope_conversions", "id VARCHAR", replaced, static (row, id) => row.AppendValue(id));
         Execute("DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
         Execute("DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
@@ -195,6 +199,13 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
         }
 
         Execute($"DELETE FROM {JourneysTable.Name} WHERE workspace = $ws AND person IN {ScopePeople}");
+    }
+
+    private void ReadIds(HashSet<string> ids, string sql)
+    {
+        using var command = Command(sql);
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) { ids.Add(reader.GetString(0)); }
     }
 
     /// <summary>The people of a partial run: its results are stored under their names, which are keys of the scope.</summary>
