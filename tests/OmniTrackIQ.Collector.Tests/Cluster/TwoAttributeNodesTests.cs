@@ -42,11 +42,11 @@ public sealed partial class TwoAttributeNodesTests : IAsyncLifetime
 
         // Contention made certain rather than left to how the nodes' ticks happen to fall: another holder (the test) takes
         // w0's lease. Each node must then find it leased, go on to the next workspace, and not run w0 until it is released.
-        var heldFrom = TimeProvider.System.GetTimestamp();
         var leaseKey = (StackExchange.Redis.RedisKey)("otq:lease:attribution:" + HeldByTest);
         var taken = await Poll.UntilAsync(async () => (await redis.TryRunAsync("test", db => db.StringSetAsync(leaseKey, "the test", TimeSpan.FromMinutes(2), StackExchange.Redis.When.NotExists))) is (true, true),
             TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50));
         Assert.True(taken, "the test could not take w0's lease within a minute");
+        var heldFrom = TimeProvider.System.GetTimestamp(); // after the take: a node's run before it ended before the take succeeded
         var (fromA, fromB) = (nodeA.Output.Length, nodeB.Output.Length); // what each node logs from now on
         var bothWentOn = await Poll.UntilAsync(() => WentOnFromHeld(nodeA, fromA) && WentOnFromHeld(nodeB, fromB), TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100));
         Assert.True(bothWentOn, $"both nodes did not find {HeldByTest} leased and go on to the next workspace within 2 minutes:\n{nodeA.Output}\n{nodeB.Output}");
