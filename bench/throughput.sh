@@ -7,13 +7,19 @@
 #                   same GIF (bench/OmniTrackIQ.BareGif), alternated twice, ratio printed.
 # usage (from the repository root):  bench/throughput.sh [seconds, default 60] [checkout whose collector is measured, default .]
 #   OTQ_BENCH_PARTS="duckdb clickhouse pixel" picks the parts; OTQ_BENCH_PIXEL_SECONDS (default 10) is each wrk run.
-# Builds (Release) only what is missing: the checkout's collector, LoadGen, BareGif. Loopback ports 8093/8094/8097;
+#   OTQ_BENCH_COLLECTOR_ARGS adds arguments to every collector it starts (a setting to try, e.g.
+#   "--OmniTrack:DuckDb:MemoryLimit 128MB"); OTQ_BENCH_PORT (default 8093) moves its ports (that, +1 and +4).
+# Memory: the collector's peak VmRSS sampled every 0.5 s, split into anonymous memory (heaps: the GC's, DuckDB's) and
+# mapped files (RssAnon/RssFile at that sample), and the kernel's high-water mark VmHWM.
+# Builds (Release) only what is missing: the checkout's collector, LoadGen, BareGif. Loopback ports 8093/8094/8097 by default;
 # every process it starts is stopped by its pid on exit. Needs curl, wrk (apt-get install wrk), awk, bc.
 set -u
 seconds=${1:-60}
 checkout=${2:-.}
 parts=${OTQ_BENCH_PARTS:-duckdb clickhouse pixel}
 pixelSeconds=${OTQ_BENCH_PIXEL_SECONDS:-10}
+basePort=${OTQ_BENCH_PORT:-8093}
+read -r -a collectorArgs <<< "${OTQ_BENCH_COLLECTOR_ARGS:-}"
 tfm=bin/Release/net10.0/linux-x64
 collectorDir="$checkout/collector/$tfm"
 loadGen=bench/OmniTrackIQ.LoadGen/$tfm/OmniTrackIQ.LoadGen.dll
@@ -45,7 +51,7 @@ start_collector() {
   pushd "$collectorDir" > /dev/null || return 1
   dotnet OmniTrackIQ.Collector.dll --OmniTrack:DataDirectory="$data" --urls "http://127.0.0.1:$port" \
     --OmniTrack:Workspaces:0:Id bench --OmniTrack:Workspaces:0:WriteKey wk_bench --OmniTrack:Workspaces:0:EventsPerSecond 0 \
-    --OmniTrack:Workspaces:0:ReadTokenSha256:0 "$readTokenSha" --OmniTrack:Attribution:IntervalSeconds 0 "$@" \
+    --OmniTrack:Workspaces:0:ReadTokenSha256:0 "$readTokenSha" --OmniTrack:Attribution:IntervalSeconds 0 "$@" "${collectorArgs[@]}" \
     > "$data/collector.log" 2>&1 &
   collector=$!
   popd > /dev/null || return 1
@@ -59,14 +65,17 @@ stop() { kill "$1" 2> /dev/null; wait "$1" 2> /dev/null; }
 # batch STORE [collector args...]: one sustained load and drain; prints one summary line per figure.
 batch() {
   local store=$1; shift
-  local data port=8093
+  local data port=$basePort
   data=$(mktemp -d); scratch+=("$data")
   start_collector "$port" "$data" "$@" || return 1
   local url="http://127.0.0.1:$port"
   # The sum over every label set (workspace, route, ...) of one metric, as a whole number.
   metric() { curl -s "$url/metrics" | awk -v n="$1" '{k=$1; sub(/\{.*/, "", k)} k==n{s+=$NF} END{printf "%d\n", s}'; }
   stored() { echo $(( $(metric otq_store_rows_written_total) + $(metric otq_store_rows_deduplicated_total) )); }
-  (while kill -0 "$collector" 2> /dev/null; do awk '/VmRSS/{print int($2/1024)}' "/proc/$collector/status" 2> /dev/null; sleep 0.5; done) > "$data/rss" &
+  # One line a sample: VmRSS, RssAnon, RssFile (MB).
+  (while kill -0 "$collector" 2> /dev/null; do
+     awk '/^(VmRSS|RssAnon|RssFile):/{v[$1]=int($2/1024)} END{if ("VmRSS:" in v) print v["VmRSS:"], v["RssAnon:"], v["RssFile:"]}' "/proc/$collector/status" 2> /dev/null
+     sleep 0.5; done) > "$data/rss" &
   local sampler=$!
   pids+=("$sampler")
 
@@ -92,19 +101,20 @@ batch() {
   # far less with the load average than the rates above do.
   local cpuS; cpuS=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$collector/stat")
   echo "   collector CPU: $cpuS s = $(calc "$cpuS * 1000000 / $s") ms per 1,000 events stored"
-  echo "   GET /v1/events/stats total=$statsTotal (accepted $accepted); write errors $(metric otq_store_write_errors_total); peak RSS $(sort -n "$data/rss" | tail -1) MB, VmHWM $(awk '/VmHWM/{print int($2/1024)}' "/proc/$collector/status") MB; load average after: $(load)"
+  echo "   GET /v1/events/stats total=$statsTotal (accepted $accepted); write errors $(metric otq_store_write_errors_total); peak RSS $(sort -n "$data/rss" | tail -1 | awk '{print $1 " MB (anon " $2 ", files " $3 ")"}'), VmHWM $(awk '/VmHWM/{print int($2/1024)}' "/proc/$collector/status") MB; load average after: $(load)"
   stop "$collector"; stop "$sampler"
 }
 
 pixel() {
   local data; data=$(mktemp -d); scratch+=("$data")
-  start_collector 8094 "$data" || return 1
-  dotnet "$bareGif" --urls http://127.0.0.1:8097 > "$data/baregif.log" 2>&1 &
+  local port=$((basePort + 1)) barePort=$((basePort + 4))
+  start_collector "$port" "$data" || return 1
+  dotnet "$bareGif" --urls "http://127.0.0.1:$barePort" > "$data/baregif.log" 2>&1 &
   local bare=$!
   pids+=("$bare")
-  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8097/p.gif > /dev/null && break; sleep 0.2; done
-  local collectorUrl='http://127.0.0.1:8094/p.gif?wk=wk_bench&mid=m1&aid=a1&url=https%3A%2F%2Fshop.example%2F'
-  local bareUrl='http://127.0.0.1:8097/p.gif'
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$barePort/p.gif" > /dev/null && break; sleep 0.2; done
+  local collectorUrl="http://127.0.0.1:$port/p.gif?wk=wk_bench&mid=m1&aid=a1&url=https%3A%2F%2Fshop.example%2F"
+  local bareUrl="http://127.0.0.1:$barePort/p.gif"
   [ "$(curl -s "$collectorUrl" | wc -c)" = 43 ] && [ "$(curl -s "$bareUrl" | wc -c)" = 43 ] || { echo "a pixel did not answer 43 bytes"; return 1; }
   echo "== pixel: wrk -t2 -c64 -d${pixelSeconds}s, bare Kestrel and collector alternated twice (2 s warm-up each), load average before: $(load)"
   rps() { wrk -t2 -c64 -d"${pixelSeconds}s" --latency "$1" | tee -a "$data/wrk.txt" | awk '/Requests\/sec/{print $2}'; }

@@ -13,24 +13,29 @@ namespace OmniTrackIQ.StoreBench;
 /// growth with the table's size shows, then the peak RSS, the managed heap and DuckDB's buffer memory (duckdb_memory()).
 /// OTQ_BENCH_VARIANTS picks variants; OTQ_BENCH_CHECKPOINT, OTQ_BENCH_MEMORY set checkpoint_threshold and memory_limit;
 /// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try); OTQ_BENCH_RECENT_IDS sets the store's RecentIdCapacity.
+/// OTQ_BENCH_STREAM=1 makes each batch as it is written instead of all of them first, so the peak RSS is the store's (as in
+/// the collector's sink, which holds a few batches) and not the million events held in memory; the time then includes making them.
 /// </summary>
 internal static class DuckDbWrite
 {
     public static async Task<int> RunAsync(int batches, int batchSize)
     {
-        var events = SyntheticShop.Batches("bench", 0, long.MaxValue / 4, 0, "w", batchSize).Take(batches).ToList();
+        IEnumerable<List<TrackedEvent>> Make() => SyntheticShop.Batches("bench", 0, long.MaxValue / 4, 0, "w", batchSize).Take(batches);
+        var stream = Environment.GetEnvironmentVariable("OTQ_BENCH_STREAM") == "1";
+        var made = stream ? null : Make().ToList();
         string[] variants = ["store", "append", "append-no-key", "reserve-load-seq", "or-ignore+nextval", "or-ignore,no-nextval", "anti-join+nextval", "or-ignore+nextval,no-autocheckpoint"];
         var only = Environment.GetEnvironmentVariable("OTQ_BENCH_VARIANTS");
         foreach (var variant in variants)
         {
             if (only is not null && !only.Split(',').Contains(variant)) { continue; }
-            await RunVariantAsync(variant, events);
+            // Streamed: each variant reads the batches (made again, the same ones) in order, one at a time.
+            await RunVariantAsync(variant, made ?? Make(), made?.Count ?? batches);
         }
 
         return 0;
     }
 
-    private static async Task RunVariantAsync(string variant, List<List<TrackedEvent>> batches)
+    private static async Task RunVariantAsync(string variant, IEnumerable<List<TrackedEvent>> source, int batchCount)
     {
         var dir = Directory.CreateTempSubdirectory("otq-duckwrite-");
         try
@@ -63,29 +68,33 @@ internal static class DuckDbWrite
             using var memory = new Memory(null);
             var phases = new double[4]; // append, move, clear, commit (ms)
             long duckPeak = 0; // DuckDB's buffer memory after each batch, at most
-            var segment = Math.Max(1, batches.Count / 10);
+            var segment = Math.Max(1, batchCount / 10);
+            var rows = 0L;
             var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var total = Stopwatch.StartNew();
             var segmentWatch = Stopwatch.StartNew();
-            for (var i = 0; i < batches.Count; i++)
+            var i = -1;
+            foreach (var batch in source)
             {
+                i++;
+                rows += batch.Count;
                 if (variant == "store")
                 {
-                    await store.WriteEventsAsync(batches[i], CancellationToken.None);
+                    await store.WriteEventsAsync(batch, CancellationToken.None);
                 }
                 else if (variant == "reserve-load-seq")
                 {
                     // The store's draw of a batch's load_seq values alone (SELECT max(nextval(...)) FROM range(n)).
-                    await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SELECT max(nextval('events_load_seq')) FROM range({batches[i].Count})"), CancellationToken.None);
+                    await database.WriteAsync(c => DuckDbEventStore.Execute(c, $"SELECT max(nextval('events_load_seq')) FROM range({batch.Count})"), CancellationToken.None);
                 }
                 else if (variant.StartsWith("append", StringComparison.Ordinal))
                 {
                     var table = variant == "append" ? "events" : "events_no_key";
-                    await database.WriteAsync(c => AppendTimed(c, table, batches[i], phases), CancellationToken.None);
+                    await database.WriteAsync(c => AppendTimed(c, table, batch, phases), CancellationToken.None);
                 }
                 else
                 {
-                    await database.WriteAsync(c => WriteTimed(c, variant, batches[i], phases), CancellationToken.None);
+                    await database.WriteAsync(c => WriteTimed(c, variant, batch, phases), CancellationToken.None);
                 }
 
                 duckPeak = Math.Max(duckPeak, await database.WriteAsync(DuckDbBytes, CancellationToken.None));
@@ -96,11 +105,10 @@ internal static class DuckDbWrite
                 }
             }
 
-            var rows = batches.Sum(b => b.Count);
             // CPU time of the whole process (DuckDB's threads included) per batch: on shared cores it moves far less than the wall time.
-            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / batches.Count;
-            Console.WriteLine(Inv($"{variant}: {cpuMs:F0} ms of CPU a batch ({rows * 1000.0 / cpuMs / batches.Count:N0} rows per CPU second)"));
-            Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batches.Count:F0} ms, move (append variants: appender close) {phases[1] / batches.Count:F0} ms, clear {phases[2] / batches.Count:F0} ms, commit {phases[3] / batches.Count:F0} ms"));
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / batchCount;
+            Console.WriteLine(Inv($"{variant}: {cpuMs:F0} ms of CPU a batch ({rows * 1000.0 / cpuMs / batchCount:N0} rows per CPU second)"));
+            Console.WriteLine(Inv($"{variant}: {rows:N0} rows in {total.Elapsed.TotalSeconds:F2} s = {rows / total.Elapsed.TotalSeconds:N0} rows/s; per batch append {phases[0] / batchCount:F0} ms, move (append variants: appender close) {phases[1] / batchCount:F0} ms, clear {phases[2] / batchCount:F0} ms, commit {phases[3] / batchCount:F0} ms"));
             var duckMemory = await database.WriteAsync(DuckDbMemory, CancellationToken.None);
             Console.WriteLine(Inv($"  {variant}: {memory.Report()}, VmRSS {Memory.SelfKb("VmRSS") / 1024} MB, managed heap {GC.GetTotalMemory(false) / 1048576} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB; DuckDB buffers at most {duckPeak / 1048576} MB (after a batch), now {duckMemory}"));
         }

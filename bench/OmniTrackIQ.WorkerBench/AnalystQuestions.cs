@@ -72,15 +72,15 @@ internal static class AnalystQuestions
     private static string Figure(List<AttributionSummaryRow> rows) =>
         string.Create(CultureInfo.InvariantCulture, $"{rows.Count} rows, top '{rows[0].Key}' {rows[0].Conversions} conv {rows[0].Revenue} rev");
 
-    /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the questions' own.</summary>
-    private static void ResetPeakRss()
+    /// <summary>Writing 5 to clear_refs resets VmHWM (Linux), so the peak that follows is the next step's own (a question, the runs).</summary>
+    internal static void ResetPeakRss()
     {
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
 
-    private static long PeakRssMb()
+    internal static long PeakRssMb()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {

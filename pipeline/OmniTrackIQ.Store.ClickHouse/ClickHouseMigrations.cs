@@ -46,6 +46,13 @@ public sealed class ClickHouseMigrations(ClickHouseDatabase database, StoreReadi
 
     private async Task RunIdempotentAsync(string statement, CancellationToken cancellationToken)
     {
+        // A step that fills a new table from stored rows: the statement holds a SELECT (see InsertSelectAsync).
+        if (statement.StartsWith("INSERT ", StringComparison.Ordinal))
+        {
+            await database.InsertSelectAsync(statement, cancellationToken);
+            return;
+        }
+
         try
         {
             await database.ExecuteAsync(statement, cancellationToken);

@@ -13,6 +13,9 @@ namespace OmniTrackIQ.Store.ClickHouse;
 /// journey and every attribution row of a workspace lie on one shard, so the replacing merge, the existence check,
 /// the per-message-id reads and the run's per-person reads are shard-local and exact (reads run with
 /// <c>distributed_product_mode = local</c>, see <see cref="ClusterSettingsHandler"/>).</item>
+/// <item><c>CREATE MATERIALIZED VIEW db.v TO db.t AS SELECT … FROM db.s …</c> is made on every node from <c>db.s_local</c>
+/// into <c>db.t_local</c>: an insert reaches one replica of a shard's local table, whose view fills that shard's target,
+/// which replicates like any other table.</item>
 /// <item><c>ALTER … ADD COLUMN</c> goes to both tables (the key change of a <c>MODIFY ORDER BY</c> only to the local one);
 /// mutations (<c>DELETE</c>, <c>UPDATE</c>, <c>DROP PARTITION</c>) go to the local tables: a Distributed table has no parts.</item>
 /// </list>
@@ -33,6 +36,12 @@ internal static partial class ClusterStatements
         }
 
         if (CreateTable().Match(sql) is { Success: true } table) { return CreateReplicated(table, on, cluster); }
+
+        if (CreateView().Match(sql) is { Success: true } view)
+        {
+            var (db, name, target, select) = (view.Groups["db"].Value, view.Groups["view"].Value, view.Groups["target"].Value, view.Groups["select"].Value);
+            return [$"CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.{name}{on} TO {db}.{target}{LocalSuffix} AS {ViewSource().Replace(select, $"$0{LocalSuffix}", 1)}"];
+        }
 
         if (AlterTable().Match(sql) is { Success: true } alter)
         {
@@ -120,6 +129,13 @@ internal static partial class ClusterStatements
 
     [GeneratedRegex(@"^CREATE TABLE IF NOT EXISTS (?<db>\w+)\.(?<table>\w+) \((?<columns>.*)\)\s*ENGINE = (?<engine>\w*MergeTree)(\((?<args>[^)]*)\))?(?<rest>.*)$", RegexOptions.Singleline)]
     private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"^CREATE MATERIALIZED VIEW IF NOT EXISTS (?<db>\w+)\.(?<view>\w+) TO \k<db>\.(?<target>\w+)\s+AS (?<select>.*)$", RegexOptions.Singleline)]
+    private static partial Regex CreateView();
+
+    /// <summary>The table a view's SELECT reads (its first FROM).</summary>
+    [GeneratedRegex(@"(?<=\bFROM )\w+\.\w+")]
+    private static partial Regex ViewSource();
 
     [GeneratedRegex(@"^ALTER TABLE (?<db>\w+)\.(?<table>\w+) (?<rest>.*)$", RegexOptions.Singleline)]
     private static partial Regex AlterTable();

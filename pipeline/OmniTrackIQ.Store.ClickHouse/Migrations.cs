@@ -14,7 +14,7 @@ internal sealed record Migration(int Version, string Description, Func<string, I
 /// <summary>
 /// The schema's history. Append only: a released step is never edited, a change is a new step. Each statement
 /// must be safe to run twice (CREATE … IF NOT EXISTS; an ALTER ADD COLUMN whose "already exists" answer the
-/// runner accepts), because two nodes starting together may both apply a step.
+/// runner accepts; an INSERT … SELECT whose rows may be there twice), because two nodes starting together may both apply a step.
 /// </summary>
 internal static class Migrations
 {
@@ -27,6 +27,7 @@ internal static class Migrations
         new(10, "ad_spend", db => [Spend.SpendSchema.CreateAdSpend(db)], OnCluster: db => [Spend.SpendSchema.CreateAdSpendWithLevels(db)]),
         new(11, "events.order_updated_at", db => [EventsSchema.AddColumn(db, "order_updated_at")]),
         new(12, "ad_spend levels", db => [Spend.SpendSchema.AddLevels(db)], OnCluster: _ => []),
+        new(13, "order_reports", db => [Orders.OrderReports.Create(db), Orders.OrderReports.CreateView(db), Orders.OrderReports.Fill(db)]),
         .. Attribution.AttributionTables.Migrations,
     ];
 }

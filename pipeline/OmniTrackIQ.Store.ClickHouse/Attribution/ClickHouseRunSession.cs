@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using OmniTrackIQ.Attribution.Identity;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Runs;
+using OmniTrackIQ.Store.ClickHouse.Orders;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
@@ -76,12 +77,12 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
             yield return key;
         }
 
+        // The people who hold an order reported again since the mark: order_reports holds the conversion reports only, not every event.
         if (!state.Exists) { yield break; }
         foreach (var key in await KeysAsync($"""
             SELECT DISTINCT person AS k FROM {db}.attribution_conversions
             WHERE workspace = {_ws} AND {state.ValidRuns()} AND conversion_id IN (
-                SELECT assumeNotNull(order_id) FROM {db}.events
-                WHERE workspace = {_ws} AND type = 'conversion' AND isNotNull(order_id) AND load_ms > {_since})
+                SELECT assumeNotNull(order_id) FROM {db}.{OrderReports.Table} WHERE workspace = {_ws} AND load_ms > {_since})
             """, cancellationToken))
         {
             yield return key;
@@ -116,7 +117,20 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
         var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
-        await foreach (var row in database.StreamRowsAsync(JourneySql.Journeys(db, _ws, Run, scope.IsPartial), cancellationToken))
+        var sql = JourneySql.Journeys(db, _ws, Run, scope.IsPartial);
+        IAsyncEnumerable<System.Text.Json.JsonDocument> rows;
+        if (scope.IsPartial)
+        {
+            var orders = new ExternalTable(JourneySql.ScopeOrdersTable, "o String");
+            foreach (var order in await KeysAsync(JourneySql.ScopeOrders(db, _ws, Run), cancellationToken)) { orders.AddRow(order); }
+            rows = database.StreamRowsWithTableAsync(sql, orders, cancellationToken);
+        }
+        else
+        {
+            rows = database.StreamRowsAsync(sql, cancellationToken);
+        }
+
+        await foreach (var row in rows)
         {
             using (row) { yield return journeys.Read(row.RootElement); }
         }

@@ -17,8 +17,9 @@ internal static class JourneySql
     public const string EventColumns = "is_conversion, ts, message_id, channel, source, medium, campaign, order_id, revenue, currency";
 
     /// <summary>The workspace's events, one row per message id (the first copy: copies of one event are identical but for load marks).</summary>
-    public static string Distinct(string db, string ws, string columns, string where) => $"""
-        SELECT {columns} FROM {db}.events
+    /// <param name="from">The table read: <c>events</c>, or <see cref="OrderReports"/> for conversion reports (the same rows).</param>
+    public static string Distinct(string db, string ws, string columns, string where, string from = "events") => $"""
+        SELECT {columns} FROM {db}.{from}
         WHERE workspace = {ws} AND ({where})
         ORDER BY message_id, load_ms, load_index
         LIMIT 1 BY message_id
@@ -29,8 +30,9 @@ internal static class JourneySql
     /// medium, campaign, order_id, revenue, currency) sorted by (ts, message_id), conversions credited with the order
     /// ledger's numbers. With <paramref name="scoped"/> only the journeys of keys in the run's people map are read (an
     /// incremental run), and so that the work is the scope's, not the history's, each read is narrowed before it sorts or
-    /// groups (<see cref="ScopedEvents"/>): pages of the scope's keys, every report of an order one of them reported, the
-    /// ledger of those orders only. Otherwise every keyed event, a key without a link being its own person.
+    /// groups (<see cref="ScopedEvents"/>): pages of the scope's keys, every report of an order one of them reported (the
+    /// orders of <see cref="ScopeOrdersTable"/>, found by order id in <see cref="OrderReports"/>), the ledger of those orders
+    /// only. Otherwise every keyed event, a key without a link being its own person.
     /// </summary>
     public static string Journeys(string db, string ws, ulong run, bool scoped)
     {
@@ -38,11 +40,21 @@ internal static class JourneySql
         var people = string.Format(CultureInfo.InvariantCulture, keys, ", person AS p_person");
         if (!scoped) { return Assemble(db, ws, OrdersSql.Orders(db, ws), people, "", "1", "1"); }
 
-        var inScope = ScopedEvents(db, ws, run);
-        var scopeOrders = $"SELECT assumeNotNull(order_id) FROM {db}.events WHERE workspace = {ws} AND type = 'conversion' AND isNotNull(order_id) AND {inScope}";
+        var scopeOrders = $"SELECT o FROM {ScopeOrdersTable}";
         return Assemble(db, ws, OrdersSql.OrdersIn(db, ws, scopeOrders), people,
-            $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})", inScope, $"order_id IN ({scopeOrders})");
+            $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})", ScopedEvents(db, ws, run), OrderReports.OrderIn(scopeOrders), OrderReports.Table);
     }
+
+    /// <summary>
+    /// The external table (<c>o String</c>) a scoped <see cref="Journeys"/> reads its orders from: <see cref="ScopeOrders"/>,
+    /// read first and sent with the query. As a subquery deep inside the journey query, 18.16 ran it again at every level
+    /// of nesting (the ledger's alone took ten times the subquery's CPU, measured): a table sent with the query is only read.
+    /// </summary>
+    public const string ScopeOrdersTable = "scope_orders";
+
+    /// <summary>The orders the run's people map reported (column <c>k</c>), found through the events' primary index on one server.</summary>
+    public static string ScopeOrders(string db, string ws, ulong run) =>
+        $"SELECT DISTINCT assumeNotNull(order_id) AS k FROM {db}.events WHERE workspace = {ws} AND type = 'conversion' AND isNotNull(order_id) AND {ScopedEvents(db, ws, run)}";
 
     /// <summary>
     /// The condition "this event's key is one of the run's people map" on <c>events</c>. It also says so on the bare
@@ -70,7 +82,9 @@ internal static class JourneySql
     /// <param name="scope">A WHERE on the key that limits the events read, or empty.</param>
     /// <param name="pageFilter">A condition on <c>events</c> that narrows the pages read before they are sorted ("1" for all).</param>
     /// <param name="conversionFilter">The same for the conversion reports: whole orders only, so each order's earliest keyed report stays its own.</param>
-    private static string Assemble(string db, string ws, string orders, string people, string scope, string pageFilter, string conversionFilter)
+    /// <param name="reports">The table the conversion reports are read from (<see cref="Distinct"/>).</param>
+    private static string Assemble(string db, string ws, string orders, string people, string scope, string pageFilter, string conversionFilter,
+        string reports = "events")
     {
         var pages = Distinct(db, ws,
             $"{IdentitySql.EventKey} AS k, toUInt8(0) AS is_conversion, ts, message_id, ifNull(channel, 'Direct') AS channel, utm_source AS source, " +
@@ -79,7 +93,7 @@ internal static class JourneySql
             $"type = 'page' AND is_bot = 0 AND {pageFilter}");
         var conversions = Distinct(db, ws,
             $"{IdentitySql.EventKey} AS k, ts, message_id, assumeNotNull(order_id) AS oid, ifNull(toFloat64(revenue), 0) AS own_revenue, currency AS own_currency",
-            $"type = 'conversion' AND isNotNull(order_id) AND {conversionFilter}");
+            $"type = 'conversion' AND isNotNull(order_id) AND {conversionFilter}", reports);
         return $"""
             SELECT person, arraySort(x -> (x.2, x.3), groupArray(({EventColumns}))) AS events
             FROM (

@@ -89,6 +89,8 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, StoreRea
         }
 
         await database.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
+        // The copies of the person's order reports (the anonymous copies above reached it through its view).
+        await database.ExecuteAsync($"ALTER TABLE {database.Table(Orders.OrderReports.Table)} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
         await database.ExecuteAsync(
             $"ALTER TABLE {database.Table("identity_links")} DELETE WHERE {sql.LinkPredicate("id_key", "person_key")}", cancellationToken);
         // Attribution results keep their credit but no longer name the person (person is not in the sorting key).

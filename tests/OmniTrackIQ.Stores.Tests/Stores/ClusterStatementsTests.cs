@@ -1,4 +1,5 @@
 using OmniTrackIQ.Store.ClickHouse;
+using OmniTrackIQ.Store.ClickHouse.Orders;
 
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
@@ -48,9 +49,27 @@ public sealed class ClusterStatementsTests
             foreach (var statement in migration.For("otq", cluster: true))
             {
                 var rewritten = ClusterStatements.Rewrite(statement, "c1");
+                if (statement.StartsWith("INSERT ", StringComparison.Ordinal))
+                {
+                    // A step that fills a table writes through its Distributed table, sharded as the rows it reads.
+                    Assert.Equal([statement], rewritten);
+                    continue;
+                }
+
                 Assert.All(rewritten, s => Assert.Contains(" ON CLUSTER c1", s, StringComparison.Ordinal));
             }
         }
+    }
+
+    [Fact]
+    public void A_materialized_view_is_made_on_every_node_from_the_local_source_into_the_local_target()
+    {
+        var statements = ClusterStatements.Rewrite(OrderReports.CreateView("otq"), "c1");
+
+        var view = Assert.Single(statements);
+        Assert.StartsWith("CREATE MATERIALIZED VIEW IF NOT EXISTS otq.order_reports_mv ON CLUSTER c1 TO otq.order_reports_local AS SELECT workspace, message_id, ", view,
+            StringComparison.Ordinal);
+        Assert.EndsWith(" FROM otq.events_local WHERE type = 'conversion' AND isNotNull(order_id)", view, StringComparison.Ordinal);
     }
 
     [Fact]
