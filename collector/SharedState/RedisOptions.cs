@@ -28,12 +28,22 @@ internal sealed class RedisOptions
     public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a message id that some node made durable is known to all of them (<c>otq:mid:*</c>): a client's retry
-    /// through another node within this time is not spooled again. Each id costs Redis about 130 bytes for this long
-    /// (docs/SCALING.md); a retry after it is still stored once by the store's dedup.
+    /// How long a message id that some node made durable is known to all of them (<c>otq:mid:*</c>, a hash per workspace
+    /// and hour of the events' own timestamps, its expiry renewed with every mark): a client's retry through another node
+    /// within this time is not spooled again. Each id costs Redis memory for this long (docs/SCALING.md); a retry after it
+    /// is still stored once by the store's dedup.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan MessageIdTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How much of a workspace's event budget (this long at its rate, at most its burst) a node takes from Redis ahead and
+    /// spends locally, topping it up in the background: an event request does not wait for Redis while its node holds
+    /// permits. The limit stays global: what a node holds was taken from the one budget, so all nodes together never
+    /// exceed it over time, and in any stretch by at most one such share per node. Zero: every take asks Redis.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan RateLease { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a node holds a workspace's attribution lease without renewing it (it renews at a third of it).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using OmniTrackIQ.Collector.SharedState;
 using OmniTrackIQ.Pipeline.Events;
 using OmniTrackIQ.Pipeline.RateLimits;
-using StackExchange.Redis;
 
 namespace OmniTrackIQ.Collector.Tests.SharedState;
 
@@ -15,6 +14,7 @@ namespace OmniTrackIQ.Collector.Tests.SharedState;
 /// </summary>
 public sealed class GroupedRedisCallsTests
 {
+    private static readonly DateTimeOffset s_at = new(2026, 12, 6, 23, 30, 0, TimeSpan.Zero); // the events' own timestamp
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
     private readonly string _workspace = "ws-" + Guid.NewGuid().ToString("N");
     private readonly RedisServer.TestMeters _meters = new();
@@ -29,17 +29,17 @@ public sealed class GroupedRedisCallsTests
 
         await ids.StartAsync(CancellationToken.None);
 
-        Assert.True(await Poll.UntilAsync(async () => await MarkedAsync(redis, _workspace, 0, 1_000) == 1_000), "not every mark reached Redis");
+        Assert.True(await MarkedIds.AllAsync(redis, _workspace, s_at, [.. Enumerable.Range(0, 1_000).Select(Id)]), "not every mark reached Redis");
         Assert.Equal(1L, Sum(calls, "message_ids"));
         await ids.StopAsync(CancellationToken.None);
     }
 
     [SkippableFact]
-    public async Task Concurrent_look_ups_share_one_MGET_per_workspace_and_each_gets_its_own_answer()
+    public async Task Concurrent_look_ups_share_one_round_trip_per_workspace_and_each_gets_its_own_answer()
     {
         await using var redis = await RedisServer.ConnectAsync(_time, meters: _meters);
         using var calls = new MetricCollector<long>(_meters.Meters[0], "otq_redis_calls_total");
-        Assert.True(await redis.TryRunAsync("test", db => db.StringSetAsync([new(Key(_workspace, 3), "1"), new(Key(_workspace, 25), "1")])) is (true, true));
+        Assert.True(await MarkedIds.WriteAsync(redis, _workspace, s_at, (Id(3), Id(3)), (Id(25), Id(25))));
         var ids = new RedisMessageIds(redis, new RedisOptions());
 
         var first = ids.FindDurableAsync(_workspace, Events(0, 20), CancellationToken.None).AsTask(); // e3 is durable
@@ -63,7 +63,8 @@ public sealed class GroupedRedisCallsTests
         await using var redis = await RedisServer.ConnectAsync(_time, meters: _meters);
         using var calls = new MetricCollector<long>(_meters.Meters[0], "otq_redis_calls_total");
         var budget = new RateBudget("WriteKey:" + Guid.NewGuid().ToString("N"), PerSecond: 2, Burst: 10);
-        var buckets = new RedisRateBuckets(redis, new LocalRateBuckets(_time), _time);
+        // No lease: each take asks Redis for exactly its permits, so the grouping is what is measured.
+        var buckets = new RedisRateBuckets(redis, new LocalRateBuckets(_time), _time, new RedisOptions { RateLease = TimeSpan.Zero });
 
         Task<TimeSpan?>[] takes = [.. new[] { 4L, 4, 4, 2 }.Select(permits => buckets.TryTakeAsync(budget, permits).AsTask())];
         await buckets.StartAsync(CancellationToken.None);
@@ -91,12 +92,9 @@ public sealed class GroupedRedisCallsTests
     }
 
     private static List<TrackedEvent> Events(int first, int count) =>
-        [.. Enumerable.Range(first, count).Select(i => new TrackedEvent { MessageId = "e" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) })];
+        [.. Enumerable.Range(first, count).Select(i => new TrackedEvent { MessageId = Id(i), Timestamp = s_at })];
 
-    private static RedisKey Key(string workspace, int id) => "otq:mid:{" + workspace + "}:e" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<long> MarkedAsync(RedisState redis, string workspace, int first, int count) =>
-        await redis.TryRunAsync("test", db => db.KeyExistsAsync([.. Enumerable.Range(first, count).Select(i => Key(workspace, i))])) is (true, var found) ? found : -1;
+    private static string Id(int i) => "e" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int[] Durable(bool[]? answer) => answer is null ? [] : [.. Enumerable.Range(0, answer.Length).Where(i => answer[i])];
 

@@ -11,6 +11,9 @@ namespace OmniTrackIQ.Collector.Tests.SharedState;
 /// <summary>Issue 17, Redis use 2, through HTTP: two collectors sharing Redis, a client's batch and its retry through the other one.</summary>
 public sealed class MessageIdDedupRouteTests
 {
+    /// <summary>The timestamp <see cref="Payloads.Event"/> gives every event: the hour whose hash holds their marks.</summary>
+    private static readonly DateTimeOffset s_eventsAt = DateTimeOffset.Parse("2026-11-23T11:59:58.000Z", System.Globalization.CultureInfo.InvariantCulture);
+
     [SkippableFact]
     public async Task A_retry_through_the_other_collector_is_answered_as_before_and_counted_as_skipped()
     {
@@ -26,8 +29,7 @@ public sealed class MessageIdDedupRouteTests
 
         var first = await clientA.PostAsync("/v1/batch", Payloads.Json(body));
         // Node A marks the ids durable after its answer (grouped with other requests' marks): the retry comes after that.
-        Assert.True(await Poll.UntilAsync(async () => await nodeA.Services.GetRequiredService<RedisState>().TryRunAsync("test",
-            db => db.KeyExistsAsync([.. Enumerable.Range(0, 3).Select(i => (StackExchange.Redis.RedisKey)$"otq:mid:{{shop}}:{prefix}{i}")])) is (true, 3)));
+        Assert.True(await MarkedIds.AllAsync(nodeA.Services.GetRequiredService<RedisState>(), "shop", s_eventsAt, [.. Enumerable.Range(0, 3).Select(i => prefix + i)]));
         var retry = await clientB.PostAsync("/v1/batch", Payloads.Json(body));
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));

@@ -58,7 +58,7 @@ public sealed class RedisMessageIdsTests
         var unanswered = dying.AcceptAsync(Batch("m0", "m1"), killed.Token);
         await killed.CancelAsync(); // the client got no answer: it retries through the other node
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await unanswered);
-        Assert.True(await redis.TryRunAsync("test", db => db.KeyExistsAsync(Key("m0"))) is (true, false));
+        Assert.Equal(0L, await MarkedIds.CountAsync(redis, _workspace.Id, s_now, "m0"));
 
         var retry = await survivor.AcceptAsync(Batch("m0", "m1"));
 
@@ -77,7 +77,7 @@ public sealed class RedisMessageIdsTests
         var refused = await full.AcceptAsync(Batch("m0"));
 
         Assert.True(refused.SpoolUnavailable);
-        Assert.True(await redis.TryRunAsync("test", db => db.KeyExistsAsync(Key("m0"))) is (true, false));
+        Assert.Equal(0L, await MarkedIds.CountAsync(redis, _workspace.Id, s_now, "m0"));
     }
 
     [SkippableFact]
@@ -137,30 +137,72 @@ public sealed class RedisMessageIdsTests
         await node.AcceptAsync(Batch("m0"));
         Assert.True(await MarkedAsync(redis, "m0"));
 
-        var (answered, left) = await redis.TryRunAsync("test", db => db.KeyTimeToLiveAsync(Key("m0")));
+        var (answered, left) = await redis.TryRunAsync("test", db => db.KeyTimeToLiveAsync(MarkedIds.Hash(_workspace.Id, s_now)));
         Assert.True(answered);
         Assert.InRange(left!.Value, ttl - TimeSpan.FromMinutes(1), ttl); // Redis counts down on its own clock
     }
 
-    private string Key(string messageId) => "otq:mid:{" + _workspace.Id + "}:" + messageId;
+    [SkippableFact]
+    public async Task A_retry_through_another_node_is_caught_in_the_hash_of_each_events_own_hour_even_when_it_comes_hours_later()
+    {
+        await using var nodeA = await Node.StartAsync(await RedisServer.ConnectAsync(_time), _time);
+        await using var nodeB = await Node.StartAsync(await RedisServer.ConnectAsync(_time), _time);
+        var early = new DateTimeOffset(2026, 12, 6, 22, 59, 59, 999, TimeSpan.Zero);
+        var late = early.AddMilliseconds(1); // the next hour: its own hash
+
+        await nodeA.AcceptAsync(Batch(_workspace, [("m0", early), ("m1", late), ("m2", null)]));
+        Assert.True(await MarkedIds.AllAsync(nodeA.Redis, _workspace.Id, early, "m0"));
+        Assert.True(await MarkedIds.AllAsync(nodeA.Redis, _workspace.Id, late, "m1"));
+        Assert.True(await MarkedIds.AllAsync(nodeA.Redis, _workspace.Id, s_now, "m2")); // no timestamp: the hour it was received
+        _time.Advance(TimeSpan.FromHours(5)); // the retry's timestamps are the client's: the hours looked in do not move
+        var retry = await nodeB.AcceptAsync(Batch(_workspace, [("m0", early), ("m1", late), ("m3", late)]));
+
+        Assert.Equal(3, retry.Answer!.Accepted);
+        Assert.Equal(["m3"], nodeB.Spooled());
+        Assert.Equal(2L, nodeB.Skipped.Get(_workspace.Id));
+    }
+
+    [SkippableFact]
+    public async Task Ids_whose_hashes_collide_are_never_skipped_for_each_other()
+    {
+        await using var redis = await RedisServer.ConnectAsync(_time);
+        await using var node = await Node.StartAsync(await RedisServer.ConnectAsync(_time), _time);
+        // As if "m0" and "m1" had the same 8-byte hash and m0 was marked last: m1's field holds "m0".
+        Assert.True(await MarkedIds.WriteAsync(redis, _workspace.Id, s_now, ("m1", "m0")));
+
+        var first = await node.AcceptAsync(Batch("m1"));
+
+        Assert.Equal(1, first.Answer!.Accepted);
+        Assert.Equal(["m1"], node.Spooled()); // not a duplicate: spooled, never dropped
+        Assert.Equal(0L, node.Skipped.Get(_workspace.Id));
+        Assert.True(await MarkedAsync(redis, "m1")); // its mark takes the field over
+        var retry = await node.AcceptAsync(Batch("m1"));
+        Assert.Equal((1, 1L), (retry.Answer!.Accepted, node.Skipped.Get(_workspace.Id))); // and its own retry is caught
+        Assert.Equal(["m1"], node.Spooled());
+    }
 
     /// <summary>Whether every id's mark reaches Redis (they are written after the request's answer, by a loop).</summary>
-    private Task<bool> MarkedAsync(RedisState redis, params string[] messageIds) =>
-        Poll.UntilAsync(async () => await redis.TryRunAsync("test", db => db.KeyExistsAsync([.. messageIds.Select(id => (StackExchange.Redis.RedisKey)Key(id))]))
-            is (true, var found) && found == messageIds.Length);
+    private Task<bool> MarkedAsync(RedisState redis, params string[] messageIds) => MarkedIds.AllAsync(redis, _workspace.Id, s_now, messageIds);
 
     private static long Sum(MetricCollector<long> counter) =>
         counter.GetMeasurementSnapshot().Where(m => Equals(m.Tags["use"], "message_ids")).Sum(m => m.Value);
 
     private IngestBatch Batch(params string[] messageIds) => Batch(_workspace, messageIds);
 
-    private static IngestBatch Batch(WorkspaceSettings workspace, params string[] messageIds)
+    private static IngestBatch Batch(WorkspaceSettings workspace, params string[] messageIds) =>
+        Batch(workspace, [.. messageIds.Select(id => (id, (DateTimeOffset?)null))]);
+
+    /// <summary>A batch of track events, each with its own client timestamp (none where null).</summary>
+    private static IngestBatch Batch(WorkspaceSettings workspace, (string Id, DateTimeOffset? Timestamp)[] items)
     {
-        var events = string.Join(",", messageIds.Select(id => $$"""{"type":"track","event":"e","messageId":"{{id}}","anonymousId":"a"}"""));
+        var events = string.Join(",", items.Select(item => $$"""{"type":"track","event":"e","messageId":"{{item.Id}}","anonymousId":"a"{{Timestamp(item.Timestamp)}}}"""));
         var body = Encoding.UTF8.GetBytes($$"""{"batch":[{{events}}]}""");
         Assert.Null(BatchParser.TryParse(body, null, out var parsed));
         return new IngestBatch(IngestRoute.Batch, new IngestRequest(null, null, false, workspace), s_now, parsed.Events, parsed.Rejected) { Body = body };
     }
+
+    private static string Timestamp(DateTimeOffset? at) =>
+        at is { } t ? ",\"timestamp\":\"" + t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture) + "\"" : "";
 
     /// <summary>One ingest node: its own spool and group commit, its own Redis connection, the pipeline the collector builds.</summary>
     private sealed class Node : IAsyncDisposable
