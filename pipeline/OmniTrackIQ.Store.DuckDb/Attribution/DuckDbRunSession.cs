@@ -16,6 +16,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 {
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
+    private HashSet<string>? _scopeOrders;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -61,14 +62,25 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(JourneyReader.Stream(Reader, workspace, scope.LeadMs, scope.IsPartial), cancellationToken);
+        return Async(scope.IsPartial ? ReadScope(scope) : JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: false), cancellationToken);
+    }
+
+    /// <summary>
+    /// The scope's journeys, noting the orders they report: read ahead of the writes (a usual tick), these are the orders
+    /// whose stored conversions the writes replace, so the deletes need not scan every journey row again to find them.
+    /// </summary>
+    private IEnumerable<PersonJourney> ReadScope(JourneyScope scope)
+    {
+        var orders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: true, orders)) { yield return journey; }
+        _scopeOrders = orders;
     }
 
     public async Task<IAttributionResultWriter> BeginWritesAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         var computedAt = time.GetUtcNow().UtcDateTime;
         var lease = await database.LeaseWriterAsync(cancellationToken);
-        return ResultWriter.Begin(lease, workspace, scope, state.Through, computedAt);
+        return ResultWriter.Begin(lease, workspace, scope, _scopeOrders, state.Through, computedAt);
     }
 
     public ValueTask DisposeAsync()

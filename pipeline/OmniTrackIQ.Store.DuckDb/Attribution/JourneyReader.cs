@@ -70,12 +70,16 @@ internal static class JourneyReader
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>).</summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped) =>
-        JourneyAssembler.Assemble(Rows(connection, workspace, scoped), leadMs);
+    /// <summary>
+    /// One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>); the order id
+    /// of every conversion read goes into <paramref name="orders"/> when given.
+    /// </summary>
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped,
+        ISet<string>? orders = null) =>
+        JourneyAssembler.Assemble(Rows(connection, workspace, scoped, orders), leadMs);
 
     /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
-    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped)
+    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped, ISet<string>? orders)
     {
         using var command = Command(connection, workspace, scoped, Events + """
             SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
@@ -88,6 +92,7 @@ internal static class JourneyReader
         while (reader.Read())
         {
             var conversion = reader.GetString(1) == "conversion";
+            if (conversion) { orders?.Add(reader.GetString(7)); }
             yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Intern(Text(reader, 3))!, strings.Intern(Text(reader, 4)),
                 strings.Intern(Text(reader, 5)), strings.Intern(Text(reader, 6)), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Intern(Text(reader, 9)));
         }

@@ -23,9 +23,12 @@ internal readonly record struct RunState(long Previous, long Through, string? Se
             }
         }
 
+        // Only the events above the stored mark can be newer than it: on the bare column, DuckDB skips the row groups
+        // below it by their min/max, so a tick reads the newest load sequence without scanning every event.
         long through;
-        using (var command = Command(connection, null, workspace, "SELECT coalesce(max(load_seq), 0) FROM events WHERE workspace = $ws"))
+        using (var command = Command(connection, null, workspace, "SELECT coalesce(max(load_seq), 0) FROM events WHERE workspace = $ws AND load_seq > $previous"))
         {
+            command.Parameters.Add(new DuckDBParameter("previous", previous));
             through = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 

@@ -7,23 +7,29 @@ internal static class ScopeReader
 {
     /// <summary>
     /// The key of every event loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>], plus the stored
-    /// owner of any order those events re-post (its conversion may move to the new event's person). The stored conversions
-    /// are probed with the new events' orders (a semi-join: the few new orders are the hash table, not the stored
-    /// conversions).
+    /// owner of any order those events re-post (its conversion may move to the new event's person). The new events' orders
+    /// are collected first (a few row groups above the mark) and the stored conversions probed with them from a temp
+    /// table: given the events filter instead, DuckDB estimated a million new orders and hashed every stored conversion
+    /// to probe them; with none new, nothing is probed at all.
     /// </summary>
     public static IEnumerable<string> KeysChangedSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
-        foreach (var key in Keys(connection, workspace, $"SELECT DISTINCT {IdentitySql.EventKey} FROM events WHERE workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}", afterSeq, throughSeq, null))
+        foreach (var key in Keys(connection, workspace, $"SELECT DISTINCT {IdentitySql.EventKey} FROM events WHERE workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}", Since(afterSeq, throughSeq)))
         {
             yield return key;
         }
 
-        foreach (var key in Keys(connection, workspace, $"""
+        var orders = Keys(connection, workspace, $"""
+            SELECT DISTINCT order_id FROM events
+            WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND {LoadedSince.Where("load_seq", afterSeq)}
+            """, Since(afterSeq, throughSeq)).ToList();
+        if (orders.Count == 0) { yield break; }
+
+        JourneyReader.Fill(connection, "attribution_new_orders", "id VARCHAR", orders, static (row, id) => row.AppendValue(id));
+        foreach (var key in Keys(connection, workspace, """
             SELECT DISTINCT person FROM conversions
-            WHERE workspace = $ws AND conversion_id IN (
-                SELECT order_id FROM events
-                WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND {LoadedSince.Where("load_seq", afterSeq)})
-            """, afterSeq, throughSeq, null))
+            WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_new_orders)
+            """, null))
         {
             yield return key;
         }
@@ -37,20 +43,22 @@ internal static class ScopeReader
             SELECT DISTINCT {IdentitySql.EventKey} FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL
               {range.Where("ts")}
-            """, 0, 0, range);
+            """, range.Bind);
     }
 
-    private static IEnumerable<string> Keys(DuckDBConnection connection, string workspace, string sql, long afterSeq, long throughSeq, TimeRange? range)
+    /// <summary>The load-mark bounds of <see cref="LoadedSince"/>.</summary>
+    private static Action<DuckDBCommand> Since(long afterSeq, long throughSeq) => command =>
+    {
+        command.Parameters.Add(new DuckDBParameter("after", afterSeq));
+        command.Parameters.Add(new DuckDBParameter("through", throughSeq));
+    };
+
+    private static IEnumerable<string> Keys(DuckDBConnection connection, string workspace, string sql, Action<DuckDBCommand>? bind)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (range is { } r) { r.Bind(command); }
-        else
-        {
-            command.Parameters.Add(new DuckDBParameter("after", afterSeq));
-            command.Parameters.Add(new DuckDBParameter("through", throughSeq));
-        }
+        bind?.Invoke(command);
 
         using var reader = command.ExecuteReader();
         while (reader.Read())
