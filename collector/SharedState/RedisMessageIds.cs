@@ -113,9 +113,11 @@ internal sealed class RedisMessageIds : IDurableMessageIds, IHostedService
     internal static byte[] FieldOf(string messageId)
     {
         var field = new byte[8];
-        XxHash64.Hash(MemoryMarshal.AsBytes(messageId.AsSpan()), field);
+        WriteField(messageId, field);
         return field;
     }
+
+    private static void WriteField(string messageId, Span<byte> field) => XxHash64.Hash(MemoryMarshal.AsBytes(messageId.AsSpan()), field);
 
     /// <summary>One round trip for one workspace's queued look-ups (an <c>HMGET</c> per hash); each request gets its slice.</summary>
     private async Task LookUpAsync(string workspace, ArraySegment<Lookup> lookups, int count)
@@ -241,7 +243,7 @@ internal sealed class RedisMessageIds : IDurableMessageIds, IHostedService
             {
                 ids[i] = events[i].MessageId;
                 hours[i] = Hour(events[i]);
-                XxHash64.Hash(MemoryMarshal.AsBytes(ids[i].AsSpan()), fields.AsSpan(8 * i, 8));
+                WriteField(ids[i], fields.AsSpan(8 * i, 8));
             }
 
             return new DurableIds(ids, hours, fields);
