@@ -44,6 +44,9 @@ internal sealed partial class RedisState : IAsyncDisposable
     /// <summary>Whether the connection is up now (the uses still fall back while the breaker is open).</summary>
     public bool IsConnected => _connection is { IsConnected: true };
 
+    /// <summary>Connected and the breaker closed: calls are being made (not whether the next one will be answered in time).</summary>
+    public bool Answering => IsConnected && !_breaker.IsOpen;
+
     /// <summary>The first connection attempt started by <see cref="StartConnecting"/>; done when it succeeded or gave up for now.</summary>
     public Task Connecting { get; private set; } = Task.CompletedTask;
 

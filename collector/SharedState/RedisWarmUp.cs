@@ -11,11 +11,11 @@ namespace OmniTrackIQ.Collector.SharedState;
 /// client's code was compiled during the first requests, and each new method compiled put off the runtime's tier-up of
 /// every hot path of the node (bench/RESULTS.md "Session 12"); a wave calls each method past the tier-up threshold, the
 /// pause between waves lets the runtime's background compiler promote them. Never a reason to stay unready: without
-/// Redis, or when it is not connected after the first attempt or goes away meanwhile, the warm-up ends and the node is
-/// ready (every use then falls back as usual; a round whose call fails is such a fallback, counted, and the breaker bounds
-/// how many wait for the timeout).
+/// Redis, or when it is not connected after the first attempt, or goes away or is too slow meanwhile (the breaker opened:
+/// <see cref="RedisOptions.FailuresToOpen"/> rounds not answered in time, each such a fallback, counted), the warm-up ends
+/// and the node is ready (every use then falls back as usual).
 /// </summary>
-internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds ids, TimeProvider time, ILogger<RedisWarmUp> logger) : IHostedService
+internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds ids, TimeProvider time, ILogger<RedisWarmUp> logger) : IHostedService, IDisposable
 {
     /// <summary>The workspace the warm-up's ids are looked up and marked in (random ids, expiring with the hash).</summary>
     internal const string Workspace = "otq-warm-up";
@@ -28,6 +28,7 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private Task _warming = Task.CompletedTask;
+    private int _started;
 
     /// <summary>Done warming (or nothing to warm): the readiness check's answer.</summary>
     public bool Done => _done.Task.IsCompleted;
@@ -38,26 +39,30 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
     /// <summary>Rounds run in the last warm-up (each a look-up and a mark), for tests and the log.</summary>
     public int Rounds { get; private set; }
 
+    /// <summary>Starts the warm-up once (a host may be started and stopped more than once; the warm-up runs at the first start).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _started, 1) == 1) { return Task.CompletedTask; }
         if (!redis.Configured || ids is not RedisMessageIds) { _done.TrySetResult(); }
         else { _warming = Task.Run(WarmAsync, CancellationToken.None); }
         return Task.CompletedTask;
     }
 
+    /// <summary>Ends a warm-up still running (it may be called more than once).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await _warming.WaitAsync(cancellationToken);
-        _stopping.Dispose();
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     private async Task WarmAsync()
     {
         try
         {
             await redis.Connecting;
-            for (var wave = 0; wave < Waves && redis.IsConnected; wave++)
+            for (var wave = 0; wave < Waves && redis.Answering; wave++)
             {
                 if (wave > 0) { await Task.Delay(BetweenWaves, time, _stopping.Token); }
                 for (var round = 0; round < RoundsPerWave; round++)
@@ -77,10 +82,10 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
         }
     }
 
-    /// <summary>One look-up and one mark of fresh ids; false when Redis is not connected (stop warming).</summary>
+    /// <summary>One look-up and one mark of fresh ids; false when Redis is not connected or the breaker opened (stop warming).</summary>
     private async Task<bool> RoundAsync()
     {
-        if (!redis.IsConnected) { return false; }
+        if (!redis.Answering) { return false; }
         var now = time.GetUtcNow();
         var prefix = Guid.NewGuid().ToString("N") + "-";
         var events = new List<TrackedEvent>(IdsPerRound);
