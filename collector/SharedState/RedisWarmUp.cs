@@ -8,9 +8,9 @@ namespace OmniTrackIQ.Collector.SharedState;
 /// <c>redis</c> line): once connected, <see cref="Waves"/> waves of <see cref="RoundsPerWave"/> message-id look-ups and
 /// marks of <see cref="IdsPerRound"/> fresh ids each, through <see cref="IDurableMessageIds"/> itself (its grouped calls,
 /// the client's <c>HMGET</c>, <c>HMSET</c> and <c>EXPIRE</c>), in a workspace of their own. Why: in a fresh process the
-/// client's code was compiled during the first requests, and each new method compiled put off the runtime's tier-up of
-/// every hot path of the node (bench/RESULTS.md "Session 12"); a wave calls each method past the tier-up threshold, the
-/// pause between waves lets the runtime's background compiler promote them. Never a reason to stay unready: without
+/// client's code is otherwise compiled under the first load (the JIT is a fifth of a loaded node's samples,
+/// bench/RESULTS.md "Session 12"), and each new tier-0 compile postpones the runtime's tier-up of every method waiting for
+/// it; a wave calls each method past the tier-up threshold, the pause between waves lets the background compiler promote them. Never a reason to stay unready: without
 /// Redis, or when it is not connected after the first attempt, or goes away or is too slow meanwhile (the breaker opened:
 /// <see cref="RedisOptions.FailuresToOpen"/> rounds not answered in time, each such a fallback, counted), the warm-up ends
 /// and the node is ready (every use then falls back as usual).
@@ -33,10 +33,7 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
     /// <summary>Done warming (or nothing to warm): the readiness check's answer.</summary>
     public bool Done => _done.Task.IsCompleted;
 
-    /// <summary>Completes when <see cref="Done"/>.</summary>
-    public Task Finished => _done.Task;
-
-    /// <summary>Rounds run in the last warm-up (each a look-up and a mark), for tests and the log.</summary>
+    /// <summary>Rounds the warm-up ran (each a look-up and a mark), for tests and the log.</summary>
     public int Rounds { get; private set; }
 
     /// <summary>Starts the warm-up once (a host may be started and stopped more than once; the warm-up runs at the first start).</summary>
