@@ -29,6 +29,7 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
     private readonly CancellationTokenSource _stopping = new();
     private Task _warming = Task.CompletedTask;
     private int _started;
+    private int _disposed;
 
     /// <summary>Done warming (or nothing to warm): the readiness check's answer.</summary>
     public bool Done => _done.Task.IsCompleted;
@@ -45,14 +46,20 @@ internal sealed partial class RedisWarmUp(RedisState redis, IDurableMessageIds i
         return Task.CompletedTask;
     }
 
-    /// <summary>Ends a warm-up still running (it may be called more than once).</summary>
+    /// <summary>Ends a warm-up still running. It may be called more than once, also after <see cref="Dispose"/> (a test host
+    /// stops its services again when it is disposed): nothing is running then.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Volatile.Read(ref _disposed) == 0) { await _stopping.CancelAsync(); }
         await _warming.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) { return; }
+        _stopping.Cancel(); // a warm-up still running stops at its next wait, before the token goes away
+        _stopping.Dispose();
+    }
 
     private async Task WarmAsync()
     {
