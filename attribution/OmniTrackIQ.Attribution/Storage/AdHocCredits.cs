@@ -176,7 +176,16 @@ public sealed class AdHocCredits
     /// </summary>
     private int Load(IReadOnlyList<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
     {
-        var count = touches.Count;
+        // A decoded journey's touches are an array: read as a span, not element by element through the interface.
+        if (touches is Touchpoint[] array) { return Load(array, leadTimestampMs, withNumbers); }
+        var copy = new Touchpoint[touches.Count];
+        for (var i = 0; i < copy.Length; i++) { copy[i] = touches[i]; }
+        return Load(copy, leadTimestampMs, withNumbers);
+    }
+
+    private int Load(ReadOnlySpan<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
+    {
+        var count = touches.Length;
         if (_journey.Length < count)
         {
             var size = Math.Max(count, _journey.Length * 2);
