@@ -34,7 +34,6 @@ public readonly record struct CreditRow(string Model, Touchpoint? Touch, Journey
 public sealed class AdHocCredits
 {
     private readonly AttributionOptions _options;
-    private readonly PathAttributor _attributor;
     private readonly (string Name, HeuristicModel Model)[] _heuristics;
     private readonly string[] _unattributedHeuristics;
     private readonly List<string> _dataDriven;
@@ -63,7 +62,6 @@ public sealed class AdHocCredits
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(models);
         _options = settings.ToOptions();
-        _attributor = new PathAttributor(_options);
         _maxAgeMs = _options.Lookback is { } lookback ? (long)lookback.TotalMilliseconds : long.MaxValue;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
         _unattributedHeuristics = [.. models.Where(m => !_dataDriven.Contains(m))];
@@ -116,18 +114,18 @@ public sealed class AdHocCredits
                 continue;
             }
 
-            AddHeuristicCredits(path, conversion);
+            for (var k = 0; k < keptCount; k++) { _kept[k] = path[_selected[k]]; }
+            var kept = _kept.AsSpan(0, keptCount);
+            AddHeuristicCredits(kept, conversion);
             if (!withPaths) { continue; }
             for (var k = 0; k < keptCount; k++)
             {
                 var index = start + _selected[k];
-                _kept[k] = _journey[index];
                 _keptChannels[k] = _channelNumbers[index];
                 _keptPairs[2 * k] = _channelNumbers[index];
                 _keptPairs[(2 * k) + 1] = _groupedNumbers[index];
             }
 
-            var kept = _kept.AsSpan(0, keptCount);
             _totals.AddToJourney(kept, _keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
             _pending.Add(new PendingConversion(_keptPaths.Intern(kept, _keptPairs.AsSpan(0, 2 * keptCount)), conversion.TimestampMs, conversion.Revenue));
         }
@@ -225,17 +223,20 @@ public sealed class AdHocCredits
         return count;
     }
 
-    /// <summary>The asked heuristics' credits of one conversion's path (its touches in the window), model by model, touch by touch.</summary>
-    private void AddHeuristicCredits(ReadOnlySpan<Touchpoint> path, JourneyConversion conversion)
+    /// <summary>
+    /// The asked heuristics' credits of one conversion, model by model, touch by touch in path order: each model computed over
+    /// the kept touches, selected once for every model (what <see cref="PathAttributor"/> computes for each, the same values).
+    /// </summary>
+    private void AddHeuristicCredits(ReadOnlySpan<Touchpoint> kept, JourneyConversion conversion)
     {
-        var credits = _credits.AsSpan(0, path.Length);
+        var credits = _credits.AsSpan(0, kept.Length);
         foreach (var (name, model) in _heuristics)
         {
             credits.Clear();
-            _attributor.Attribute(model, path, conversion.TimestampMs, credits);
-            for (var i = 0; i < path.Length; i++)
+            HeuristicModels.Compute(model, kept, conversion.TimestampMs, credits, _options);
+            for (var k = 0; k < kept.Length; k++)
             {
-                if (credits[i] > 0) { _rows.Add(new CreditRow(name, path[i], conversion, credits[i])); }
+                if (credits[k] > 0) { _rows.Add(new CreditRow(name, kept[k], conversion, credits[k])); }
             }
         }
     }
