@@ -1,3 +1,4 @@
+using OmniTrackIQ.Attribution.Heuristics;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Markov;
 using OmniTrackIQ.Attribution.Paths;
@@ -19,37 +20,55 @@ public readonly record struct CreditRow(string Model, Touchpoint? Touch, Journey
 /// <summary>
 /// Attribution under per-query options (a lookback or "paid clicks first" other than the workspace's), for any store, in
 /// one pass over the journeys: each journey is attributed once (<see cref="Add"/>), which yields the asked heuristics'
-/// credits at once and, when Markov or Shapley is asked, adds the journey's paths to the totals they are fitted on and
-/// remembers each conversion's kept touches as the number of a distinct kept path (<see cref="DistinctTouchPaths"/>: the
-/// channels and grouped keys of its touches, which is all a split and a sum read of them).
+/// credits at once and, when Markov or Shapley is asked, adds the journey's paths to the totals they are fitted on
+/// (<see cref="AdHocPathTotals"/>) and remembers each conversion's kept touches as the number of a distinct kept path
+/// (<see cref="DistinctTouchPaths"/>: the channels and grouped keys of its touches, which is all a split and a sum read of them).
 /// <see cref="Finish"/> fits the models and yields their credits, conversion by conversion in the order they came, each
 /// distinct path's split computed once: the rows, and so every sum a store adds them into, are those of the two-pass
-/// computation (fit over every journey, then credit every journey) to the last bit. Memory holds one journey, the path
-/// totals, the distinct kept paths and 24 bytes per conversion.
+/// computation (fit over every journey, then credit every journey) to the last bit.
+/// The paths follow <see cref="JourneyAttributor"/>'s rules (window, cap, lead touch, the non-converting tail), computed here
+/// over buffers kept from journey to journey with the touches' strings as numbers (<see cref="StringNumbers"/>), so a journey
+/// allocates nothing but its rows' list growth and its new distinct paths. Memory holds one journey, the path totals, the
+/// distinct kept paths and 24 bytes per conversion. Not thread-safe.
 /// </summary>
 public sealed class AdHocCredits
 {
-    private readonly JourneyAttributor _attributor;
-    private readonly IReadOnlyCollection<string> _models;
+    private readonly AttributionOptions _options;
+    private readonly (string Name, HeuristicModel Model)[] _heuristics;
+    private readonly string[] _unattributedHeuristics;
     private readonly List<string> _dataDriven;
     private readonly int _markovOrder;
-    private readonly Dictionary<string, (IReadOnlyList<string> Channels, double Conversions, double Value, double Nulls)> _paths = new(StringComparer.Ordinal);
+    private readonly long _maxAgeMs;
+    private readonly StringNumbers _strings = new();
+    private readonly AdHocPathTotals _totals = new();
     private readonly DistinctTouchPaths _keptPaths;
     private readonly List<PendingConversion> _pending = [];
+    private readonly List<CreditRow> _rows = [];
+
+    // Scratch kept from journey to journey: the touches with the lead flag, their channel and grouped numbers, a path's kept
+    // indices, touches and numbers, and one model's credits.
+    private Touchpoint[] _journey = new Touchpoint[16];
+    private int[] _channelNumbers = new int[16];
+    private int[] _groupedNumbers = new int[16];
+    private int[] _selected = new int[16];
     private Touchpoint[] _kept = new Touchpoint[16];
+    private int[] _keptChannels = new int[16];
+    private int[] _keptPairs = new int[32];
+    private double[] _credits = new double[16];
 
     /// <param name="groupBy">What the answer sums by: a data-driven row keeps that part of its touch (and the channel).</param>
     public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models, AttributionGroupBy groupBy)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(models);
-        _models = models;
+        _options = settings.ToOptions();
+        _maxAgeMs = _options.Lookback is { } lookback ? (long)lookback.TotalMilliseconds : long.MaxValue;
         _dataDriven = [.. models.Where(m => m is AttributionModels.Markov or AttributionModels.Shapley)];
+        _unattributedHeuristics = [.. models.Where(m => !_dataDriven.Contains(m))];
         _markovOrder = settings.MarkovOrder;
         _keptPaths = new DistinctTouchPaths(groupBy);
-        // Only what is read is computed: the asked heuristics' credits, and the per-path keys only when a model is fitted.
-        _attributor = new JourneyAttributor(settings.ToOptions(), [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))],
-            withPaths: _dataDriven.Count > 0);
+        // Only what is read is computed: the asked heuristics' credits (in the library's order), the paths only when a model is fitted.
+        _heuristics = [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))];
     }
 
     /// <summary>Every credit of the journeys, read once (a store with a synchronous stream: DuckDB).</summary>
@@ -66,42 +85,65 @@ public sealed class AdHocCredits
         foreach (var row in credits.Finish()) { yield return row; }
     }
 
-    /// <summary>One journey: the asked heuristics' credits now; Markov's and Shapley's, which need every path first, from <see cref="Finish"/>.</summary>
-    public IEnumerable<CreditRow> Add(PersonJourney journey)
+    /// <summary>
+    /// One journey: the asked heuristics' credits now (the list is reused: read it before the next call); Markov's and
+    /// Shapley's, which need every path first, from <see cref="Finish"/>.
+    /// </summary>
+    public List<CreditRow> Add(PersonJourney journey)
     {
         ArgumentNullException.ThrowIfNull(journey);
-        var result = _attributor.Attribute(journey.Touches, journey.Conversions, journey.LeadTimestampMs);
-        if (_dataDriven.Count > 0) { AddPaths(result.Paths); }
-        foreach (var attributed in result.Conversions)
+        _rows.Clear();
+        var withPaths = _dataDriven.Count > 0;
+        var touchCount = Load(journey.Touches, journey.LeadTimestampMs, withPaths);
+        var conversions = journey.Conversions;
+        var end = 0;
+        var lastConversionMs = long.MinValue;
+        for (var c = 0; c < conversions.Count; c++)
         {
-            var conversion = attributed.Conversion;
-            var keptIndices = attributed.KeptIndices;
-            if (keptIndices.Length == 0)
+            var conversion = conversions[c];
+            while (end < touchCount && _journey[end].TimestampMs <= conversion.TimestampMs) { end++; }
+            var start = end;
+            while (start > 0 && end - start < JourneyAttributor.DefaultMaxPathTouches && conversion.TimestampMs - _journey[start - 1].TimestampMs <= _maxAgeMs) { start--; }
+            lastConversionMs = Math.Max(lastConversionMs, conversion.TimestampMs);
+            var path = _journey.AsSpan(start, end - start);
+            var keptCount = TouchpointFilter.Select(path, conversion.TimestampMs, _options, _selected);
+            if (keptCount == 0)
             {
-                foreach (var model in _models)
-                {
-                    if (!_dataDriven.Contains(model)) { yield return new CreditRow(model, null, conversion, 1); }
-                }
-
-                if (_dataDriven.Count > 0) { _pending.Add(new PendingConversion(PendingConversion.NoPath, conversion.TimestampMs, conversion.Revenue)); }
+                foreach (var model in _unattributedHeuristics) { _rows.Add(new CreditRow(model, null, conversion, 1)); }
+                if (withPaths) { _pending.Add(new PendingConversion(PendingConversion.NoPath, conversion.TimestampMs, conversion.Revenue)); }
                 continue;
             }
 
-            // The attributor was built with the asked heuristics only, so every credit it gives is asked for.
-            foreach (var credit in attributed.Credits) { yield return new CreditRow(credit.Model, attributed.Path[credit.TouchIndex], conversion, credit.Credit); }
+            for (var k = 0; k < keptCount; k++) { _kept[k] = path[_selected[k]]; }
+            var kept = _kept.AsSpan(0, keptCount);
+            AddHeuristicCredits(kept, conversion);
+            if (!withPaths) { continue; }
+            for (var k = 0; k < keptCount; k++)
+            {
+                var index = start + _selected[k];
+                _keptChannels[k] = _channelNumbers[index];
+                _keptPairs[2 * k] = _channelNumbers[index];
+                _keptPairs[(2 * k) + 1] = _groupedNumbers[index];
+            }
 
-            if (_dataDriven.Count == 0) { continue; }
-            if (_kept.Length < keptIndices.Length) { _kept = new Touchpoint[keptIndices.Length * 2]; }
-            for (var i = 0; i < keptIndices.Length; i++) { _kept[i] = attributed.Path[keptIndices[i]]; }
-            _pending.Add(new PendingConversion(_keptPaths.Intern(_kept.AsSpan(0, keptIndices.Length)), conversion.TimestampMs, conversion.Revenue));
+            _totals.AddToJourney(kept, _keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
+            _pending.Add(new PendingConversion(_keptPaths.Intern(kept, _keptPairs.AsSpan(0, 2 * keptCount)), conversion.TimestampMs, conversion.Revenue));
         }
+
+        if (withPaths)
+        {
+            AddTail(touchCount, lastConversionMs);
+            _totals.EndJourney();
+        }
+
+        return _rows;
     }
 
     /// <summary>After the last <see cref="Add"/>: Markov and Shapley fitted over every path, then their credits, conversion by conversion in the order they came.</summary>
     public IEnumerable<CreditRow> Finish()
     {
         if (_dataDriven.Count == 0) { yield break; }
-        var paths = _paths.Values.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls)).ToList();
+        var paths = _totals.ToPathCounts();
         foreach (var model in _dataDriven)
         {
             var weights = paths.Count == 0 ? new Dictionary<string, double>(StringComparer.Ordinal) : Fit(model, paths);
@@ -126,16 +168,96 @@ public sealed class AdHocCredits
         }
     }
 
-    /// <summary>The journey's paths (converting and not) under these options join the totals the models are fitted on, in the order they come.</summary>
-    private void AddPaths(IReadOnlyList<PathCount> journeyPaths)
+    /// <summary>
+    /// The journey's touches into the scratch, the lead-creation flag on the last touch at or before the first identify (as
+    /// <see cref="JourneyAttributor"/> sets it), and, when paths are kept, each touch's channel and grouped numbers.
+    /// </summary>
+    private int Load(IReadOnlyList<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
     {
-        foreach (var path in journeyPaths)
+        // A decoded journey's touches are an array: read as a span, not element by element through the interface.
+        if (touches is Touchpoint[] array) { return Load(array, leadTimestampMs, withNumbers); }
+        var copy = new Touchpoint[touches.Count];
+        for (var i = 0; i < copy.Length; i++) { copy[i] = touches[i]; }
+        return Load(copy, leadTimestampMs, withNumbers);
+    }
+
+    private int Load(ReadOnlySpan<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
+    {
+        var count = touches.Length;
+        if (_journey.Length < count)
         {
-            var key = path.ToString();
-            _paths[key] = _paths.TryGetValue(key, out var t)
-                ? (t.Channels, t.Conversions + path.Conversions, t.Value + path.Value, t.Nulls + path.Nulls)
-                : (path.Channels, path.Conversions, path.Value, path.Nulls);
+            var size = Math.Max(count, _journey.Length * 2);
+            _journey = new Touchpoint[size];
+            _channelNumbers = new int[size];
+            _groupedNumbers = new int[size];
+            _selected = new int[size];
+            _kept = new Touchpoint[size];
+            _keptChannels = new int[size];
+            _keptPairs = new int[2 * size];
+            _credits = new double[size];
         }
+
+        var lead = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var touch = _journey[i] = touches[i];
+            if (i > 0 && touch.TimestampMs < _journey[i - 1].TimestampMs)
+            {
+                throw new ArgumentException($"Touches must be in time order; index {i} is earlier than index {i - 1}.", nameof(touches));
+            }
+
+            if (leadTimestampMs is { } leadMs && touch.TimestampMs <= leadMs) { lead = i; }
+            if (withNumbers)
+            {
+                _channelNumbers[i] = _strings.Of(touch.Channel);
+                _groupedNumbers[i] = _keptPaths.GroupedNumber(_strings, touch);
+            }
+        }
+
+        if (lead >= 0)
+        {
+            var t = _journey[lead];
+            _journey[lead] = new Touchpoint(t.Channel, t.TimestampMs, t.Flags | TouchFlags.LeadCreation, t.Source, t.Medium, t.Campaign);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The asked heuristics' credits of one conversion, model by model, touch by touch in path order: each model computed over
+    /// the kept touches, selected once for every model (what <see cref="PathAttributor"/> computes for each, the same values).
+    /// </summary>
+    private void AddHeuristicCredits(ReadOnlySpan<Touchpoint> kept, JourneyConversion conversion)
+    {
+        var credits = _credits.AsSpan(0, kept.Length);
+        foreach (var (name, model) in _heuristics)
+        {
+            credits.Clear();
+            HeuristicModels.Compute(model, kept, conversion.TimestampMs, credits, _options);
+            for (var k = 0; k < kept.Length; k++)
+            {
+                if (credits[k] > 0) { _rows.Add(new CreditRow(name, kept[k], conversion, credits[k])); }
+            }
+        }
+    }
+
+    /// <summary>The touches after the last conversion: one non-converting path (a null), windowed back from its last touch.</summary>
+    private void AddTail(int touchCount, long lastConversionMs)
+    {
+        var tailStart = 0;
+        while (tailStart < touchCount && _journey[tailStart].TimestampMs <= lastConversionMs) { tailStart++; }
+        if (tailStart == touchCount) { return; }
+        var from = Math.Max(tailStart, touchCount - JourneyAttributor.DefaultMaxPathTouches);
+        var tail = _journey.AsSpan(from, touchCount - from);
+        var keptCount = TouchpointFilter.Select(tail, tail[^1].TimestampMs, _options, _selected);
+        if (keptCount == 0) { return; }
+        for (var k = 0; k < keptCount; k++)
+        {
+            _kept[k] = tail[_selected[k]];
+            _keptChannels[k] = _channelNumbers[from + _selected[k]];
+        }
+
+        _totals.AddToJourney(_kept.AsSpan(0, keptCount), _keptChannels.AsSpan(0, keptCount), 0, 0, 1);
     }
 
     /// <summary>Markov's removal effects or Shapley's values per channel, over the totals.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OmniTrackIQ.Attribution.Storage;
 
@@ -14,7 +15,11 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
     private readonly long? _fromMicros = Micros(range.From);
     private readonly long? _toMicros = Micros(range.To);
 
-    private readonly List<(string Model, Dictionary<string, (double Credit, double RevenueCredit)> Sums)> _models = [];
+    private const int CacheSize = 1024;
+    private readonly List<(string Model, Dictionary<string, Box> Sums)> _models = [];
+    private readonly string?[] _cachedKeys = new string?[CacheSize];
+    private readonly string?[] _cachedModels = new string?[CacheSize];
+    private readonly Box?[] _cachedSums = new Box?[CacheSize];
 
     /// <summary>Credit and revenue credit per model and key.</summary>
     public IEnumerable<(string Model, string Key, double Credit, double RevenueCredit)> Groups
@@ -23,7 +28,7 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
         {
             foreach (var (model, sums) in _models)
             {
-                foreach (var (key, (credit, revenueCredit)) in sums) { yield return (model, key, credit, revenueCredit); }
+                foreach (var (key, sum) in sums) { yield return (model, key, sum.Credit, sum.RevenueCredit); }
             }
         }
     }
@@ -41,13 +46,31 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
             AttributionGroupBy.Source => touch?.Source,
             _ => touch?.Campaign,
         } ?? AttributionModels.NoTouchChannel;
-        // One hash of the key per credit (this runs for every credited touch of a million conversions).
-        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(SumsOf(row.Model), key, out _);
-        sum = (sum.Credit + row.Credit, sum.RevenueCredit + row.RevenueCredit);
+        // This runs for every credited touch of a million conversions: a key the decoder shares is found by its instance
+        // (no hash of its characters), the rest by value.
+        var model = row.Model;
+        var slot = ((RuntimeHelpers.GetHashCode(key) * 31) + RuntimeHelpers.GetHashCode(model)) & (CacheSize - 1);
+        if (!ReferenceEquals(_cachedKeys[slot], key) || !ReferenceEquals(_cachedModels[slot], model))
+        {
+            _cachedKeys[slot] = key;
+            _cachedModels[slot] = model;
+            _cachedSums[slot] = Sum(SumsOf(model), key);
+        }
+
+        var sum = _cachedSums[slot]!;
+        sum.Credit += row.Credit;
+        sum.RevenueCredit += row.RevenueCredit;
+    }
+
+    private static Box Sum(Dictionary<string, Box> sums, string key)
+    {
+        ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out var exists);
+        if (!exists) { sum = new Box(); }
+        return sum!;
     }
 
     /// <summary>The sums of a model: a few models, named by the same string instances, so found by reference first.</summary>
-    private Dictionary<string, (double Credit, double RevenueCredit)> SumsOf(string model)
+    private Dictionary<string, Box> SumsOf(string model)
     {
         foreach (var (name, sums) in _models)
         {
@@ -59,9 +82,16 @@ internal sealed class AdHocSums(TimeRange range, AttributionGroupBy groupBy, str
             if (string.Equals(name, model, StringComparison.Ordinal)) { return sums; }
         }
 
-        var added = new Dictionary<string, (double Credit, double RevenueCredit)>(StringComparer.Ordinal);
+        var added = new Dictionary<string, Box>(StringComparer.Ordinal);
         _models.Add((model, added));
         return added;
+    }
+
+    /// <summary>One key's running sums, held by reference so a cached slot adds to it directly.</summary>
+    private sealed class Box
+    {
+        public double Credit;
+        public double RevenueCredit;
     }
 
     /// <summary>The bound as epoch microseconds, the precision of the TIMESTAMP it was compared with in SQL.</summary>

@@ -83,9 +83,8 @@ internal static class JourneyCodec
     public sealed class Decoder
     {
         private const int MaxPooled = 100_000;
-        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private readonly Dictionary<byte[], string> _pool = new(Utf8Comparer.Instance);
         private readonly List<string> _journeyStrings = [];
-        private char[] _chars = new char[256];
 
         public PersonJourney Decode(ReadOnlySpan<byte> data)
         {
@@ -123,17 +122,36 @@ internal static class JourneyCodec
             var length = (int)ReadVarint(data, ref position);
             var bytes = data.Slice(position, length);
             position += length;
-            if (_chars.Length < length) { _chars = new char[length * 2]; }
-            var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, _chars));
-            var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!lookup.TryGetValue(chars, out var value))
+            // Found by its UTF-8 bytes: a string seen before is neither transcoded nor hashed as characters again.
+            if (!_pool.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var value))
             {
-                value = new string(chars);
-                if (_pool.Count < MaxPooled) { _pool[value] = value; }
+                value = Encoding.UTF8.GetString(bytes);
+                if (_pool.Count < MaxPooled) { _pool[bytes.ToArray()] = value; }
             }
 
             _journeyStrings.Add(value);
             return value;
+        }
+
+        /// <summary>Compares a pooled string's UTF-8 bytes with an array's or a span's, byte by byte.</summary>
+        private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+        {
+            public static readonly Utf8Comparer Instance = new();
+
+            public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+
+            public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+            public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+            public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+            public int GetHashCode(ReadOnlySpan<byte> alternate)
+            {
+                var hash = new HashCode();
+                hash.AddBytes(alternate);
+                return hash.ToHashCode();
+            }
         }
 
         private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)

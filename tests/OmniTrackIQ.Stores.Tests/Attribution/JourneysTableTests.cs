@@ -88,14 +88,41 @@ public sealed class JourneysTableTests : IDisposable
         }
 
         Assert.True(compared > 10000, $"only {compared} rows compared");
-
-        // A row as a sum reads it: the touch's channel and grouped part, the conversion's time and revenue, the credit and its revenue, unrounded.
-        static Dictionary<string, List<string>> ByModel(IEnumerable<CreditRow> rows, AttributionGroupBy groupBy) => rows
-            .GroupBy(r => r.Model, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{r.Touch is not null}:{r.Touch?.Channel}/{(groupBy == AttributionGroupBy.Source ? r.Touch?.Source : groupBy == AttributionGroupBy.Campaign ? r.Touch?.Campaign : "")} {r.Conversion.TimestampMs}:{r.Conversion.Revenue:R} {r.Credit:R} {r.RevenueCredit:R}")).ToList(),
-                StringComparer.Ordinal);
     }
+
+    [Fact]
+    public async Task Journeys_given_as_lists_not_arrays_are_credited_as_the_two_pass_credits_them()
+    {
+        await _db.Store.WriteEventsAsync(_data.ShopHistory(people: 60), CancellationToken.None);
+        await _db.RunAsync();
+        using var connection = _db.Database.OpenReader();
+        // Another store's reader may hand over any list: those journeys are read element by element, not as a decoded array.
+        var asLists = JourneysTable.Stream(connection, "w")
+            .Select(j => j with { Touches = j.Touches.ToList(), Conversions = j.Conversions.ToList() })
+            .ToList();
+        Assert.Contains(asLists, j => j.LeadTimestampMs is not null && j.Touches.Count > 1);
+        var compared = 0;
+        foreach (var groupBy in AttributionGroupings.All)
+        {
+            var options = _db.Settings with { LookbackDays = 3 };
+            var onePass = ByModel(AdHocCredits.Compute(asLists, options, AttributionModels.Names, groupBy), groupBy);
+            var twoPass = ByModel(TwoPassCredits.Compute(() => JourneysTable.Stream(connection, "w"), options, AttributionModels.Names), groupBy);
+            foreach (var model in AttributionModels.Names)
+            {
+                Assert.Equal(twoPass[model], onePass[model]);
+                compared += onePass[model].Count;
+            }
+        }
+
+        Assert.True(compared > 1000, $"only {compared} rows compared");
+    }
+
+    /// <summary>A row as a sum reads it: the touch's channel and grouped part, the conversion's time and revenue, the credit and its revenue, unrounded.</summary>
+    private static Dictionary<string, List<string>> ByModel(IEnumerable<CreditRow> rows, AttributionGroupBy groupBy) => rows
+        .GroupBy(r => r.Model, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{r.Touch is not null}:{r.Touch?.Channel}/{(groupBy == AttributionGroupBy.Source ? r.Touch?.Source : groupBy == AttributionGroupBy.Campaign ? r.Touch?.Campaign : "")} {r.Conversion.TimestampMs}:{r.Conversion.Revenue:R} {r.Credit:R} {r.RevenueCredit:R}")).ToList(),
+            StringComparer.Ordinal);
 
     [Fact]
     public async Task An_erased_persons_journey_goes_and_their_order_stays_as_a_journey_of_its_own()
