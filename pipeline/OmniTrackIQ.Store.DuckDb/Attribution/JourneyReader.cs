@@ -24,11 +24,12 @@ internal static class JourneyReader
         WITH read_events AS (
             SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"}),
         -- Deduplicated before the joins, and the window over the rows with an order id only: over every row, it sorted all
-        -- the page views (one partition, order id NULL) by time at every full run for nothing.
+        -- the page views (one partition, order id NULL) by time at every full run for nothing. Each branch scans the table
+        -- itself: two references to read_events made DuckDB materialise it, every journey row at once (out of memory at 256MB).
         deduplicated AS (
-            SELECT * FROM read_events WHERE order_id IS NULL
+            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"} AND order_id IS NULL
             UNION ALL
-            SELECT * FROM read_events WHERE order_id IS NOT NULL
+            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"} AND order_id IS NOT NULL
             QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1),
         keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
