@@ -23,29 +23,24 @@ internal static class JourneyReader
     private static readonly string Events = $"""
         WITH read_events AS (
             SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"}),
-        -- Deduplicated before the joins, and the window over the rows with an order id only: over every row, it sorted all
-        -- the page views (one partition, order id NULL) by time at every full run for nothing. Each branch scans the table
-        -- itself: two references to read_events made DuckDB materialise it, every journey row at once (out of memory at 256MB).
-        deduplicated AS (
-            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"} AND order_id IS NULL
-            UNION ALL
-            SELECT * FROM journey_events WHERE workspace = $ws {"{scope}"} AND order_id IS NOT NULL
-            QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1),
         keyed AS (
             SELECT type, ts, message_id, channel, utm_source, utm_medium, utm_campaign, order_id,
                    -- an order is credited its net revenue from the ledger (refunds taken off, 0 when cancelled)
                    CASE WHEN type = 'conversion' THEN coalesce(o_net, revenue) ELSE revenue END AS revenue,
                    CASE WHEN type = 'conversion' THEN coalesce(o_currency, currency) ELSE currency END AS currency, k
-            FROM deduplicated
+            FROM read_events
             -- Equalities only: a left-side filter in the ON clause (type = 'conversion') made DuckDB fall back to a
             -- nested-loop join, 30x slower at 100k conversions; page views have no order id, so they match nothing anyway.
             -- The ledger of the orders read here only: a tick's few people need not fold every order of the workspace.
             LEFT JOIN (SELECT workspace AS o_ws, order_id AS o_id, net_revenue AS o_net, currency AS o_currency
                        FROM ({OrdersSchema.Ledger("AND workspace = $ws {orderScope}")}))
                    ON o_ws = workspace AND o_id = order_id),
-        journey AS (
+        placed AS (
             SELECT keyed.*, coalesce(p.person, keyed.k) AS person
-            FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k)
+            FROM keyed LEFT JOIN attribution_people p ON p.k = keyed.k),
+        journey AS (
+            SELECT * FROM placed
+            QUALIFY type = 'page' OR row_number() OVER (PARTITION BY order_id ORDER BY ts, message_id) = 1)
         """;
 
     /// <summary>The rows of the keys in <c>attribution_scope</c>.</summary>
