@@ -15,9 +15,12 @@ using OmniTrackIQ.WorkerBench;
 // the process peak is the largest of them (an outside tool's maximum, e.g. /usr/bin/time's, then holds only the last phase's).
 // OTQ_BENCH_DUCKDB_FILE=<path>: the database is that file and is kept; when the file is already there (an earlier run's), the
 // load and the runs are skipped and only the analyst's questions are asked, so a change to the readers is measured in seconds.
+// OTQ_BENCH_FULL_STEPS=1: the full recompute's steps are timed too (a getrusage call a few times per person: the run's own
+// figure grows by that, so compare the headline figure without it).
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
 var keptFile = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_FILE");
+var fullSteps = Environment.GetEnvironmentVariable("OTQ_BENCH_FULL_STEPS") == "1";
 var dir = keptFile is null ? Path.Combine(Path.GetTempPath(), "otq-workerbench-" + Guid.NewGuid().ToString("N")) : null;
 try
 {
@@ -60,12 +63,17 @@ try
     var before = Process.GetCurrentProcess().WorkingSet64;
     var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
     watch.Restart();
-    var full = await runner.RecomputeAsync("bench", settings, null, CancellationToken.None);
+    var full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
     var fullTime = watch.Elapsed;
     using (var afterFull = Process.GetCurrentProcess())
     {
-        Report("full recompute (9 models)", fullTime,
+        Report("full recompute (9 models)" + (fullSteps ? ", its steps timed" : ""), fullTime,
             $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
+    }
+
+    if (fullSteps)
+    {
+        foreach (var line in timed.Report()) { Console.WriteLine(line); }
     }
 
     watch.Restart();

@@ -16,7 +16,6 @@ namespace OmniTrackIQ.WorkerBench;
 internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? serverCpu = null) : IAttributionRunStore
 {
     private readonly Stopwatch _clock = new();
-    private readonly Process _self = Process.GetCurrentProcess();
     private readonly List<(string Step, Stamp Time)> _steps = [];
     private Stamp _lastEnd;
     private string _lastStep = "start";
@@ -37,11 +36,8 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
                 $"|   {s.Step} | {s.Time.Wall.TotalSeconds:F3} s | CPU {s.Time.Cpu.TotalSeconds:F3} s{(serverCpu is null ? "" : $" | server CPU {s.Time.ServerCpu.TotalSeconds:F2} s")} |"));
 
     /// <summary>Wall time and the process's CPU time: on a shared machine the CPU time is the steadier figure.</summary>
-    private Stamp Now()
-    {
-        _self.Refresh();
-        return new(_clock.Elapsed, _self.TotalProcessorTime, serverCpu?.Invoke() ?? TimeSpan.Zero);
-    }
+    /// <remarks>Environment.CpuUsage is one getrusage call, cheap enough to time every journey of a full run (a Process.Refresh reads /proc).</remarks>
+    private Stamp Now() => new(_clock.Elapsed, Environment.CpuUsage.TotalTime, serverCpu?.Invoke() ?? TimeSpan.Zero);
 
     private void Add(string step, Stamp time)
     {

@@ -20,59 +20,80 @@ internal static class JourneyCodec
     private const int NullTag = 0;
     private const int NewTag = 1;
 
-    public static byte[] Encode(PersonJourney journey)
+    /// <summary>
+    /// Encodes journeys one after another into one reused buffer and string table, so a full run's million journeys cost one
+    /// array each (the appender's value) instead of a growing list, its copy and a dictionary each. Not thread-safe.
+    /// </summary>
+    public sealed class Encoder
     {
-        var buffer = new List<byte>(16 + (journey.Touches.Count * 8) + (journey.Conversions.Count * 12)) { Version };
-        var written = new Dictionary<string, int>(StringComparer.Ordinal);
-        WriteVarint(buffer, (ulong)journey.Touches.Count);
-        var previous = 0L;
-        foreach (var touch in journey.Touches)
+        private readonly Dictionary<string, int> _written = new(StringComparer.Ordinal);
+        private byte[] _buffer = new byte[256];
+        private int _length;
+
+        public byte[] Encode(PersonJourney journey)
         {
-            WriteVarint(buffer, ZigZag(touch.TimestampMs - previous));
-            previous = touch.TimestampMs;
-            buffer.Add((byte)touch.Flags);
-            WriteString(buffer, written, touch.Channel);
-            WriteString(buffer, written, touch.Source);
-            WriteString(buffer, written, touch.Medium);
-            WriteString(buffer, written, touch.Campaign);
+            _written.Clear();
+            _length = 0;
+            Add(Version);
+            WriteVarint((ulong)journey.Touches.Count);
+            var previous = 0L;
+            foreach (var touch in journey.Touches)
+            {
+                WriteVarint(ZigZag(touch.TimestampMs - previous));
+                previous = touch.TimestampMs;
+                Add((byte)touch.Flags);
+                WriteString(touch.Channel);
+                WriteString(touch.Source);
+                WriteString(touch.Medium);
+                WriteString(touch.Campaign);
+            }
+
+            WriteVarint((ulong)journey.Conversions.Count);
+            previous = 0;
+            foreach (var conversion in journey.Conversions)
+            {
+                WriteVarint(ZigZag(conversion.TimestampMs - previous));
+                previous = conversion.TimestampMs;
+                BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), conversion.Revenue);
+            }
+
+            Add(journey.LeadTimestampMs.HasValue ? (byte)1 : (byte)0);
+            if (journey.LeadTimestampMs is { } lead) { WriteVarint(ZigZag(lead)); }
+            return _buffer.AsSpan(0, _length).ToArray();
         }
 
-        WriteVarint(buffer, (ulong)journey.Conversions.Count);
-        previous = 0;
-        Span<byte> revenue = stackalloc byte[8];
-        foreach (var conversion in journey.Conversions)
+        private void WriteString(string? value)
         {
-            WriteVarint(buffer, ZigZag(conversion.TimestampMs - previous));
-            previous = conversion.TimestampMs;
-            BinaryPrimitives.WriteDoubleLittleEndian(revenue, conversion.Revenue);
-            foreach (var b in revenue) { buffer.Add(b); }
+            if (value is null) { WriteVarint(NullTag); return; }
+            if (_written.TryGetValue(value, out var index)) { WriteVarint((ulong)index + 2); return; }
+            _written[value] = _written.Count;
+            WriteVarint(NewTag);
+            var length = Encoding.UTF8.GetByteCount(value);
+            WriteVarint((ulong)length);
+            Encoding.UTF8.GetBytes(value, Reserve(length));
         }
 
-        buffer.Add(journey.LeadTimestampMs.HasValue ? (byte)1 : (byte)0);
-        if (journey.LeadTimestampMs is { } lead) { WriteVarint(buffer, ZigZag(lead)); }
-        return [.. buffer];
-    }
-
-    private static void WriteString(List<byte> buffer, Dictionary<string, int> written, string? value)
-    {
-        if (value is null) { WriteVarint(buffer, NullTag); return; }
-        if (written.TryGetValue(value, out var index)) { WriteVarint(buffer, (ulong)index + 2); return; }
-        written[value] = written.Count;
-        WriteVarint(buffer, NewTag);
-        var bytes = Encoding.UTF8.GetBytes(value);
-        WriteVarint(buffer, (ulong)bytes.Length);
-        buffer.AddRange(bytes);
-    }
-
-    private static void WriteVarint(List<byte> buffer, ulong value)
-    {
-        while (value >= 0x80)
+        private void WriteVarint(ulong value)
         {
-            buffer.Add((byte)(value | 0x80));
-            value >>= 7;
+            while (value >= 0x80)
+            {
+                Add((byte)(value | 0x80));
+                value >>= 7;
+            }
+
+            Add((byte)value);
         }
 
-        buffer.Add((byte)value);
+        private void Add(byte value) => Reserve(1)[0] = value;
+
+        /// <summary>The next <paramref name="count"/> bytes of the buffer, grown when they do not fit.</summary>
+        private Span<byte> Reserve(int count)
+        {
+            if (_length + count > _buffer.Length) { Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count)); }
+            var span = _buffer.AsSpan(_length, count);
+            _length += count;
+            return span;
+        }
     }
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));

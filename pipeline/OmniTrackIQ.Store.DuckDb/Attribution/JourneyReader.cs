@@ -84,7 +84,7 @@ internal static class JourneyReader
     private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, Scope scope, ISet<string>? orders)
     {
         using var command = Command(connection, workspace, scope, Events + """
-            SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
+            SELECT person, type = 'conversion', epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
                    order_id, CAST(coalesce(revenue, 0) AS DOUBLE), currency
             FROM journey ORDER BY person, ts, message_id
             """);
@@ -93,7 +93,7 @@ internal static class JourneyReader
         var strings = new StringPool();
         while (reader.Read())
         {
-            var conversion = reader.GetString(1) == "conversion";
+            var conversion = reader.GetBoolean(1);
             if (conversion) { orders?.Add(reader.GetString(7)); }
             yield return new JourneyEvent(reader.GetString(0), conversion, reader.GetInt64(2), strings.Intern(Text(reader, 3))!, strings.Intern(Text(reader, 4)),
                 strings.Intern(Text(reader, 5)), strings.Intern(Text(reader, 6)), conversion ? reader.GetString(7) : null, reader.GetDouble(8), strings.Intern(Text(reader, 9)));

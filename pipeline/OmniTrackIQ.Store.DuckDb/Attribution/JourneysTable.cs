@@ -23,8 +23,8 @@ internal static class JourneysTable
     /// <summary>Whether the table is there yet (a file from before it lacks it, and its workspaces must be recomputed to fill it).</summary>
     public const string Exists = $"SELECT count(*) FROM information_schema.tables WHERE table_name = '{Name}'";
 
-    public static void Append(DuckDBAppender appender, string workspace, PersonJourney journey) =>
-        appender.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(JourneyCodec.Encode(journey)).EndRow();
+    public static void Append(DuckDBAppender appender, JourneyCodec.Encoder encoder, string workspace, PersonJourney journey) =>
+        appender.CreateRow().AppendValue(workspace).AppendValue(journey.Person).AppendValue(encoder.Encode(journey)).EndRow();
 
     /// <summary>
     /// Erasure: the journeys of the people in <paramref name="personIn"/> (an SQL <c>IN</c> subquery) are deleted, and each of
@@ -57,7 +57,8 @@ internal static class JourneysTable
         }
 
         using var appender = connection.CreateAppender(Name);
-        foreach (var order in orders) { Append(appender, workspace, order); }
+        var encoder = new JourneyCodec.Encoder();
+        foreach (var order in orders) { Append(appender, encoder, workspace, order); }
     }
 
     /// <summary>Every stored journey of the workspace in person order, the order the run's journey read yields them.</summary>

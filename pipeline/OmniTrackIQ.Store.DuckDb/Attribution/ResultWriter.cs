@@ -21,6 +21,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 {
     private readonly DuckDBTransaction _transaction = lease.Connection.BeginTransaction();
     private readonly TouchRows _touchRows = new();
+    private readonly JourneyCodec.Encoder _journeyEncoder = new();
 
     // A partial run's change to path_counts: its people's paths before the run (taken out) and after it (put in).
     private readonly Dictionary<string, PathTotals> _oldPaths = new(StringComparer.Ordinal);
@@ -83,7 +84,7 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
             if (scoped) { PathTotals.Add(_newPaths, text, path.Conversions, path.Value, path.Nulls); }
         }
 
-        JourneysTable.Append(_journeyRows!, workspace, journey); // what answers under other options read
+        JourneysTable.Append(_journeyRows!, _journeyEncoder, workspace, journey); // what answers under other options read
 
         return ValueTask.CompletedTask;
     }
