@@ -95,8 +95,9 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
     }
 
     /// <summary>The last run's kept model counts against the counts of every person's newest paths of the valid runs, summed now.</summary>
-    private async Task AssertKeptCountsAreAFreshSumAsync(int markovOrder = 1)
+    private async Task AssertKeptCountsAreAFreshSumAsync()
     {
+        var markovOrder = Settings.MarkovOrder;
         var db = server.Database;
         var state = (await QueryAsync(
             $"SELECT max(run), argMax(base_run, run) FROM {db}.attribution_state WHERE workspace = '{Ws}' FORMAT TabSeparated")).Trim().Split('\t');
