@@ -57,6 +57,11 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         await AssertKeptCountsAreAFreshSumAsync();
         Assert.Equal("3\n", await server.QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_model_counts WHERE workspace = '{Ws}' FORMAT TabSeparated"));
 
+        // anon-split, written by the full run and by the last tick: only its paths of the last tick leave the counts.
+        await s.Events.WriteEventsAsync([_data.Page("anon-split", 32, "Referral")], CancellationToken.None);
+        Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
+        await AssertKeptCountsAreAFreshSumAsync();
+
         var incremental = await AttributionStoreContract.SnapshotAsync(s, Ws);
         await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
         Assert.Equal(await AttributionStoreContract.SnapshotAsync(s, Ws), incremental);
