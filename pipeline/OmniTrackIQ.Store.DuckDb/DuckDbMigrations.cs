@@ -31,11 +31,12 @@ public sealed class DuckDbMigrations : IStoreMigrations
         DropResultsTable(connection);
         var hadJourneys = Count(connection, JourneysTable.Exists) > 0;
         DuckDbEventStore.Execute(connection, AttributionSchema.Create + AttributionSchema.CreateResultsView + PathCountsTable.Create + PersonMapTable.Create
-            + JourneyEventsTable.Create + JourneysTable.Create
+            + JourneyEventsTable.Create + EventKeysTable.Create + JourneysTable.Create
             + ChannelModelCountsTable.Create); // channel_model_counts: a file from before it gets them at its next run
         DuckDbEventStore.Execute(connection, PathCountsTable.Backfill); // a file from before path_counts: its counts, once
         PersonMapTable.Backfill(connection); // a file from before identity_people: its people, once
         DuckDbEventStore.Execute(connection, JourneyEventsTable.Backfill); // a file from before journey_events: the events its last run covered, once
+        DuckDbEventStore.Execute(connection, EventKeysTable.Backfill); // a file from before event_keys: the keys of its events, once
         // A file from before attribution_journeys: its next run recomputes everything, which stores every person's journey.
         if (!hadJourneys) { DuckDbEventStore.Execute(connection, "DELETE FROM attribution_state"); }
     }

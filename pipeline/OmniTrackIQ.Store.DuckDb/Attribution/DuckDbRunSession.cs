@@ -17,6 +17,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
     private HashSet<string>? _scopeOrders;
+    private EventKeysTable.ScopeKeys? _scopeKeys;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -51,7 +52,12 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         _scope = scope;
-        if (scope.Keys is { } keys) { JourneyReader.SetScope(Reader, keys); }
+        if (scope.Keys is { } keys)
+        {
+            JourneyReader.SetScope(Reader, keys);
+            _scopeKeys = EventKeysTable.Look(Reader, workspace, state.Previous);
+        }
+
         JourneyReader.SetPeople(Reader, scope.People, scope.Keys);
         return Task.CompletedTask;
     }
@@ -62,7 +68,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(scope.IsPartial ? ReadScope(scope) : JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: false), cancellationToken);
+        return Async(scope.IsPartial ? ReadScope(scope) : JourneyReader.Stream(Reader, workspace, scope.LeadMs, JourneyReader.Scope.All), cancellationToken);
     }
 
     /// <summary>
@@ -72,7 +78,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     private IEnumerable<PersonJourney> ReadScope(JourneyScope scope)
     {
         var orders = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, scoped: true, orders)) { yield return journey; }
+        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, JourneyReader.Scope.Keys(_scopeKeys?.FirstSeq), orders)) { yield return journey; }
         _scopeOrders = orders;
     }
 
@@ -80,7 +86,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     {
         var computedAt = time.GetUtcNow().UtcDateTime;
         var lease = await database.LeaseWriterAsync(cancellationToken);
-        return ResultWriter.Begin(lease, workspace, scope, _scopeOrders, state.Through, computedAt);
+        return ResultWriter.Begin(lease, workspace, scope, _scopeOrders, _scopeKeys?.IsNew ?? false, state.Through, computedAt);
     }
 
     public ValueTask DisposeAsync()

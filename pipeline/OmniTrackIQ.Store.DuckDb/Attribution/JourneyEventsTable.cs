@@ -44,7 +44,7 @@ internal static class JourneyEventsTable
 
     /// <summary>
     /// Replaces the rows of the events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>] with those
-    /// events' rows: a run that crashed after adding them and before its commit left rows above its mark, which the next run
+    /// events' rows, and their keys in <see cref="EventKeysTable"/>: a run that crashed after adding them and before its commit left rows above its mark, which the next run
     /// (reading from the same mark) replaces rather than doubles.
     /// </summary>
     public static void AddSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
@@ -59,6 +59,12 @@ internal static class JourneyEventsTable
                    $"INSERT INTO journey_events {Select($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}")}"))
         {
             insert.ExecuteNonQuery();
+        }
+
+        foreach (var statement in EventKeysTable.ReplaceSince(afterSeq))
+        {
+            using var keys = Command(connection, transaction, workspace, afterSeq, throughSeq, statement);
+            keys.ExecuteNonQuery();
         }
 
         transaction.Commit();

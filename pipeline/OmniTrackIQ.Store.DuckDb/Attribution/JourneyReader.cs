@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Identity;
@@ -66,22 +67,23 @@ internal static class JourneyReader
     /// <summary>People a full run's stream will yield (for progress).</summary>
     public static int CountPeople(DuckDBConnection connection, string workspace)
     {
-        using var command = Command(connection, workspace, scoped: false, Events + "SELECT count(DISTINCT person) FROM journey");
+        using var command = Command(connection, workspace, Scope.All, Events + "SELECT count(DISTINCT person) FROM journey");
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>
     /// One journey per person, in person order, assembled by the shared rules (<see cref="JourneyAssembler"/>); the order id
-    /// of every conversion read goes into <paramref name="orders"/> when given.
+    /// of every conversion read goes into <paramref name="orders"/> when given. In scope, the rows from
+    /// <paramref name="scopeFirstSeq"/> on are read (<see cref="EventKeysTable.Look"/>: the scope has none below it).
     /// </summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, bool scoped,
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, Scope scope,
         ISet<string>? orders = null) =>
-        JourneyAssembler.Assemble(Rows(connection, workspace, scoped, orders), leadMs);
+        JourneyAssembler.Assemble(Rows(connection, workspace, scope, orders), leadMs);
 
     /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
-    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, bool scoped, ISet<string>? orders)
+    private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, Scope scope, ISet<string>? orders)
     {
-        using var command = Command(connection, workspace, scoped, Events + """
+        using var command = Command(connection, workspace, scope, Events + """
             SELECT person, type, epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
                    order_id, CAST(coalesce(revenue, 0) AS DOUBLE), currency
             FROM journey ORDER BY person, ts, message_id
@@ -111,11 +113,26 @@ internal static class JourneyReader
         foreach (var key in keys) { append(appender.CreateRow(), key).EndRow(); }
     }
 
-    private static DuckDBCommand Command(DuckDBConnection connection, string workspace, bool scoped, string sql)
+    /// <summary>What a read covers: every key, or the keys in <c>attribution_scope</c>, whose rows are at or above <paramref name="FirstSeq"/>.</summary>
+    public readonly record struct Scope(bool Scoped, long FirstSeq)
+    {
+        public static Scope All => new(false, 0);
+
+        /// <summary>The rows of the scope's keys, which have none below <paramref name="firstSeq"/> (none at all when null).</summary>
+        public static Scope Keys(long? firstSeq) => new(true, firstSeq ?? long.MaxValue);
+
+        /// <summary>
+        /// The filter of <c>journey_events</c>: the bound is a literal on the bare column, so DuckDB skips the row groups below it
+        /// by their min/max (<c>load_seq</c> grows with the table) before it tests the keys.
+        /// </summary>
+        public string Filter => Scoped ? string.Create(CultureInfo.InvariantCulture, $"AND load_seq >= {FirstSeq} {ScopeFilter}") : "";
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string workspace, Scope scope, string sql)
     {
         var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{scope}", scoped ? ScopeFilter : "", StringComparison.Ordinal)
-            .Replace("{orderScope}", scoped ? ScopedOrders : "", StringComparison.Ordinal);
+        command.CommandText = sql.Replace("{scope}", scope.Filter, StringComparison.Ordinal)
+            .Replace("{orderScope}", scope.Scoped ? ScopedOrders : "", StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }

@@ -53,12 +53,15 @@ internal static class PersonMapTable
 
     /// <summary>
     /// Replaces the rows of the keys in the connection's <c>attribution_scope</c> (a tick), or of the whole workspace when
-    /// <paramref name="scoped"/> is false (a full run), with <paramref name="rows"/>.
+    /// <paramref name="scoped"/> is false (a full run), with <paramref name="rows"/>; only appends them when there are none
+    /// to delete (<paramref name="deleteOld"/> false: a scope of keys first named since the last run).
     /// </summary>
-    public static void Replace(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, bool scoped, IEnumerable<(string Key, string Person)> rows)
+    public static void Replace(DuckDBConnection connection, DuckDBTransaction transaction, string workspace, bool scoped, bool deleteOld,
+        IEnumerable<(string Key, string Person)> rows)
     {
-        using (var command = connection.CreateCommand())
+        if (deleteOld)
         {
+            using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = scoped
                 ? "DELETE FROM identity_people WHERE workspace = $ws AND k IN (SELECT k FROM attribution_scope)"

@@ -37,16 +37,23 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
     /// The orders the scope's journeys report, when they were read before the writes began; else (a full run, or a scope
     /// too large to read ahead) null, and a partial run finds them in <c>journey_events</c>.
     /// </param>
-    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, IReadOnlyCollection<string>? scopeOrders, long through, DateTime computedAt)
+    /// <param name="newScope">
+    /// The scope's keys are all first named since the last run (<see cref="EventKeysTable.Look"/>): nothing is stored under
+    /// them, so there is nothing to delete.
+    /// </param>
+    public static ResultWriter Begin(WriterLease lease, string workspace, JourneyScope scope, IReadOnlyCollection<string>? scopeOrders, bool newScope, long through,
+        DateTime computedAt)
     {
         ResultWriter? writer = null;
         try
         {
             writer = new ResultWriter(lease, workspace, scope.IsPartial, through, computedAt);
-            if (scope.Keys is { } keys) { JourneyReader.SetScope(lease.Connection, keys); }
-            writer.DeleteOld(scopeOrders);
+            var deleteOld = !(scope.IsPartial && newScope);
+            if (scope.Keys is { } keys && deleteOld) { JourneyReader.SetScope(lease.Connection, keys); }
+            if (deleteOld) { writer.DeleteOld(scopeOrders); }
             // The identity graph the results are computed from is kept with them: the scope's people, or everyone.
-            PersonMapTable.Replace(lease.Connection, writer._transaction, workspace, scope.IsPartial, PersonMap.Rows(scope.People, scope.Keys ?? [.. scope.People.Keys]));
+            PersonMapTable.Replace(lease.Connection, writer._transaction, workspace, scope.IsPartial, deleteOld,
+                PersonMap.Rows(scope.People, scope.Keys ?? [.. scope.People.Keys]));
             writer._conversionRows = lease.Connection.CreateAppender("conversions");
             writer._touchRowsAppender = lease.Connection.CreateAppender("attribution_touches");
             writer._pathRows = lease.Connection.CreateAppender("person_paths");

@@ -70,6 +70,9 @@ public sealed class DuckDbErasureStore(DuckDbDatabase database) : IErasureStore
             // The journey rows of every event erased or anonymised go; the anonymised orders come back under their new key.
             Execute(connection, workspace, $"DELETE FROM journey_events WHERE workspace = $ws AND message_id IN (SELECT message_id FROM events e WHERE {ErasureSql.PersonPredicate})");
             var orders = Execute(connection, workspace, $"UPDATE events e SET {ErasureSql.AnonymiseOrder} WHERE {ErasureSql.PersonPredicate} AND {ErasureSql.IsOrder}");
+            // event_keys follows: the person's keys go, the orders' own keys come (found before their rows are in journey_events).
+            Execute(connection, workspace, $"DELETE FROM event_keys WHERE workspace = $ws AND k IN {ErasureSql.LinkKeys}");
+            Execute(connection, workspace, $"INSERT INTO event_keys {EventKeysTable.Select(ErasureSql.AnonymisedOrderNotInJourneys)}");
             Execute(connection, workspace, $"INSERT INTO journey_events {JourneyEventsTable.Select(ErasureSql.AnonymisedOrderNotInJourneys)}");
             var events = Execute(connection, workspace, $"DELETE FROM events e WHERE {ErasureSql.PersonPredicate}");
             var links = Execute(connection, workspace, $"DELETE FROM identity_links WHERE workspace = $ws AND (id_key IN {ErasureSql.LinkKeys} OR person_key IN {ErasureSql.LinkKeys})");

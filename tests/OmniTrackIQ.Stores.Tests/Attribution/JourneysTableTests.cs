@@ -166,7 +166,7 @@ public sealed class JourneysTableTests : IDisposable
         using var connection = _db.Database.OpenReader();
         var people = IdentityGraph.Load(connection, "w", out var leadMs);
         JourneyReader.SetPeople(connection, people);
-        return [.. JourneyReader.Stream(connection, "w", leadMs, scoped: false).Select(Text)];
+        return [.. JourneyReader.Stream(connection, "w", leadMs, JourneyReader.Scope.All).Select(Text)];
     }
 
     /// <summary>
@@ -180,7 +180,7 @@ public sealed class JourneysTableTests : IDisposable
         var people = IdentityGraph.Load(connection, "w", out var leadMs);
         JourneyReader.SetPeople(connection, people);
         var sums = AttributionModels.Names.ToDictionary(m => m, _ => new Dictionary<string, (double Credit, double Revenue)>(StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var row in TwoPassCredits.Compute(() => JourneyReader.Stream(connection, "w", leadMs, scoped: false), options, AttributionModels.Names))
+        foreach (var row in TwoPassCredits.Compute(() => JourneyReader.Stream(connection, "w", leadMs, JourneyReader.Scope.All), options, AttributionModels.Names))
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(row.Conversion.TimestampMs).UtcDateTime;
             var touchChannel = row.Touch?.Channel ?? AttributionModels.NoTouchChannel;
