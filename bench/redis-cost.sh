@@ -2,7 +2,7 @@
 # Issue 17: what the Redis calls on the batch path cost. Alternating pairs of bench/run-batch.sh runs (a fresh
 # collector each, 10 s, 64 connections x 20 events), without Redis and with it (the order swaps every pair), the
 # workspace rate-limited far above the load in both so the limiter runs (in process, or one script in Redis).
-# For each run with Redis: Redis's own command counts (INFO commandstats, reset before the run) and the top-level
+# For each run with Redis: Redis's own command counts (INFO commandstats, reset once the node is ready: after its warm-up) and the top-level
 # commands per batch request (what the collector sends; not what scripts run inside: the rate-limit script's HMGET, HSET
 # and PEXPIRE, main a12365f's mark script's SET per event), with requests = accepted events / 20.
 # usage (repository root, LoadGen built in Release, each checkout's collector too):
@@ -37,8 +37,7 @@ run() {
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   rcpu0=$(redis_cpu)
   if [ "$2" = with ]; then
-    redis-cli -h "$rhost" -p "$rport" config resetstat > /dev/null
-    out=$(OmniTrack__Redis__Configuration=$redis OmniTrack__Redis__Timeout=${OTQ_BENCH_REDIS_TIMEOUT:-00:00:01} bash bench/run-batch.sh "$1" "${loadgen[@]}" 2>&1)
+    out=$(OTQ_BENCH_REDIS_RESET=$redis OmniTrack__Redis__Configuration=$redis OmniTrack__Redis__Timeout=${OTQ_BENCH_REDIS_TIMEOUT:-00:00:01} bash bench/run-batch.sh "$1" "${loadgen[@]}" 2>&1)
     stats=$(redis-cli -h "$rhost" -p "$rport" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([a-z]*\):calls=\([0-9]*\).*/\1=\2/p' | tr '\n' ' ')
   else
     out=$(bash bench/run-batch.sh "$1" "${loadgen[@]}" 2>&1)

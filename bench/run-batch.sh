@@ -16,7 +16,11 @@ data=$(mktemp -d)
   --OmniTrack:Workspaces:0:Id bench --OmniTrack:Workspaces:0:WriteKey wk_bench --OmniTrack:Workspaces:0:EventsPerSecond "${OTQ_BENCH_EVENTS_PER_SECOND:-0}" \
   --OmniTrack:Attribution:IntervalSeconds 0 > "$data/collector.log" 2>&1) &
 pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/healthz" > /dev/null && break; sleep 0.2; done
+# Load starts once the node is ready for it, as behind the load balancer (haproxy checks /readyz/ingest): with Redis that
+# includes the Redis warm-up (session 12); a checkout without it is ready as soon as its spool is.
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/readyz/ingest" > /dev/null && break; sleep 0.2; done
+# OTQ_BENCH_REDIS_RESET (host:port, set by bench/redis-cost.sh): Redis's command counts start now, after the warm-up's.
+[ -n "${OTQ_BENCH_REDIS_RESET:-}" ] && redis-cli -h "${OTQ_BENCH_REDIS_RESET%:*}" -p "${OTQ_BENCH_REDIS_RESET##*:}" config resetstat > /dev/null
 metric() { curl -s "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}/metrics" | sed -n 's/^otq_events_accepted_total\({[^}]*}\)\{0,1\} \([0-9]*\).*/\2/p'; }
 if [ -n "${OTQ_BENCH_PRELOAD:-}" ]; then
   dotnet run -c Release --no-build --project bench/OmniTrackIQ.LoadGen -- --url "http://127.0.0.1:${OTQ_BENCH_PORT:-8090}" --write-key wk_bench \

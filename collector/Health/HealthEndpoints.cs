@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace OmniTrackIQ.Collector.Health;
 
-/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable) and <c>/readyz/ingest</c> (spool
+/// <summary><c>/healthz</c> (process up), <c>/readyz</c> (store reachable, spool writable, with Redis its warm-up done) and <c>/readyz/ingest</c> (spool
 /// writable: what a load balancer in front of ingest nodes checks) over ASP.NET Core's health checks (<see cref="ReadinessChecks"/>), <c>/metrics</c> (Prometheus, behind <see cref="MetricsAccess"/>).</summary>
 internal static class HealthEndpoints
 {
@@ -31,7 +31,7 @@ internal static class HealthEndpoints
     private static async Task<IResult> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.Tag), cancellationToken);
-        var body = $"store: {report.Entries[ReadinessChecks.Store].Description}\nspool: {report.Entries[ReadinessChecks.Spool].Description}\n";
+        var body = $"store: {report.Entries[ReadinessChecks.Store].Description}\nspool: {report.Entries[ReadinessChecks.Spool].Description}\n{RedisLine(report)}";
         return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -43,9 +43,13 @@ internal static class HealthEndpoints
     private static async Task<IResult> IngestReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.IngestTag), cancellationToken);
-        var body = $"spool: {report.Entries[ReadinessChecks.IngestSpool].Description}\n";
+        var body = $"spool: {report.Entries[ReadinessChecks.IngestSpool].Description}\n{RedisLine(report)}";
         return report.Status == HealthStatus.Healthy ? TypedResults.Text(body) : TypedResults.Text(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    /// <summary>The <c>redis</c> line, only when Redis is configured (its check then has a description).</summary>
+    private static string RedisLine(HealthReport report) =>
+        report.Entries[ReadinessChecks.Redis].Description is { } redis ? $"redis: {redis}\n" : "";
 
     /// <summary>Liveness: the one check tagged live only says the process answers; a hung process never gets that far.</summary>
     private static async Task<IResult> LiveAsync(HealthCheckService health, CancellationToken cancellationToken)

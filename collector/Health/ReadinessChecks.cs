@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OmniTrackIQ.Collector.SharedState;
 using OmniTrackIQ.Pipeline.Sink;
 using OmniTrackIQ.Pipeline.Spool;
 using OmniTrackIQ.Pipeline.Startup;
@@ -18,6 +19,7 @@ internal static class ReadinessChecks
     public const string Spool = "spool";
     public const string IngestTag = "ingest";
     public const string IngestSpool = "ingest-spool";
+    public const string Redis = "redis";
     public const string LiveTag = "live";
     public const string Process = "process";
 
@@ -27,7 +29,8 @@ internal static class ReadinessChecks
             .AddCheck(Process, static () => HealthCheckResult.Healthy("ok"), tags: [LiveTag])
             .AddCheck<StoreCheck>(Store, tags: [Tag])
             .AddTypeActivatedCheck<SpoolCheck>(Spool, failureStatus: null, tags: [Tag], args: [false])
-            .AddTypeActivatedCheck<SpoolCheck>(IngestSpool, failureStatus: null, tags: [IngestTag], args: [true]);
+            .AddTypeActivatedCheck<SpoolCheck>(IngestSpool, failureStatus: null, tags: [IngestTag], args: [true])
+            .AddCheck<RedisWarmUpCheck>(Redis, tags: [Tag, IngestTag]);
         return services;
     }
 
@@ -45,6 +48,18 @@ internal static class ReadinessChecks
             if (!reachable) { return HealthCheckResult.Unhealthy("unreachable"); }
             return readiness.IsReady ? HealthCheckResult.Healthy("ok") : HealthCheckResult.Unhealthy("not ready: " + readiness.Reason);
         }
+    }
+
+    /// <summary>
+    /// With Redis configured, the batch path's Redis code has been run once before load (<see cref="RedisWarmUp"/>): a
+    /// second or so after start, whether or not Redis answers. Without Redis the check has no line.
+    /// </summary>
+    private sealed class RedisWarmUpCheck(RedisState redis, RedisWarmUp warmUp) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(!redis.Configured ? HealthCheckResult.Healthy()
+                : warmUp.Done ? HealthCheckResult.Healthy(redis.IsConnected ? "ok" : "not connected (each use falls back)")
+                : HealthCheckResult.Unhealthy("warming up"));
     }
 
     /// <summary>

@@ -41,7 +41,19 @@ internal sealed partial class RedisState : IAsyncDisposable
     /// <summary>Whether Redis is configured at all (without it every use is in process, and nothing is counted).</summary>
     public bool Configured => _options.Configuration is { Length: > 0 };
 
-    /// <summary>Connects in the background; until then, and whenever it is away, the uses fall back.</summary>
+    /// <summary>Whether the connection is up now (the uses still fall back while the breaker is open).</summary>
+    public bool IsConnected => _connection is { IsConnected: true };
+
+    /// <summary>Connected and the breaker closed: calls are being made (not whether the next one will be answered in time).</summary>
+    public bool Answering => IsConnected && !_breaker.IsOpen;
+
+    /// <summary>The first connection attempt started by <see cref="StartConnecting"/>; done when it succeeded or gave up for now.</summary>
+    public Task Connecting { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Connects in the background (<see cref="Connecting"/>), without holding up the host: Redis may come up after us.</summary>
+    public void StartConnecting() => Connecting = Task.Run(ConnectAsync, CancellationToken.None);
+
+    /// <summary>Connects; until then, and whenever it is away, the uses fall back.</summary>
     public async Task ConnectAsync()
     {
         if (!Configured) { return; }

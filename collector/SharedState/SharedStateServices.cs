@@ -27,6 +27,8 @@ internal static class SharedStateServices
         services.AddSingleton<IDurableMessageIds>(sp => sp.GetRequiredService<RedisState>().Configured
             ? sp.GetRequiredService<RedisMessageIds>()
             : NoDurableMessageIds.Instance);
+        services.AddSingleton<RedisWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisWarmUp>()); // after the message ids' loops: it goes through them
         return services;
     }
 
@@ -35,7 +37,7 @@ internal static class SharedStateServices
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _ = Task.Run(redis.ConnectAsync, CancellationToken.None);
+            redis.StartConnecting();
             return Task.CompletedTask;
         }
 
