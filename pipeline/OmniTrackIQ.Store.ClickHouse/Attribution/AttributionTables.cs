@@ -86,6 +86,7 @@ internal static class AttributionTables
         new(25, "attribution_people", db => [CreatePeople(db)]),
         new(26, "attribution_state", db => [CreateState(db)]),
         new(27, "attribution_path_counts", db => [PathCounts.Create(db)]),
+        new(28, "attribution_model_counts", db => [ModelCounts.Create(db)]),
     ];
 
     public static readonly (string Name, string Type)[] ConversionColumns =

@@ -21,13 +21,13 @@ internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
     /// <summary>
     /// What a run takes from earlier runs, each measured so that a merge leaves the figure as it is and a fetched part
     /// raises it: the newest run (<c>attribution_state</c> replaces by run), every person's paths (the models' fit) and
-    /// the identity links (the scope) and the runs' path counts (a tick carries the last run's forward), all plain MergeTree. Conversions and touches are not: readers take each
+    /// the identity links (the scope) and the runs' model counts (a tick carries the last run's forward), all plain MergeTree. Conversions and touches are not: readers take each
     /// conversion's newest row of a valid run, so one that arrives late still counts, and a replacing merge lowers their count.
     /// The order reports too (plain MergeTree): a tick reads its orders' reports there, and a replica that has fetched an
     /// event's part before the part its view wrote would otherwise credit a journey without its conversion.
     /// </summary>
     private static readonly (string Table, string Measure)[] s_measures =
-        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()"), (PathCounts.Table, "count()"), (Orders.OrderReports.Table, "count()")];
+        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()"), (ModelCounts.Table, "count()"), (Orders.OrderReports.Table, "count()")];
 
     /// <summary>ALL_CONNECTION_TRIES_FAILED, NETWORK_ERROR, SOCKET_TIMEOUT: the replica is down, the others decide.</summary>
     private static readonly HashSet<int> s_unreachable = [279, 210, 209];

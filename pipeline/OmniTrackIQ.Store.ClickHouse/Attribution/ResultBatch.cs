@@ -11,7 +11,7 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// paths, then the channel models; the <c>attribution_state</c> row goes last, and only then do readers take the run's rows.
 /// </summary>
 /// <param name="run">The run: its number, the first run still valid (itself on a full run), its load mark and row count.</param>
-/// <param name="previous">On a tick, the run it follows (its path counts are carried forward, <see cref="PathCounts"/>); null on a full run.</param>
+/// <param name="previous">On a tick, the run it follows (its model counts are carried forward, <see cref="ModelCounts"/>); null on a full run.</param>
 internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time, string workspace, RunState run, RunState? previous) : IAttributionResultWriter
 {
     public const int FlushRows = 50_000;
@@ -57,7 +57,14 @@ internal sealed class ResultBatch(ClickHouseDatabase database, TimeProvider time
     public async Task<IReadOnlyList<PathCount>> CurrentPathsAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);
-        return await PathCounts.CurrentAsync(database, workspace, run, previous, _written, cancellationToken);
+        return await PathCounts.SumAsync(database, SqlLiteral.String(workspace), run, cancellationToken);
+    }
+
+    /// <summary>The fit's sums over those paths: the last run's moved by this run's people on a tick (<see cref="ModelCounts"/>).</summary>
+    public async Task<ChannelModelCounts?> CurrentCountsAsync(int markovOrder, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        return await ModelCounts.CurrentAsync(database, workspace, run, previous, _written, markovOrder, cancellationToken);
     }
 
     /// <summary>Kept per channel under the run; per-conversion credits are derived from these weights when a summary asks.</summary>

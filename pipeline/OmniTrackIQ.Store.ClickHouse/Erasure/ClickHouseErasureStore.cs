@@ -98,7 +98,9 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, StoreRea
             $"ALTER TABLE {database.Table("attribution_conversions")} UPDATE person = concat('erased:', conversion_id) WHERE {sql.LinkPredicate("person")}",
             cancellationToken);
         await database.ExecuteAsync($"ALTER TABLE {database.Table("person_paths")} DELETE WHERE {sql.LinkPredicate("person")}", cancellationToken);
-        // The workspace's path counts still hold the person's paths: without them its next run sums person_paths afresh.
+        // The workspace's model counts still hold the person's paths: without them its next run builds them from person_paths
+        // afresh. Path counts an upgraded database kept before them hold the paths too.
+        await database.ExecuteAsync($"ALTER TABLE {database.Table(Attribution.ModelCounts.Table)} DELETE WHERE workspace = {ClickHouseLiteral(workspace)}", cancellationToken);
         await database.ExecuteAsync($"ALTER TABLE {database.Table(Attribution.PathCounts.Table)} DELETE WHERE workspace = {ClickHouseLiteral(workspace)}", cancellationToken);
         await database.ExecuteAsync($"ALTER TABLE {database.Table("attribution_people")} DELETE WHERE {sql.LinkPredicate("k", "person")}", cancellationToken);
         await database.ExecuteAsync($"ALTER TABLE {database.Table("bad_events")} DELETE WHERE {sql.BadEventPredicate}", cancellationToken);

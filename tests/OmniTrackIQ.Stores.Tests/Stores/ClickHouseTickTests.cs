@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Erasure;
 using OmniTrackIQ.Pipeline.Events;
@@ -6,10 +9,10 @@ using OmniTrackIQ.Pipeline.Events;
 namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
 /// <summary>
-/// What a ClickHouse tick keeps so that it costs its own people: each run's path counts
-/// (<c>attribution_path_counts</c>), carried forward by the difference a tick's people make, and journeys read for the
-/// scope only. Each run's kept counts must equal a fresh sum of every person's newest paths, and a tick's results a
-/// full recompute's. One database for the class, a workspace per test.
+/// What a ClickHouse tick keeps so that it costs its own people: each run's model counts (<c>attribution_model_counts</c>,
+/// the sums Markov and Shapley are fitted from), carried forward by the difference a tick's people make, and journeys
+/// read for the scope only. Each run's kept counts must equal the counts of a fresh sum of every person's newest paths,
+/// and a tick's results a full recompute's. One database for the class, a workspace per test.
 /// </summary>
 public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture<ClickHouseServerFixture>
 {
@@ -52,7 +55,12 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         ], CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         await AssertKeptCountsAreAFreshSumAsync();
-        Assert.Equal("3\n", await server.QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_path_counts WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+        Assert.Equal("3\n", await server.QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_model_counts WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+
+        // anon-split, written by the full run and by the last tick: only its paths of the last tick leave the counts.
+        await s.Events.WriteEventsAsync([_data.Page("anon-split", 32, "Referral")], CancellationToken.None);
+        Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
+        await AssertKeptCountsAreAFreshSumAsync();
 
         var incremental = await AttributionStoreContract.SnapshotAsync(s, Ws);
         await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
@@ -69,7 +77,7 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
         await erasure.ErasePersonAsync(Ws, [PersonKey.Anonymous("anon-004")], CancellationToken.None);
         await server.UntilMutationsDoneAsync();
-        Assert.Equal("0\n", await server.QueryAsync($"SELECT count() FROM {server.Database}.attribution_path_counts WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+        Assert.Equal("0\n", await server.QueryAsync($"SELECT count() FROM {server.Database}.attribution_model_counts WHERE workspace = '{Ws}' FORMAT TabSeparated"));
 
         await s.Events.WriteEventsAsync([_data.Page("anon-late", 21, "Email"), _data.Conversion("anon-late", 21.5, "order-late", 25)], CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
@@ -91,24 +99,37 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         return (await DuckDbAttributionStoreContractTests.UnderTestAsync(provider), provider.GetRequiredService<IErasureStore>());
     }
 
-    /// <summary>The last run's kept counts against every person's newest paths of the valid runs, summed now.</summary>
+    /// <summary>The last run's kept model counts against the counts of every person's newest paths of the valid runs, summed now.</summary>
     private async Task AssertKeptCountsAreAFreshSumAsync()
     {
+        var markovOrder = Settings.MarkovOrder;
         var db = server.Database;
         var state = (await QueryAsync(
             $"SELECT max(run), argMax(base_run, run) FROM {db}.attribution_state WHERE workspace = '{Ws}' FORMAT TabSeparated")).Trim().Split('\t');
         var (run, baseRun) = (state[0], state[1]);
-        var fresh = await QueryAsync($"""
-            SELECT path, sum(conversions), round(sum(conversion_value), 6), sum(nulls) FROM {db}.person_paths
+        var paths = Rows(await QueryAsync($"""
+            SELECT path, sum(conversions), sum(conversion_value), sum(nulls) FROM {db}.person_paths
             WHERE workspace = '{Ws}' AND deleted = 0 AND (person, run) GLOBAL IN (
                 SELECT person, max(run) FROM {db}.person_paths WHERE workspace = '{Ws}' AND run >= {baseRun} AND run <= {run} GROUP BY person)
             GROUP BY path ORDER BY path FORMAT TabSeparated
-            """);
-        var kept = await QueryAsync(
-            $"SELECT path, conversions, round(conversion_value, 6), nulls FROM {db}.attribution_path_counts WHERE workspace = '{Ws}' AND run = {run} ORDER BY path FORMAT TabSeparated");
-        Assert.NotEqual("", fresh);
+            """)).Select(r => new PathCount(r[0].Split(JourneyAttributor.Separator), Number(r[1]), Number(r[2]), Number(r[3]))).ToList();
+        Assert.NotEmpty(paths);
+        var fresh = ChannelModelCounts.Of(paths, markovOrder).Rows
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{markovOrder}\t{(int)r.Key.Kind}\t{r.Key.From}\t{r.Key.To}\t{r.Value.Conversions}\t{Rounded(r.Value.Value)}\t{r.Value.Nulls}"))
+            .Order(StringComparer.Ordinal);
+        var kept = Rows(await QueryAsync($"""
+            SELECT markov_order, kind, from_state, to_state, conversions, conversion_value, nulls FROM {db}.attribution_model_counts
+            WHERE workspace = '{Ws}' AND run = {run} FORMAT TabSeparated
+            """)).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{Number(r[4])}\t{Rounded(Number(r[5]))}\t{Number(r[6])}")).Order(StringComparer.Ordinal);
         Assert.Equal(fresh, kept);
     }
+
+    private static IEnumerable<string[]> Rows(string tsv) => tsv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t'));
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    /// <summary>A value to 6 places (kept values may differ from a fresh sum in the last bits), -0 read as 0.</summary>
+    private static double Rounded(double value) => Math.Round(value, 6) + 0d;
 
     /// <summary>
     /// SQL read as the store reads (first replica of each shard, the one its inserts reached: on a single server nothing
