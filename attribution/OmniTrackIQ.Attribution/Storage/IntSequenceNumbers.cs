@@ -9,7 +9,7 @@ namespace OmniTrackIQ.Attribution.Storage;
 /// </summary>
 internal sealed class IntSequenceNumbers
 {
-    private readonly Dictionary<int[], int> _numbers = new(SequenceComparer.Instance);
+    private readonly Dictionary<int[], int> _numbers = new(SpanSequenceComparer<int>.Instance);
 
     public int Count => _numbers.Count;
 
@@ -20,25 +20,5 @@ internal sealed class IntSequenceNumbers
         added = !exists;
         if (added) { number = _numbers.Count - 1; }
         return number;
-    }
-
-    private sealed class SequenceComparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
-    {
-        public static readonly SequenceComparer Instance = new();
-
-        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
-
-        public bool Equals(int[]? x, int[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(int[] obj) => GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<int> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(MemoryMarshal.AsBytes(alternate));
-            return hash.ToHashCode();
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Paths;
+using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
@@ -104,7 +105,7 @@ internal static class JourneyCodec
     public sealed class Decoder
     {
         private const int MaxPooled = 100_000;
-        private readonly Dictionary<byte[], string> _pool = new(Utf8Comparer.Instance);
+        private readonly Dictionary<byte[], string> _pool = new(SpanSequenceComparer<byte>.Instance);
         private readonly List<string> _journeyStrings = [];
 
         public PersonJourney Decode(ReadOnlySpan<byte> data)
@@ -152,27 +153,6 @@ internal static class JourneyCodec
 
             _journeyStrings.Add(value);
             return value;
-        }
-
-        /// <summary>Compares a pooled string's UTF-8 bytes with an array's or a span's, byte by byte.</summary>
-        private sealed class Utf8Comparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-        {
-            public static readonly Utf8Comparer Instance = new();
-
-            public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-
-            public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
-
-            public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
-
-            public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-            public int GetHashCode(ReadOnlySpan<byte> alternate)
-            {
-                var hash = new HashCode();
-                hash.AddBytes(alternate);
-                return hash.ToHashCode();
-            }
         }
 
         private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
