@@ -8,7 +8,9 @@ import { fakeBrowser, tick, until } from './fake-browser.js';
 
 const endpoint = 'https://collect.test';
 const landing = 'https://shop.test/?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=TESTGCLID';
-const timers = (t) => t.mock.timers.enable({ apis: ['setTimeout'] });
+// The clock too: the SDK stamps an event and its first touch with separate reads of the time, which a real clock can put
+// a millisecond apart; tests never depend on the wall clock.
+const timers = (t) => t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.parse('2026-03-02T10:00:00.000Z') });
 const ids = (events) => events.map((e) => e.messageId);
 // identify's e-mail hash runs on libuv's thread pool (crypto.subtle), outside the mocked timers: digests queued
 // after it finish after it is taken, so awaiting a few means the snippet's has settled (else a loaded machine
