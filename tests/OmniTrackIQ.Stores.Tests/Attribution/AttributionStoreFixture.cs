@@ -84,9 +84,12 @@ internal sealed class AttributionStoreFixture : IDisposable
             """,
             r => string.Join('|', Enumerable.Range(0, r.FieldCount).Select(i => Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture))));
 
-    public List<T> Query<T>(string sql, Func<System.Data.Common.DbDataReader, T> map)
+    public List<T> Query<T>(string sql, Func<System.Data.Common.DbDataReader, T> map) => Query(Database, sql, map);
+
+    /// <summary>The same over another database, e.g. the fixture's file reopened as an upgraded database.</summary>
+    public static List<T> Query<T>(DuckDbDatabase database, string sql, Func<System.Data.Common.DbDataReader, T> map)
     {
-        using var connection = Database.OpenReader();
+        using var connection = database.OpenReader();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();

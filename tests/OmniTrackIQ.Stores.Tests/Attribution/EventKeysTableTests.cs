@@ -155,14 +155,6 @@ public sealed class EventKeysTableTests : IDisposable
         return EventKeysTable.Look(connection, "w", mark);
     }
 
-    private static List<string> Query(DuckDbDatabase database, string sql)
-    {
-        using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read()) { rows.Add(reader.GetString(0)); }
-        return rows;
-    }
+    private static List<string> Query(DuckDbDatabase database, string sql) =>
+        AttributionStoreFixture.Query(database, sql, r => r.GetString(0));
 }

@@ -127,14 +127,6 @@ public sealed class JourneyEventsTableTests : IDisposable
     private List<string> MirrorOfEvents() =>
         _db.Query($"SELECT CAST(j AS VARCHAR) FROM ({JourneyEventsTable.Select("workspace = 'w'")}) j ORDER BY 1", r => r.GetString(0));
 
-    private static List<string> Query(DuckDbDatabase database, string sql)
-    {
-        using var connection = database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read()) { rows.Add(reader.GetString(0)); }
-        return rows;
-    }
+    private static List<string> Query(DuckDbDatabase database, string sql) =>
+        AttributionStoreFixture.Query(database, sql, r => r.GetString(0));
 }
