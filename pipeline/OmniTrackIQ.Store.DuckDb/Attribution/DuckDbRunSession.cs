@@ -20,6 +20,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     private EventKeysTable.ScopeKeys? _scopeKeys;
     private KeysNamedSinceMark? _named;
     private bool _namedLooked;
+    private ILookup<string, IdentityLink>? _linksSinceMark;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -47,7 +48,9 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 
     /// <summary>
     /// The closure's links: of its new keys from the events since the mark, of the others from the stored links and person
-    /// map. The first round (the seeds) looks the keys named since the mark up once (<see cref="KeysNamedSinceMark"/>).
+    /// map. The first round (the seeds) looks the keys named since the mark up once (<see cref="KeysNamedSinceMark"/>); the
+    /// links since the mark are read once too, by either end, for every round (a tick's are few: the look-up gives up above
+    /// <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
     /// </summary>
     private IEnumerable<IdentityLink> LinksOfPeople(IReadOnlyCollection<string> keys)
     {
@@ -61,7 +64,13 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
         var stored = fresh.Count == 0 ? keys : [.. keys.Except(fresh, StringComparer.Ordinal)];
         if (fresh.Count > 0)
         {
-            foreach (var link in IdentityGraph.LinksOfNewKeys(Reader, workspace, state.Previous, state.Through, fresh)) { yield return link; }
+            _linksSinceMark ??= IdentityGraph.LinksSince(Reader, workspace, state.Previous, state.Through)
+                .SelectMany(link => new[] { (Key: link.IdKey, Link: link), (Key: link.PersonKey, Link: link) })
+                .ToLookup(end => end.Key, end => end.Link, StringComparer.Ordinal);
+            foreach (var key in fresh)
+            {
+                foreach (var link in _linksSinceMark[key]) { yield return link; }
+            }
         }
 
         if (stored.Count > 0)

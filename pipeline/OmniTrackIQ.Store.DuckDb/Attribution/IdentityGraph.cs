@@ -30,19 +30,17 @@ internal static class IdentityGraph
     }
 
     /// <summary>
-    /// Every link naming one of <paramref name="keys"/>, each a key first named after the mark <paramref name="afterSeq"/>
-    /// (<see cref="KeysNamedSinceMark.IsNew"/>), from the events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>]:
-    /// only those events name such a key, so their links are the ones <see cref="UpsertLinks"/> stored for it, first seen
-    /// alike, and the newest row groups of <c>events</c> are read instead of every stored link.
+    /// Every link the events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>] show, as
+    /// <see cref="UpsertLinks"/> groups them: of a key first named after the mark (<see cref="KeysNamedSinceMark.IsNew"/>),
+    /// these are all its links, first seen alike (only those events name it), read from the newest row groups of
+    /// <c>events</c> instead of from every stored link.
     /// </summary>
-    public static IEnumerable<IdentityLink> LinksOfNewKeys(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq, IReadOnlyCollection<string> keys)
+    public static IEnumerable<IdentityLink> LinksSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
-        JourneyReader.Fill(connection, "identity_new_seeds", "k VARCHAR", keys, static (row, key) => row.AppendValue(key));
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT id_key, person_key, source, epoch_ms(first_seen)
             FROM ({IdentitySql.Links($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}")}) AS shown(workspace, id_key, person_key, source, first_seen, last_seen)
-            WHERE id_key IN (SELECT k FROM identity_new_seeds) OR person_key IN (SELECT k FROM identity_new_seeds)
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("after", afterSeq));

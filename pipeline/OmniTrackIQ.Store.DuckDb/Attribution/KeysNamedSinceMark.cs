@@ -11,7 +11,7 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// <item>the closure: a key first named after the mark is <em>new</em>, so every link naming it was shown by an event since
 /// the mark (links come from events, and an erasure takes an erased key's links with its rows here) and no stored person
 /// map row is under it; its links are read from those events, the newest row groups, instead of from every stored link
-/// and map row (<see cref="IdentityGraph.LinksOfNewKeys"/>);</item>
+/// and map row (<see cref="IdentityGraph.LinksSince"/>);</item>
 /// <item>the journey read and the deletes: when every key of the scope is known here, its first sequence and whether it is
 /// new (<see cref="EventKeysTable.Look"/>'s answer) need no second look-up.</item>
 /// </list>
