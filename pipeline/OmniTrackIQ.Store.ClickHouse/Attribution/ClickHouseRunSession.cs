@@ -72,7 +72,7 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     public async IAsyncEnumerable<string> KeysTouchedSinceMarkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = database.Name;
-        foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.events WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
+        foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.{EventsByLoad.Table} WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
         {
             yield return key;
         }

@@ -7,9 +7,10 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 
 /// <summary>
 /// <c>event_loads</c>, the rows of each write of <c>events</c>, where a run reads its workspace's newest load mark and row
-/// count: it must hold each write's rows as <c>events</c> holds them — filled at insert by its view, filled from the stored
+/// count, and <c>events_by_load</c>, each row's identity columns by write, where a tick reads the keys and links loaded
+/// since its mark: they must hold what <c>events</c> holds — filled at insert by their views, filled from the stored
 /// events on an upgraded database's first start, less what an erasure deletes — so that a tick runs exactly when a row is
-/// new, a row stamped below the last mark included. One database for the class, a workspace per test.
+/// new, a row stamped below the last mark included, and scopes its people. One database for the class, a workspace per test.
 /// </summary>
 public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassFixture<ClickHouseServerFixture>
 {
@@ -20,7 +21,7 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
     private string Ws => _data.Workspace;
 
     [SkippableFact]
-    public async Task Each_write_of_events_is_there_with_its_rows()
+    public async Task Each_write_of_events_is_there_with_its_rows_and_each_row_with_its_keys()
     {
         server.RequireServer();
         var (s, _) = await OpenAsync();
@@ -35,7 +36,7 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
     }
 
     [SkippableFact]
-    public async Task An_upgraded_database_gets_the_loads_stored_before_the_step_and_its_ticks_run_when_a_row_is_new_only()
+    public async Task An_upgraded_database_gets_the_loads_and_keys_stored_before_the_steps_and_its_ticks_run_when_a_row_is_new_only()
     {
         server.RequireServer();
         var (s, _) = await OpenAsync();
@@ -44,10 +45,15 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
 
         // The database as it was before the step: no loads of the workspace, the step not recorded.
         var local = server.Cluster is null ? "" : "_local";
-        await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.event_loads{local} DELETE WHERE workspace = '{Ws}'");
-        await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.schema_migrations{local} DELETE WHERE version = 29");
+        foreach (var table in (string[])["event_loads", "events_by_load"])
+        {
+            await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.{table}{local} DELETE WHERE workspace = '{Ws}'");
+        }
+
+        await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.schema_migrations{local} DELETE WHERE version IN (29, 30)");
         await server.UntilMutationsDoneAsync();
         Assert.Equal("0\n", await QueryAsync($"SELECT count() FROM {server.Database}.event_loads WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+        Assert.Equal("0\n", await QueryAsync($"SELECT count() FROM {server.Database}.events_by_load WHERE workspace = '{Ws}' FORMAT TabSeparated"));
 
         (s, _) = await OpenAsync();
         await AssertLoadsAreThoseOfEventsAsync();
@@ -102,7 +108,7 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
     }
 
     [SkippableFact]
-    public async Task An_erasure_takes_its_rows_out_and_the_next_tick_runs()
+    public async Task An_erasure_takes_its_rows_and_keys_out_and_the_next_tick_runs()
     {
         server.RequireServer();
         var (s, erasure) = await OpenAsync();
@@ -115,6 +121,8 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
         await erasure.ErasePersonAsync(Ws, [PersonKey.Anonymous("anon-gone"), PersonKey.User("user-gone")], CancellationToken.None);
         await server.UntilMutationsDoneAsync();
         await AssertLoadsAreThoseOfEventsAsync();
+        Assert.Equal("0\n", await QueryAsync(
+            $"SELECT count() FROM {server.Database}.events_by_load WHERE workspace = '{Ws}' AND (anonymous_id = 'anon-gone' OR user_id = 'user-gone') FORMAT TabSeparated"));
 
         await s.Runs.RunAsync(Ws, Settings, CancellationToken.None);
         Assert.Equal(runs + 1, await RunsAsync());
@@ -137,9 +145,16 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
         int.Parse(await QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_state WHERE workspace = '{Ws}' FORMAT TabSeparated"),
             System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The workspace's rows per write, the same in both tables (no copies of an event here, so the counts agree).</summary>
+    /// <summary>
+    /// The workspace's rows per write, the same in both tables (no copies of an event here, so the counts agree), and each
+    /// row's write, type, time and identity columns in <c>events_by_load</c>.
+    /// </summary>
     private async Task AssertLoadsAreThoseOfEventsAsync()
     {
+        const string keys = "load_ms, type, ts, anonymous_id, user_id, email_sha256, phone_sha256, previous_id";
+        var rows = await QueryAsync($"SELECT {keys} FROM {server.Database}.events WHERE workspace = '{Ws}' ORDER BY {keys} FORMAT TabSeparated");
+        Assert.Equal(rows, await QueryAsync($"SELECT {keys} FROM {server.Database}.events_by_load WHERE workspace = '{Ws}' ORDER BY {keys} FORMAT TabSeparated"));
+
         var expected = await QueryAsync(
             $"SELECT load_ms, count() FROM {server.Database}.events WHERE workspace = '{Ws}' GROUP BY load_ms ORDER BY load_ms FORMAT TabSeparated");
         Assert.NotEqual("", expected);
