@@ -31,6 +31,16 @@ public sealed class RuntimeConfigTests
         Assert.Equal(0, ConfigProperties().GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 
+    /// <summary>
+    /// No instrumented (profile-guided) tier: on 2 shared cores it did not finish within a minute of load and cost a
+    /// third of the batch path's CPU per event meanwhile (bench/RESULTS.md "Session 13: the collector's CPU per event").
+    /// </summary>
+    [Fact]
+    public void The_collectors_runtimeconfig_turns_the_profile_guided_tier_off()
+    {
+        Assert.False(ConfigProperties().GetProperty("System.Runtime.TieredPGO").GetBoolean());
+    }
+
     private static JsonElement ConfigProperties()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "OmniTrackIQ.Collector.runtimeconfig.json");
