@@ -32,8 +32,8 @@ public sealed class RuntimeConfigTests
     }
 
     /// <summary>
-    /// No instrumented (profile-guided) tier: on 2 shared cores it did not finish within a minute of load and cost a
-    /// third of the batch path's CPU per event meanwhile (bench/RESULTS.md "Session 13: the collector's CPU per event").
+    /// No instrumented (profile-guided) tier: on 2 shared cores it was still compiling a minute into a batch load, and
+    /// the load's first 30 s cost 1.3-1.8 times the CPU per event (bench/RESULTS.md "Session 13: the collector's CPU per event").
     /// </summary>
     [Fact]
     public void The_collectors_runtimeconfig_turns_the_profile_guided_tier_off()
