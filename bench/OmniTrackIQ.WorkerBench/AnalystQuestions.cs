@@ -11,12 +11,15 @@ namespace OmniTrackIQ.WorkerBench;
 /// the process CPU it took, and a figure of the answer (so a before/after pair can be checked for the same answer).
 /// The peak RSS of each question alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
 /// On ClickHouse the work is the server's: <c>serverCpu</c> (StoreBench's probe of clickhouse-server) adds its CPU to each line.
+/// <c>OTQ_BENCH_QUESTIONS=a,b</c> asks only the questions whose name contains one of those parts (e.g. <c>compare,markov</c>),
+/// so a change to one reader is measured (or profiled) without the others.
 /// </summary>
 internal static class AnalystQuestions
 {
     public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored, Func<TimeSpan>? serverCpu = null)
     {
         var peakMb = 0L;
+        var only = Environment.GetEnvironmentVariable("OTQ_BENCH_QUESTIONS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var model in AttributionModels.Names)
         {
             await TimeAsync($"summary model={model}", () => Summary(queries, workspace, [model], null));
@@ -49,6 +52,7 @@ internal static class AnalystQuestions
 
         async Task TimeAsync(string question, Func<Task<string>> ask)
         {
+            if (only is not null && !only.Any(part => question.Contains(part, StringComparison.Ordinal))) { return; }
             ResetPeakRss();
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
