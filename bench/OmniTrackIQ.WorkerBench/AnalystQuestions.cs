@@ -72,7 +72,22 @@ internal static class AnalystQuestions
     private static async Task<string> Summary(IAttributionQueries queries, string workspace, IReadOnlyList<string> models, AttributionSettings? adHoc)
     {
         var answer = await queries.SummarizeAsync(workspace, [.. models], AttributionGroupBy.Channel, null, null, adHoc, null, CancellationToken.None);
+        WriteRows(models, adHoc, answer);
         return Figure(answer[models[^1]]);
+    }
+
+    /// <summary>
+    /// <c>OTQ_BENCH_ANSWERS=&lt;file&gt;</c>: every row of every summary is appended there as the API gives it (rounded), so two
+    /// builds' answers are compared whole (<c>diff</c>), not by their top row.
+    /// </summary>
+    private static void WriteRows(IReadOnlyList<string> models, AttributionSettings? adHoc, Dictionary<string, List<AttributionSummaryRow>> answer)
+    {
+        var file = Environment.GetEnvironmentVariable("OTQ_BENCH_ANSWERS");
+        if (file is null) { return; }
+        var question = $"{string.Join('+', models)} {(adHoc is null ? "stored" : $"lookback={adHoc.LookbackDays} paidFirst={adHoc.PaidClicksFirst}")}";
+        var lines = answer.SelectMany(a => a.Value.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{question} | {a.Key} | {r.Key} | {r.Conversions:R} | {r.Revenue:R} | {r.Spend:R} | {r.Roas:R} | {r.Cpa:R}")));
+        File.AppendAllLines(file, lines);
     }
 
     /// <summary>The answer's row count and the first row (rounded, as the API gives it), so two builds' answers can be compared.</summary>
