@@ -12,13 +12,15 @@ namespace OmniTrackIQ.WorkerBench;
 /// The peak RSS of each question alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
 /// On ClickHouse the work is the server's: <c>serverCpu</c> (StoreBench's probe of clickhouse-server) adds its CPU to each line.
 /// <c>OTQ_BENCH_QUESTIONS=a,b</c> asks only the questions whose name contains one of those parts (e.g. <c>compare,markov</c>),
-/// so a change to one reader is measured (or profiled) without the others.
+/// so a change to one reader is measured (or profiled) without the others. <c>OTQ_BENCH_REPEAT=n</c> asks each question n times
+/// (a line each): under a loaded machine the least CPU of a few asks, JIT warm-up excluded, is the steadier figure.
 /// </summary>
 internal static class AnalystQuestions
 {
     public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored, Func<TimeSpan>? serverCpu = null)
     {
         var peakMb = 0L;
+        var repeat = int.TryParse(Environment.GetEnvironmentVariable("OTQ_BENCH_REPEAT"), CultureInfo.InvariantCulture, out var times) ? Math.Max(1, times) : 1;
         var only = Environment.GetEnvironmentVariable("OTQ_BENCH_QUESTIONS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var model in AttributionModels.Names)
         {
@@ -53,6 +55,11 @@ internal static class AnalystQuestions
         async Task TimeAsync(string question, Func<Task<string>> ask)
         {
             if (only is not null && !only.Any(part => question.Contains(part, StringComparison.Ordinal))) { return; }
+            for (var i = 0; i < repeat; i++) { await TimeOnceAsync(question, ask); }
+        }
+
+        async Task TimeOnceAsync(string question, Func<Task<string>> ask)
+        {
             ResetPeakRss();
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
