@@ -16,7 +16,9 @@ public sealed class IntSequenceNumbersTests
         {
             [], [-1], [0], [-1, -1], [0, -1], [-1, 0], [1, 2], [1, 2, 0], [0, 1, 2], [max], [max + 1], [max, max, max, max, max, max],
             [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 0], [0, 1, 2, 3, 4, 5, 6], [5000, 1], [1, 5000], [-2], [2, 1],
-            [max + 1, max + 1, max + 1, max + 1, max + 1, max + 1],
+            [max + 1, max + 1, max + 1, max + 1, max + 1, max + 1], [.. Enumerable.Range(2, IntSequenceNumbers.PackedLength)],
+            [.. Enumerable.Range(2, IntSequenceNumbers.PackedLength + 1)], [.. Enumerable.Range(0, IntSequenceNumbers.PackedLength)],
+            [.. Enumerable.Repeat(-1, IntSequenceNumbers.PackedLength)], [.. Enumerable.Repeat(-1, IntSequenceNumbers.PackedLength + 1)],
         };
         var numbers = new IntSequenceNumbers();
         for (var i = 0; i < sequences.Length; i++)
