@@ -11,12 +11,17 @@ namespace OmniTrackIQ.WorkerBench;
 /// the process CPU it took, and a figure of the answer (so a before/after pair can be checked for the same answer).
 /// The peak RSS of each question alone is read after resetting the kernel's high-water mark (<c>/proc/self/clear_refs</c>).
 /// On ClickHouse the work is the server's: <c>serverCpu</c> (StoreBench's probe of clickhouse-server) adds its CPU to each line.
+/// <c>OTQ_BENCH_QUESTIONS=a,b</c> asks only the questions whose name contains one of those parts (e.g. <c>compare,markov</c>),
+/// so a change to one reader is measured (or profiled) without the others. <c>OTQ_BENCH_REPEAT=n</c> asks each question n times
+/// (a line each): under a loaded machine the least CPU of a few asks, JIT warm-up excluded, is the steadier figure.
 /// </summary>
 internal static class AnalystQuestions
 {
     public static async Task AskAsync(IAttributionQueries queries, string workspace, AttributionSettings stored, Func<TimeSpan>? serverCpu = null)
     {
         var peakMb = 0L;
+        var repeat = int.TryParse(Environment.GetEnvironmentVariable("OTQ_BENCH_REPEAT"), CultureInfo.InvariantCulture, out var times) ? Math.Max(1, times) : 1;
+        var only = Environment.GetEnvironmentVariable("OTQ_BENCH_QUESTIONS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var model in AttributionModels.Names)
         {
             await TimeAsync($"summary model={model}", () => Summary(queries, workspace, [model], null));
@@ -49,6 +54,12 @@ internal static class AnalystQuestions
 
         async Task TimeAsync(string question, Func<Task<string>> ask)
         {
+            if (only is not null && !only.Any(part => question.Contains(part, StringComparison.Ordinal))) { return; }
+            for (var i = 0; i < repeat; i++) { await TimeOnceAsync(question, ask); }
+        }
+
+        async Task TimeOnceAsync(string question, Func<Task<string>> ask)
+        {
             ResetPeakRss();
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
@@ -68,7 +79,22 @@ internal static class AnalystQuestions
     private static async Task<string> Summary(IAttributionQueries queries, string workspace, IReadOnlyList<string> models, AttributionSettings? adHoc)
     {
         var answer = await queries.SummarizeAsync(workspace, [.. models], AttributionGroupBy.Channel, null, null, adHoc, null, CancellationToken.None);
+        WriteRows(models, adHoc, answer);
         return Figure(answer[models[^1]]);
+    }
+
+    /// <summary>
+    /// <c>OTQ_BENCH_ANSWERS=&lt;file&gt;</c>: every row of every summary is appended there as the API gives it (rounded), so two
+    /// builds' answers are compared whole (<c>diff</c>), not by their top row.
+    /// </summary>
+    private static void WriteRows(IReadOnlyList<string> models, AttributionSettings? adHoc, Dictionary<string, List<AttributionSummaryRow>> answer)
+    {
+        var file = Environment.GetEnvironmentVariable("OTQ_BENCH_ANSWERS");
+        if (file is null) { return; }
+        var question = $"{string.Join('+', models)} {(adHoc is null ? "stored" : $"lookback={adHoc.LookbackDays} paidFirst={adHoc.PaidClicksFirst}")}";
+        var lines = answer.SelectMany(a => a.Value.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{question} | {a.Key} | {r.Key} | {r.Conversions:R} | {r.Revenue:R} | {r.Spend:R} | {r.Roas:R} | {r.Cpa:R}")));
+        File.AppendAllLines(file, lines);
     }
 
     /// <summary>The answer's row count and the first row (rounded, as the API gives it), so two builds' answers can be compared.</summary>

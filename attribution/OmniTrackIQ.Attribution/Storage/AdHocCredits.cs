@@ -127,7 +127,9 @@ public sealed class AdHocCredits
             }
 
             _totals.AddToJourney(kept, _keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
-            _pending.Add(new PendingConversion(_keptPaths.Intern(kept, _keptPairs.AsSpan(0, 2 * keptCount)), conversion.TimestampMs, conversion.Revenue));
+            // Grouped by channel, a touch's grouped number is always -1: the channels alone are the key (shorter, so more often packed).
+            var key = _keptPaths.ByChannel ? _keptChannels.AsSpan(0, keptCount) : _keptPairs.AsSpan(0, 2 * keptCount);
+            _pending.Add(new PendingConversion(_keptPaths.Intern(kept, key), conversion.TimestampMs, conversion.Revenue));
         }
 
         if (withPaths)

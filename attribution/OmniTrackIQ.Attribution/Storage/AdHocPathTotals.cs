@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OmniTrackIQ.Attribution.Paths;
 
 namespace OmniTrackIQ.Attribution.Storage;
@@ -12,7 +13,9 @@ namespace OmniTrackIQ.Attribution.Storage;
 internal sealed class AdHocPathTotals
 {
     private readonly IntSequenceNumbers _keys = new();
-    private readonly List<(string[] Channels, double Conversions, double Value, double Nulls)> _totals = [];
+    // A distinct sequence's names and its sums apart, so adding to the sums writes three doubles in place (no reference, no barrier).
+    private readonly List<string[]> _channels = [];
+    private readonly List<Sums> _totals = [];
 
     // The current journey's groups: their channel numbers side by side in _journeyKeys, their first path's names and sums.
     private readonly List<(int Start, int Length, string[] Channels, double Conversions, double Value, double Nulls)> _journey = [];
@@ -52,12 +55,13 @@ internal sealed class AdHocPathTotals
             var number = _keys.Intern(_journeyKeys.AsSpan(group.Start, group.Length), out var added);
             if (added)
             {
-                _totals.Add((group.Channels, group.Conversions, group.Value, group.Nulls));
+                _channels.Add(group.Channels);
+                _totals.Add(new Sums(group.Conversions, group.Value, group.Nulls));
             }
             else
             {
-                var t = _totals[number];
-                _totals[number] = (t.Channels, t.Conversions + group.Conversions, t.Value + group.Value, t.Nulls + group.Nulls);
+                ref var t = ref CollectionsMarshal.AsSpan(_totals)[number];
+                t = new Sums(t.Conversions + group.Conversions, t.Value + group.Value, t.Nulls + group.Nulls);
             }
         }
 
@@ -66,5 +70,7 @@ internal sealed class AdHocPathTotals
     }
 
     /// <summary>The totals in the order first seen.</summary>
-    public List<PathCount> ToPathCounts() => [.. _totals.Select(t => new PathCount(t.Channels, t.Conversions, t.Value, t.Nulls))];
+    public List<PathCount> ToPathCounts() => [.. _totals.Select((t, i) => new PathCount(_channels[i], t.Conversions, t.Value, t.Nulls))];
+
+    private readonly record struct Sums(double Conversions, double Value, double Nulls);
 }

@@ -16,11 +16,15 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
 
     public int Count => _paths.Count;
 
+    /// <summary>Grouped by channel: a path is its channels alone, and <see cref="Intern"/> is given only their numbers.</summary>
+    public bool ByChannel => groupBy == AttributionGroupBy.Channel;
+
     /// <summary>The path numbered <paramref name="number"/>: its touches' channel and grouped part, with time 0 and no flags.</summary>
     public Touchpoint[] this[int number] => _paths[number];
 
     /// <summary>The number of the path of these touches, a new one when it was not seen before.</summary>
-    /// <param name="touchNumbers">Each touch's channel number then its grouped part's number, two per touch, in order.</param>
+    /// <param name="touchNumbers">Each touch's channel number then its grouped part's number, two per touch, in order; grouped by
+    /// channel (<see cref="ByChannel"/>), each touch's channel number alone. Either way one sequence per distinct path.</param>
     public int Intern(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> touchNumbers)
     {
         var number = _numbers.Intern(touchNumbers, out var added);

@@ -39,12 +39,15 @@ public sealed class AttributionSummary
             AdHocAttribution.Fill(connection, stream, workspace, adHoc, models, range, groupBy, channel);
         }
 
+        // A compare's stored sums in two statements (StoredSums) rather than one read of the view per model.
+        var together = adHoc is null && models.Count > 1;
+        if (together) { StoredSums.Fill(connection, workspace, models, column, range, channel); }
         var byModel = new Dictionary<string, List<AttributionSummaryRow>>(StringComparer.Ordinal);
         foreach (var model in models)
         {
-            var attributed = adHoc is null
-                ? Attributed("attribution_results", $"coalesce({column}, '(none)')", range, channel)
-                : $"SELECT k, conversions, revenue FROM {AdHocAttribution.Table} WHERE model = $model";
+            var attributed = adHoc is not null ? $"SELECT k, conversions, revenue FROM {AdHocAttribution.Table} WHERE model = $model"
+                : together ? StoredSums.Of
+                : Attributed("attribution_results", $"coalesce({column}, '(none)')", range, channel);
             byModel[model] = Summarize(connection, attributed, workspace, model, spendKey, range, channel);
         }
 
