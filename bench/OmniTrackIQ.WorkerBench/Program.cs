@@ -36,7 +36,7 @@ try
         return;
     }
 
-    var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : 1_000_000;
+    var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rangeSetting ? int.Parse(rangeSetting, CultureInfo.InvariantCulture) : 1_000_000;
     var runner = new AttributionRunner(database, TimeProvider.System, rangeRows);
     var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
     var orchestrator = new AttributionOrchestrator(timed);
