@@ -18,6 +18,8 @@ using OmniTrackIQ.WorkerBench;
 // OTQ_BENCH_RANGE_ROWS=<n>: the full recompute's journey rows a range (OmniTrack:DuckDb:RecomputeRangeRows, default 1,000,000).
 // OTQ_BENCH_FULL_STEPS=1: the full recompute's steps are timed too (a getrusage call a few times per person: the run's own
 // figure grows by that, so compare the headline figure without it).
+// OTQ_BENCH_TICKS_ONLY=1 with a kept file that is already there: only the ticks run over it (two of 1,000 new converting
+// people, one of 1,000 returning ones), so a change to the tick is measured on a copy of one file in seconds.
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
 var keptFile = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_FILE");
@@ -29,18 +31,24 @@ try
     var questionsOnly = keptFile is not null && File.Exists(keptFile);
     using var database = new DuckDbDatabase(keptFile ?? Path.Combine(dir!, "bench.duckdb"), memoryLimit, threads: 1);
     Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
+    var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rangeSetting ? int.Parse(rangeSetting, CultureInfo.InvariantCulture) : 1_000_000;
+    var runner = new AttributionRunner(database, TimeProvider.System, rangeRows);
+    var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
+    var orchestrator = new AttributionOrchestrator(timed);
+    var settings = new AttributionSettings();
+    if (questionsOnly && Environment.GetEnvironmentVariable("OTQ_BENCH_TICKS_ONLY") == "1")
+    {
+        Console.WriteLine($"ticks only, over the kept {keptFile}");
+        await TicksAsync(conversions + nonConverting + 10_000, "k"); // people and tags the file's own ticks did not use
+        return;
+    }
+
     if (questionsOnly)
     {
         Console.WriteLine($"questions only, over the kept {keptFile}");
         await AnalystQuestions.AskAsync(new DuckDbAttributionQueries(database), "bench", new AttributionSettings());
         return;
     }
-
-    var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rangeSetting ? int.Parse(rangeSetting, CultureInfo.InvariantCulture) : 1_000_000;
-    var runner = new AttributionRunner(database, TimeProvider.System, rangeRows);
-    var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
-    var orchestrator = new AttributionOrchestrator(timed);
-    var settings = new AttributionSettings();
 
     var watch = Stopwatch.StartNew();
     const long Chunk = 250_000;
@@ -83,19 +91,7 @@ try
     var idle = await runner.RunAsync("bench", settings, CancellationToken.None);
     Report("incremental tick, nothing new", watch.Elapsed, $"{idle.People} people");
 
-    // Twice, each after 1,000 more people, so one figure's noise shows; the steps of each tick follow it.
-    for (var tick = 0; tick < 2; tick++)
-    {
-        await database.WriteAsync(c => { SyntheticEvents.Insert(c, conversions + nonConverting + (tick * 1000), 1000, 1000, "y" + tick); return 0; }, CancellationToken.None);
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        watch.Restart();
-        var incremental = await orchestrator.RunAsync("bench", settings, CancellationToken.None);
-        process.Refresh();
-        Report("incremental tick, 1,000 new converting people", watch.Elapsed,
-            $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people; CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s");
-        foreach (var line in timed.Report()) { Console.WriteLine(line); }
-    }
+    await TicksAsync(conversions + nonConverting, "");
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the runs (grouping baseline, full recompute, ticks; the load excluded): {AnalystQuestions.PeakRssMb()} MB"));
 
@@ -104,6 +100,30 @@ try
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"attribution_touches rows: {rows:N0}; working set before the full run {before / 1048576} MB"));
+
+    // Twice, each after 1,000 more people, so one figure's noise shows; then once after 1,000 people of the history come
+    // back and convert again (their stored rows are spread over every table). The steps of each tick follow it.
+    async Task TicksAsync(long firstNewPerson, string tag)
+    {
+        for (var tick = 0; tick < 3; tick++)
+        {
+            var returning = tick == 2;
+            await database.WriteAsync(c =>
+            {
+                if (returning) { SyntheticEvents.Return(c, conversions, 1000, tag + "r"); }
+                else { SyntheticEvents.Insert(c, firstNewPerson + (tick * 1000), 1000, 1000, tag + "y" + tick); }
+                return 0;
+            }, CancellationToken.None);
+            using var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var tickWatch = Stopwatch.StartNew();
+            var incremental = await orchestrator.RunAsync("bench", settings, CancellationToken.None);
+            process.Refresh();
+            Report(returning ? "incremental tick, 1,000 returning converting people (spread over the history)" : "incremental tick, 1,000 new converting people",
+                tickWatch.Elapsed, $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people; CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s");
+            foreach (var line in timed.Report()) { Console.WriteLine(line); }
+        }
+    }
 }
 finally
 {

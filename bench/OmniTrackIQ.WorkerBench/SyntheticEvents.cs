@@ -35,6 +35,29 @@ internal static class SyntheticEvents
             """);
     }
 
+    /// <summary>
+    /// Brings back <paramref name="people"/> people of the first <paramref name="history"/>, spread evenly over it (their
+    /// events lie all over the stored history): each views one more page a week after their last visit and converts with a
+    /// new order. A tick of returning people, whose stored rows the tick must find and replace.
+    /// </summary>
+    public static void Return(DuckDBConnection connection, long history, long people, string tag)
+    {
+        var stride = Math.Max(1, history / people);
+        Execute(connection, $"""
+            INSERT INTO events (workspace, message_id, type, anonymous_id, ts, received_at, gpc, is_bot, channel, utm_source, utm_campaign, load_seq)
+            SELECT 'bench', '{tag}p' || p, 'page', 'a' || p,
+                   TIMESTAMP '2026-01-01' + INTERVAL (p % 200) DAY + INTERVAL 10 DAY, now(), false, false,
+                   {Channels}[1 + CAST(hash(p * 5) % 8 AS INTEGER)], 'src' || (hash(p) % 5), 'camp' || (hash(p * 3) % 40),
+                   nextval('events_load_seq')
+            FROM (SELECT i * {stride} + 1 AS p FROM range(0, {people}) t(i));
+            INSERT INTO events (workspace, message_id, type, anonymous_id, ts, received_at, gpc, is_bot, order_id, revenue, currency, load_seq)
+            SELECT 'bench', '{tag}c' || p, 'conversion', 'a' || p,
+                   TIMESTAMP '2026-01-01' + INTERVAL (p % 200) DAY + INTERVAL 10 DAY + INTERVAL 1 HOUR, now(), false, false,
+                   '{tag}o' || p, 10 + hash(p * 11) % 200, 'EUR', nextval('events_load_seq')
+            FROM (SELECT i * {stride} + 1 AS p FROM range(0, {people}) t(i));
+            """);
+    }
+
     public static long Count(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -29,9 +29,32 @@ internal static class IpAnonymizer
         var prefix = length == 4 ? Math.Clamp(ipV4PrefixLength, 0, 32) : Math.Clamp(ipV6PrefixLength, 0, 128);
         Mask(bytes[..length], prefix);
 
+        // Every event of a batch comes from one address: the text of the last masked address this thread made is
+        // handed out again for the same bytes (a string is immutable), not formatted and allocated per event.
+        var last = t_last ??= new LastAddress();
+        if (last.Text is not null && last.Length == length && bytes[..length].SequenceEqual(last.Bytes.AsSpan(0, length)))
+        {
+            return last.Text;
+        }
+
         Span<char> text = stackalloc char[48];
         var written = length == 4 ? FormatV4(bytes, text) : FormatV6(bytes, text);
-        return new string(text[..written]);
+        var result = new string(text[..written]);
+        bytes[..length].CopyTo(last.Bytes);
+        last.Length = length;
+        last.Text = result;
+        return result;
+    }
+
+    [ThreadStatic]
+    private static LastAddress? t_last;
+
+    /// <summary>The masked bytes of the last address a thread formatted, and their text.</summary>
+    private sealed class LastAddress
+    {
+        public byte[] Bytes { get; } = new byte[16];
+        public int Length { get; set; }
+        public string? Text { get; set; }
     }
 
     internal static void Mask(Span<byte> bytes, int prefixLength)

@@ -87,6 +87,8 @@ internal static class AttributionTables
         new(26, "attribution_state", db => [CreateState(db)]),
         new(27, "attribution_path_counts", db => [PathCounts.Create(db)]),
         new(28, "attribution_model_counts", db => [ModelCounts.Create(db)]),
+        EventLoads.Step,
+        EventsByLoad.Step,
     ];
 
     public static readonly (string Name, string Type)[] ConversionColumns =

@@ -14,7 +14,7 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// run whose replica has not yet received another node's runs (<see cref="ReplicaLag"/>) recomputes everything it sees.
 /// </summary>
 /// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
-/// <param name="rows">How many event rows the workspace has now (a row another node stamped below the mark still counts).</param>
+/// <param name="rows">The workspace's event rows now as <see cref="EventLoads"/> counts them (a row another node stamped below the mark still counts).</param>
 /// <param name="lag">Whether the replica read lags another, and the newest run any replica holds.</param>
 internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProvider time, string workspace, RunState state, ulong through, ulong rows, ReplicaLag lag)
     : IAttributionRunSession
@@ -45,7 +45,7 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         var ws = SqlLiteral.String(workspace);
         var state = await RunState.ReadAsync(database, ws, cancellationToken);
         (ulong Through, ulong Rows) loaded = (0, 0);
-        await database.ReadRowsAsync($"SELECT max(load_ms) AS m, count() AS c FROM {database.Name}.events WHERE workspace = {ws}",
+        await database.ReadRowsAsync(EventLoads.NewestAndRows(database.Name, ws),
             row => loaded = ((ulong)ClickHouseDatabase.Number(row.GetProperty("m")), (ulong)ClickHouseDatabase.Number(row.GetProperty("c"))), cancellationToken);
         var lag = await ReplicaLag.ReadAsync(database, ws, cancellationToken);
         return new ClickHouseRunSession(database, time, workspace, state, loaded.Through, loaded.Rows, lag);
@@ -72,7 +72,7 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     public async IAsyncEnumerable<string> KeysTouchedSinceMarkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = database.Name;
-        foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.events WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
+        foreach (var key in await KeysAsync($"SELECT DISTINCT {IdentitySql.EventKey} AS k FROM {db}.{EventsByLoad.Table} WHERE workspace = {_ws} AND load_ms > {_since}", cancellationToken))
         {
             yield return key;
         }

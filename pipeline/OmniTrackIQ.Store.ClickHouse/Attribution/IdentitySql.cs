@@ -11,7 +11,8 @@ internal static class IdentitySql
 
     /// <summary>
     /// Adds to <c>identity_links</c>, stamped <paramref name="loadMs"/>, the links (<see cref="IdentityKeys.LinksOf"/>) of
-    /// the events loaded after <paramref name="afterLoadMs"/>: one INSERT … SELECT on the server.
+    /// the events loaded after <paramref name="afterLoadMs"/>: one INSERT … SELECT on the server, over the new rows of
+    /// <see cref="EventsByLoad"/> (by its primary index).
     /// </summary>
     public static string InsertLinksSince(string db, string ws, ulong afterLoadMs, ulong loadMs)
     {
@@ -26,7 +27,7 @@ internal static class IdentitySql
                 SELECT workspace, type, ts, id_key, arrayJoin(arrayFilter(x -> x != '' AND x != id_key, [{linked}])) AS person_key
                 FROM (
                     SELECT workspace, type, ts, {columns}, {FirstKey(IdentityKeys.LinkKeyOrder)} AS id_key
-                    FROM {db}.events
+                    FROM {db}.{EventsByLoad.Table}
                     WHERE workspace = {ws} AND load_ms > {afterLoadMs})
                 WHERE ({anyKey}) AND ({anyLinked}))
             GROUP BY workspace, id_key, person_key, type

@@ -88,7 +88,10 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, StoreRea
                 $"INSERT INTO {table} ({columns}) SELECT {values} FROM {table} WHERE {sql.PersonPredicate} AND {ErasureLiterals.IsOrder}", cancellationToken);
         }
 
+        // The rows the delete takes out leave the workspace's count of loaded rows too, so that the next run sees a change.
+        await database.InsertSelectAsync(Attribution.EventLoads.Subtract(database.Name, sql.PersonPredicate), cancellationToken);
         await database.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
+        await database.ExecuteAsync($"ALTER TABLE {database.Table(Attribution.EventsByLoad.Table)} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
         // The copies of the person's order reports (the anonymous copies above reached it through its view).
         await database.ExecuteAsync($"ALTER TABLE {database.Table(Orders.OrderReports.Table)} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
         await database.ExecuteAsync(

@@ -19,6 +19,9 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     private JourneyScope? _scope;
     private HashSet<string>? _scopeOrders;
     private EventKeysTable.ScopeKeys? _scopeKeys;
+    private KeysNamedSinceMark? _named;
+    private bool _namedLooked;
+    private ILookup<string, IdentityLink>? _linksSinceMark;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
@@ -42,7 +45,40 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
         Async(IdentityGraph.ReadLinks(Reader, workspace), cancellationToken);
 
     public IAsyncEnumerable<IdentityLink> LinksOfPeopleAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
-        Async(PersonMapTable.LinksOfPeople(Reader, workspace, keys), cancellationToken);
+        Async(LinksOfPeople(keys), cancellationToken);
+
+    /// <summary>
+    /// The closure's links: of its new keys from the events since the mark, of the others from the stored links and person
+    /// map. The first round (the seeds) looks the keys named since the mark up once (<see cref="KeysNamedSinceMark"/>); the
+    /// links since the mark are read once too, by either end, for every round (a tick's are few: the look-up gives up above
+    /// <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
+    /// </summary>
+    private IEnumerable<IdentityLink> LinksOfPeople(IReadOnlyCollection<string> keys)
+    {
+        if (!_namedLooked)
+        {
+            _named = KeysNamedSinceMark.Look(Reader, workspace, state.Previous, keys);
+            _namedLooked = true;
+        }
+
+        var fresh = _named is { } named ? keys.Where(named.IsNew).ToList() : [];
+        var stored = fresh.Count == 0 ? keys : [.. keys.Except(fresh, StringComparer.Ordinal)];
+        if (fresh.Count > 0)
+        {
+            _linksSinceMark ??= IdentityGraph.LinksSince(Reader, workspace, state.Previous, state.Through)
+                .SelectMany(link => new[] { (Key: link.IdKey, Link: link), (Key: link.PersonKey, Link: link) })
+                .ToLookup(end => end.Key, end => end.Link, StringComparer.Ordinal);
+            foreach (var key in fresh)
+            {
+                foreach (var link in _linksSinceMark[key]) { yield return link; }
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            foreach (var link in PersonMapTable.LinksOfPeople(Reader, workspace, stored)) { yield return link; }
+        }
+    }
 
     public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) =>
         Async(ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through), cancellationToken);
@@ -56,7 +92,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
         if (scope.Keys is { } keys)
         {
             JourneyReader.SetScope(Reader, keys);
-            _scopeKeys = EventKeysTable.Look(Reader, workspace, state.Previous);
+            _scopeKeys = _named?.Scope(keys) ?? EventKeysTable.Look(Reader, workspace, state.Previous);
         }
 
         JourneyReader.SetPeople(Reader, scope.People, scope.Keys);

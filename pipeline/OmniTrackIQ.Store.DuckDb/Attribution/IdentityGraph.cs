@@ -29,6 +29,26 @@ internal static class IdentityGraph
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Every link the events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>] show, as
+    /// <see cref="UpsertLinks"/> groups them: of a key first named after the mark (<see cref="KeysNamedSinceMark.IsNew"/>),
+    /// these are all its links, first seen alike (only those events name it), read from the newest row groups of
+    /// <c>events</c> instead of from every stored link.
+    /// </summary>
+    public static IEnumerable<IdentityLink> LinksSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT id_key, person_key, source, epoch_ms(first_seen)
+            FROM ({IdentitySql.Links($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}")}) AS shown(workspace, id_key, person_key, source, first_seen, last_seen)
+            """;
+        command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        command.Parameters.Add(new DuckDBParameter("after", afterSeq));
+        command.Parameters.Add(new DuckDBParameter("through", throughSeq));
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) { yield return new IdentityLink(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)); }
+    }
+
     /// <summary>Every link of the workspace, unioned (<see cref="PersonResolver.FromLinks"/>), with each person's first identify time.</summary>
     public static PersonResolver Load(DuckDBConnection connection, string workspace, out Dictionary<string, long> leadMs) =>
         PersonResolver.FromLinks(ReadLinks(connection, workspace), out leadMs);

@@ -31,6 +31,16 @@ public sealed class RuntimeConfigTests
         Assert.Equal(0, ConfigProperties().GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 
+    /// <summary>
+    /// No instrumented (profile-guided) tier: on 2 shared cores it was still compiling a minute into a batch load, and
+    /// the load's first 30 s cost 1.3-1.8 times the CPU per event (bench/RESULTS.md "Session 13: the collector's CPU per event").
+    /// </summary>
+    [Fact]
+    public void The_collectors_runtimeconfig_turns_the_profile_guided_tier_off()
+    {
+        Assert.False(ConfigProperties().GetProperty("System.Runtime.TieredPGO").GetBoolean());
+    }
+
     private static JsonElement ConfigProperties()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "OmniTrackIQ.Collector.runtimeconfig.json");

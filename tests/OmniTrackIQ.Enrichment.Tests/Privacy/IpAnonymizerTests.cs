@@ -25,6 +25,22 @@ public sealed class IpAnonymizerTests
     public void Keeps_the_configured_prefix(string ip, int v4, int v6, string expected) =>
         Assert.Equal(expected, IpAnonymizer.Anonymize(IPAddress.Parse(ip), v4, v6));
 
+    /// <summary>
+    /// The text of the last masked address is handed out again (a batch's events share one sender): only for the same
+    /// masked bytes, never for the address before it, another prefix or the other family.
+    /// </summary>
+    [Fact]
+    public void Each_address_gets_its_own_text_and_a_repeat_gets_the_same_string()
+    {
+        var first = IpAnonymizer.Anonymize(IPAddress.Parse("203.0.113.77"), 24, 48);
+        Assert.Same(first, IpAnonymizer.Anonymize(IPAddress.Parse("203.0.113.200"), 24, 48));
+        Assert.Equal("203.0.113.77", IpAnonymizer.Anonymize(IPAddress.Parse("203.0.113.77"), 32, 48));
+        Assert.Equal("203.0.114.0", IpAnonymizer.Anonymize(IPAddress.Parse("203.0.114.77"), 24, 48));
+        Assert.Equal("cb00:7100::", IpAnonymizer.Anonymize(IPAddress.Parse("cb00:7100::1"), 24, 32));
+        Assert.Equal("203.0.113.0", IpAnonymizer.Anonymize(IPAddress.Parse("203.0.113.1"), 24, 48));
+        Assert.Equal("203.0.113.0", first);
+    }
+
     [Fact]
     public void Null_address_gives_null() => Assert.Null(IpAnonymizer.Anonymize(null, 24, 48));
 

@@ -80,6 +80,53 @@ public sealed class EventKeysTableTests : IDisposable
     }
 
     [Fact]
+    public async Task New_keys_linked_to_a_person_of_an_earlier_run_join_that_person_whole_and_the_tick_ends_equal_to_a_full_recompute()
+    {
+        // o: two devices and a user id; its first identify (the W-shaped lead moment) is stored before the tick.
+        await _db.WriteAsync(_db.Page("o1", 1, "Email"), _db.Identify("o1", 1.5, userId: "uo"), _db.Page("o2", 2, "Display"), _db.Identify("o2", 2.5, userId: "uo"),
+            _db.Conversion("o2", 3, "o1", 40), _db.Page("x", 1, "Referral"), _db.Conversion("x", 2, "o2", 15));
+        await _db.RunAsync();
+
+        // A new device of o (its link shown twice: first seen at the earlier), and a new person whose keys are all new
+        // (a new user id and e-mail, linked to each other only through the new device).
+        await _db.WriteAsync(_db.Page("o3", 4, "Paid Search"), _db.Identify("o3", 4.5, userId: "uo"), _db.Identify("o3", 4.2, userId: "uo"), _db.Conversion("o3", 5, "o3", 25),
+            _db.Page("n", 4, "Paid Social"), _db.Identify("n", 4.1, userId: "un", emailSha256: "hn"), _db.Conversion("n", 6, "o4", 30));
+        var tick = await _db.RunAsync();
+        Assert.Equal((3, 2), (tick.Conversions, tick.People)); // o's stored conversion and its new one, and n's
+        await AssertAsFullRecomputeAsync();
+    }
+
+    [Fact]
+    public async Task The_keys_named_since_the_mark_are_new_only_when_no_event_at_or_before_it_named_them_and_their_links_are_those_stored()
+    {
+        await _db.WriteAsync(_db.Page("old", 1, "Email"), _db.Identify("old", 1.5, userId: "u1"), _db.Conversion("old", 2, "o1", 50));
+        await _db.RunAsync();
+        var mark = _db.Query("SELECT loaded_through FROM attribution_state WHERE workspace = 'w'", r => r.GetInt64(0)).Single();
+        await _db.WriteAsync(_db.Page("n", 3, "Referral"), _db.Identify("n", 3.2, userId: "u1"), _db.Identify("n", 3.1, userId: "u1", emailSha256: "hn"),
+            _db.Page("old", 3.5, "Display"));
+        var through = _db.Query("SELECT max(load_seq) FROM events", r => r.GetInt64(0)).Single();
+        await _db.Database.WriteAsync(c => { IdentityGraph.UpsertLinks(c, "w", mark, through); JourneyEventsTable.AddSince(c, "w", mark, through); return 0; }, CancellationToken.None);
+
+        using var connection = _db.Database.OpenReader();
+        var named = KeysNamedSinceMark.Look(connection, "w", mark, ["a:n", "erased:o1"])!;
+        Assert.Equal([true, true, false, false, false], new[] { "a:n", "e:hn", "u:u1", "a:old", "erased:o1" }.Select(named.IsNew));
+        // The scope's first sequence and newness as the look-up of the scope gives them, or none when a key is unknown.
+        foreach (var scope in new[] { new[] { "a:n", "e:hn" }, ["a:n", "u:u1"], ["a:old", "a:n"] })
+        {
+            JourneyReader.SetScope(connection, scope);
+            Assert.Equal(EventKeysTable.Look(connection, "w", mark), named.Scope(scope));
+        }
+
+        Assert.Null(named.Scope(["a:n", "erased:o1"]));
+        // A new key's links read from the events since the mark are the stored ones, first seen alike.
+        var fromEvents = IdentityGraph.LinksSince(connection, "w", mark, through).Where(l => l.IdKey is "a:n" or "e:hn" || l.PersonKey is "a:n" or "e:hn")
+            .Select(l => l.ToString()).Order().ToList();
+        var stored = IdentityGraph.ReadLinks(connection, "w").Where(l => l.IdKey is "a:n" or "e:hn" || l.PersonKey is "a:n" or "e:hn").Select(l => l.ToString()).Order().ToList();
+        Assert.Equal(2, stored.Count); // n to u1 (shown twice, first seen at the earlier) and n to its e-mail
+        Assert.Equal(stored, fromEvents);
+    }
+
+    [Fact]
     public async Task An_order_of_an_erased_person_reposted_by_a_new_person_is_stored_once()
     {
         await _db.WriteAsync(_db.Page("p", 1, "Email"), _db.Conversion("p", 2, "o1", 10, userId: "gone"));
