@@ -15,6 +15,7 @@ using OmniTrackIQ.WorkerBench;
 // the process peak is the largest of them (an outside tool's maximum, e.g. /usr/bin/time's, then holds only the last phase's).
 // OTQ_BENCH_DUCKDB_FILE=<path>: the database is that file and is kept; when the file is already there (an earlier run's), the
 // load and the runs are skipped and only the analyst's questions are asked, so a change to the readers is measured in seconds.
+// OTQ_BENCH_RANGE_ROWS=<n>: the full recompute's journey rows a range (OmniTrack:DuckDb:RecomputeRangeRows, default 1,000,000).
 // OTQ_BENCH_FULL_STEPS=1: the full recompute's steps are timed too (a getrusage call a few times per person: the run's own
 // figure grows by that, so compare the headline figure without it).
 // OTQ_BENCH_TICKS_ONLY=1 with a kept file that is already there: only the ticks run over it (two of 1,000 new converting
@@ -30,7 +31,8 @@ try
     var questionsOnly = keptFile is not null && File.Exists(keptFile);
     using var database = new DuckDbDatabase(keptFile ?? Path.Combine(dir!, "bench.duckdb"), memoryLimit, threads: 1);
     Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
-    var runner = new AttributionRunner(database, TimeProvider.System);
+    var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rangeSetting ? int.Parse(rangeSetting, CultureInfo.InvariantCulture) : 1_000_000;
+    var runner = new AttributionRunner(database, TimeProvider.System, rangeRows);
     var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
     var orchestrator = new AttributionOrchestrator(timed);
     var settings = new AttributionSettings();
@@ -79,6 +81,7 @@ try
             $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
     }
 
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the grouping baseline and the full recompute: {AnalystQuestions.PeakRssMb()} MB"));
     if (fullSteps)
     {
         foreach (var line in timed.Report()) { Console.WriteLine(line); }

@@ -33,7 +33,16 @@ public sealed class DuckDbStoreOptions
     [Range(0, int.MaxValue, ErrorMessage = "OmniTrack:DuckDb:RecentIdCapacity must be 0 or more")]
     public int RecentIdCapacity { get; set; } = DefaultRecentIdCapacity;
 
+    /// <summary>
+    /// A full recompute reads journeys in ranges of people of about this many journey rows (page views and orders) each,
+    /// each range read, attributed and written before the next: DuckDB sorts a range, not the workspace, so the run fits
+    /// <see cref="MemoryLimit"/> whatever the history (one read of 15M rows did not fit 256MB).
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:DuckDb:RecomputeRangeRows must be 1 or more")]
+    public int RecomputeRangeRows { get; set; } = DefaultRecomputeRangeRows;
+
     internal const int DefaultRecentIdCapacity = 200_000;
+    internal const int DefaultRecomputeRangeRows = 1_000_000;
     internal const string DefaultCheckpointThreshold = "32MB";
     internal const string DefaultMemoryLimit = "256MB";
 

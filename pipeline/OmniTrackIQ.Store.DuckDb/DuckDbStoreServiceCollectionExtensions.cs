@@ -36,7 +36,8 @@ public static class DuckDbStoreServiceCollectionExtensions
         services.AddSingleton<IBadEventRetention, DuckDbBadEventRetention>();
         services.AddSingleton<IOrderLedger, DuckDbOrderLedger>();
         services.AddSingleton<OmniTrackIQ.Pipeline.Analytics.IOrderListQueries, Analytics.DuckDbOrderList>();
-        services.AddSingleton<AttributionRunner>();
+        services.AddSingleton(sp => new AttributionRunner(sp.GetRequiredService<DuckDbDatabase>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<DuckDbStoreOptions>().RecomputeRangeRows));
         services.AddSingleton<IAttributionStore>(sp => sp.GetRequiredService<AttributionRunner>());
         services.AddSingleton<IAttributionQueries, DuckDbAttributionQueries>();
         services.AddSingleton<ISpendStore, AdSpendStore>();

@@ -12,7 +12,8 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// which the journey read and the deletes use; reads go through a reader connection of their own (its temp tables hold the people map and
 /// the scope), so the journeys stream while <see cref="ResultWriter"/> replaces the results on the writer.
 /// </summary>
-internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state) : IAttributionRunSession
+/// <param name="rangeRows">A full run reads its journeys in ranges of people of about this many journey rows (<see cref="JourneyRanges"/>).</param>
+internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider time, string workspace, RunState state, int rangeRows) : IAttributionRunSession
 {
     private DuckDBConnection? _reader;
     private JourneyScope? _scope;
@@ -24,8 +25,8 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
 
-    public static async Task<DuckDbRunSession> StartAsync(DuckDbDatabase database, TimeProvider time, string workspace, CancellationToken cancellationToken) =>
-        new(database, time, workspace, await database.WriteAsync(connection => RunState.Read(connection, workspace), cancellationToken));
+    public static async Task<DuckDbRunSession> StartAsync(DuckDbDatabase database, TimeProvider time, string workspace, int rangeRows, CancellationToken cancellationToken) =>
+        new(database, time, workspace, await database.WriteAsync(connection => RunState.Read(connection, workspace), cancellationToken), rangeRows);
 
     /// <summary>Opened after the links are added, so its reads see them.</summary>
     private DuckDBConnection Reader => _reader ??= database.OpenReader();
@@ -104,7 +105,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(scope.IsPartial ? ReadScope(scope) : JourneyReader.Stream(Reader, workspace, scope.LeadMs, JourneyReader.Scope.All), cancellationToken);
+        return Async(scope.IsPartial ? ReadScope(scope) : JourneyRanges.Stream(Reader, workspace, scope.LeadMs, rangeRows), cancellationToken);
     }
 
     /// <summary>

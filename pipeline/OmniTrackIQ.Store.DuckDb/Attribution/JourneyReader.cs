@@ -83,11 +83,20 @@ internal static class JourneyReader
     /// <summary>The journey events of the workspace (in scope), ordered by person, time and message id.</summary>
     private static IEnumerable<JourneyEvent> Rows(DuckDBConnection connection, string workspace, Scope scope, ISet<string>? orders)
     {
-        using var command = Command(connection, workspace, scope, Events + """
-            SELECT person, type = 'conversion', epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
-                   order_id, CAST(coalesce(revenue, 0) AS DOUBLE), currency
-            FROM journey ORDER BY person, ts, message_id
-            """);
+        using var command = Command(connection, workspace, scope, Events + OrderedJourney);
+        foreach (var row in Read(command, orders)) { yield return row; }
+    }
+
+    /// <summary>The rows of a query's <c>journey</c> (one row per kept event, with its person), as <see cref="Read"/> decodes them.</summary>
+    internal const string OrderedJourney = """
+        SELECT person, type = 'conversion', epoch_ms(ts), coalesce(channel, 'Direct'), utm_source, utm_medium, utm_campaign,
+               order_id, CAST(coalesce(revenue, 0) AS DOUBLE), currency
+        FROM journey ORDER BY person, ts, message_id
+        """;
+
+    /// <summary>Streams the journey events <paramref name="command"/> (ending in <see cref="OrderedJourney"/>) returns.</summary>
+    internal static IEnumerable<JourneyEvent> Read(DuckDBCommand command, ISet<string>? orders)
+    {
         command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
         var strings = new StringPool();
