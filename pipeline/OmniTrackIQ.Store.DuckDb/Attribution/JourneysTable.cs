@@ -1,3 +1,4 @@
+using System.Globalization;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Journeys;
 
@@ -61,12 +62,42 @@ internal static class JourneysTable
         foreach (var order in orders) { Append(appender, encoder, workspace, order); }
     }
 
-    /// <summary>Every stored journey of the workspace in person order, the order the run's journey read yields them.</summary>
-    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace)
+    /// <summary>How many stored journeys one sort of <see cref="Stream"/> holds at most (one row per person).</summary>
+    public const int JourneysPerRange = 500_000;
+
+    /// <summary>
+    /// Every stored journey of the workspace, in ranges of people (the hash of the person modulo the range count, as the full
+    /// run's read, <see cref="JourneyRanges"/>), each range in person order: one range, in person order, up to
+    /// <paramref name="journeysPerRange"/> journeys. One sort of every journey ran out of DuckDB's 256MB at 1M conversions once
+    /// returning people's journeys had been replaced across the history; a range's sort is bounded whatever the history.
+    /// The order of the ranges changes no answer beyond the order its sums are added in.
+    /// </summary>
+    public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, int journeysPerRange = JourneysPerRange)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(journeysPerRange, 1);
+        long journeys;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = $"SELECT count(*) FROM {Name} WHERE workspace = $ws";
+            count.Parameters.Add(new DuckDBParameter("ws", workspace));
+            journeys = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        var ranges = (int)Math.Max(1, (journeys + journeysPerRange - 1) / journeysPerRange);
+        for (var range = 0; range < ranges; range++)
+        {
+            foreach (var journey in Range(connection, workspace, range, ranges)) { yield return journey; }
+        }
+    }
+
+    private static IEnumerable<PersonJourney> Range(DuckDBConnection connection, string workspace, int range, int ranges)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT journey FROM {Name} WHERE workspace = $ws ORDER BY person";
+        command.CommandText = $"SELECT journey FROM {Name} WHERE workspace = $ws AND hash(person) % $ranges = $range ORDER BY person";
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        command.Parameters.Add(new DuckDBParameter("ranges", ranges));
+        command.Parameters.Add(new DuckDBParameter("range", range));
+
         command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
         var decoder = new JourneyCodec.Decoder();
