@@ -66,15 +66,26 @@ internal static class JourneysTable
     public const int JourneysPerRange = 500_000;
 
     /// <summary>
-    /// Every stored journey of the workspace, in ranges of people (the hash of the person modulo the range count, as the full
-    /// run's read, <see cref="JourneyRanges"/>), each range in person order: one range, in person order, up to
-    /// <paramref name="journeysPerRange"/> journeys. One sort of every journey ran out of DuckDB's 256MB at 1M conversions once
-    /// returning people's journeys had been replaced across the history; a range's sort is bounded whatever the history.
-    /// The order of the ranges changes no answer beyond the order its sums are added in.
+    /// Every stored journey of the workspace in person order, the order the run's journey read yields them, read in ranges of
+    /// people (bounded by the people at even quantiles) of up to about <paramref name="journeysPerRange"/> journeys, each sorted on
+    /// its own: one sort of every journey ran out of DuckDB's 256MB at 1M conversions once returning people's journeys had been
+    /// replaced across the history. The ranges are in person order too, so the order, and every sum, is one sort's.
     /// </summary>
     public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, int journeysPerRange = JourneysPerRange)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(journeysPerRange, 1);
+        var bounds = Bounds(connection, workspace, journeysPerRange);
+        for (var range = 0; range <= bounds.Count; range++)
+        {
+            var from = range == 0 ? null : bounds[range - 1];
+            var to = range == bounds.Count ? null : bounds[range];
+            foreach (var journey in Range(connection, workspace, from, to)) { yield return journey; }
+        }
+    }
+
+    /// <summary>The people that start the second range on (none when one range holds every journey).</summary>
+    private static List<string> Bounds(DuckDBConnection connection, string workspace, int journeysPerRange)
+    {
         long journeys;
         using (var count = connection.CreateCommand())
         {
@@ -83,21 +94,45 @@ internal static class JourneysTable
             journeys = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
-        var ranges = (int)Math.Max(1, (journeys + journeysPerRange - 1) / journeysPerRange);
-        for (var range = 0; range < ranges; range++)
+        var ranges = (journeys + journeysPerRange - 1) / journeysPerRange;
+        if (ranges <= 1) { return []; }
+
+        // The bounds only size the ranges (the order is person order whatever they are), so a sample's quantiles do: no sort of
+        // every person, and a range is within a few percent of the others at 4,096 people sampled.
+        var sample = new List<string>(4096);
+        using (var command = connection.CreateCommand())
         {
-            foreach (var journey in Range(connection, workspace, range, ranges)) { yield return journey; }
+            // Sorted by DuckDB, whose string order the ranges' bounds are compared in.
+            command.CommandText = $"""
+                SELECT DISTINCT person FROM (SELECT person FROM {Name} WHERE workspace = $ws USING SAMPLE reservoir(4096 ROWS) REPEATABLE (1))
+                ORDER BY person
+                """;
+            command.Parameters.Add(new DuckDBParameter("ws", workspace));
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) { sample.Add(reader.GetString(0)); }
         }
+
+        var bounds = new List<string>();
+        for (var i = 1; i < ranges; i++)
+        {
+            var bound = sample[(int)(i * sample.Count / ranges)];
+            if (bounds.Count == 0 || !ReferenceEquals(bounds[^1], bound)) { bounds.Add(bound); }
+        }
+
+        return bounds;
     }
 
-    private static IEnumerable<PersonJourney> Range(DuckDBConnection connection, string workspace, int range, int ranges)
+    private static IEnumerable<PersonJourney> Range(DuckDBConnection connection, string workspace, string? from, string? to)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT journey FROM {Name} WHERE workspace = $ws AND hash(person) % $ranges = $range ORDER BY person";
+        command.CommandText = $"""
+            SELECT journey FROM {Name}
+            WHERE workspace = $ws {(from is null ? "" : "AND person >= $from")} {(to is null ? "" : "AND person < $to")}
+            ORDER BY person
+            """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        command.Parameters.Add(new DuckDBParameter("ranges", ranges));
-        command.Parameters.Add(new DuckDBParameter("range", range));
-
+        if (from is not null) { command.Parameters.Add(new DuckDBParameter("from", from)); }
+        if (to is not null) { command.Parameters.Add(new DuckDBParameter("to", to)); }
         command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
         var decoder = new JourneyCodec.Decoder();
