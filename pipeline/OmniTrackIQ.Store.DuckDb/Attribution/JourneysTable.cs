@@ -66,14 +66,16 @@ internal static class JourneysTable
     public const int JourneysPerRange = 500_000;
 
     /// <summary>
-    /// Every stored journey of the workspace in person order, the order the run's journey read yields them, read in ranges of
-    /// people (bounded by the people at even quantiles) of up to about <paramref name="journeysPerRange"/> journeys, each sorted on
-    /// its own: one sort of every journey ran out of DuckDB's 256MB at 1M conversions once returning people's journeys had been
-    /// replaced across the history. The ranges are in person order too, so the order, and every sum, is one sort's.
+    /// Every stored journey of the workspace in person order, read in ranges of people (bounded by quantiles of a sample of
+    /// them) of up to about <paramref name="journeysPerRange"/> journeys, each sorted on its own: one sort of every journey ran
+    /// out of DuckDB's 256MB at 1M conversions once returning people's journeys had been replaced across the history. The
+    /// ranges are in person order too, so the order, and every sum, is one sort's; they are read in one transaction, so a run
+    /// that commits meanwhile is not seen in some ranges and not in others. <paramref name="connection"/> has no transaction open.
     /// </summary>
     public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, int journeysPerRange = JourneysPerRange)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(journeysPerRange, 1);
+        using var snapshot = connection.BeginTransaction();
         var bounds = Bounds(connection, workspace, journeysPerRange);
         for (var range = 0; range <= bounds.Count; range++)
         {

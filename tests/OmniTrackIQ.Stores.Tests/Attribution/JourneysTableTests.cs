@@ -53,6 +53,31 @@ public sealed class JourneysTableTests : IDisposable
     }
 
     [Fact]
+    public async Task Stored_journeys_streamed_in_ranges_are_one_snapshot_whatever_is_written_meanwhile()
+    {
+        await _db.Store.WriteEventsAsync(_data.ShopHistory(people: 60), CancellationToken.None);
+        await _db.RunAsync();
+        var before = StoredJourneys();
+
+        using var connection = _db.Database.OpenReader();
+        var streamed = new List<string>();
+        foreach (var journey in JourneysTable.Stream(connection, "w", journeysPerRange: 7))
+        {
+            if (streamed.Count == 0)
+            {
+                // A writer replaces every journey while the first range is being read: the later ranges must not see it.
+                await _db.Database.WriteAsync(c => DuckDbEventStore.Execute(c, $"DELETE FROM {JourneysTable.Name}"), CancellationToken.None);
+            }
+
+            streamed.Add(Text(journey));
+        }
+
+        Assert.True(before.Count > 50, $"only {before.Count} journeys");
+        Assert.Equal(before, streamed);
+        Assert.Empty(StoredJourneys());
+    }
+
+    [Fact]
     public async Task Answers_under_other_options_are_the_old_computations_for_every_model_grouping_range_and_channel()
     {
         await _db.Store.WriteEventsAsync(_data.ShopHistory(people: 90), CancellationToken.None);
