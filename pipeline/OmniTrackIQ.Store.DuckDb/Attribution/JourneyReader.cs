@@ -45,7 +45,7 @@ internal static class JourneyReader
         """;
 
     /// <summary>The rows of the keys in <c>attribution_scope</c>.</summary>
-    public const string ScopeFilter = "AND k IN (SELECT k FROM attribution_scope)";
+    public static readonly string ScopeFilter = $"AND k IN {KeySet.In("attribution_scope")}";
 
     /// <summary>The orders of the scope's conversion events (whoever else reported them), for the ledger's filter.</summary>
     private const string ScopedOrders = "AND order_id IN (SELECT order_id FROM read_events WHERE type = 'conversion')";
