@@ -53,6 +53,22 @@ internal sealed class KeysNamedSinceMark
         return new KeysNamedSinceMark(keys);
     }
 
+    /// <summary>
+    /// The first load sequence of any report of an order named since the mark (each order key's least, old reports
+    /// included); null when none. A scope of new keys has all its journey rows since the mark, so every order it reports is
+    /// among these: none of their reports lies below this, and the ledger's read of <c>events</c> starts here.
+    /// </summary>
+    public long? OrdersFirstSeq()
+    {
+        long? first = null;
+        foreach (var (key, found) in _keys)
+        {
+            if (key.StartsWith(EventKeysTable.OrderPrefix, StringComparison.Ordinal)) { first = Math.Min(first ?? long.MaxValue, found.FirstSeq); }
+        }
+
+        return first;
+    }
+
     /// <summary>Named by events, none at or before the mark.</summary>
     public bool IsNew(string key) => _keys.TryGetValue(key, out var found) && !found.Old;
 
