@@ -37,6 +37,7 @@ public sealed class DuckDbMigrations : IStoreMigrations
         PersonMapTable.Backfill(connection); // a file from before identity_people: its people, once
         DuckDbEventStore.Execute(connection, JourneyEventsTable.Backfill); // a file from before journey_events: the events its last run covered, once
         DuckDbEventStore.Execute(connection, EventKeysTable.Backfill); // a file from before event_keys: the keys of its events, once
+        DuckDbEventStore.Execute(connection, EventKeysTable.OrdersBackfill); // a file from before order keys: its orders' first reports, once
         // A file from before attribution_journeys: its next run recomputes everything, which stores every person's journey.
         if (!hadJourneys) { DuckDbEventStore.Execute(connection, "DELETE FROM attribution_state"); }
     }

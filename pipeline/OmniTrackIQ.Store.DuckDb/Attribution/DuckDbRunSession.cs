@@ -110,12 +110,15 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 
     /// <summary>
     /// The scope's journeys, noting the orders they report: read ahead of the writes (a usual tick), these are the orders
-    /// whose stored conversions the writes replace, so the deletes need not scan every journey row again to find them.
+    /// whose stored conversions the writes replace, so the deletes need not scan every journey row again to find them. A new
+    /// scope's orders are all named since the mark, so their reports are read from the first of those orders' on.
     /// </summary>
     private IEnumerable<PersonJourney> ReadScope(JourneyScope scope)
     {
         var orders = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, JourneyReader.Scope.Keys(_scopeKeys?.FirstSeq), orders)) { yield return journey; }
+        var ordersFirstSeq = _scopeKeys is { IsNew: true } && _named is { } named ? named.OrdersFirstSeq() : null;
+        var read = JourneyReader.Scope.Keys(_scopeKeys?.FirstSeq, ordersFirstSeq);
+        foreach (var journey in JourneyReader.Stream(Reader, workspace, scope.LeadMs, read, orders)) { yield return journey; }
         _scopeOrders = orders;
     }
 

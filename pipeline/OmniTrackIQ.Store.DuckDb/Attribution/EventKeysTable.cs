@@ -13,6 +13,9 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// <item>whether the scope is new: every key first named after the last run's mark. No stored result, person map row or
 /// order can then be under one of its keys (a stored person is named by a key of the events that run covered, and the owner
 /// of a re-posted order is in the scope as that stored name), so the deletes are skipped.</item>
+/// <item>where the ledger of a new scope's orders begins: each order id a conversion event reports is kept too, as the key
+/// <c>o:&lt;order id&gt;</c> (<see cref="OrderPrefix"/>; no identity key has that prefix), so the reports of orders first
+/// named since the mark are read from the newest row groups of <c>events</c> (<see cref="KeysNamedSinceMark.OrdersFirstSeq"/>).</item>
 /// </list>
 /// Kept with <c>journey_events</c>, in the same places and transactions.
 /// </summary>
@@ -29,10 +32,14 @@ internal static class EventKeysTable
     private static readonly IReadOnlyList<KeyColumn> KeyColumns =
         [.. IdentityKeys.EventKeyOrder.Concat(IdentityKeys.LinkKeyOrder).Concat(IdentityKeys.LinkedColumns).Distinct()];
 
-    /// <summary>The rows (workspace, k, first_seq) of the events matching <paramref name="eventsWhere"/>.</summary>
+    /// <summary>The prefix of an order's key: the order id of every conversion event the ledger folds (<c>OrdersSchema.Ledger</c>).</summary>
+    public const string OrderPrefix = "o:";
+
+    /// <summary>The rows (workspace, k, first_seq) of the events matching <paramref name="eventsWhere"/>: their identity keys and order keys.</summary>
     public static string Select(string eventsWhere)
     {
-        var keys = string.Join(", ", KeyColumns.Select(c => $"CASE WHEN nullif({c.Column}, '') IS NOT NULL THEN '{c.Prefix}' || {c.Column} END"));
+        var keys = string.Join(", ", KeyColumns.Select(c => $"CASE WHEN nullif({c.Column}, '') IS NOT NULL THEN '{c.Prefix}' || {c.Column} END")
+            .Append($"CASE WHEN {OrderReport} THEN '{OrderPrefix}' || order_id END"));
         return $"""
             SELECT workspace, k, min(seq) FROM (
                 SELECT workspace, coalesce(load_seq, 0) AS seq, unnest([{keys}]) AS k FROM events WHERE {eventsWhere})
@@ -47,6 +54,23 @@ internal static class EventKeysTable
     public static readonly string Backfill = $"""
         INSERT INTO event_keys
         {Select("workspace IN (SELECT workspace FROM attribution_state WHERE workspace NOT IN (SELECT DISTINCT workspace FROM event_keys))")}
+        """;
+
+    /// <summary>An event the order ledger reads as a report of its order (the ledger's own filter).</summary>
+    private const string OrderReport = "type = 'conversion' AND order_id IS NOT NULL";
+
+    /// <summary>
+    /// Adds the order keys of every workspace whose keys were kept before order keys were (a database from before them,
+    /// upgraded on its first start): each order's first report. Without them a tick would take an old order first reported
+    /// again since the mark for a new one and miss its old reports. Idempotent (a workspace with an order key is left alone;
+    /// one with no order has nothing to add), so it runs on every start.
+    /// </summary>
+    public static readonly string OrdersBackfill = $"""
+        INSERT INTO event_keys
+        SELECT workspace, '{OrderPrefix}' || order_id, min(coalesce(load_seq, 0)) FROM events
+        WHERE {OrderReport} AND workspace IN (SELECT DISTINCT workspace FROM event_keys)
+          AND workspace NOT IN (SELECT DISTINCT workspace FROM event_keys WHERE starts_with(k, '{OrderPrefix}'))
+        GROUP BY workspace, order_id
         """;
 
     /// <summary>

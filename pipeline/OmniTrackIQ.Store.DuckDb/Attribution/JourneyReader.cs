@@ -45,7 +45,7 @@ internal static class JourneyReader
         """;
 
     /// <summary>The rows of the keys in <c>attribution_scope</c>.</summary>
-    public const string ScopeFilter = "AND k IN (SELECT k FROM attribution_scope)";
+    public static readonly string ScopeFilter = $"AND k IN {KeySet.In("attribution_scope")}";
 
     /// <summary>The orders of the scope's conversion events (whoever else reported them), for the ledger's filter.</summary>
     private const string ScopedOrders = "AND order_id IN (SELECT order_id FROM read_events WHERE type = 'conversion')";
@@ -122,13 +122,26 @@ internal static class JourneyReader
         foreach (var key in keys) { append(appender.CreateRow(), key).EndRow(); }
     }
 
-    /// <summary>What a read covers: every key, or the keys in <c>attribution_scope</c>, whose rows are at or above <paramref name="FirstSeq"/>.</summary>
-    public readonly record struct Scope(bool Scoped, long FirstSeq)
+    /// <summary>
+    /// What a read covers: every key, or the keys in <c>attribution_scope</c>, whose rows are at or above <paramref name="FirstSeq"/>,
+    /// and whose orders have no report below <paramref name="OrdersFirstSeq"/> (0: not known).
+    /// </summary>
+    public readonly record struct Scope(bool Scoped, long FirstSeq, long OrdersFirstSeq = 0)
     {
         public static Scope All => new(false, 0);
 
-        /// <summary>The rows of the scope's keys, which have none below <paramref name="firstSeq"/> (none at all when null).</summary>
-        public static Scope Keys(long? firstSeq) => new(true, firstSeq ?? long.MaxValue);
+        /// <summary>
+        /// The rows of the scope's keys, which have none below <paramref name="firstSeq"/> (none at all when null); their orders'
+        /// reports are none below <paramref name="ordersFirstSeq"/> when given (<see cref="KeysNamedSinceMark.OrdersFirstSeq"/>).
+        /// </summary>
+        public static Scope Keys(long? firstSeq, long? ordersFirstSeq = null) => new(true, firstSeq ?? long.MaxValue, ordersFirstSeq ?? 0);
+
+        /// <summary>
+        /// The ledger's filter of <c>events</c>: the scope's orders, from their first report on as a literal when known, so
+        /// DuckDB skips the row groups below it (a report loaded before sequences has none, and first sequence 0: no bound).
+        /// </summary>
+        public string OrderFilter => !Scoped ? ""
+            : OrdersFirstSeq > 0 ? string.Create(CultureInfo.InvariantCulture, $"{ScopedOrders} AND load_seq >= {OrdersFirstSeq}") : ScopedOrders;
 
         /// <summary>
         /// The filter of <c>journey_events</c>: the bound is a literal on the bare column, so DuckDB skips the row groups below it
@@ -141,7 +154,7 @@ internal static class JourneyReader
     {
         var command = connection.CreateCommand();
         command.CommandText = sql.Replace("{scope}", scope.Filter, StringComparison.Ordinal)
-            .Replace("{orderScope}", scope.Scoped ? ScopedOrders : "", StringComparison.Ordinal);
+            .Replace("{orderScope}", scope.OrderFilter, StringComparison.Ordinal);
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         return command;
     }

@@ -32,12 +32,13 @@ internal sealed class KeysNamedSinceMark
         JourneyReader.Fill(connection, "attribution_seed_keys", "k VARCHAR", seeds, static (row, key) => row.AppendValue(key));
         using var command = connection.CreateCommand();
         // The mark is a literal on the bare column: the run's own rows are found in the newest row groups by their min/max.
+        // The keys' set is filtered (a filter every key passes) so DuckDB probes the outer scan with its Bloom filter (KeySet).
         var previous = previousSeq.ToString(CultureInfo.InvariantCulture);
         command.CommandText = $"""
             SELECT k, min(first_seq), bool_or(first_seq <= {previous}) FROM event_keys
-            WHERE workspace = $ws AND k IN (
+            WHERE workspace = $ws AND k IN (SELECT k FROM (
                 SELECT k FROM attribution_seed_keys
-                UNION SELECT k FROM event_keys WHERE workspace = $ws AND first_seq > {previous})
+                UNION SELECT k FROM event_keys WHERE workspace = $ws AND first_seq > {previous}) WHERE k >= '')
             GROUP BY k LIMIT {MaxKeys + 1}
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
@@ -50,6 +51,22 @@ internal sealed class KeysNamedSinceMark
         }
 
         return new KeysNamedSinceMark(keys);
+    }
+
+    /// <summary>
+    /// The first load sequence of any report of an order named since the mark (each order key's least, old reports
+    /// included); null when none. A scope of new keys has all its journey rows since the mark, so every order it reports is
+    /// among these: none of their reports lies below this, and the ledger's read of <c>events</c> starts here.
+    /// </summary>
+    public long? OrdersFirstSeq()
+    {
+        long? first = null;
+        foreach (var (key, found) in _keys)
+        {
+            if (key.StartsWith(EventKeysTable.OrderPrefix, StringComparison.Ordinal)) { first = Math.Min(first ?? long.MaxValue, found.FirstSeq); }
+        }
+
+        return first;
     }
 
     /// <summary>Named by events, none at or before the mark.</summary>

@@ -20,9 +20,9 @@ internal static class PersonMapTable
         """;
 
     /// <summary>The people of the keys in <c>identity_seeds</c>: each key's stored person, or the key itself without a row.</summary>
-    private const string SeedPeople = """
+    private static readonly string SeedPeople = $"""
         SELECT coalesce(m.person, s.k) AS person FROM identity_seeds s
-        LEFT JOIN (SELECT k, person FROM identity_people WHERE workspace = $ws) m ON m.k = s.k
+        LEFT JOIN (SELECT k, person FROM identity_people WHERE workspace = $ws AND k IN {KeySet.In("identity_seeds")}) m ON m.k = s.k
         """;
 
     /// <summary>
@@ -39,12 +39,12 @@ internal static class PersonMapTable
             component AS (
                 SELECT k FROM identity_seeds
                 UNION SELECT person FROM people
-                UNION SELECT k FROM identity_people WHERE workspace = $ws AND person IN (SELECT person FROM people))
+                UNION SELECT k FROM identity_people WHERE workspace = $ws AND person IN {KeySet.In("people", "person")})
             SELECT id_key, person_key, source, epoch_ms(first_seen) FROM identity_links
-            WHERE workspace = $ws AND id_key IN (SELECT k FROM component)
+            WHERE workspace = $ws AND id_key IN {KeySet.In("component")}
             UNION
             SELECT id_key, person_key, source, epoch_ms(first_seen) FROM identity_links
-            WHERE workspace = $ws AND person_key IN (SELECT k FROM component)
+            WHERE workspace = $ws AND person_key IN {KeySet.In("component")}
             """;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         using var reader = command.ExecuteReader();
@@ -64,7 +64,7 @@ internal static class PersonMapTable
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = scoped
-                ? "DELETE FROM identity_people WHERE workspace = $ws AND k IN (SELECT k FROM attribution_scope)"
+                ? $"DELETE FROM identity_people WHERE workspace = $ws AND k IN {KeySet.In("attribution_scope")}"
                 : "DELETE FROM identity_people WHERE workspace = $ws";
             command.Parameters.Add(new DuckDBParameter("ws", workspace));
             command.ExecuteNonQuery();

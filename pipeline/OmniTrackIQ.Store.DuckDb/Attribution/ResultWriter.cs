@@ -198,8 +198,8 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
 
         ReadIds(replaced, $"SELECT conversion_id FROM conversions WHERE workspace = $ws AND person IN {ScopePeople}");
         JourneyReader.Fill(Connection, "attribution_scope_conversions", "id VARCHAR", replaced, static (row, id) => row.AppendValue(id));
-        Execute("DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
-        Execute("DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_scope_conversions)");
+        Execute($"DELETE FROM conversions WHERE workspace = $ws AND conversion_id IN {ScopeConversions}");
+        Execute($"DELETE FROM attribution_touches WHERE workspace = $ws AND conversion_id IN {ScopeConversions}");
         using (var command = Command($"DELETE FROM person_paths WHERE workspace = $ws AND person IN {ScopePeople} RETURNING path, conversions, conversion_value, nulls"))
         using (var reader = command.ExecuteReader())
         {
@@ -217,7 +217,10 @@ internal sealed class ResultWriter(WriterLease lease, string workspace, bool sco
     }
 
     /// <summary>The people of a partial run: its results are stored under their names, which are keys of the scope.</summary>
-    private const string ScopePeople = "(SELECT k FROM attribution_scope)";
+    private static readonly string ScopePeople = KeySet.In("attribution_scope");
+
+    /// <summary>The conversions a partial run replaces (collected into the temp table first).</summary>
+    private static readonly string ScopeConversions = KeySet.In("attribution_scope_conversions", "id");
 
     private void Execute(string sql)
     {

@@ -26,9 +26,9 @@ internal static class ScopeReader
         if (orders.Count == 0) { yield break; }
 
         JourneyReader.Fill(connection, "attribution_new_orders", "id VARCHAR", orders, static (row, id) => row.AppendValue(id));
-        foreach (var key in Keys(connection, workspace, """
+        foreach (var key in Keys(connection, workspace, $"""
             SELECT DISTINCT person FROM conversions
-            WHERE workspace = $ws AND conversion_id IN (SELECT id FROM attribution_new_orders)
+            WHERE workspace = $ws AND conversion_id IN {KeySet.In("attribution_new_orders", "id")}
             """, null))
         {
             yield return key;
