@@ -16,7 +16,10 @@ namespace OmniTrackIQ.Pipeline.Ingest;
 /// </summary>
 public static class PixelQueryParser
 {
-    /// <summary>Every parameter the pixel reads; its position is its slot in <see cref="FirstValues"/>.</summary>
+    /// <summary>
+    /// Every parameter the pixel reads; its position is its slot in <see cref="FirstValues"/>, named by the constants below,
+    /// so a field is read by its slot and not by hashing its name again (issue 16: 30-odd case-insensitive name lookups a hit).
+    /// </summary>
     private static readonly string[] s_names =
     [
         "wk", "t", "mid", "aid", "uid", "ev", "ts", "sa", "url", "ref", "title",
@@ -24,9 +27,15 @@ public static class PixelQueryParser
         .. ContextParser.ClickIdNames,
     ];
 
-    private static readonly FrozenDictionary<string, int> s_slots = s_names.Length <= SlotCount
-        ? s_names.Select((name, slot) => KeyValuePair.Create(name, slot)).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase)
-        : throw new InvalidOperationException($"the pixel reads {s_names.Length} parameters, more than its {SlotCount} slots");
+    private const int Wk = 0, T = 1, Mid = 2, Aid = 3, Uid = 4, Ev = 5, Ts = 6, Sa = 7, Url = 8, Ref = 9, Title = 10;
+    private const int UtmSource = 11, UtmMedium = 12, UtmCampaign = 13, UtmTerm = 14, UtmContent = 15;
+    private const int Oid = 16, Cur = 17, Em = 18, Ca = 19, Cad = 20, Rev = 21, FirstClickId = 22;
+
+    private static readonly FrozenDictionary<string, int> s_slots = s_names.Length > SlotCount
+        ? throw new InvalidOperationException($"the pixel reads {s_names.Length} parameters, more than its {SlotCount} slots")
+        : s_names[Rev] != "rev" || s_names[FirstClickId] != ContextParser.ClickIdNames[0]
+            ? throw new InvalidOperationException("the pixel's slot constants do not match its parameter names")
+            : s_names.Select((name, slot) => KeyValuePair.Create(name, slot)).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> s_slotOfName =
         s_slots.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -38,41 +47,41 @@ public static class PixelQueryParser
         evt = new TrackedEvent();
         sentAt = null;
         IngestError? error = null;
-        writeKey = Text(query, "wk", WireLimits.MaxIdLength, ref error);
+        writeKey = Text(query, Wk, WireLimits.MaxIdLength, ref error);
 
-        var type = Text(query, "t", 32, ref error) ?? "page";
-        evt.MessageId = Text(query, "mid", WireLimits.MaxIdLength, ref error) ?? "";
-        evt.AnonymousId = Text(query, "aid", WireLimits.MaxIdLength, ref error);
-        evt.UserId = Text(query, "uid", WireLimits.MaxIdLength, ref error);
-        evt.Event = Text(query, "ev", WireLimits.MaxIdLength, ref error);
-        evt.Timestamp = Time(query, "ts", ref error);
+        var type = Text(query, T, 32, ref error) ?? "page";
+        evt.MessageId = Text(query, Mid, WireLimits.MaxIdLength, ref error) ?? "";
+        evt.AnonymousId = Text(query, Aid, WireLimits.MaxIdLength, ref error);
+        evt.UserId = Text(query, Uid, WireLimits.MaxIdLength, ref error);
+        evt.Event = Text(query, Ev, WireLimits.MaxIdLength, ref error);
+        evt.Timestamp = Time(query, Ts, ref error);
         evt.TimestampField = "ts";
-        sentAt = Time(query, "sa", ref error);
+        sentAt = Time(query, Sa, ref error);
         evt.SentAt = sentAt;
-        evt.PageUrl = FreeText(query, "url", WireLimits.MaxUrlLength, evt);
-        evt.PageReferrer = FreeText(query, "ref", WireLimits.MaxUrlLength, evt);
-        evt.PageTitle = FreeText(query, "title", WireLimits.MaxTextLength, evt);
-        evt.UtmSource = FreeText(query, "utm_source", WireLimits.MaxTextLength, evt);
-        evt.UtmMedium = FreeText(query, "utm_medium", WireLimits.MaxTextLength, evt);
-        evt.UtmCampaign = FreeText(query, "utm_campaign", WireLimits.MaxTextLength, evt);
-        evt.UtmTerm = FreeText(query, "utm_term", WireLimits.MaxTextLength, evt);
-        evt.UtmContent = FreeText(query, "utm_content", WireLimits.MaxTextLength, evt);
-        foreach (var name in ContextParser.ClickIdNames)
+        evt.PageUrl = FreeText(query, Url, WireLimits.MaxUrlLength, evt);
+        evt.PageReferrer = FreeText(query, Ref, WireLimits.MaxUrlLength, evt);
+        evt.PageTitle = FreeText(query, Title, WireLimits.MaxTextLength, evt);
+        evt.UtmSource = FreeText(query, UtmSource, WireLimits.MaxTextLength, evt);
+        evt.UtmMedium = FreeText(query, UtmMedium, WireLimits.MaxTextLength, evt);
+        evt.UtmCampaign = FreeText(query, UtmCampaign, WireLimits.MaxTextLength, evt);
+        evt.UtmTerm = FreeText(query, UtmTerm, WireLimits.MaxTextLength, evt);
+        evt.UtmContent = FreeText(query, UtmContent, WireLimits.MaxTextLength, evt);
+        for (var slot = FirstClickId; slot < s_names.Length; slot++)
         {
-            var value = Text(query, name, WireLimits.MaxTextLength, ref error);
+            var value = Text(query, slot, WireLimits.MaxTextLength, ref error);
             if (value is not null && evt.ClickIdType is null)
             {
-                evt.ClickIdType = name;
+                evt.ClickIdType = s_names[slot];
                 evt.ClickId = value;
             }
         }
 
-        evt.OrderId = Text(query, "oid", WireLimits.MaxIdLength, ref error);
-        evt.Currency = Text(query, "cur", 3, ref error)?.ToUpperInvariant();
-        evt.EmailSha256 = Text(query, "em", 64, ref error);
-        evt.ConsentAnalytics = Flag(query, "ca", ref error);
-        evt.ConsentAds = Flag(query, "cad", ref error);
-        var revenue = Text(query, "rev", 64, ref error);
+        evt.OrderId = Text(query, Oid, WireLimits.MaxIdLength, ref error);
+        evt.Currency = Text(query, Cur, 3, ref error)?.ToUpperInvariant();
+        evt.EmailSha256 = Text(query, Em, 64, ref error);
+        evt.ConsentAnalytics = Flag(query, Ca, ref error);
+        evt.ConsentAds = Flag(query, Cad, ref error);
+        var revenue = Text(query, Rev, 64, ref error);
         if (revenue is not null)
         {
             if (decimal.TryParse(revenue, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
@@ -99,14 +108,14 @@ public static class PixelQueryParser
         return null;
     }
 
-    private static string? Text(in FirstValues query, string name, int max, ref IngestError? error)
+    private static string? Text(in FirstValues query, int slot, int max, ref IngestError? error)
     {
-        var value = query[name];
+        var value = query[slot];
         if (value.IsEmpty) { return null; }
 
         if (value.Length > max)
         {
-            error ??= IngestError.BadRequest(name, $"longer than the limit of {max} characters", "string_too_long");
+            error ??= IngestError.BadRequest(s_names[slot], $"longer than the limit of {max} characters", "string_too_long");
             return null;
         }
 
@@ -114,19 +123,19 @@ public static class PixelQueryParser
     }
 
     /// <summary>Free text over its limit is cut at a whole character and flagged, as in the JSON body.</summary>
-    private static string? FreeText(in FirstValues query, string name, int maxBytes, TrackedEvent evt)
+    private static string? FreeText(in FirstValues query, int slot, int maxBytes, TrackedEvent evt)
     {
-        var first = query[name];
+        var first = query[slot];
         if (first.IsEmpty) { return null; }
         var value = first.ToString();
         if (Utf8Text.Truncate(value, maxBytes) is not { } cut) { return value; }
-        evt.Flag("truncated:" + name);
+        evt.Flag("truncated:" + s_names[slot]);
         return cut;
     }
 
-    private static DateTimeOffset? Time(in FirstValues query, string name, ref IngestError? error)
+    private static DateTimeOffset? Time(in FirstValues query, int slot, ref IngestError? error)
     {
-        var text = Text(query, name, 64, ref error);
+        var text = Text(query, slot, 64, ref error);
         if (text is null) { return null; }
 
         // Epoch milliseconds (Date.now()) or ISO-8601.
@@ -140,20 +149,20 @@ public static class PixelQueryParser
             return parsed;
         }
 
-        error ??= IngestError.BadRequest(name, "must be epoch milliseconds or an ISO-8601 timestamp", "invalid_timestamp");
+        error ??= IngestError.BadRequest(s_names[slot], "must be epoch milliseconds or an ISO-8601 timestamp", "invalid_timestamp");
         return null;
     }
 
-    private static bool? Flag(in FirstValues query, string name, ref IngestError? error)
+    private static bool? Flag(in FirstValues query, int slot, ref IngestError? error)
     {
-        var text = Text(query, name, 5, ref error);
+        var text = Text(query, slot, 5, ref error);
         switch (text)
         {
             case null: return null;
             case "1" or "true": return true;
             case "0" or "false": return false;
             default:
-                error ??= IngestError.BadRequest(name, "must be 1 or 0", "invalid_type");
+                error ??= IngestError.BadRequest(s_names[slot], "must be 1 or 0", "invalid_type");
                 return null;
         }
     }
@@ -185,7 +194,7 @@ public static class PixelQueryParser
         private Slots _values;
         private uint _seen;
 
-        public readonly ReadOnlySpan<char> this[string name] => _values[s_slots[name]].Span;
+        public readonly ReadOnlySpan<char> this[int slot] => _values[slot].Span;
 
         public void SetIfFirst(int slot, ReadOnlyMemory<char> value)
         {
