@@ -23,14 +23,6 @@ public sealed class SpoolOptions
     /// <summary>Retry-After sent with the 503 when the spool is full.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:Spool:RetryAfterSeconds must be at least 1")]
     public int RetryAfterSeconds { get; set; } = 5;
-    /// <summary>
-    /// A group of appends nobody waits for (pixel hits: their GIF is answered once queued, README "Pixel parameters") is
-    /// committed no sooner than this after the previous commit, so under load one fsync covers more hits; an append a
-    /// request waits for (a batch) ends the wait at once. Zero commits every group as soon as the last one is done.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ErrorMessage = "OmniTrack:Spool:HitCommitInterval must be between 0 and 1 second")]
-    public TimeSpan HitCommitInterval { get; set; } = DefaultHitCommitInterval;
-    internal static readonly TimeSpan DefaultHitCommitInterval = TimeSpan.FromMilliseconds(5);
     /// <summary>Requests waiting for the group-commit loop; past it callers wait (back-pressure).</summary>
     [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:Spool:PendingCapacity must be at least 1")]
     public int PendingCapacity { get; set; } = 8192;

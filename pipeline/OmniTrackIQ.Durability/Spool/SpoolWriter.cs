@@ -26,8 +26,6 @@ public sealed class SpoolWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly Channel<PendingAppend> _pending;
     private volatile string? _notWritable;
-    /// <summary>Set while a group of hits waits for <see cref="SpoolOptions.HitCommitInterval"/>; completing it ends the wait.</summary>
-    private TaskCompletionSource? _hitsWaiting;
     private (SpoolPosition Start, SpoolPosition End)[] _records = new (SpoolPosition, SpoolPosition)[256];
 
     public SpoolWriter(SegmentedSpool spool, SpoolOptions options, SinkQueue sinkQueue, ILogger<SpoolWriter> logger, TimeProvider? time = null)
@@ -70,8 +68,6 @@ public sealed class SpoolWriter : BackgroundService
             buffer = null; // owned by the loop now
             if (pending.Completion is { } completion)
             {
-                // A group of hits waiting for its interval is committed now, with this batch (GatherHitsAsync).
-                Interlocked.CompareExchange(ref _hitsWaiting, null, null)?.TrySetResult();
                 await completion.Task.WaitAsync(cancellationToken);
             }
         }
@@ -90,60 +86,18 @@ public sealed class SpoolWriter : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var group = new List<PendingAppend>(256);
-        long? lastCommit = null;
         // Drain until the channel is completed (StopAsync), so nothing queued is dropped at shutdown.
         while (await WaitForWorkAsync())
         {
             var bytes = 0;
-            var waited = Gather(group, ref bytes);
-            if (!waited && group.Count > 0 && lastCommit is { } last) { await GatherHitsAsync(group, bytes, last); }
-            if (group.Count > 0)
+            while (bytes < MaxGroupBytes && _pending.Reader.TryRead(out var item))
             {
-                CommitGroup(group);
-                lastCommit = _time.GetTimestamp();
+                group.Add(item);
+                bytes += item.Buffer.WrittenSpan.Length;
             }
 
+            if (group.Count > 0) { CommitGroup(group); }
             group.Clear();
-        }
-    }
-
-    /// <summary>Takes what is queued into the group, up to its size; true when one of the appends has a request waiting for it.</summary>
-    private bool Gather(List<PendingAppend> group, ref int bytes)
-    {
-        var waited = false;
-        while (bytes < MaxGroupBytes && _pending.Reader.TryRead(out var item))
-        {
-            group.Add(item);
-            bytes += item.Buffer.WrittenSpan.Length;
-            waited |= item.Completion is not null;
-        }
-
-        return waited;
-    }
-
-    /// <summary>
-    /// A group of hits alone waits until <see cref="SpoolOptions.HitCommitInterval"/> has passed since the last commit,
-    /// then takes what queued meanwhile (issue 16: under pixel load each fsync cost about 0.4 ms of CPU, and the loop made
-    /// one per few dozen hits). Nobody waits for these appends, so no answer is delayed; an append a request waits for
-    /// ends the wait at once (<see cref="AppendAsync"/> signals it). The loop sleeps rather than wakes for every hit.
-    /// </summary>
-    private async ValueTask GatherHitsAsync(List<PendingAppend> group, int bytes, long lastCommit)
-    {
-        var left = _options.HitCommitInterval - _time.GetElapsedTime(lastCommit);
-        if (left <= TimeSpan.Zero) { return; }
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Published before the look below, with a full fence: an append someone waits for either is in the channel by
-        // then, or reads this signal after queuing and sets it (see AppendAsync).
-        Interlocked.Exchange(ref _hitsWaiting, waiter);
-        try
-        {
-            if (Gather(group, ref bytes)) { return; }
-            await Task.WhenAny(waiter.Task, Task.Delay(left, _time));
-            Gather(group, ref bytes);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _hitsWaiting, null);
         }
     }
 
