@@ -62,6 +62,9 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         await AssertKeptCountsAreAFreshSumAsync();
 
+        // The ticks sent their people maps with their queries: only the full run wrote one.
+        Assert.Equal("1\n", await server.QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_people WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+
         var incremental = await AttributionStoreContract.SnapshotAsync(s, Ws);
         await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
         Assert.Equal(await AttributionStoreContract.SnapshotAsync(s, Ws), incremental);
