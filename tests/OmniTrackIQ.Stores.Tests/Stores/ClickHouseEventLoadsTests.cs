@@ -41,7 +41,8 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
     {
         server.RequireServer();
         var (s, _) = await OpenAsync();
-        await s.Events.WriteEventsAsync(_data.ShopHistory(people: 20), CancellationToken.None);
+        await s.Events.WriteEventsAsync([.. _data.ShopHistory(people: 20), _data.Page("anon-up", 4, "Referral"), _data.Identify("anon-up", 4.1, userId: "user-up")],
+            CancellationToken.None);
         Assert.True((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
 
         // The database as it was before the steps: no loads of the workspace, no links sorted by person, the steps not recorded.
@@ -74,10 +75,10 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
 
         // A store opened again starts its marks from its clock: a minute on, as a restarted node's would be.
         server.Time.Advance(TimeSpan.FromMinutes(1));
-        // anon-next logs in as user-003, whom anon-003 logged in as before the upgrade: the tick finds anon-003 through that
-        // stored link's person_key, in the copy step 31 made.
+        // anon-next logs in as user-up, whom anon-up logged in as before the upgrade: the tick finds anon-up (and its
+        // Referral touch) only through that stored link's person_key, in the copy step 31 made.
         await s.Events.WriteEventsAsync(
-            [_data.Page("anon-next", 5, "Display"), _data.Identify("anon-next", 5.5, userId: "user-003"), _data.Conversion("anon-next", 6, "order-next", 80)],
+            [_data.Page("anon-next", 5, "Display"), _data.Identify("anon-next", 5.5, userId: "user-up"), _data.Conversion("anon-next", 6, "order-next", 80)],
             CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         Assert.NotEqual(last, await LastRunAsync());
