@@ -56,9 +56,9 @@ internal static class JourneySql
 
     /// <summary>
     /// The external table (<c>k String, person String</c>) a scoped run's people map is sent as, to <see cref="ScopeOrders"/>
-    /// and <see cref="Journeys"/>: a tick's map is its scope's keys, a few thousand rows. Read from <c>attribution_people</c>
-    /// instead, each of its four <c>IN</c> subqueries and its join read that table again at each level of the query on
-    /// 18.16, and the tick inserted it first (bench/RESULTS.md, issue 21 on ClickHouse, session 14).
+    /// and <see cref="Journeys"/>: a tick's map is its scope's keys, a few thousand rows, so a tick no longer inserts it
+    /// into <c>attribution_people</c> (a part per tick, rows never read again). Not for the query's CPU: measured the same
+    /// either way (bench/RESULTS.md, issue 21 on ClickHouse, session 14).
     /// </summary>
     public const string ScopePeopleTable = "scope_people";
 
