@@ -24,8 +24,8 @@ using OmniTrackIQ.Attribution.Runs;
 //   dotnet bench/OmniTrackIQ.StoreBench/bin/Release/net10.0/linux-x64/OmniTrackIQ.StoreBench.dll worker <duckdb|clickhouse> [conversions=1000000] [non-converting=500000] [load batch=100000]
 //     the phases of OTQ_BENCH_PHASES (default load,baseline,full,idle,ticks; also percent, questions): loads the synthetic shop through
 //     IEventStore.WriteEventsAsync (OTQ_BENCH_LOAD=raw: ClickHouse loads without the existence check), ClickHouse's own
-//     grouping of every person's touches (the baseline), IAttributionStore.RecomputeAsync, an idle RunAsync, two ticks after
-//     1,000 new converting people each with every step timed (TimedRunStore; ClickHouse with LoadMarkMargin 0), and
+//     grouping of every person's touches (the baseline), IAttributionStore.RecomputeAsync, an idle RunAsync, two ticks
+//     (OTQ_BENCH_TICKS) after 1,000 new converting people each with every step timed (TimedRunStore; ClickHouse with LoadMarkMargin 0), and
 //     RunAsync after 1 % more people (ClickHouse also a second 1 % with LoadMarkMargin 0), every analyst question through
 //     IAttributionQueries (WorkerBench's AnalystQuestions, with the server's CPU). Figures give this process's CPU
 //     and the server's (OTQ_BENCH_CLICKHOUSE_PID, else the first clickhouse-server found) and the load average.
@@ -218,7 +218,10 @@ async Task<int> WorkerAsync(string storeName, long conversions, long nonConverti
                 if (clickHouse) { provider.GetRequiredService<ClickHouseStoreOptions>().LoadMarkMargin = TimeSpan.Zero; }
                 var timed = new TimedRunStore((IAttributionRunStore)attribution, clickHouse ? ServerCpu : null);
                 var orchestrator = new AttributionOrchestrator(timed);
-                for (var tick = 0; tick < 2; tick++)
+                // OTQ_BENCH_TICKS (default 2): more ticks show a warm process's cost. The first ticks of a fresh process are
+                // mostly the JIT's (tiered compilation's background thread: bench/RESULTS.md, issue 21 on ClickHouse, session 14).
+                var ticks = int.TryParse(Environment.GetEnvironmentVariable("OTQ_BENCH_TICKS"), out var given) ? given : 2;
+                for (var tick = 0; tick < ticks; tick++)
                 {
                     await LoadAsync(events, workspace, next, 1000, next + 1000, $"t{next}-", loadBatch, progress: false);
                     next += 1000;

@@ -36,8 +36,15 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
                 $"|   {s.Step} | {s.Time.Wall.TotalSeconds:F3} s | CPU {s.Time.Cpu.TotalSeconds:F3} s{(serverCpu is null ? "" : $" | server CPU {s.Time.ServerCpu.TotalSeconds:F2} s")} |"));
 
     /// <summary>Wall time and the process's CPU time: on a shared machine the CPU time is the steadier figure.</summary>
-    /// <remarks>Environment.CpuUsage is one getrusage call, cheap enough to time every journey of a full run (a Process.Refresh reads /proc).</remarks>
-    private Stamp Now() => new(_clock.Elapsed, Environment.CpuUsage.TotalTime, serverCpu?.Invoke() ?? TimeSpan.Zero);
+    /// <remarks>
+    /// Environment.CpuUsage is one getrusage call, cheap enough to time every journey of a full run (a Process.Refresh reads /proc).
+    /// The server's CPU is not (<paramref name="withServer"/>): its /proc stat costs this process tens of µs each (the kernel
+    /// walks the server's threads), and read three or four times per streamed row it was most of the bench's CPU per
+    /// ClickHouse tick (bench/RESULTS.md, issue 21 on ClickHouse, session 14). Per-row stamps leave it out; a stream's
+    /// server CPU is taken over the whole stream.
+    /// </remarks>
+    private Stamp Now(bool withServer = true) =>
+        new(_clock.Elapsed, Environment.CpuUsage.TotalTime, withServer && serverCpu is not null ? serverCpu() : TimeSpan.Zero);
 
     private void Add(string step, Stamp time)
     {
@@ -69,21 +76,22 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
     private async IAsyncEnumerable<T> Stream<T>(string step, IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Enter(step);
+        var started = Now();
         var total = default(Stamp);
         await using var e = rows.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
-            var before = Now();
+            var before = Now(withServer: false);
             var more = await e.MoveNextAsync();
-            total += Now() - before;
+            total += Now(withServer: false) - before;
             if (!more) { break; }
-            var handedOut = Now();
+            var handedOut = Now(withServer: false);
             yield return e.Current;
-            Add($"(orchestrator, consuming {step})", Now() - handedOut);
+            Add($"(orchestrator, consuming {step})", Now(withServer: false) - handedOut);
         }
 
-        Add(step, total);
         _lastEnd = Now();
+        Add(step, total with { ServerCpu = _lastEnd.ServerCpu - started.ServerCpu });
     }
 
     private sealed class Session(TimedRunStore t, IAttributionRunSession inner) : IAttributionRunSession
@@ -118,11 +126,12 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
     {
         public async ValueTask WriteAsync(PersonJourney journey, JourneyResult result, CancellationToken cancellationToken)
         {
-            t.Add("(orchestrator: attributor, per person)", t.Now() - t._lastEnd);
-            var started = t.Now();
+            // Per person: no server read (see Now); the server's CPU meanwhile counts in the step after the writes.
+            t.Add("(orchestrator: attributor, per person)", (t.Now(withServer: false) - t._lastEnd) with { ServerCpu = TimeSpan.Zero });
+            var started = t.Now(withServer: false);
             await inner.WriteAsync(journey, result, cancellationToken);
-            t.Add("write result rows", t.Now() - started);
-            t._lastEnd = t.Now();
+            t.Add("write result rows", t.Now(withServer: false) - started);
+            t._lastEnd = t.Now(withServer: false) with { ServerCpu = t._lastEnd.ServerCpu };
             t._lastStep = "write result rows";
         }
 

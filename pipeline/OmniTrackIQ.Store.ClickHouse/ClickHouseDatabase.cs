@@ -110,9 +110,13 @@ public sealed class ClickHouseDatabase : IDisposable
     /// Runs a query that reads <paramref name="table"/> as external data (sent in the same request), handing each
     /// result row to <paramref name="onRow"/> as JSON.
     /// </summary>
-    internal async Task ReadRowsWithTableAsync(string sql, ExternalTable table, Action<JsonElement> onRow, CancellationToken cancellationToken)
+    internal Task ReadRowsWithTableAsync(string sql, ExternalTable table, Action<JsonElement> onRow, CancellationToken cancellationToken) =>
+        ReadRowsWithTablesAsync(sql, [table], onRow, cancellationToken);
+
+    /// <summary>The same with several external tables.</summary>
+    internal async Task ReadRowsWithTablesAsync(string sql, IReadOnlyList<ExternalTable> tables, Action<JsonElement> onRow, CancellationToken cancellationToken)
     {
-        await foreach (var row in StreamRowsWithTableAsync(sql, table, cancellationToken))
+        await foreach (var row in StreamRowsWithTablesAsync(sql, tables, cancellationToken))
         {
             using (row) { onRow(row.RootElement); }
         }
@@ -124,21 +128,30 @@ public sealed class ClickHouseDatabase : IDisposable
     /// in the URL (ClickHouse reads the body as the table's part), so it must stay within the server's URI limit: keep it short;
     /// the rows go in the body. Dispose each document.
     /// </summary>
-    internal async IAsyncEnumerable<JsonDocument> StreamRowsWithTableAsync(string sql, ExternalTable table,
+    internal IAsyncEnumerable<JsonDocument> StreamRowsWithTableAsync(string sql, ExternalTable table, CancellationToken cancellationToken) =>
+        StreamRowsWithTablesAsync(sql, [table], cancellationToken);
+
+    /// <summary>The same with several external tables, one multipart part each.</summary>
+    internal async IAsyncEnumerable<JsonDocument> StreamRowsWithTablesAsync(string sql, IReadOnlyList<ExternalTable> tables,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await ServerAsync(cancellationToken);
         var query = System.Web.HttpUtility.ParseQueryString("");
         query["query"] = sql + " FORMAT JSONEachRow";
-        query[table.Name + "_structure"] = table.Structure;
-        query[table.Name + "_format"] = "TabSeparated";
+        foreach (var table in tables)
+        {
+            query[table.Name + "_structure"] = table.Structure;
+            query[table.Name + "_format"] = "TabSeparated";
+        }
+
         query["output_format_json_quote_64bit_integers"] = "1";
         using var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(_endpoint.BaseUri) { Query = query.ToString() }.Uri);
         _endpoint.Authorize(request);
         // A streamed table goes chunked, and 18.16 leaves the chunked body's end unread after the multipart: the next
         // request on that connection would start with it and be refused (400, empty body). So that connection is not reused.
-        request.Headers.ConnectionClose = table.IsStreamed;
-        using var content = new MultipartFormDataContent { { table.Content(), table.Name, table.Name } };
+        request.Headers.ConnectionClose = tables.Any(t => t.IsStreamed);
+        using var content = new MultipartFormDataContent();
+        foreach (var table in tables) { content.Add(table.Content(), table.Name, table.Name); }
         request.Content = content;
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)

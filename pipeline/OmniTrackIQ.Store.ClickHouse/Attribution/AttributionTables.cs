@@ -89,6 +89,7 @@ internal static class AttributionTables
         new(28, "attribution_model_counts", db => [ModelCounts.Create(db)]),
         EventLoads.Step,
         EventsByLoad.Step,
+        LinksByPerson.Step,
     ];
 
     public static readonly (string Name, string Type)[] ConversionColumns =

@@ -27,6 +27,9 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     private ulong _run;
     private JourneyScope? _scope;
 
+    /// <summary>A tick's people map (<see cref="MapPeopleAsync"/>), null on a full run.</summary>
+    private ExternalTable? _scopePeople;
+
     /// <summary>
     /// Nothing new: no row above the mark and no more rows than then. Only a tick that runs widens its scope by the margin.
     /// A lagging replica's state is not the last run's: as if never run, the orchestrator recomputes everyone it sees.
@@ -100,13 +103,22 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         }
     }
 
-    /// <summary>The people map the journey query joins, under this run: every linked key on a full run, the scope's keys otherwise.</summary>
+    /// <summary>
+    /// The people map the journey query joins: on a full run every linked key, inserted under this run; on a tick the
+    /// scope's keys, sent with the queries that read them (<see cref="JourneySql.ScopePeopleTable"/>), nothing written.
+    /// </summary>
     public Task MapPeopleAsync(JourneyScope scope, CancellationToken cancellationToken)
     {
         _scope = scope;
-        IReadOnlyList<string> mapped = scope.Keys ?? [.. scope.People.Keys];
+        if (scope.Keys is { } keys)
+        {
+            _scopePeople = new ExternalTable(JourneySql.ScopePeopleTable, JourneySql.ScopePeopleStructure);
+            foreach (var key in keys) { _scopePeople.AddRow(key, scope.People.Find(key)); }
+            return Task.CompletedTask;
+        }
+
         return database.InsertAsync("attribution_people", AttributionTables.PeopleColumns,
-            mapped.Select(k => new object?[] { workspace, Run, k, scope.People.Find(k) }), cancellationToken);
+            scope.People.Keys.Select(k => new object?[] { workspace, Run, k, scope.People.Find(k) }), cancellationToken);
     }
 
     /// <summary>Not counted: the count would cost as much as the journey query itself.</summary>
@@ -119,11 +131,11 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
         var journeys = new JourneyRows(scope.LeadMs);
         var sql = JourneySql.Journeys(db, _ws, Run, scope.IsPartial);
         IAsyncEnumerable<System.Text.Json.JsonDocument> rows;
-        if (scope.IsPartial)
+        if (_scopePeople is { } people)
         {
             var orders = new ExternalTable(JourneySql.ScopeOrdersTable, "o String");
-            foreach (var order in await KeysAsync(JourneySql.ScopeOrders(db, _ws, Run), cancellationToken)) { orders.AddRow(order); }
-            rows = database.StreamRowsWithTableAsync(sql, orders, cancellationToken);
+            await database.ReadRowsWithTableAsync(JourneySql.ScopeOrders(db, _ws), people, row => orders.AddRow(row.GetProperty("k").GetString()!), cancellationToken);
+            rows = database.StreamRowsWithTablesAsync(sql, [people, orders], cancellationToken);
         }
         else
         {

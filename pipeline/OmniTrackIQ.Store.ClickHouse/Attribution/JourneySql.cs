@@ -1,4 +1,3 @@
-using System.Globalization;
 using OmniTrackIQ.Attribution.Identity;
 using OmniTrackIQ.Store.ClickHouse.Orders;
 
@@ -32,17 +31,20 @@ internal static class JourneySql
     /// incremental run), and so that the work is the scope's, not the history's, each read is narrowed before it sorts or
     /// groups (<see cref="ScopedEvents"/>): pages of the scope's keys, every report of an order one of them reported (the
     /// orders of <see cref="ScopeOrdersTable"/>, found by order id in <see cref="OrderReports"/>), the ledger of those orders
-    /// only. Otherwise every keyed event, a key without a link being its own person.
+    /// only; the people map is then <see cref="ScopePeopleTable"/>, sent with the query. Otherwise every keyed event, a key
+    /// without a link being its own person, mapped through the run's <c>attribution_people</c>.
     /// </summary>
     public static string Journeys(string db, string ws, ulong run, bool scoped)
     {
-        var keys = $"SELECT k{{0}} FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}";
-        var people = string.Format(CultureInfo.InvariantCulture, keys, ", person AS p_person");
-        if (!scoped) { return Assemble(db, ws, OrdersSql.Orders(db, ws), people, "", "1", "1"); }
+        if (!scoped)
+        {
+            return Assemble(db, ws, OrdersSql.Orders(db, ws), $"SELECT k, person AS p_person FROM {db}.attribution_people WHERE workspace = {ws} AND run = {run}",
+                "", "1", "1");
+        }
 
         var scopeOrders = $"SELECT o FROM {ScopeOrdersTable}";
-        return Assemble(db, ws, OrdersSql.OrdersIn(db, ws, scopeOrders), people,
-            $"WHERE k IN ({string.Format(CultureInfo.InvariantCulture, keys, "")})", ScopedEvents(db, ws, run), OrderReports.OrderIn(scopeOrders), OrderReports.Table);
+        return Assemble(db, ws, OrdersSql.OrdersIn(db, ws, scopeOrders), $"SELECT k, person AS p_person FROM {ScopePeopleTable}",
+            $"WHERE k IN (SELECT k FROM {ScopePeopleTable})", ScopedEvents(), OrderReports.OrderIn(scopeOrders), OrderReports.Table);
     }
 
     /// <summary>
@@ -52,9 +54,20 @@ internal static class JourneySql
     /// </summary>
     public const string ScopeOrdersTable = "scope_orders";
 
+    /// <summary>
+    /// The external table (<c>k String, person String</c>) a scoped run's people map is sent as, to <see cref="ScopeOrders"/>
+    /// and <see cref="Journeys"/>: a tick's map is its scope's keys, a few thousand rows, so a tick no longer inserts it
+    /// into <c>attribution_people</c> (a part per tick, rows never read again). Not for the query's CPU: measured the same
+    /// either way (bench/RESULTS.md, issue 21 on ClickHouse, session 14).
+    /// </summary>
+    public const string ScopePeopleTable = "scope_people";
+
+    /// <summary>The columns of <see cref="ScopePeopleTable"/>.</summary>
+    public const string ScopePeopleStructure = "k String, person String";
+
     /// <summary>The orders the run's people map reported (column <c>k</c>), found through the events' primary index on one server.</summary>
-    public static string ScopeOrders(string db, string ws, ulong run) =>
-        $"SELECT DISTINCT assumeNotNull(order_id) AS k FROM {db}.events WHERE workspace = {ws} AND type = 'conversion' AND isNotNull(order_id) AND {ScopedEvents(db, ws, run)}";
+    public static string ScopeOrders(string db, string ws) =>
+        $"SELECT DISTINCT assumeNotNull(order_id) AS k FROM {db}.events WHERE workspace = {ws} AND type = 'conversion' AND isNotNull(order_id) AND {ScopedEvents()}";
 
     /// <summary>
     /// The condition "this event's key is one of the run's people map" on <c>events</c>. It also says so on the bare
@@ -62,12 +75,11 @@ internal static class JourneySql
     /// which lets a single server's primary index skip the granules of other people; the cluster's events are sorted by
     /// message id, so there it is a filter only.
     /// </summary>
-    public static string ScopedEvents(string db, string ws, ulong run)
+    public static string ScopedEvents()
     {
-        var map = $"{db}.attribution_people WHERE workspace = {ws} AND run = {run}";
         var anonymous = IdentityKeys.EventKeyOrder[0];
-        return $"({IdentitySql.EventKey}) IN (SELECT k FROM {map}) " +
-               $"AND (ifNull({anonymous.Column}, '') IN (SELECT substring(k, {anonymous.Prefix.Length + 1}) FROM {map} AND startsWith(k, '{anonymous.Prefix}')) " +
+        return $"({IdentitySql.EventKey}) IN (SELECT k FROM {ScopePeopleTable}) " +
+               $"AND (ifNull({anonymous.Column}, '') IN (SELECT substring(k, {anonymous.Prefix.Length + 1}) FROM {ScopePeopleTable} WHERE startsWith(k, '{anonymous.Prefix}')) " +
                $"OR ifNull({anonymous.Column}, '') = '')";
     }
 

@@ -25,9 +25,11 @@ internal readonly record struct ReplicaLag(bool Behind, ulong NewestRun)
     /// conversion's newest row of a valid run, so one that arrives late still counts, and a replacing merge lowers their count.
     /// The order reports too (plain MergeTree): a tick reads its orders' reports there, and a replica that has fetched an
     /// event's part before the part its view wrote would otherwise credit a journey without its conversion.
+    /// The links' copy sorted by person (<see cref="LinksByPerson"/>), for the same reason: a tick follows links through it.
     /// </summary>
     private static readonly (string Table, string Measure)[] s_measures =
-        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()"), (ModelCounts.Table, "count()"), (Orders.OrderReports.Table, "count()")];
+        [("attribution_state", "max(run)"), ("person_paths", "count()"), ("identity_links", "count()"), (ModelCounts.Table, "count()"), (Orders.OrderReports.Table, "count()"),
+         (LinksByPerson.Table, "count()")];
 
     /// <summary>ALL_CONNECTION_TRIES_FAILED, NETWORK_ERROR, SOCKET_TIMEOUT: the replica is down, the others decide.</summary>
     private static readonly HashSet<int> s_unreachable = [279, 210, 209];

@@ -96,6 +96,8 @@ public sealed class ClickHouseErasureStore(ClickHouseDatabase database, StoreRea
         await database.ExecuteAsync($"ALTER TABLE {database.Table(Orders.OrderReports.Table)} DELETE WHERE {sql.PersonPredicate}", cancellationToken);
         await database.ExecuteAsync(
             $"ALTER TABLE {database.Table("identity_links")} DELETE WHERE {sql.LinkPredicate("id_key", "person_key")}", cancellationToken);
+        await database.ExecuteAsync(
+            $"ALTER TABLE {database.Table(Attribution.LinksByPerson.Table)} DELETE WHERE {sql.LinkPredicate("id_key", "person_key")}", cancellationToken);
         // Attribution results keep their credit but no longer name the person (person is not in the sorting key).
         await database.ExecuteAsync(
             $"ALTER TABLE {database.Table("attribution_conversions")} UPDATE person = concat('erased:', conversion_id) WHERE {sql.LinkPredicate("person")}",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using OmniTrackIQ.Attribution.Storage;
 using OmniTrackIQ.Pipeline.Erasure;
@@ -40,23 +41,32 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
     {
         server.RequireServer();
         var (s, _) = await OpenAsync();
-        await s.Events.WriteEventsAsync(_data.ShopHistory(people: 20), CancellationToken.None);
+        await s.Events.WriteEventsAsync([.. _data.ShopHistory(people: 20), _data.Page("anon-up", 4, "Referral"), _data.Identify("anon-up", 4.1, userId: "user-up")],
+            CancellationToken.None);
         Assert.True((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
 
-        // The database as it was before the step: no loads of the workspace, the step not recorded.
+        // The database as it was before the steps: no loads of the workspace, no links sorted by person, the steps not recorded.
         var local = server.Cluster is null ? "" : "_local";
-        foreach (var table in (string[])["event_loads", "events_by_load"])
+        string[] stepTables = ["event_loads", "events_by_load", "identity_links_by_person"];
+        foreach (var table in stepTables)
         {
             await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.{table}{local} DELETE WHERE workspace = '{Ws}'");
         }
 
-        await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.schema_migrations{local} DELETE WHERE version IN (29, 30)");
+        await server.QueryEveryNodeAsync($"ALTER TABLE {server.Database}.schema_migrations{local} DELETE WHERE version IN (29, 30, 31)");
         await server.UntilMutationsDoneAsync();
-        Assert.Equal("0\n", await QueryAsync($"SELECT count() FROM {server.Database}.event_loads WHERE workspace = '{Ws}' FORMAT TabSeparated"));
-        Assert.Equal("0\n", await QueryAsync($"SELECT count() FROM {server.Database}.events_by_load WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+        foreach (var table in stepTables)
+        {
+            Assert.Equal("0\n", await QueryAsync($"SELECT count() FROM {server.Database}.{table} WHERE workspace = '{Ws}' FORMAT TabSeparated"));
+        }
 
         (s, _) = await OpenAsync();
         await AssertLoadsAreThoseOfEventsAsync();
+        // Step 31 copied the stored links: the same links, sorted by person_key.
+        var links = $"SELECT id_key, person_key, source, min(first_seen) FROM {server.Database}.{{0}} WHERE workspace = '{Ws}' GROUP BY id_key, person_key, source ORDER BY id_key, person_key, source FORMAT TabSeparated";
+        var stored = await QueryAsync(string.Format(CultureInfo.InvariantCulture, links, "identity_links"));
+        Assert.NotEqual("", stored);
+        Assert.Equal(stored, await QueryAsync(string.Format(CultureInfo.InvariantCulture, links, "identity_links_by_person")));
 
         // Nothing new since the run before the upgrade: the tick does not run.
         var last = await LastRunAsync();
@@ -65,7 +75,11 @@ public class ClickHouseEventLoadsTests(ClickHouseServerFixture server) : IClassF
 
         // A store opened again starts its marks from its clock: a minute on, as a restarted node's would be.
         server.Time.Advance(TimeSpan.FromMinutes(1));
-        await s.Events.WriteEventsAsync([_data.Page("anon-next", 5, "Display"), _data.Conversion("anon-next", 6, "order-next", 80)], CancellationToken.None);
+        // anon-next logs in as user-up, whom anon-up logged in as before the upgrade: the tick finds anon-up (and its
+        // Referral touch) only through that stored link's person_key, in the copy step 31 made.
+        await s.Events.WriteEventsAsync(
+            [_data.Page("anon-next", 5, "Display"), _data.Identify("anon-next", 5.5, userId: "user-up"), _data.Conversion("anon-next", 6, "order-next", 80)],
+            CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         Assert.NotEqual(last, await LastRunAsync());
         Assert.Equal("1\n", await QueryAsync(

@@ -28,13 +28,13 @@ public sealed class ClickHouseStoreTests(ClickHouseServerFixture server) : IClas
             await server.OpenAsync(options); // and a restart later
 
             var versions = await server.QueryAsync($"SELECT DISTINCT version FROM {database}.schema_migrations ORDER BY version FORMAT TabSeparated");
-            Assert.Equal("1\n2\n10\n11\n12\n13\n20\n21\n22\n23\n24\n25\n26\n27\n28\n29\n30\n", versions);
+            Assert.Equal("1\n2\n10\n11\n12\n13\n20\n21\n22\n23\n24\n25\n26\n27\n28\n29\n30\n31\n", versions);
             // Step 11 added to what step 1 made (twice at once, the second answered "already exists").
             Assert.Equal("Nullable(Int64)\n", await server.QueryAsync(
                 $"SELECT type FROM system.columns WHERE database = '{database}' AND table = 'events' AND name = 'order_updated_at' FORMAT TabSeparated"));
             var tables = await server.QueryAsync($"SELECT name FROM system.tables WHERE database = '{database}' ORDER BY name FORMAT TabSeparated");
             Assert.Equal("ad_spend\nattribution_channel_models\nattribution_conversions\nattribution_model_counts\nattribution_path_counts\nattribution_people\nattribution_state\nattribution_touches\n" +
-                "bad_events\nevent_loads\nevent_loads_mv\nevents\nevents_by_load\nevents_by_load_mv\nidentity_links\norder_reports\norder_reports_mv\nperson_paths\nschema_migrations\n", tables);
+                "bad_events\nevent_loads\nevent_loads_mv\nevents\nevents_by_load\nevents_by_load_mv\nidentity_links\nidentity_links_by_person\nidentity_links_by_person_mv\norder_reports\norder_reports_mv\nperson_paths\nschema_migrations\n", tables);
             Assert.Contains("ReplacingMergeTree", await server.QueryAsync($"SELECT engine FROM system.tables WHERE database = '{database}' AND name = 'events' FORMAT TabSeparated"), StringComparison.Ordinal);
         }
         finally

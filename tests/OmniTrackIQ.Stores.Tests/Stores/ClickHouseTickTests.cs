@@ -35,6 +35,7 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
             _data.Page("dev-buyer", 1, "Referral"), _data.Identify("dev-buyer", 1.1, userId: "buyer-x"),
             _data.Conversion(null, 2, "order-split", 50, userId: "buyer-x"),
             _data.Page("anon-split", 1, "Display"), _data.Conversion("anon-split", 2.1, "order-split", 50, source: "s2s"),
+            _data.Page("anon-old", 25, "Referral"), _data.Identify("anon-old", 25.1, userId: "user-link"),
         ]);
         await s.Events.WriteEventsAsync(history[..(history.Count / 2)], CancellationToken.None);
         Assert.True((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
@@ -52,6 +53,9 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
             _data.Identify("anon-001", 30, userId: "user-002"), _data.Page("anon-split", 30, "Email"),
             _data.Page("anon-new-1", 1, "Display"), _data.Conversion("anon-new-1", 1.5, "order-3", 60),
             _data.Page("anon-new-2", 31, "Referral"), _data.Conversion("anon-new-2", 31.5, "order-6", 70),
+            // A new device logs in as anon-old's user and buys: the tick finds anon-old (and its Referral touch) only
+            // through the stored link's person_key side (identity_links_by_person).
+            _data.Identify("anon-dev", 30.2, userId: "user-link"), _data.Conversion("anon-dev", 30.5, "order-link", 40),
         ], CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         await AssertKeptCountsAreAFreshSumAsync();
@@ -61,6 +65,9 @@ public class ClickHouseTickTests(ClickHouseServerFixture server) : IClassFixture
         await s.Events.WriteEventsAsync([_data.Page("anon-split", 32, "Referral")], CancellationToken.None);
         Assert.False((await s.Runs.RunAsync(Ws, Settings, CancellationToken.None)).Full);
         await AssertKeptCountsAreAFreshSumAsync();
+
+        // The ticks sent their people maps with their queries: only the full run wrote one.
+        Assert.Equal("1\n", await server.QueryAsync($"SELECT uniqExact(run) FROM {server.Database}.attribution_people WHERE workspace = '{Ws}' FORMAT TabSeparated"));
 
         var incremental = await AttributionStoreContract.SnapshotAsync(s, Ws);
         await s.Runs.RecomputeAsync(Ws, Settings, null, CancellationToken.None);
