@@ -73,6 +73,7 @@ try
     var before = Process.GetCurrentProcess().WorkingSet64;
     var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
     watch.Restart();
+    using var heap = new ManagedHeapPeak();
     var full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
     var fullTime = watch.Elapsed;
     using (var afterFull = Process.GetCurrentProcess())
@@ -81,7 +82,8 @@ try
             $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the grouping baseline and the full recompute: {AnalystQuestions.PeakRssMb()} MB"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the grouping baseline and the full recompute: {AnalystQuestions.PeakRssMb()} MB; managed heap peak of the full recompute (sampled): {heap}"));
+    heap.Dispose();
     if (fullSteps)
     {
         foreach (var line in timed.Report()) { Console.WriteLine(line); }

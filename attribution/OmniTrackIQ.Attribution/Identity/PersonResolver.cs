@@ -53,20 +53,40 @@ public sealed class PersonResolver
     {
         var people = new PersonResolver();
         var identifies = new List<(string Key, long FirstSeenMs)>();
-        foreach (var link in links)
-        {
-            people.Link(link.IdKey, link.PersonKey);
-            if (link.Source == "identify") { identifies.Add((link.IdKey, link.FirstSeenMs)); }
-        }
+        foreach (var link in links) { people.Add(link, identifies); }
+        leadMs = people.Leads(identifies);
+        return people;
+    }
 
-        leadMs = new Dictionary<string, long>(StringComparer.Ordinal);
+    /// <summary>
+    /// <see cref="FromLinks"/> over a store's stream: each link is unioned as it arrives, so a full run never holds every
+    /// link of the workspace at once (1.5M keys' links at 1M conversions) beside the resolver they make.
+    /// </summary>
+    public static async Task<(PersonResolver People, Dictionary<string, long> LeadMs)> FromLinksAsync(IAsyncEnumerable<IdentityLink> links,
+        CancellationToken cancellationToken)
+    {
+        var people = new PersonResolver();
+        var identifies = new List<(string Key, long FirstSeenMs)>();
+        await foreach (var link in links.WithCancellation(cancellationToken)) { people.Add(link, identifies); }
+        return (people, people.Leads(identifies));
+    }
+
+    private void Add(IdentityLink link, List<(string Key, long FirstSeenMs)> identifies)
+    {
+        Link(link.IdKey, link.PersonKey);
+        if (link.Source == "identify") { identifies.Add((link.IdKey, link.FirstSeenMs)); }
+    }
+
+    private Dictionary<string, long> Leads(List<(string Key, long FirstSeenMs)> identifies)
+    {
+        var leadMs = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (key, firstSeenMs) in identifies)
         {
-            var person = people.Find(key);
+            var person = Find(key);
             if (!leadMs.TryGetValue(person, out var known) || firstSeenMs < known) { leadMs[person] = firstSeenMs; }
         }
 
-        return people;
+        return leadMs;
     }
 
     /// <summary>Every key whose person is in <paramref name="roots"/> (a person's stored rows may carry any of its keys as an earlier name).</summary>

@@ -56,7 +56,7 @@ public sealed class AttributionOrchestrator(IAttributionRunStore store) : IAttri
         var totalPeople = 0;
         if (full)
         {
-            var people = PersonResolver.FromLinks(await ReadAllAsync(run.LinksAsync(cancellationToken)), out var leadMs);
+            var (people, leadMs) = await PersonResolver.FromLinksAsync(run.LinksAsync(cancellationToken), cancellationToken);
             journeyScope = new JourneyScope(people, leadMs, null);
         }
         else

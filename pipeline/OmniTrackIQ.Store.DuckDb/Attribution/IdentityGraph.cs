@@ -58,6 +58,7 @@ internal static class IdentityGraph
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id_key, person_key, source, epoch_ms(first_seen) FROM identity_links WHERE workspace = $ws";
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
+        command.UseStreamingMode = true; // every link of the workspace: DuckDB need not hold the whole result while they are unioned
         using var reader = command.ExecuteReader();
         while (reader.Read()) { yield return new IdentityLink(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)); }
     }
