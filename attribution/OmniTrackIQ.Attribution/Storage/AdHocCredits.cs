@@ -40,7 +40,7 @@ public sealed class AdHocCredits
     private readonly int _markovOrder;
     private readonly long _maxAgeMs;
     private readonly StringNumbers _strings = new();
-    private readonly AdHocPathTotals _totals = new();
+    private readonly AdHocPathTotals _totals;
     private readonly DistinctTouchPaths _keptPaths;
     private readonly List<PendingConversion> _pending = [];
     private readonly List<CreditRow> _rows = [];
@@ -77,6 +77,7 @@ public sealed class AdHocCredits
         _unattributedHeuristics = [.. models.Where(m => !_dataDriven.Contains(m))];
         _markovOrder = settings.MarkovOrder;
         _keptPaths = new DistinctTouchPaths(groupBy);
+        _totals = new AdHocPathTotals(_strings);
         // Only what is read is computed: the asked heuristics' credits (in the library's order), the paths only when a model is fitted.
         _heuristics = [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))];
         _sums = sums;
@@ -174,7 +175,7 @@ public sealed class AdHocCredits
 
             if (counted) { AddHeuristicCredits(kept, conversion); }
             if (!withPaths) { continue; }
-            _totals.AddToJourney(kept, _keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
+            _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
             if (!counted) { continue; }
             // Grouped by channel, a touch's grouped number is always -1: the channels alone are the key (shorter, so more often packed).
             var key = _keptPaths.ByChannel ? _keptChannels.AsSpan(0, keptCount) : _keptPairs.AsSpan(0, 2 * keptCount);
@@ -345,13 +346,8 @@ public sealed class AdHocCredits
         var tail = _journey.AsSpan(from, touchCount - from);
         var keptCount = TouchpointFilter.Select(tail, tail[^1].TimestampMs, _options, _selected);
         if (keptCount == 0) { return; }
-        for (var k = 0; k < keptCount; k++)
-        {
-            _kept[k] = tail[_selected[k]];
-            _keptChannels[k] = _channelNumbers[from + _selected[k]];
-        }
-
-        _totals.AddToJourney(_kept.AsSpan(0, keptCount), _keptChannels.AsSpan(0, keptCount), 0, 0, 1);
+        for (var k = 0; k < keptCount; k++) { _keptChannels[k] = _channelNumbers[from + _selected[k]]; }
+        _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 0, 0, 1);
     }
 
     /// <summary>Markov's removal effects or Shapley's values per channel, over the totals.</summary>
