@@ -40,10 +40,15 @@ public sealed class AdHocCredits
     private readonly int _markovOrder;
     private readonly long _maxAgeMs;
     private readonly StringNumbers _strings = new();
-    private readonly AdHocPathTotals _totals = new();
+    private readonly AdHocPathTotals _totals;
     private readonly DistinctTouchPaths _keptPaths;
     private readonly List<PendingConversion> _pending = [];
     private readonly List<CreditRow> _rows = [];
+
+    // The summing form (AdHocCreditSums): credits go to these sums instead of rows, a model by its number (heuristics in
+    // _heuristics order, then _dataDriven), an unattributed heuristic by the number of its name.
+    private readonly AdHocCreditSums? _sums;
+    private readonly int[] _unattributedNumbers;
 
     // Scratch kept from journey to journey: the touches with the lead flag, their channel and grouped numbers, a path's kept
     // indices, touches and numbers, and one model's credits.
@@ -58,6 +63,11 @@ public sealed class AdHocCredits
 
     /// <param name="groupBy">What the answer sums by: a data-driven row keeps that part of its touch (and the channel).</param>
     public AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models, AttributionGroupBy groupBy)
+        : this(settings, models, groupBy, null)
+    {
+    }
+
+    internal AdHocCredits(AttributionSettings settings, IReadOnlyCollection<string> models, AttributionGroupBy groupBy, AdHocCreditSums? sums)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(models);
@@ -67,9 +77,20 @@ public sealed class AdHocCredits
         _unattributedHeuristics = [.. models.Where(m => !_dataDriven.Contains(m))];
         _markovOrder = settings.MarkovOrder;
         _keptPaths = new DistinctTouchPaths(groupBy);
+        _totals = new AdHocPathTotals(_strings);
         // Only what is read is computed: the asked heuristics' credits (in the library's order), the paths only when a model is fitted.
         _heuristics = [.. AttributionModels.Heuristics.Where(h => models.Contains(h.Name))];
+        _sums = sums;
+        ModelNames = [.. _heuristics.Select(h => h.Name), .. _dataDriven];
+        // A name that is no model (the API refuses them) has no sums.
+        _unattributedNumbers = [.. _unattributedHeuristics.Select(m => Array.IndexOf(ModelNames, m)).Where(n => n >= 0)];
     }
+
+    /// <summary>The summing form's model numbers: each number's name.</summary>
+    internal string[] ModelNames { get; }
+
+    /// <summary>The numbers of the touches' strings (a summing form's keys are these numbers).</summary>
+    internal StringNumbers Strings => _strings;
 
     /// <summary>Every credit of the journeys, read once (a store with a synchronous stream: DuckDB).</summary>
     public static IEnumerable<CreditRow> Compute(IEnumerable<PersonJourney> journeys, AttributionSettings settings, IReadOnlyCollection<string> models,
@@ -92,15 +113,32 @@ public sealed class AdHocCredits
     public List<CreditRow> Add(PersonJourney journey)
     {
         ArgumentNullException.ThrowIfNull(journey);
+        if (_sums is not null) { throw new InvalidOperationException("A summing pass gives no rows: use AdHocCreditSums."); }
         _rows.Clear();
+        AddJourney(journey);
+        return _rows;
+    }
+
+    /// <summary>The summing form's <see cref="Add"/>: the same credits, into the sums.</summary>
+    internal void AddSummed(PersonJourney journey)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        AddJourney(journey);
+    }
+
+    private void AddJourney(PersonJourney journey)
+    {
         var withPaths = _dataDriven.Count > 0;
-        var touchCount = Load(journey.Touches, journey.LeadTimestampMs, withPaths);
+        var summing = _sums is not null;
+        var touchCount = Load(journey.Touches, journey.LeadTimestampMs, withPaths || summing);
         var conversions = journey.Conversions;
         var end = 0;
         var lastConversionMs = long.MinValue;
         for (var c = 0; c < conversions.Count; c++)
         {
             var conversion = conversions[c];
+            // Summing, a conversion out of the answer's range adds nothing but its path to the fit.
+            var counted = !summing || _sums!.Counts(conversion.TimestampMs);
             while (end < touchCount && _journey[end].TimestampMs <= conversion.TimestampMs) { end++; }
             var start = end;
             while (start > 0 && end - start < JourneyAttributor.DefaultMaxPathTouches && conversion.TimestampMs - _journey[start - 1].TimestampMs <= _maxAgeMs) { start--; }
@@ -109,24 +147,36 @@ public sealed class AdHocCredits
             var keptCount = TouchpointFilter.Select(path, conversion.TimestampMs, _options, _selected);
             if (keptCount == 0)
             {
-                foreach (var model in _unattributedHeuristics) { _rows.Add(new CreditRow(model, null, conversion, 1)); }
-                if (withPaths) { _pending.Add(new PendingConversion(PendingConversion.NoPath, conversion.TimestampMs, conversion.Revenue)); }
+                if (summing)
+                {
+                    if (counted) { foreach (var number in _unattributedNumbers) { _sums!.AddNoTouch(number, conversion.Revenue); } }
+                }
+                else
+                {
+                    foreach (var model in _unattributedHeuristics) { _rows.Add(new CreditRow(model, null, conversion, 1)); }
+                }
+
+                if (withPaths && counted) { _pending.Add(new PendingConversion(PendingConversion.NoPath, conversion.TimestampMs, conversion.Revenue)); }
                 continue;
             }
 
             for (var k = 0; k < keptCount; k++) { _kept[k] = path[_selected[k]]; }
             var kept = _kept.AsSpan(0, keptCount);
-            AddHeuristicCredits(kept, conversion);
-            if (!withPaths) { continue; }
-            for (var k = 0; k < keptCount; k++)
+            if (withPaths || summing)
             {
-                var index = start + _selected[k];
-                _keptChannels[k] = _channelNumbers[index];
-                _keptPairs[2 * k] = _channelNumbers[index];
-                _keptPairs[(2 * k) + 1] = _groupedNumbers[index];
+                for (var k = 0; k < keptCount; k++)
+                {
+                    var index = start + _selected[k];
+                    _keptChannels[k] = _channelNumbers[index];
+                    _keptPairs[2 * k] = _channelNumbers[index];
+                    _keptPairs[(2 * k) + 1] = _groupedNumbers[index];
+                }
             }
 
-            _totals.AddToJourney(kept, _keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
+            if (counted) { AddHeuristicCredits(kept, conversion); }
+            if (!withPaths) { continue; }
+            _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
+            if (!counted) { continue; }
             // Grouped by channel, a touch's grouped number is always -1: the channels alone are the key (shorter, so more often packed).
             var key = _keptPaths.ByChannel ? _keptChannels.AsSpan(0, keptCount) : _keptPairs.AsSpan(0, 2 * keptCount);
             _pending.Add(new PendingConversion(_keptPaths.Intern(kept, key), conversion.TimestampMs, conversion.Revenue));
@@ -137,13 +187,12 @@ public sealed class AdHocCredits
             AddTail(touchCount, lastConversionMs);
             _totals.EndJourney();
         }
-
-        return _rows;
     }
 
     /// <summary>After the last <see cref="Add"/>: Markov and Shapley fitted over every path, then their credits, conversion by conversion in the order they came.</summary>
     public IEnumerable<CreditRow> Finish()
     {
+        if (_sums is not null) { throw new InvalidOperationException("A summing pass gives no rows: use AdHocCreditSums."); }
         if (_dataDriven.Count == 0) { yield break; }
         var paths = _totals.ToPathCounts();
         foreach (var model in _dataDriven)
@@ -165,6 +214,37 @@ public sealed class AdHocCredits
                 for (var i = 0; i < touches.Length; i++)
                 {
                     if (split[i] > 0) { yield return new CreditRow(model, touches[i], conversion, split[i]); }
+                }
+            }
+        }
+    }
+
+    /// <summary>The summing form's <see cref="Finish"/>: the same credits, into the sums (each in-range conversion was kept pending).</summary>
+    internal void FinishSummed()
+    {
+        if (_dataDriven.Count == 0) { return; }
+        var paths = _totals.ToPathCounts();
+        for (var d = 0; d < _dataDriven.Count; d++)
+        {
+            var model = _heuristics.Length + d;
+            var weights = paths.Count == 0 ? new Dictionary<string, double>(StringComparer.Ordinal) : Fit(_dataDriven[d], paths);
+            var splits = new double[]?[_keptPaths.Count];
+            foreach (var pending in _pending)
+            {
+                if (pending.Path == PendingConversion.NoPath)
+                {
+                    _sums!.AddNoTouch(model, pending.Revenue);
+                    continue;
+                }
+
+                var touches = _keptPaths[pending.Path];
+                var numbers = _keptPaths.NumbersOf(pending.Path);
+                var split = splits[pending.Path] ??= Split(weights, touches);
+                for (var i = 0; i < touches.Length; i++)
+                {
+                    if (split[i] <= 0) { continue; }
+                    var (channel, key) = _keptPaths.ByChannel ? (numbers[i], numbers[i]) : (numbers[2 * i], numbers[(2 * i) + 1]);
+                    _sums!.AddTouch(model, key, channel, split[i], pending.Revenue);
                 }
             }
         }
@@ -232,10 +312,23 @@ public sealed class AdHocCredits
     private void AddHeuristicCredits(ReadOnlySpan<Touchpoint> kept, JourneyConversion conversion)
     {
         var credits = _credits.AsSpan(0, kept.Length);
-        foreach (var (name, model) in _heuristics)
+        for (var h = 0; h < _heuristics.Length; h++)
         {
+            var (name, model) = _heuristics[h];
             credits.Clear();
             HeuristicModels.Compute(model, kept, conversion.TimestampMs, credits, _options);
+            if (_sums is not null)
+            {
+                // Grouped by channel the key is the channel (its grouped number is -1, a missing source or campaign otherwise).
+                var byChannel = _keptPaths.ByChannel;
+                for (var k = 0; k < kept.Length; k++)
+                {
+                    if (credits[k] > 0) { _sums.AddTouch(h, byChannel ? _keptChannels[k] : _keptPairs[(2 * k) + 1], _keptChannels[k], credits[k], conversion.Revenue); }
+                }
+
+                continue;
+            }
+
             for (var k = 0; k < kept.Length; k++)
             {
                 if (credits[k] > 0) { _rows.Add(new CreditRow(name, kept[k], conversion, credits[k])); }
@@ -253,13 +346,8 @@ public sealed class AdHocCredits
         var tail = _journey.AsSpan(from, touchCount - from);
         var keptCount = TouchpointFilter.Select(tail, tail[^1].TimestampMs, _options, _selected);
         if (keptCount == 0) { return; }
-        for (var k = 0; k < keptCount; k++)
-        {
-            _kept[k] = tail[_selected[k]];
-            _keptChannels[k] = _channelNumbers[from + _selected[k]];
-        }
-
-        _totals.AddToJourney(_kept.AsSpan(0, keptCount), _keptChannels.AsSpan(0, keptCount), 0, 0, 1);
+        for (var k = 0; k < keptCount; k++) { _keptChannels[k] = _channelNumbers[from + _selected[k]]; }
+        _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 0, 0, 1);
     }
 
     /// <summary>Markov's removal effects or Shapley's values per channel, over the totals.</summary>

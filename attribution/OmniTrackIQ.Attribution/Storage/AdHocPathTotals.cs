@@ -9,21 +9,23 @@ namespace OmniTrackIQ.Attribution.Storage;
 /// added as <see cref="PathCounts.Aggregate"/> and the answer's totals added them before, so the fit is the same to the bit:
 /// a journey's paths are first grouped among themselves (<see cref="AddToJourney"/>, in the order they come), then each
 /// group joins the totals in the order first seen in the journey (<see cref="EndJourney"/>).
+/// A group's channel names are made only when its sequence is new to the totals, from the numbers (<c>strings</c>):
+/// not an array per path of every journey.
 /// </summary>
-internal sealed class AdHocPathTotals
+internal sealed class AdHocPathTotals(StringNumbers strings)
 {
     private readonly IntSequenceNumbers _keys = new();
     // A distinct sequence's names and its sums apart, so adding to the sums writes three doubles in place (no reference, no barrier).
     private readonly List<string[]> _channels = [];
     private readonly List<Sums> _totals = [];
 
-    // The current journey's groups: their channel numbers side by side in _journeyKeys, their first path's names and sums.
-    private readonly List<(int Start, int Length, string[] Channels, double Conversions, double Value, double Nulls)> _journey = [];
+    // The current journey's groups: their channel numbers side by side in _journeyKeys, and their sums.
+    private readonly List<(int Start, int Length, double Conversions, double Value, double Nulls)> _journey = [];
     private int[] _journeyKeys = new int[64];
     private int _journeyKeysUsed;
 
-    /// <summary>One path of the current journey: its kept touches' channels (names and numbers, in order) and its sums.</summary>
-    public void AddToJourney(ReadOnlySpan<Touchpoint> kept, ReadOnlySpan<int> channelNumbers, double conversions, double value, double nulls)
+    /// <summary>One path of the current journey: its kept touches' channel numbers (in order) and its sums.</summary>
+    public void AddToJourney(ReadOnlySpan<int> channelNumbers, double conversions, double value, double nulls)
     {
         for (var g = 0; g < _journey.Count; g++)
         {
@@ -41,9 +43,7 @@ internal sealed class AdHocPathTotals
         }
 
         channelNumbers.CopyTo(_journeyKeys.AsSpan(_journeyKeysUsed));
-        var names = new string[kept.Length];
-        for (var i = 0; i < names.Length; i++) { names[i] = kept[i].Channel; }
-        _journey.Add((_journeyKeysUsed, channelNumbers.Length, names, conversions, value, nulls));
+        _journey.Add((_journeyKeysUsed, channelNumbers.Length, conversions, value, nulls));
         _journeyKeysUsed += channelNumbers.Length;
     }
 
@@ -52,10 +52,13 @@ internal sealed class AdHocPathTotals
     {
         foreach (var group in _journey)
         {
-            var number = _keys.Intern(_journeyKeys.AsSpan(group.Start, group.Length), out var added);
+            var numbers = _journeyKeys.AsSpan(group.Start, group.Length);
+            var number = _keys.Intern(numbers, out var added);
             if (added)
             {
-                _channels.Add(group.Channels);
+                var names = new string[numbers.Length];
+                for (var i = 0; i < names.Length; i++) { names[i] = strings.NameOf(numbers[i]); }
+                _channels.Add(names);
                 _totals.Add(new Sums(group.Conversions, group.Value, group.Nulls));
             }
             else

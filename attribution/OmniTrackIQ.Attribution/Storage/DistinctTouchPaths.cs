@@ -13,6 +13,7 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
 {
     private readonly IntSequenceNumbers _numbers = new();
     private readonly List<Touchpoint[]> _paths = [];
+    private readonly List<int[]> _touchNumbers = [];
 
     public int Count => _paths.Count;
 
@@ -21,6 +22,9 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
 
     /// <summary>The path numbered <paramref name="number"/>: its touches' channel and grouped part, with time 0 and no flags.</summary>
     public Touchpoint[] this[int number] => _paths[number];
+
+    /// <summary>The numbers the path numbered <paramref name="number"/> was interned by (see <see cref="Intern"/>'s touchNumbers).</summary>
+    public ReadOnlySpan<int> NumbersOf(int number) => _touchNumbers[number];
 
     /// <summary>The number of the path of these touches, a new one when it was not seen before.</summary>
     /// <param name="touchNumbers">Each touch's channel number then its grouped part's number, two per touch, in order; grouped by
@@ -42,6 +46,7 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
         }
 
         _paths.Add(copy);
+        _touchNumbers.Add(touchNumbers.ToArray());
         return number;
     }
 

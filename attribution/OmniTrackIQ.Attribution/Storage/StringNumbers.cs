@@ -11,8 +11,12 @@ internal sealed class StringNumbers
 {
     private const int CacheSize = 4096;
     private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
     private readonly string?[] _cachedStrings = new string?[CacheSize];
     private readonly int[] _cachedNumbers = new int[CacheSize];
+
+    /// <summary>The string numbered <paramref name="number"/> (not -1).</summary>
+    public string NameOf(int number) => _names[number];
 
     public int Of(string? value)
     {
@@ -23,6 +27,7 @@ internal sealed class StringNumbers
         {
             number = _numbers.Count;
             _numbers[value] = number;
+            _names.Add(value);
         }
 
         _cachedStrings[slot] = value;

@@ -1,11 +1,10 @@
-using OmniTrackIQ.Attribution.Journeys;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 
 /// <summary>
-/// Summaries under per-query options: every journey is streamed once through the shared <see cref="AdHocCredits"/> and
-/// summed per group here. Nothing is stored: the read's people map goes with each
+/// Summaries under per-query options: every journey is streamed once through the shared <see cref="AdHocCreditSums"/>, which
+/// credits and sums it per model and group as it comes. Nothing is stored: the read's people map goes with each
 /// journey query as an external table (it used to be inserted into <c>attribution_people</c> under a run id nothing
 /// ever deleted, so every GET grew the table). Identity links are those the worker has recorded (at most one tick behind).
 /// </summary>
@@ -22,35 +21,22 @@ internal static class AdHocSummary
         var keys = people.Keys.ToList();
         ExternalTable PeopleTable() => ExternalTable.Streamed(PeopleTableName, "k String, person String", keys.Select(k => new[] { k, people.Find(k) }));
 
-        // One stream of journeys: the heuristics are credited as each journey comes, Markov and Shapley once all have (memory
-        // holds one journey, the path totals and a few bytes per conversion).
-        var credits = new AdHocCredits(settings, models, groupBy);
-        var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
-        void Sum(in CreditRow credit)
-        {
-            if (!EpochRange.Contains(credit.Conversion.TimestampMs, from, to)) { return; }
-            var touch = credit.Touch;
-            if (channel is not null && !string.Equals(touch?.Channel ?? AttributionModels.NoTouchChannel, channel, StringComparison.Ordinal)) { return; }
-            var key = groupBy switch
-            {
-                AttributionGroupBy.Channel => touch?.Channel ?? AttributionModels.NoTouchChannel,
-                AttributionGroupBy.Source => touch?.Source ?? AttributionModels.NoTouchChannel,
-                _ => touch?.Campaign ?? AttributionModels.NoTouchChannel,
-            };
-            result[credit.Model].Add(key, credit.Credit, credit.RevenueCredit);
-        }
-
+        // One stream of journeys: the heuristics are credited and summed as each journey comes, Markov and Shapley once all have
+        // (memory holds one journey, the path totals and a few bytes per conversion).
+        var sums = new AdHocCreditSums(settings, models, groupBy, channel, ms => EpochRange.Contains(ms, from, to));
         var sql = JourneySql.AdHocJourneys(db, ws, ClickHouseAttributionStore.Orders(db, ws), PeopleTableName);
         var reader = new JourneyRows(leadMs);
         await foreach (var row in database.StreamRowsWithTableAsync(sql, PeopleTable(), cancellationToken))
         {
             using (row)
             {
-                foreach (var credit in credits.Add(reader.Read(row.RootElement))) { Sum(credit); }
+                sums.Add(reader.Read(row.RootElement));
             }
         }
 
-        foreach (var credit in credits.Finish()) { Sum(credit); }
+        sums.Finish();
+        var result = models.ToDictionary(m => m, _ => new GroupSums(), StringComparer.Ordinal);
+        foreach (var (model, key, credit, revenueCredit) in sums.Groups) { result[model].Add(key, credit, revenueCredit); }
         return result;
     }
 }

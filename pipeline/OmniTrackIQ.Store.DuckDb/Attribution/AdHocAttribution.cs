@@ -1,15 +1,13 @@
-using System.Runtime.InteropServices;
 using DuckDB.NET.Data;
 using OmniTrackIQ.Attribution.Storage;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
 
 /// <summary>
-/// Attribution under per-query options (a lookback window or "paid clicks first" other than the
-/// workspace's): the shared <see cref="AdHocCredits"/> computes the requested models over every journey, the credits of
-/// the conversions in the asked range are summed here per model and summary key (<see cref="AdHocSums"/>), and those few
-/// sums go into the connection's temp table <c>adhoc_results</c>, which the summary joins with spend as it joins the
-/// stored results' sums. Nothing is written to the stored results.
+/// Attribution under per-query options (a lookback window or "paid clicks first" other than the workspace's): the shared
+/// <see cref="AdHocCreditSums"/> computes the requested models over every journey and sums the credits of the conversions in
+/// the asked range per model and summary key as they come, and those few sums go into the connection's temp table
+/// <c>adhoc_results</c>, which the summary joins with spend as it joins the stored results' sums. Nothing is written to the stored results.
 /// The journeys are those the last run stored (<see cref="JourneysTable"/>): the people and events the stored results
 /// were computed from, at most one tick behind, as the stored results.
 /// </summary>
@@ -34,15 +32,9 @@ internal static class AdHocAttribution
             create.ExecuteNonQuery();
         }
 
-        var sums = new AdHocSums(range, groupBy, channel);
-        var credits = new AdHocCredits(settings, models, groupBy);
-        foreach (var journey in JourneysTable.Stream(stream, workspace))
-        {
-            // Each row read in place from the attributor's list: a credit is ~100 bytes, copied once less per row this way.
-            foreach (ref readonly var row in CollectionsMarshal.AsSpan(credits.Add(journey))) { sums.Add(row); }
-        }
-
-        foreach (var row in credits.Finish()) { sums.Add(row); }
+        var sums = new AdHocCreditSums(settings, models, groupBy, channel, range.Contains);
+        foreach (var journey in JourneysTable.Stream(stream, workspace)) { sums.Add(journey); }
+        sums.Finish();
 
         using var appender = connection.CreateAppender(Table);
         foreach (var (model, key, credit, revenueCredit) in sums.Groups)

@@ -12,6 +12,18 @@ internal readonly record struct TimeRange(DateTime? From, DateTime? To)
     public string Where(string column) =>
         (From.HasValue ? $"AND {column} >= $from " : "") + (To.HasValue ? $"AND {column} < $to" : "");
 
+    /// <summary>
+    /// Whether a conversion at this epoch millisecond is in the range, compared as SQL compares it with a TIMESTAMP: in
+    /// microseconds (an on-the-fly answer's conversions are filtered in memory, as the stored ones are in SQL).
+    /// </summary>
+    public bool Contains(long epochMs)
+    {
+        var micros = epochMs * 1000;
+        return (From is not { } from || micros >= Micros(from)) && (To is not { } to || micros < Micros(to));
+    }
+
+    private static long Micros(DateTime bound) => (bound.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
     public void Bind(DuckDBCommand command)
     {
         if (From is { } from) { command.Parameters.Add(new DuckDBParameter("from", from)); }
