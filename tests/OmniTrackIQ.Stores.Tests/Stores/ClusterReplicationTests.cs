@@ -10,7 +10,7 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 /// What the cluster adds over one server, on 2 shards x 2 replicas: writes go on while a replica is down and the
 /// replica catches up when it is back; copies of one event made through two ingest nodes become one row.
 /// </summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ClusterNodeStopsCollection.Name)]
 public sealed class ClusterReplicationTests(ClickHouseClusterFixture cluster) : IClassFixture<ClickHouseClusterFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);

@@ -4,12 +4,12 @@ namespace OmniTrackIQ.Pipeline.Tests.Stores;
 // expected answers, through the Distributed tables the store's own schema steps made ON CLUSTER.
 
 /// <summary>The event store contract on the cluster.</summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ClusterCollection.Second)]
 public sealed class ClusterEventStoreContractTests(ClickHouseClusterFixture cluster)
     : ClickHouseEventStoreContractTests(cluster), IClassFixture<ClickHouseClusterFixture>;
 
 /// <summary>The attribution contract on the cluster.</summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ClusterCollection.Second)]
 public sealed class ClusterAttributionStoreContractTests(ClickHouseClusterFixture cluster)
     : ClickHouseAttributionStoreContractTests(cluster), IClassFixture<ClickHouseClusterFixture>;
 
@@ -19,7 +19,7 @@ public sealed class ClusterOrderLedgerContractTests(ClickHouseClusterFixture clu
     : ClickHouseOrderLedgerContractTests(cluster), IClassFixture<ClickHouseClusterFixture>;
 
 /// <summary>The order list contract on the cluster.</summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ClusterCollection.Second)]
 public sealed class ClusterOrderListContractTests(ClickHouseClusterFixture cluster)
     : ClickHouseOrderListContractTests(cluster), IClassFixture<ClickHouseClusterFixture>;
 
