@@ -127,6 +127,12 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     public async IAsyncEnumerable<PersonJourney> JourneysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
+        if (_scopePeople is { } few && scope.Keys!.Count <= database.Options.InProcessJourneyMaxKeys)
+        {
+            foreach (var journey in await ScopeJourneys.ReadAsync(database, _ws, scope, few, cancellationToken)) { yield return journey; }
+            yield break;
+        }
+
         var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
         var sql = JourneySql.Journeys(db, _ws, Run, scope.IsPartial);
