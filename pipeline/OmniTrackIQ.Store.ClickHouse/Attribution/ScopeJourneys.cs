@@ -17,6 +17,7 @@ internal static class ScopeJourneys
         CancellationToken cancellationToken)
     {
         var db = database.Name;
+        var prewhere = database.Options.Cluster is null;
         var inScope = scope.Keys!.ToHashSet(StringComparer.Ordinal);
         var strings = new StringPool();
         var events = new List<ScopeEvent>();
@@ -25,7 +26,7 @@ internal static class ScopeJourneys
         string? Pooled(JsonElement value) => strings.Intern(value.ValueKind == JsonValueKind.Null ? null : value.GetString());
         string PersonOf(string key) => scope.People.Find(key) is { Length: > 0 } person ? person : key;
 
-        await database.ReadRowsWithTableAsync(ScopeJourneySql.Events(db, ws), people, row =>
+        await database.ReadRowsWithTableAsync(ScopeJourneySql.Events(db, ws, prewhere), people, row =>
         {
             if (ClickHouseDatabase.Number(row.GetProperty("is_conversion")) == 1)
             {
@@ -41,7 +42,7 @@ internal static class ScopeJourneys
 
         if (orders.Rows > 0)
         {
-            await database.ReadRowsWithTableAsync(ScopeJourneySql.Conversions(db, ws), orders, row =>
+            await database.ReadRowsWithTableAsync(ScopeJourneySql.Conversions(db, ws, prewhere), orders, row =>
             {
                 // An order whose earliest keyed report is another person's is that person's conversion, not this scope's.
                 var key = row.GetProperty("k").GetString()!;
