@@ -10,7 +10,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// One attribution run over ClickHouse (<see cref="AttributionOrchestrator"/> drives it). The mark is <c>load_ms</c>,
 /// read back by <see cref="ClickHouseStoreOptions.LoadMarkMargin"/> for rows other ingest nodes stamped earlier or made
 /// visible late; the run writes under a new run number and records itself last (<see cref="ResultBatch"/>), so readers
-/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>). On a cluster, a
+/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>), a tick's few in this
+/// process from flat reads (<see cref="ScopeJourneys"/>). On a cluster, a
 /// run whose replica has not yet received another node's runs (<see cref="ReplicaLag"/>) recomputes everything it sees.
 /// </summary>
 /// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
