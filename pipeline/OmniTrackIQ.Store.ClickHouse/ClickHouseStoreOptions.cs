@@ -68,4 +68,12 @@ public sealed class ClickHouseStoreOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807", ErrorMessage = "OmniTrack:ClickHouse:LoadMarkMargin must be 0 or more")]
     public TimeSpan LoadMarkMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The largest tick scope (identity keys) whose journeys are assembled in this process from two flat reads
+    /// (<c>ScopeJourneys</c>): the orchestrator holds that many people's journeys anyway. A larger scope (a range run, a
+    /// backfill) streams its journeys from the server's per-person query, so memory stays flat. Not configurable: a
+    /// test sets 0 to run the server's path.
+    /// </summary>
+    internal int InProcessJourneyMaxKeys { get; set; } = OmniTrackIQ.Attribution.Runs.AttributionOrchestrator.ReadAheadMaxKeys;
 }

@@ -10,7 +10,8 @@ namespace OmniTrackIQ.Store.ClickHouse.Attribution;
 /// One attribution run over ClickHouse (<see cref="AttributionOrchestrator"/> drives it). The mark is <c>load_ms</c>,
 /// read back by <see cref="ClickHouseStoreOptions.LoadMarkMargin"/> for rows other ingest nodes stamped earlier or made
 /// visible late; the run writes under a new run number and records itself last (<see cref="ResultBatch"/>), so readers
-/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>). On a cluster, a
+/// only see finished runs. Journeys are assembled per person on the server (<see cref="JourneySql"/>), a tick's few in this
+/// process from flat reads (<see cref="ScopeJourneys"/>). On a cluster, a
 /// run whose replica has not yet received another node's runs (<see cref="ReplicaLag"/>) recomputes everything it sees.
 /// </summary>
 /// <param name="through">The newest <c>load_ms</c> of the workspace's events now.</param>
@@ -127,6 +128,12 @@ internal sealed class ClickHouseRunSession(ClickHouseDatabase database, TimeProv
     public async IAsyncEnumerable<PersonJourney> JourneysAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
+        if (_scopePeople is { } few && scope.Keys!.Count <= database.Options.InProcessJourneyMaxKeys)
+        {
+            foreach (var journey in await ScopeJourneys.ReadAsync(database, _ws, scope, few, cancellationToken)) { yield return journey; }
+            yield break;
+        }
+
         var db = database.Name;
         var journeys = new JourneyRows(scope.LeadMs);
         var sql = JourneySql.Journeys(db, _ws, Run, scope.IsPartial);

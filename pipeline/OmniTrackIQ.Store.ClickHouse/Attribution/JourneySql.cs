@@ -17,9 +17,10 @@ internal static class JourneySql
 
     /// <summary>The workspace's events, one row per message id (the first copy: copies of one event are identical but for load marks).</summary>
     /// <param name="from">The table read: <c>events</c>, or <see cref="OrderReports"/> for conversion reports (the same rows).</param>
-    public static string Distinct(string db, string ws, string columns, string where, string from = "events") => $"""
+    /// <param name="prewhere">A condition read first (PREWHERE), or null: see <see cref="ScopeJourneySql"/>.</param>
+    public static string Distinct(string db, string ws, string columns, string where, string from = "events", string? prewhere = null) => $"""
         SELECT {columns} FROM {db}.{from}
-        WHERE workspace = {ws} AND ({where})
+        {(prewhere is null ? "" : $"PREWHERE {prewhere} ")}WHERE workspace = {ws} AND ({where})
         ORDER BY message_id, load_ms, load_index
         LIMIT 1 BY message_id
         """;
@@ -75,11 +76,16 @@ internal static class JourneySql
     /// which lets a single server's primary index skip the granules of other people; the cluster's events are sorted by
     /// message id, so there it is a filter only.
     /// </summary>
-    public static string ScopedEvents()
+    public static string ScopedEvents() => $"{ScopedKeys()} AND {ScopedAnonymousIds()}";
+
+    /// <summary>The first half of <see cref="ScopedEvents"/>: the event's key is in the run's people map.</summary>
+    public static string ScopedKeys() => $"({IdentitySql.EventKey}) IN (SELECT k FROM {ScopePeopleTable})";
+
+    /// <summary>The second half of <see cref="ScopedEvents"/>, on the bare sorting key alone (one column).</summary>
+    public static string ScopedAnonymousIds()
     {
         var anonymous = IdentityKeys.EventKeyOrder[0];
-        return $"({IdentitySql.EventKey}) IN (SELECT k FROM {ScopePeopleTable}) " +
-               $"AND (ifNull({anonymous.Column}, '') IN (SELECT substring(k, {anonymous.Prefix.Length + 1}) FROM {ScopePeopleTable} WHERE startsWith(k, '{anonymous.Prefix}')) " +
+        return $"(ifNull({anonymous.Column}, '') IN (SELECT substring(k, {anonymous.Prefix.Length + 1}) FROM {ScopePeopleTable} WHERE startsWith(k, '{anonymous.Prefix}')) " +
                $"OR ifNull({anonymous.Column}, '') = '')";
     }
 

@@ -52,7 +52,7 @@ internal static class ModelCounts
         {
             var (removed, added) = (new List<PathCount>(), new List<PathCount>());
             var people = ExternalTable.Streamed(WrittenTable, "p String", written.Select(p => new[] { p }));
-            await database.ReadRowsWithTableAsync(Delta(database.Name, ws, run.Run, previous!.Value), people, row =>
+            await database.ReadRowsWithTableAsync(Delta(database.Name, ws, run.Run, previous!.Value, prewhere: database.Options.Cluster is null), people, row =>
                 (ClickHouseDatabase.Number(row.GetProperty("s")) > 0 ? added : removed).Add(new PathCount(
                     row.GetProperty("path").GetString()!.Split(JourneyAttributor.Separator),
                     row.GetProperty("c").GetDouble(), row.GetProperty("v").GetDouble(), row.GetProperty("n").GetDouble())),
@@ -93,18 +93,24 @@ internal static class ModelCounts
     /// <summary>
     /// The written people's paths of this run (<c>s</c> = 1) and their newest paths as of the last run (<c>s</c> = -1),
     /// summed per path. Inner names differ from the outer aliases (18.16 resolves an alias first).
+    /// <para>
+    /// On a single server the written people are read first (PREWHERE on <c>person</c>), the paths only for their rows: a
+    /// tick's people fall in a granule of each part, mostly other people's rows (measured at 1M: 21–51 → 11–24 ms of CPU, the
+    /// same rows out; bench/RESULTS.md, issue 21 on ClickHouse, session 15). Not on a cluster, whose tables are Distributed.
+    /// </para>
     /// </summary>
-    private static string Delta(string db, string ws, ulong run, RunState last)
+    private static string Delta(string db, string ws, ulong run, RunState last, bool prewhere)
     {
         var written = $"person IN (SELECT p FROM {WrittenTable})";
+        var where = prewhere ? $"PREWHERE {written} WHERE workspace = {ws}" : $"WHERE workspace = {ws} AND {written}";
         return $"""
             SELECT s, path, sum(pc) AS c, sum(pv) AS v, sum(pn) AS n FROM (
                 SELECT toInt8(1) AS s, path, conversions AS pc, conversion_value AS pv, nulls AS pn FROM {db}.person_paths
-                WHERE workspace = {ws} AND {written} AND run = {run} AND deleted = 0
+                {where} AND run = {run} AND deleted = 0
                 UNION ALL
                 SELECT toInt8(-1), path, conversions, conversion_value, nulls FROM {db}.person_paths
-                WHERE workspace = {ws} AND {written} AND deleted = 0 AND (person, run) IN (
-                    SELECT person, max(run) FROM {db}.person_paths WHERE workspace = {ws} AND {written} AND {last.ValidRuns()} GROUP BY person))
+                {where} AND deleted = 0 AND (person, run) IN (
+                    SELECT person, max(run) FROM {db}.person_paths {where} AND {last.ValidRuns()} GROUP BY person))
             GROUP BY s, path ORDER BY s, path
             """;
     }

@@ -34,8 +34,12 @@ internal static class OrdersSql
     /// of order ids): an order's row depends only on its own reports, so a run that needs a few orders folds only theirs,
     /// read from <see cref="OrderReports"/> (sorted by order id) so that finding them does not read every event.
     /// </summary>
-    public static string OrdersIn(string database, string workspaceLiteral, string orderIds) =>
-        Build(database, workspaceLiteral, $"AND {OrderReports.OrderIn(orderIds)}", one: false, OrderReports.Table);
+    /// <param name="prewhere">The order ids read first (PREWHERE, one column), the other columns only for their rows: a single
+    /// server's tick (bench/RESULTS.md, issue 21 on ClickHouse, session 15); false on a cluster, whose tables are Distributed.</param>
+    public static string OrdersIn(string database, string workspaceLiteral, string orderIds, bool prewhere = false) =>
+        prewhere
+            ? Build(database, workspaceLiteral, "", one: false, OrderReports.Table, OrderReports.OrderIn(orderIds))
+            : Build(database, workspaceLiteral, $"AND {OrderReports.OrderIn(orderIds)}", one: false, OrderReports.Table);
 
     /// <summary>
     /// The same row for one order plus <c>history</c>: its reports as tuples (source, status, event, revenue,
@@ -48,7 +52,8 @@ internal static class OrdersSql
     /// <param name="orderFilter">A condition on <c>order_id</c> (<c>AND …</c>), or empty for every order.</param>
     /// <param name="one">One order, with its history.</param>
     /// <param name="reports">The table the reports are read from: <c>events</c>, or <see cref="OrderReports"/> (the same rows).</param>
-    private static string Build(string database, string workspaceLiteral, string orderFilter, bool one, string reports = "events")
+    /// <param name="prewhere">A condition read first (PREWHERE), or null.</param>
+    private static string Build(string database, string workspaceLiteral, string orderFilter, bool one, string reports = "events", string? prewhere = null)
     {
         var historyColumns = one ? ", event, revenue, refunded, net_revenue, ts, message_id, anonymous_id, user_id, email_sha256, phone_sha256, order_updated_at" : "";
         var history1 = one
@@ -108,7 +113,7 @@ internal static class OrdersSql
                                        ts, received_at, message_id, anonymous_id, user_id, email_sha256, phone_sha256, load_ms, load_index,
                                        order_updated_at
                                 FROM {database}.{reports}
-                                WHERE workspace = {workspaceLiteral} AND type = 'conversion' AND order_id IS NOT NULL {orderFilter}
+                                {(prewhere is null ? "" : $"PREWHERE {prewhere} ")}WHERE workspace = {workspaceLiteral} AND type = 'conversion' AND order_id IS NOT NULL {orderFilter}
                                 ORDER BY load_ms DESC, load_index DESC
                                 LIMIT 1 BY message_id))
                         GROUP BY oid, is_refund)
