@@ -137,25 +137,18 @@ internal static class JourneysTable
     /// <summary>The range's journeys in person order, each decoded into <paramref name="decoder"/> before it is yielded.</summary>
     private static IEnumerable<JourneyCodec.Decoder> Range(DuckDBConnection connection, string workspace, string? from, string? to, JourneyCodec.Decoder decoder)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var parameters = new List<(string, string)> { ("ws", workspace) };
+        if (from is not null) { parameters.Add(("from", from)); }
+        if (to is not null) { parameters.Add(("to", to)); }
+        // Read in place (BlobRows), not through the data reader: no Stream object per journey.
+        using var rows = new BlobRows(connection, $"""
             SELECT journey FROM {Name}
             WHERE workspace = $ws {(from is null ? "" : "AND person >= $from")} {(to is null ? "" : "AND person < $to")}
             ORDER BY person
-            """;
-        command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (from is not null) { command.Parameters.Add(new DuckDBParameter("from", from)); }
-        if (to is not null) { command.Parameters.Add(new DuckDBParameter("to", to)); }
-        command.UseStreamingMode = true;
-        using var reader = command.ExecuteReader();
-        var buffer = new byte[1024];
-        while (reader.Read())
+            """, parameters);
+        while (rows.Read())
         {
-            using var stream = reader.GetStream(0);
-            var length = checked((int)stream.Length);
-            if (buffer.Length < length) { buffer = new byte[length * 2]; }
-            stream.ReadExactly(buffer, 0, length);
-            decoder.DecodeInto(buffer.AsSpan(0, length));
+            decoder.DecodeInto(rows.Current);
             yield return decoder;
         }
     }
