@@ -22,6 +22,7 @@ internal sealed unsafe class BlobRows : IDisposable
     private ulong _rows;
     private ulong _next;
     private ulong _current;
+    private bool _done;
 
     /// <param name="parameters">Named parameters (<c>$name</c> in the SQL), bound as VARCHAR.</param>
     public BlobRows(DuckDBConnection connection, string sql, IReadOnlyList<(string Name, string Value)> parameters)
@@ -80,6 +81,8 @@ internal sealed unsafe class BlobRows : IDisposable
     /// <summary>Moves to the next row; false after the last.</summary>
     public bool Read()
     {
+        // DuckDB refuses a fetch after the result's end (an error, not another end).
+        if (_done) { return false; }
         while (_chunk is null || _next >= _rows)
         {
             _chunk?.Dispose();
@@ -91,6 +94,7 @@ internal sealed unsafe class BlobRows : IDisposable
                 // No chunk: the end of the result, or an error while producing it.
                 var error = NativeMethods.Query.DuckDBResultError(ref _result);
                 if (!string.IsNullOrEmpty(error)) { throw new InvalidOperationException($"DuckDB failed while streaming the query: {error}"); }
+                _done = true;
                 return false;
             }
 
