@@ -1,4 +1,5 @@
 using OmniTrackIQ.Attribution.Journeys;
+using OmniTrackIQ.Attribution.Paths;
 
 namespace OmniTrackIQ.Attribution.Storage;
 
@@ -59,6 +60,13 @@ public sealed class AdHocCreditSums
 
     /// <summary>One journey: its heuristics' credits summed now, its paths kept for Markov's and Shapley's fit.</summary>
     public void Add(PersonJourney journey) => _credits.AddSummed(journey);
+
+    /// <summary>
+    /// <see cref="Add(PersonJourney)"/> over a journey a store decoded into buffers it reuses: no journey, touch or conversion
+    /// array per journey (1.35M of each at 1M conversions). The touches in time order, the conversions as a journey's.
+    /// </summary>
+    public void Add(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<JourneyConversion> conversions, long? leadTimestampMs) =>
+        _credits.AddSummed(touches, conversions, leadTimestampMs);
 
     /// <summary>After the last journey: Markov and Shapley fitted over every path, their credits summed.</summary>
     public void Finish() => _credits.FinishSummed();

@@ -43,6 +43,8 @@ public sealed class AdHocCredits
     private readonly AdHocPathTotals _totals;
     private readonly DistinctTouchPaths _keptPaths;
     private readonly List<PendingConversion> _pending = [];
+    // Grouped by source or campaign: each distinct kept path's channel sequence in the fit's totals (AdHocPathTotals.SequenceOf).
+    private readonly List<int> _sequenceOfPath = [];
     private readonly List<CreditRow> _rows = [];
 
     // The summing form (AdHocCreditSums): credits go to these sums instead of rows, a model by its number (heuristics in
@@ -126,15 +128,26 @@ public sealed class AdHocCredits
         AddJourney(journey);
     }
 
+    /// <summary>The summing form's <see cref="Add"/> over a journey decoded into a store's buffers (no journey object).</summary>
+    internal void AddSummed(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<JourneyConversion> conversions, long? leadTimestampMs) =>
+        AddJourney(touches, conversions, leadTimestampMs);
+
     private void AddJourney(PersonJourney journey)
+    {
+        // A decoded journey's touches and conversions are arrays: read as spans, not element by element through the interface.
+        var touches = journey.Touches as Touchpoint[] ?? [.. journey.Touches];
+        var conversions = journey.Conversions as JourneyConversion[] ?? [.. journey.Conversions];
+        AddJourney(touches, conversions, journey.LeadTimestampMs);
+    }
+
+    private void AddJourney(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<JourneyConversion> conversions, long? leadTimestampMs)
     {
         var withPaths = _dataDriven.Count > 0;
         var summing = _sums is not null;
-        var touchCount = Load(journey.Touches, journey.LeadTimestampMs, withPaths || summing);
-        var conversions = journey.Conversions;
+        var touchCount = Load(touches, leadTimestampMs, withPaths || summing);
         var end = 0;
         var lastConversionMs = long.MinValue;
-        for (var c = 0; c < conversions.Count; c++)
+        for (var c = 0; c < conversions.Length; c++)
         {
             var conversion = conversions[c];
             // Summing, a conversion out of the answer's range adds nothing but its path to the fit.
@@ -175,11 +188,31 @@ public sealed class AdHocCredits
 
             if (counted) { AddHeuristicCredits(kept, conversion); }
             if (!withPaths) { continue; }
-            _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 1, conversion.Revenue, 0);
-            if (!counted) { continue; }
-            // Grouped by channel, a touch's grouped number is always -1: the channels alone are the key (shorter, so more often packed).
-            var key = _keptPaths.ByChannel ? _keptChannels.AsSpan(0, keptCount) : _keptPairs.AsSpan(0, 2 * keptCount);
-            _pending.Add(new PendingConversion(_keptPaths.Intern(kept, key), conversion.TimestampMs, conversion.Revenue));
+            // The kept path is looked up once for the fit and the split: grouped by channel it is its channel sequence (a
+            // touch's grouped number is always -1), else its (channel, grouped) pairs, each knowing its channel sequence.
+            var channels = _keptChannels.AsSpan(0, keptCount);
+            int keptPath;
+            if (_keptPaths.ByChannel)
+            {
+                var sequence = _totals.SequenceOf(channels);
+                _totals.AddToJourney(sequence, 1, conversion.Revenue, 0);
+                if (!counted) { continue; }
+                keptPath = _keptPaths.OfSequence(sequence, kept, channels);
+            }
+            else
+            {
+                if (!counted)
+                {
+                    _totals.AddToJourney(_totals.SequenceOf(channels), 1, conversion.Revenue, 0);
+                    continue;
+                }
+
+                keptPath = _keptPaths.Intern(kept, _keptPairs.AsSpan(0, 2 * keptCount), out var added);
+                if (added) { _sequenceOfPath.Add(_totals.SequenceOf(channels)); }
+                _totals.AddToJourney(_sequenceOfPath[keptPath], 1, conversion.Revenue, 0);
+            }
+
+            _pending.Add(new PendingConversion(keptPath, conversion.TimestampMs, conversion.Revenue));
         }
 
         if (withPaths)
@@ -254,15 +287,6 @@ public sealed class AdHocCredits
     /// The journey's touches into the scratch, the lead-creation flag on the last touch at or before the first identify (as
     /// <see cref="JourneyAttributor"/> sets it), and, when paths are kept, each touch's channel and grouped numbers.
     /// </summary>
-    private int Load(IReadOnlyList<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
-    {
-        // A decoded journey's touches are an array: read as a span, not element by element through the interface.
-        if (touches is Touchpoint[] array) { return Load(array, leadTimestampMs, withNumbers); }
-        var copy = new Touchpoint[touches.Count];
-        for (var i = 0; i < copy.Length; i++) { copy[i] = touches[i]; }
-        return Load(copy, leadTimestampMs, withNumbers);
-    }
-
     private int Load(ReadOnlySpan<Touchpoint> touches, long? leadTimestampMs, bool withNumbers)
     {
         var count = touches.Length;
@@ -347,7 +371,7 @@ public sealed class AdHocCredits
         var keptCount = TouchpointFilter.Select(tail, tail[^1].TimestampMs, _options, _selected);
         if (keptCount == 0) { return; }
         for (var k = 0; k < keptCount; k++) { _keptChannels[k] = _channelNumbers[from + _selected[k]]; }
-        _totals.AddToJourney(_keptChannels.AsSpan(0, keptCount), 0, 0, 1);
+        _totals.AddToJourney(_totals.SequenceOf(_keptChannels.AsSpan(0, keptCount)), 0, 0, 1);
     }
 
     /// <summary>Markov's removal effects or Shapley's values per channel, over the totals.</summary>

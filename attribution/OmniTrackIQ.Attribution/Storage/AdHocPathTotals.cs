@@ -9,42 +9,47 @@ namespace OmniTrackIQ.Attribution.Storage;
 /// added as <see cref="PathCounts.Aggregate"/> and the answer's totals added them before, so the fit is the same to the bit:
 /// a journey's paths are first grouped among themselves (<see cref="AddToJourney"/>, in the order they come), then each
 /// group joins the totals in the order first seen in the journey (<see cref="EndJourney"/>).
-/// A group's channel names are made only when its sequence is new to the totals, from the numbers (<c>strings</c>):
-/// not an array per path of every journey.
+/// A path is given by the number of its channel sequence (<see cref="SequenceOf"/>), looked up once per path: the caller
+/// keeps that number for a conversion's split too (grouped by channel a kept path is its channel sequence), so a conversion's
+/// path is hashed once, not once for the split and again for the fit (bench/RESULTS.md "Issue 21, session 15: the analyst's
+/// answers"). A sequence's channel names are made only when it first joins the totals, from the numbers (<c>strings</c>).
 /// </summary>
 internal sealed class AdHocPathTotals(StringNumbers strings)
 {
     private readonly IntSequenceNumbers _keys = new();
+    // Each sequence number's channel numbers (copied once, when new) and its place in the totals (-1: not in them yet).
+    private readonly List<int[]> _sequences = [];
+    private int[] _totalOfSequence = [];
     // A distinct sequence's names and its sums apart, so adding to the sums writes three doubles in place (no reference, no barrier).
     private readonly List<string[]> _channels = [];
     private readonly List<Sums> _totals = [];
 
-    // The current journey's groups: their channel numbers side by side in _journeyKeys, and their sums.
-    private readonly List<(int Start, int Length, double Conversions, double Value, double Nulls)> _journey = [];
-    private int[] _journeyKeys = new int[64];
-    private int _journeyKeysUsed;
+    // The current journey's groups: their sequence numbers and sums.
+    private readonly List<(int Sequence, double Conversions, double Value, double Nulls)> _journey = [];
 
-    /// <summary>One path of the current journey: its kept touches' channel numbers (in order) and its sums.</summary>
-    public void AddToJourney(ReadOnlySpan<int> channelNumbers, double conversions, double value, double nulls)
+    /// <summary>The number of a channel sequence (numbered in the order first asked, a new one when not seen before).</summary>
+    public int SequenceOf(ReadOnlySpan<int> channelNumbers)
     {
-        for (var g = 0; g < _journey.Count; g++)
+        var sequence = _keys.Intern(channelNumbers, out var added);
+        if (added) { _sequences.Add(channelNumbers.ToArray()); }
+        return sequence;
+    }
+
+    /// <summary>One path of the current journey: its kept touches' channel sequence (<see cref="SequenceOf"/>) and its sums.</summary>
+    public void AddToJourney(int sequence, double conversions, double value, double nulls)
+    {
+        var groups = CollectionsMarshal.AsSpan(_journey);
+        for (var g = 0; g < groups.Length; g++)
         {
-            var group = _journey[g];
-            if (_journeyKeys.AsSpan(group.Start, group.Length).SequenceEqual(channelNumbers))
+            ref var group = ref groups[g];
+            if (group.Sequence == sequence)
             {
-                _journey[g] = group with { Conversions = group.Conversions + conversions, Value = group.Value + value, Nulls = group.Nulls + nulls };
+                group = (sequence, group.Conversions + conversions, group.Value + value, group.Nulls + nulls);
                 return;
             }
         }
 
-        if (_journeyKeys.Length < _journeyKeysUsed + channelNumbers.Length)
-        {
-            Array.Resize(ref _journeyKeys, Math.Max(_journeyKeys.Length * 2, _journeyKeysUsed + channelNumbers.Length));
-        }
-
-        channelNumbers.CopyTo(_journeyKeys.AsSpan(_journeyKeysUsed));
-        _journey.Add((_journeyKeysUsed, channelNumbers.Length, conversions, value, nulls));
-        _journeyKeysUsed += channelNumbers.Length;
+        _journey.Add((sequence, conversions, value, nulls));
     }
 
     /// <summary>The current journey's groups join the totals, in the order first seen.</summary>
@@ -52,10 +57,20 @@ internal sealed class AdHocPathTotals(StringNumbers strings)
     {
         foreach (var group in _journey)
         {
-            var numbers = _journeyKeys.AsSpan(group.Start, group.Length);
-            var number = _keys.Intern(numbers, out var added);
-            if (added)
+            if (group.Sequence >= _totalOfSequence.Length)
             {
+                var size = Math.Max(group.Sequence + 1, _totalOfSequence.Length * 2);
+                var grown = new int[size];
+                _totalOfSequence.CopyTo(grown, 0);
+                grown.AsSpan(_totalOfSequence.Length).Fill(-1);
+                _totalOfSequence = grown;
+            }
+
+            ref var total = ref _totalOfSequence[group.Sequence];
+            if (total < 0)
+            {
+                total = _totals.Count;
+                var numbers = _sequences[group.Sequence];
                 var names = new string[numbers.Length];
                 for (var i = 0; i < names.Length; i++) { names[i] = strings.NameOf(numbers[i]); }
                 _channels.Add(names);
@@ -63,13 +78,12 @@ internal sealed class AdHocPathTotals(StringNumbers strings)
             }
             else
             {
-                ref var t = ref CollectionsMarshal.AsSpan(_totals)[number];
+                ref var t = ref CollectionsMarshal.AsSpan(_totals)[total];
                 t = new Sums(t.Conversions + group.Conversions, t.Value + group.Value, t.Nulls + group.Nulls);
             }
         }
 
         _journey.Clear();
-        _journeyKeysUsed = 0;
     }
 
     /// <summary>The totals in the order first seen.</summary>

@@ -14,6 +14,8 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
     private readonly IntSequenceNumbers _numbers = new();
     private readonly List<Touchpoint[]> _paths = [];
     private readonly List<int[]> _touchNumbers = [];
+    // Grouped by channel: the path of each channel sequence number, plus one (0: none yet).
+    private int[] _pathOfSequence = [];
 
     public int Count => _paths.Count;
 
@@ -29,10 +31,37 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
     /// <summary>The number of the path of these touches, a new one when it was not seen before.</summary>
     /// <param name="touchNumbers">Each touch's channel number then its grouped part's number, two per touch, in order; grouped by
     /// channel (<see cref="ByChannel"/>), each touch's channel number alone. Either way one sequence per distinct path.</param>
-    public int Intern(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> touchNumbers)
+    public int Intern(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> touchNumbers) => Intern(touches, touchNumbers, out _);
+
+    /// <inheritdoc cref="Intern(ReadOnlySpan{Touchpoint}, ReadOnlySpan{int})"/>
+    public int Intern(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> touchNumbers, out bool added)
     {
-        var number = _numbers.Intern(touchNumbers, out var added);
-        if (!added) { return number; }
+        var number = _numbers.Intern(touchNumbers, out added);
+        if (added) { Add(touches, touchNumbers); }
+        return number;
+    }
+
+    /// <summary>
+    /// Grouped by channel (<see cref="ByChannel"/>): the number of the path whose channel sequence is numbered
+    /// <paramref name="sequence"/> by the fit's totals (<see cref="AdHocPathTotals.SequenceOf"/>), a new one when first asked:
+    /// an array read, the sequence having been hashed once for both.
+    /// </summary>
+    public int OfSequence(int sequence, ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> channelNumbers)
+    {
+        if (!ByChannel) { throw new InvalidOperationException("Only a path grouped by channel is its channel sequence."); }
+        if (sequence >= _pathOfSequence.Length) { Array.Resize(ref _pathOfSequence, Math.Max(sequence + 1, _pathOfSequence.Length * 2)); }
+        ref var path = ref _pathOfSequence[sequence];
+        if (path == 0)
+        {
+            Add(touches, channelNumbers);
+            path = _paths.Count; // the new path's number plus one: 0 is "none yet"
+        }
+
+        return path - 1;
+    }
+
+    private void Add(ReadOnlySpan<Touchpoint> touches, ReadOnlySpan<int> touchNumbers)
+    {
         var copy = new Touchpoint[touches.Length];
         for (var i = 0; i < copy.Length; i++)
         {
@@ -47,7 +76,6 @@ internal sealed class DistinctTouchPaths(AttributionGroupBy groupBy)
 
         _paths.Add(copy);
         _touchNumbers.Add(touchNumbers.ToArray());
-        return number;
     }
 
     /// <summary>The number of the part of a touch this answer is grouped by (-1: none), beside its channel's in a path's key.</summary>

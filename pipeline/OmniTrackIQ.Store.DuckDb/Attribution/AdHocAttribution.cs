@@ -33,7 +33,7 @@ internal static class AdHocAttribution
         }
 
         var sums = new AdHocCreditSums(settings, models, groupBy, channel, range.Contains);
-        foreach (var journey in JourneysTable.Stream(stream, workspace)) { sums.Add(journey); }
+        foreach (var journey in JourneysTable.StreamDecoded(stream, workspace)) { sums.Add(journey.Touches, journey.Conversions, journey.LeadTimestampMs); }
         sums.Finish();
 
         using var appender = connection.CreateAppender(Table);

@@ -101,39 +101,66 @@ internal static class JourneyCodec
 
     private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
-    /// <summary>Decodes journeys one after another, sharing each distinct string (bounded, like <see cref="StringPool"/>). Not thread-safe.</summary>
+    /// <summary>
+    /// Decodes journeys one after another into buffers it keeps (<see cref="DecodeInto"/>; <see cref="ToJourney"/> copies one
+    /// out), sharing each distinct string (bounded, like <see cref="StringPool"/>). Not thread-safe.
+    /// </summary>
     public sealed class Decoder
     {
         private const int MaxPooled = 100_000;
         private readonly Dictionary<byte[], string> _pool = new(SpanSequenceComparer<byte>.Instance);
         private readonly List<string> _journeyStrings = [];
 
-        public PersonJourney Decode(ReadOnlySpan<byte> data)
+        // The last DecodeInto's journey, in buffers kept from journey to journey.
+        private Touchpoint[] _touches = new Touchpoint[16];
+        private JourneyConversion[] _conversions = new JourneyConversion[4];
+        private int _touchCount;
+        private int _conversionCount;
+
+        /// <summary>The touches of the last <see cref="DecodeInto"/> (valid until the next call).</summary>
+        public ReadOnlySpan<Touchpoint> Touches => _touches.AsSpan(0, _touchCount);
+
+        /// <summary>The conversions of the last <see cref="DecodeInto"/> (valid until the next call).</summary>
+        public ReadOnlySpan<JourneyConversion> Conversions => _conversions.AsSpan(0, _conversionCount);
+
+        /// <summary>The lead time of the last <see cref="DecodeInto"/>.</summary>
+        public long? LeadTimestampMs { get; private set; }
+
+        /// <summary>The last <see cref="DecodeInto"/>'s journey as an object of its own (arrays copied out of the buffers).</summary>
+        public PersonJourney ToJourney() => new("", Touches.ToArray(), Conversions.ToArray(), LeadTimestampMs);
+
+        /// <summary>
+        /// Decodes a journey into this decoder's buffers (<see cref="Touches"/>, <see cref="Conversions"/>,
+        /// <see cref="LeadTimestampMs"/>): a reader that is done with a journey before the next (an on-the-fly answer) allocates
+        /// nothing per journey.
+        /// </summary>
+        public void DecodeInto(ReadOnlySpan<byte> data)
         {
             if (data.Length == 0 || data[0] != Version) { throw new InvalidDataException($"Unknown journey encoding {(data.Length == 0 ? "(empty)" : data[0])}."); }
             var position = 1;
             _journeyStrings.Clear();
-            var touches = new Touchpoint[checked((int)ReadVarint(data, ref position))];
+            _touchCount = checked((int)ReadVarint(data, ref position));
+            if (_touches.Length < _touchCount) { _touches = new Touchpoint[Math.Max(_touchCount, _touches.Length * 2)]; }
             var time = 0L;
-            for (var i = 0; i < touches.Length; i++)
+            for (var i = 0; i < _touchCount; i++)
             {
                 time += UnZigZag(ReadVarint(data, ref position));
                 var flags = (TouchFlags)data[position++];
                 var channel = ReadString(data, ref position) ?? throw new InvalidDataException("A touch without a channel.");
-                touches[i] = new Touchpoint(channel, time, flags, ReadString(data, ref position), ReadString(data, ref position), ReadString(data, ref position));
+                _touches[i] = new Touchpoint(channel, time, flags, ReadString(data, ref position), ReadString(data, ref position), ReadString(data, ref position));
             }
 
-            var conversions = new JourneyConversion[checked((int)ReadVarint(data, ref position))];
+            _conversionCount = checked((int)ReadVarint(data, ref position));
+            if (_conversions.Length < _conversionCount) { _conversions = new JourneyConversion[Math.Max(_conversionCount, _conversions.Length * 2)]; }
             time = 0;
-            for (var i = 0; i < conversions.Length; i++)
+            for (var i = 0; i < _conversionCount; i++)
             {
                 time += UnZigZag(ReadVarint(data, ref position));
-                conversions[i] = new JourneyConversion("", time, BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(position, 8)));
+                _conversions[i] = new JourneyConversion("", time, BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(position, 8)));
                 position += 8;
             }
 
-            long? lead = data[position++] == 1 ? UnZigZag(ReadVarint(data, ref position)) : null;
-            return new PersonJourney("", touches, conversions, lead);
+            LeadTimestampMs = data[position++] == 1 ? UnZigZag(ReadVarint(data, ref position)) : null;
         }
 
         private string? ReadString(ReadOnlySpan<byte> data, ref int position)

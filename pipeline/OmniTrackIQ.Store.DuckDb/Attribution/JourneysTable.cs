@@ -74,14 +74,24 @@ internal static class JourneysTable
     /// </summary>
     public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, int journeysPerRange = JourneysPerRange)
     {
+        foreach (var decoder in StreamDecoded(connection, workspace, journeysPerRange)) { yield return decoder.ToJourney(); }
+    }
+
+    /// <summary>
+    /// <see cref="Stream"/>'s journeys, each decoded into the one decoder's buffers it yields (read them before the next):
+    /// for a reader that is done with a journey before the next, with no journey, touch or conversion array per journey.
+    /// </summary>
+    public static IEnumerable<JourneyCodec.Decoder> StreamDecoded(DuckDBConnection connection, string workspace, int journeysPerRange = JourneysPerRange)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(journeysPerRange, 1);
         using var snapshot = connection.BeginTransaction();
         var bounds = Bounds(connection, workspace, journeysPerRange);
+        var decoder = new JourneyCodec.Decoder();
         for (var range = 0; range <= bounds.Count; range++)
         {
             var from = range == 0 ? null : bounds[range - 1];
             var to = range == bounds.Count ? null : bounds[range];
-            foreach (var journey in Range(connection, workspace, from, to)) { yield return journey; }
+            foreach (var _ in Range(connection, workspace, from, to, decoder)) { yield return decoder; }
         }
     }
 
@@ -124,28 +134,22 @@ internal static class JourneysTable
         return bounds;
     }
 
-    private static IEnumerable<PersonJourney> Range(DuckDBConnection connection, string workspace, string? from, string? to)
+    /// <summary>The range's journeys in person order, each decoded into <paramref name="decoder"/> before it is yielded.</summary>
+    private static IEnumerable<JourneyCodec.Decoder> Range(DuckDBConnection connection, string workspace, string? from, string? to, JourneyCodec.Decoder decoder)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var parameters = new List<(string, string)> { ("ws", workspace) };
+        if (from is not null) { parameters.Add(("from", from)); }
+        if (to is not null) { parameters.Add(("to", to)); }
+        // Read in place (BlobRows), not through the data reader: no Stream object per journey.
+        using var rows = new BlobRows(connection, $"""
             SELECT journey FROM {Name}
             WHERE workspace = $ws {(from is null ? "" : "AND person >= $from")} {(to is null ? "" : "AND person < $to")}
             ORDER BY person
-            """;
-        command.Parameters.Add(new DuckDBParameter("ws", workspace));
-        if (from is not null) { command.Parameters.Add(new DuckDBParameter("from", from)); }
-        if (to is not null) { command.Parameters.Add(new DuckDBParameter("to", to)); }
-        command.UseStreamingMode = true;
-        using var reader = command.ExecuteReader();
-        var decoder = new JourneyCodec.Decoder();
-        var buffer = new byte[1024];
-        while (reader.Read())
+            """, parameters);
+        while (rows.Read())
         {
-            using var stream = reader.GetStream(0);
-            var length = checked((int)stream.Length);
-            if (buffer.Length < length) { buffer = new byte[length * 2]; }
-            stream.ReadExactly(buffer, 0, length);
-            yield return decoder.Decode(buffer.AsSpan(0, length));
+            decoder.DecodeInto(rows.Current);
+            yield return decoder;
         }
     }
 }
