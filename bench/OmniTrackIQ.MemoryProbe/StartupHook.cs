@@ -16,16 +16,17 @@ internal static class StartupHook
 
     public static void Initialize()
     {
-        var file = Environment.GetEnvironmentVariable("OTQ_MEMORY_PROBE");
-        // The variable reaches every dotnet process a bench starts (LoadGen too): only the collector is sampled.
-        if (string.IsNullOrEmpty(file) || Assembly.GetEntryAssembly()?.GetName().Name != "OmniTrackIQ.Collector") { return; }
-        // OTQ_MEMORY_PROBE_DECAY="dirty,muzzy" (ms): DuckDB's jemalloc decay times to try (it ships 1000,1000).
+        // OTQ_MEMORY_PROBE_DECAY="dirty,muzzy" (ms): DuckDB's jemalloc decay times to try (it ships 1000,1000),
+        // in any process it reaches (StoreBench's sink alone too).
         if (Environment.GetEnvironmentVariable("OTQ_MEMORY_PROBE_DECAY") is { Length: > 0 } decay)
         {
             var parts = decay.Split(',');
             _ = NativeHeaps.SetJemallocDecay(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        var file = Environment.GetEnvironmentVariable("OTQ_MEMORY_PROBE");
+        // The variable reaches every dotnet process a bench starts (LoadGen too): only the collector is sampled.
+        if (string.IsNullOrEmpty(file) || Assembly.GetEntryAssembly()?.GetName().Name != "OmniTrackIQ.Collector") { return; }
         var dataArg = Environment.GetCommandLineArgs().FirstOrDefault(a => a.StartsWith("--OmniTrack:DataDirectory=", StringComparison.Ordinal));
         var duckFile = dataArg is null ? null : Path.Combine(dataArg[(dataArg.IndexOf('=', StringComparison.Ordinal) + 1)..], "omnitrack.duckdb");
         System.Data.Common.DbConnection? connection = null;
