@@ -12,7 +12,8 @@ namespace OmniTrackIQ.StoreBench;
 /// file with the collector's settings (256MB, 1 thread). Prints the mean per batch for each tenth of the batches, so
 /// growth with the table's size shows, then the peak RSS, the managed heap and DuckDB's buffer memory (duckdb_memory()).
 /// OTQ_BENCH_VARIANTS picks variants; OTQ_BENCH_CHECKPOINT, OTQ_BENCH_MEMORY set checkpoint_threshold and memory_limit;
-/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try); OTQ_BENCH_RECENT_IDS sets the store's RecentIdCapacity.
+/// OTQ_BENCH_DUCKDB_SQL runs a statement first (another setting to try); OTQ_BENCH_RECENT_IDS sets the store's RecentIdCapacity;
+/// OTQ_BENCH_ALLOCATOR_DECAY sets the store's AllocatorDecayMs.
 /// OTQ_BENCH_STREAM=1 makes each batch as it is written instead of all of them first, so the peak RSS is the store's (as in
 /// the collector's sink, which holds a few batches) and not the million events held in memory; the time then includes making them.
 /// </summary>
@@ -40,7 +41,9 @@ internal static class DuckDbWrite
         var dir = Directory.CreateTempSubdirectory("otq-duckwrite-");
         try
         {
-            using var database = new DuckDbDatabase(Path.Combine(dir.FullName, "bench.duckdb"));
+            // OTQ_BENCH_ALLOCATOR_DECAY: OmniTrack:DuckDb:AllocatorDecayMs to try (ms; DuckDB's own is 1000).
+            long? decay = Environment.GetEnvironmentVariable("OTQ_BENCH_ALLOCATOR_DECAY") is { } ms ? long.Parse(ms, CultureInfo.InvariantCulture) : null;
+            using var database = new DuckDbDatabase(Path.Combine(dir.FullName, "bench.duckdb"), allocatorDecayMs: decay);
             var recentIds = Environment.GetEnvironmentVariable("OTQ_BENCH_RECENT_IDS") is { } capacity ? int.Parse(capacity, CultureInfo.InvariantCulture) : DuckDbStoreOptions.DefaultRecentIdCapacity;
             var store = new DuckDbEventStore(database, recentIds);
             var threshold = variant.EndsWith("no-autocheckpoint", StringComparison.Ordinal) ? "1GB" : Environment.GetEnvironmentVariable("OTQ_BENCH_CHECKPOINT");

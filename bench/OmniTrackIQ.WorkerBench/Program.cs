@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OmniTrackIQ.Attribution.Runs;
 using OmniTrackIQ.Attribution.Storage;
+using OmniTrackIQ.MemoryProbe;
 using OmniTrackIQ.Store.DuckDb;
 using OmniTrackIQ.Store.DuckDb.Attribution;
 using OmniTrackIQ.WorkerBench;
@@ -18,6 +19,8 @@ using OmniTrackIQ.WorkerBench;
 // OTQ_BENCH_RANGE_ROWS=<n>: the full recompute's journey rows a range (OmniTrack:DuckDb:RecomputeRangeRows, default 1,000,000).
 // OTQ_BENCH_FULL_STEPS=1: the full recompute's steps are timed too (a getrusage call a few times per person: the run's own
 // figure grows by that, so compare the headline figure without it).
+// OTQ_MEMORY_PROBE=<file>: the process's memory sampled into that file every 0.5 s by owner (kernel, GC, glibc, DuckDB's
+// jemalloc and buffer manager), a line per phase between (bench/OmniTrackIQ.MemoryProbe).
 // OTQ_BENCH_TICKS_ONLY=1 with a kept file that is already there: only the ticks run over it (two of 1,000 new converting
 // people, one of 1,000 returning ones), so a change to the tick is measured on a copy of one file in seconds.
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -31,6 +34,11 @@ try
     var questionsOnly = keptFile is not null && File.Exists(keptFile);
     using var database = new DuckDbDatabase(keptFile ?? Path.Combine(dir!, "bench.duckdb"), memoryLimit, threads: 1);
     Console.WriteLine($"DuckDB memory_limit {memoryLimit}, 1 thread");
+    System.Data.Common.DbConnection? probeConnection = null;
+    using var probe = Environment.GetEnvironmentVariable("OTQ_MEMORY_PROBE") is { Length: > 0 } probeFile
+        ? new MemorySampler(probeFile, () => MemorySampler.DuckDbMemory(probeConnection ??= database.OpenReader()))
+        : null;
+    probe?.Mark("load");
     var rangeRows = Environment.GetEnvironmentVariable("OTQ_BENCH_RANGE_ROWS") is { Length: > 0 } rangeSetting ? int.Parse(rangeSetting, CultureInfo.InvariantCulture) : 1_000_000;
     var runner = new AttributionRunner(database, TimeProvider.System, rangeRows);
     var timed = new TimedRunStore(runner); // the same run as the runner's, with each step of it timed
@@ -65,6 +73,7 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the load: {AnalystQuestions.PeakRssMb()} MB"));
     AnalystQuestions.ResetPeakRss();
 
+    probe?.Mark("grouping baseline");
     watch.Restart();
     var grouped = await database.WriteAsync(c => SyntheticEvents.Count(c,
         "SELECT count(*) FROM (SELECT anonymous_id, list(channel ORDER BY ts) FROM events WHERE workspace = 'bench' GROUP BY anonymous_id)"), CancellationToken.None);
@@ -74,6 +83,7 @@ try
     var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
     watch.Restart();
     using var heap = new ManagedHeapPeak();
+    probe?.Mark("full recompute");
     var full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
     var fullTime = watch.Elapsed;
     using (var afterFull = Process.GetCurrentProcess())
@@ -89,6 +99,7 @@ try
         foreach (var line in timed.Report()) { Console.WriteLine(line); }
     }
 
+    probe?.Mark("ticks");
     watch.Restart();
     var idle = await runner.RunAsync("bench", settings, CancellationToken.None);
     Report("incremental tick, nothing new", watch.Elapsed, $"{idle.People} people");
@@ -98,6 +109,7 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the runs (grouping baseline, full recompute, ticks; the load excluded): {AnalystQuestions.PeakRssMb()} MB"));
 
     // What an analyst waits for: every question of the attribution API, through the reader the endpoints use.
+    probe?.Mark("answers");
     await AnalystQuestions.AskAsync(new DuckDbAttributionQueries(database), "bench", settings);
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);

@@ -17,7 +17,9 @@ public sealed class DuckDbDatabase : IDisposable
     /// <param name="memoryLimit">DuckDB's buffer limit (its default is 80 % of the machine's RAM, far beyond what a collector may take).</param>
     /// <param name="threads">DuckDB worker threads; the collector's own threads need the rest of the cores.</param>
     /// <param name="checkpointThreshold">Write-ahead log size that triggers a checkpoint (<see cref="DuckDbStoreOptions.CheckpointThreshold"/>).</param>
-    public DuckDbDatabase(string path, string memoryLimit = DuckDbStoreOptions.DefaultMemoryLimit, int threads = 1, string checkpointThreshold = DuckDbStoreOptions.DefaultCheckpointThreshold)
+    /// <param name="allocatorDecayMs">How long DuckDB's allocator keeps freed pages (<see cref="DuckDbStoreOptions.AllocatorDecayMs"/>); null leaves DuckDB's own.</param>
+    public DuckDbDatabase(string path, string memoryLimit = DuckDbStoreOptions.DefaultMemoryLimit, int threads = 1, string checkpointThreshold = DuckDbStoreOptions.DefaultCheckpointThreshold,
+        long? allocatorDecayMs = null)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -34,10 +36,15 @@ public sealed class DuckDbDatabase : IDisposable
         settings.CommandText = $"SET memory_limit = '{Unquoted(memoryLimit)}'; SET threads = {Math.Max(1, threads)}; " +
             $"SET checkpoint_threshold = '{Unquoted(checkpointThreshold)}';";
         settings.ExecuteNonQuery();
+        // After the open, so the library (and its allocator) is loaded; a build without the bundled jemalloc keeps its malloc's.
+        AllocatorDecayApplied = allocatorDecayMs is { } decay && DuckDbAllocator.TrySetDecay(decay);
         DuckDbMigrations.Apply(_writer); // opening is the embedded store's start-up step
     }
 
     public string Path { get; }
+
+    /// <summary>Whether DuckDB's allocator took a decay asked for (false: none asked, or a library without the bundled jemalloc).</summary>
+    public bool AllocatorDecayApplied { get; }
 
     private static string Unquoted(string setting) => setting.Replace("'", "", StringComparison.Ordinal);
 

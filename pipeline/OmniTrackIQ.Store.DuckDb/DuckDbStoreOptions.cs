@@ -41,6 +41,16 @@ public sealed class DuckDbStoreOptions
     [Range(1, int.MaxValue, ErrorMessage = "OmniTrack:DuckDb:RecomputeRangeRows must be 1 or more")]
     public int RecomputeRangeRows { get; set; } = DefaultRecomputeRangeRows;
 
+    /// <summary>
+    /// How long DuckDB's allocator (the jemalloc its Linux x64 library bundles) keeps pages DuckDB freed before it gives
+    /// them back to the kernel, in milliseconds: unset leaves DuckDB's own (1000), 0 gives them back at once, -1 never.
+    /// 0 took 85-100 MB off the collector's peak under a DuckDB batch load and 50 MB off a 1M full recompute, but cost
+    /// 25-45 % more collector CPU an event and 53 % more in the recompute (every reuse of a freed page faults it in again),
+    /// so it is not the default (bench/RESULTS.md "Session 15"). Process-wide.
+    /// </summary>
+    [Range(-1, 3_600_000, ErrorMessage = "OmniTrack:DuckDb:AllocatorDecayMs must be between -1 and 3600000")]
+    public long? AllocatorDecayMs { get; set; }
+
     internal const int DefaultRecentIdCapacity = 200_000;
     internal const int DefaultRecomputeRangeRows = 1_000_000;
     internal const string DefaultCheckpointThreshold = "32MB";

@@ -26,7 +26,7 @@ public static class DuckDbStoreServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<DuckDbStoreOptions>();
-            return new DuckDbDatabase(settings.Path, settings.MemoryLimit, settings.Threads, settings.CheckpointThreshold);
+            return new DuckDbDatabase(settings.Path, settings.MemoryLimit, settings.Threads, settings.CheckpointThreshold, settings.AllocatorDecayMs);
         });
         services.AddSingleton(StoreReadiness.Ready());
         services.AddSingleton<IStoreMigrations, DuckDbMigrations>();
