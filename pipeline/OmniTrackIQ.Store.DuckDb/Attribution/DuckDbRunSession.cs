@@ -50,8 +50,8 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     /// <summary>
     /// The closure's links: of its new keys from the events since the mark, of the others from the stored links and person
     /// map. The keys named since the mark are looked up once per run (<see cref="KeysNamedSinceMark"/>, before the seeds
-    /// are read; else here, with the first round's keys); the links since the mark are read once too, by either end, for every round (a tick's are few: the look-up gives up above
-    /// <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
+    /// are read; else here, with the first round's keys); the links since the mark are read once too, by either end, for
+    /// every round (a tick's are few: the look-up gives up above <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
     /// </summary>
     private IEnumerable<IdentityLink> LinksOfPeople(IReadOnlyCollection<string> keys)
     {
