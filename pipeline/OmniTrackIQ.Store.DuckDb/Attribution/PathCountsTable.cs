@@ -44,12 +44,10 @@ internal static class PathCountsTable
     {
         if (removed.Count == 0 && added.Count == 0) { return; }
         JourneyReader.Fill(connection, "path_counts_changed", "path VARCHAR", removed.Keys.Union(added.Keys, StringComparer.Ordinal), static (row, path) => row.AppendValue(path));
-        // One scan takes the changed paths' rows out and hands them back (a read, then a delete, scanned every path twice).
-        var current = Read(connection, transaction, workspace, $"""
-            DELETE FROM path_counts WHERE workspace = $ws AND path IN {KeySet.In("path_counts_changed", "path")}
-            RETURNING path, conversions, conversion_value, nulls
-            """);
+        var changed = $"workspace = $ws AND path IN {KeySet.In("path_counts_changed", "path")}";
+        var current = Read(connection, transaction, workspace, $"SELECT path, conversions, conversion_value, nulls FROM path_counts WHERE {changed}");
         var merged = PathTotals.Merge(current, removed, added);
+        Execute(connection, transaction, workspace, $"DELETE FROM path_counts WHERE {changed}");
         using var appender = connection.CreateAppender("path_counts");
         foreach (var (path, total) in merged)
         {
