@@ -23,6 +23,7 @@ using OmniTrackIQ.WorkerBench;
 // jemalloc and buffer manager), a line per phase between (bench/OmniTrackIQ.MemoryProbe).
 // OTQ_BENCH_TICKS_ONLY=1 with a kept file that is already there: only the ticks run over it (two of 1,000 new converting
 // people, one of 1,000 returning ones), so a change to the tick is measured on a copy of one file in seconds.
+// OTQ_BENCH_QUERY_METRICS=1: each tick's statements follow its steps, with DuckDB's CPU time and rows scanned (QueryMetrics).
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
 var keptFile = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_FILE");
@@ -119,6 +120,7 @@ try
     // back and convert again (their stored rows are spread over every table). The steps of each tick follow it.
     async Task TicksAsync(long firstNewPerson, string tag)
     {
+        if (QueryMetrics.Enabled) { await database.WriteAsync(c => { QueryMetrics.Start(c); return 0; }, CancellationToken.None); }
         for (var tick = 0; tick < 3; tick++)
         {
             var returning = tick == 2;
@@ -136,6 +138,10 @@ try
             Report(returning ? "incremental tick, 1,000 returning converting people (spread over the history)" : "incremental tick, 1,000 new converting people",
                 tickWatch.Elapsed, $"{incremental.Conversions:N0} conversions, {incremental.People:N0} people; CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s");
             foreach (var line in timed.Report()) { Console.WriteLine(line); }
+            if (QueryMetrics.Enabled)
+            {
+                foreach (var line in await database.WriteAsync(QueryMetrics.Take, CancellationToken.None)) { Console.WriteLine(line); }
+            }
         }
     }
 }

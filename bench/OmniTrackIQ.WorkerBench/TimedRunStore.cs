@@ -98,7 +98,11 @@ internal sealed class TimedRunStore(IAttributionRunStore inner, Func<TimeSpan>? 
     {
         public RunMark Mark => inner.Mark;
 
-        public Task AddLinksSinceMarkAsync(CancellationToken cancellationToken) => t.Time("add identity links since mark", () => inner.AddLinksSinceMarkAsync(cancellationToken));
+        public async Task AddLinksSinceMarkAsync(CancellationToken cancellationToken)
+        {
+            await t.Time("add identity links since mark", () => inner.AddLinksSinceMarkAsync(cancellationToken));
+            if (QueryMetrics.Enabled) { QueryMetrics.ProfileReader(inner); }
+        }
 
         public IAsyncEnumerable<IdentityLink> LinksAsync(CancellationToken cancellationToken) => t.Stream("read every identity link", inner.LinksAsync(cancellationToken));
 

@@ -49,19 +49,13 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
 
     /// <summary>
     /// The closure's links: of its new keys from the events since the mark, of the others from the stored links and person
-    /// map. The first round (the seeds) looks the keys named since the mark up once (<see cref="KeysNamedSinceMark"/>); the
-    /// links since the mark are read once too, by either end, for every round (a tick's are few: the look-up gives up above
-    /// <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
+    /// map. The keys named since the mark are looked up once per run (<see cref="KeysNamedSinceMark"/>, before the seeds
+    /// are read; else here, with the first round's keys); the links since the mark are read once too, by either end, for
+    /// every round (a tick's are few: the look-up gives up above <see cref="KeysNamedSinceMark.MaxKeys"/> keys).
     /// </summary>
     private IEnumerable<IdentityLink> LinksOfPeople(IReadOnlyCollection<string> keys)
     {
-        if (!_namedLooked)
-        {
-            _named = KeysNamedSinceMark.Look(Reader, workspace, state.Previous, keys);
-            _namedLooked = true;
-        }
-
-        var fresh = _named is { } named ? keys.Where(named.IsNew).ToList() : [];
+        var fresh = LookNamed(keys) is { } named ? keys.Where(named.IsNew).ToList() : [];
         var stored = fresh.Count == 0 ? keys : [.. keys.Except(fresh, StringComparer.Ordinal)];
         if (fresh.Count > 0)
         {
@@ -80,8 +74,32 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
         }
     }
 
-    public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) =>
-        Async(ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through), cancellationToken);
+    /// <summary>
+    /// The keys of the events since the mark and the stored owners of the orders they report again. The keys named since
+    /// the mark are looked up first (<see cref="KeysNamedSinceMark"/>; the closure's first round uses the same look-up): an
+    /// order whose key no event at or before the mark named has no stored conversion, so only the others are probed in
+    /// <c>conversions</c> (a tick of new orders probes nothing: no scan of every stored conversion).
+    /// </summary>
+    public IAsyncEnumerable<string> KeysTouchedSinceMarkAsync(CancellationToken cancellationToken) => Async(KeysTouchedSinceMark(), cancellationToken);
+
+    private IEnumerable<string> KeysTouchedSinceMark()
+    {
+        var named = LookNamed([]);
+        Func<string, bool> reportedBefore = named is null ? static _ => true : order => !named.IsNew(EventKeysTable.OrderPrefix + order);
+        foreach (var key in ScopeReader.KeysChangedSince(Reader, workspace, state.Previous, state.Through, reportedBefore)) { yield return key; }
+    }
+
+    /// <summary>The keys named since the mark, looked up once per run (with <paramref name="seeds"/> when it is the first look).</summary>
+    private KeysNamedSinceMark? LookNamed(IReadOnlyCollection<string> seeds)
+    {
+        if (!_namedLooked)
+        {
+            _named = KeysNamedSinceMark.Look(Reader, workspace, state.Previous, seeds);
+            _namedLooked = true;
+        }
+
+        return _named;
+    }
 
     public IAsyncEnumerable<string> KeysConvertingInAsync(DateTime? from, DateTime? to, CancellationToken cancellationToken) =>
         Async(ScopeReader.KeysConvertingIn(Reader, workspace, from, to), cancellationToken);

@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using OmniTrackIQ.Attribution.Identity;
 
 namespace OmniTrackIQ.Store.DuckDb.Attribution;
@@ -12,17 +13,43 @@ namespace OmniTrackIQ.Store.DuckDb.Attribution;
 /// </summary>
 internal static class IdentityGraph
 {
-    /// <summary>Adds the links shown by events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>].</summary>
+    /// <summary>
+    /// Adds the links shown by events loaded in (<paramref name="afterSeq"/>, <paramref name="throughSeq"/>]. DuckDB 1.5
+    /// plans <c>ON CONFLICT</c> as a MERGE: a hash join over a scan of every stored link (without a Bloom filter: the join
+    /// has four keys), a cost that grows with the history. A plain <c>INSERT</c> checks the new rows against the primary
+    /// key's index instead, and a tick's links are usually all new (new visitors); so they go in that way, and only when one
+    /// is stored already (a person shows a link again, or a crashed run added these links) is the insert rolled back and the
+    /// merge run, which keeps the earliest first and latest last sighting.
+    /// </summary>
     public static void UpsertLinks(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var links = IdentitySql.Links($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}");
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, transaction, workspace, afterSeq, throughSeq, $"INSERT INTO identity_links {links}");
+            transaction.Commit();
+            return;
+        }
+        catch (DuckDBException ex) when (ex.ErrorType == DuckDBErrorType.Constraint)
+        {
+            // A link already stored: the transaction rolled back, none of these is in; the merge below.
+        }
+
+        Execute(connection, null, workspace, afterSeq, throughSeq, $"""
             INSERT INTO identity_links
-            {IdentitySql.Links($"workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}")}
+            {links}
             ON CONFLICT (workspace, id_key, person_key, source) DO UPDATE SET
                 first_seen = least(identity_links.first_seen, excluded.first_seen),
                 last_seen = greatest(identity_links.last_seen, excluded.last_seen)
-            """;
+            """);
+    }
+
+    private static void Execute(DuckDBConnection connection, DuckDBTransaction? transaction, string workspace, long afterSeq, long throughSeq, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
         command.Parameters.Add(new DuckDBParameter("ws", workspace));
         command.Parameters.Add(new DuckDBParameter("after", afterSeq));
         command.Parameters.Add(new DuckDBParameter("through", throughSeq));

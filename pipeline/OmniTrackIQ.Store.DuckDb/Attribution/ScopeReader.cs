@@ -10,9 +10,11 @@ internal static class ScopeReader
     /// owner of any order those events re-post (its conversion may move to the new event's person). The new events' orders
     /// are collected first (a few row groups above the mark) and the stored conversions probed with them from a temp
     /// table: given the events filter instead, DuckDB estimated a million new orders and hashed every stored conversion
-    /// to probe them; with none new, nothing is probed at all.
+    /// to probe them. Only the orders <paramref name="reportedBefore"/> may have been stored (an order no event at or before
+    /// the mark reported has no stored conversion): with none of those, nothing is probed at all.
     /// </summary>
-    public static IEnumerable<string> KeysChangedSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq)
+    public static IEnumerable<string> KeysChangedSince(DuckDBConnection connection, string workspace, long afterSeq, long throughSeq,
+        Func<string, bool> reportedBefore)
     {
         foreach (var key in Keys(connection, workspace, $"SELECT DISTINCT {IdentitySql.EventKey} FROM events WHERE workspace = $ws AND {LoadedSince.Where("load_seq", afterSeq)}", Since(afterSeq, throughSeq)))
         {
@@ -22,7 +24,7 @@ internal static class ScopeReader
         var orders = Keys(connection, workspace, $"""
             SELECT DISTINCT order_id FROM events
             WHERE workspace = $ws AND type = 'conversion' AND order_id IS NOT NULL AND {LoadedSince.Where("load_seq", afterSeq)}
-            """, Since(afterSeq, throughSeq)).ToList();
+            """, Since(afterSeq, throughSeq)).Where(reportedBefore).ToList();
         if (orders.Count == 0) { yield break; }
 
         JourneyReader.Fill(connection, "attribution_new_orders", "id VARCHAR", orders, static (row, id) => row.AppendValue(id));
