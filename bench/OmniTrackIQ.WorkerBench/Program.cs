@@ -101,7 +101,17 @@ try
         var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var fullWatch = Stopwatch.StartNew();
         using var heap = new ManagedHeapPeak();
-        var full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
+        using var duckDbPeaks = new DuckDbMemoryPeaks(database);
+        AttributionRun full;
+        try
+        {
+            full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
+        }
+        finally
+        {
+            Console.WriteLine($"DuckDB memory by tag during the full recompute, peak MB in memory/in temp files: {duckDbPeaks}");
+        }
+
         var fullTime = fullWatch.Elapsed;
         using (var afterFull = Process.GetCurrentProcess())
         {
