@@ -81,10 +81,35 @@ internal static class JourneyRanges
     /// </summary>
     public static IEnumerable<PersonJourney> Stream(DuckDBConnection connection, string workspace, IReadOnlyDictionary<string, long> leadMs, int rowsPerRange)
     {
+        var ranges = Split(connection, workspace, rowsPerRange);
+        foreach (var journey in Read(connection, ranges, leadMs)) { yield return journey; }
+    }
+
+    /// <summary>
+    /// Splits the workspace's journey rows into the connection's split table, in ranges of about <paramref name="rowsPerRange"/>
+    /// rows; returns the range count for <see cref="Read"/>. A full run splits before its writes begin: the writer's open
+    /// transaction (every old result deleted, the people map written) holds DuckDB memory the split's window and joins need.
+    /// </summary>
+    public static int Split(DuckDBConnection connection, string workspace, int rowsPerRange)
+    {
         var ranges = Count(connection, workspace, rowsPerRange);
         try
         {
-            Split(connection, workspace, ranges);
+            MakeSplit(connection, workspace, ranges);
+            return ranges;
+        }
+        catch
+        {
+            Execute(connection, $"DROP TABLE IF EXISTS {SplitTable}");
+            throw;
+        }
+    }
+
+    /// <summary>The split's journeys (<see cref="Split"/>), range by range; the split table is dropped when the stream ends.</summary>
+    public static IEnumerable<PersonJourney> Read(DuckDBConnection connection, int ranges, IReadOnlyDictionary<string, long> leadMs)
+    {
+        try
+        {
             for (var range = 0; range < ranges; range++)
             {
                 foreach (var journey in JourneyAssembler.Assemble(Rows(connection, range), leadMs)) { yield return journey; }
@@ -108,7 +133,7 @@ internal static class JourneyRanges
     }
 
     /// <summary>The split: the ledger, the kept conversions, then every kept row with its range into the connection's split table.</summary>
-    private static void Split(DuckDBConnection connection, string workspace, int ranges)
+    private static void MakeSplit(DuckDBConnection connection, string workspace, int ranges)
     {
         try
         {
