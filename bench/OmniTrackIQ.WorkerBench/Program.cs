@@ -24,6 +24,8 @@ using OmniTrackIQ.WorkerBench;
 // OTQ_BENCH_TICKS_ONLY=1 with a kept file that is already there: only the ticks run over it (two of 1,000 new converting
 // people, one of 1,000 returning ones), so a change to the tick is measured on a copy of one file in seconds.
 // OTQ_BENCH_QUERY_METRICS=1: each tick's statements follow its steps, with DuckDB's CPU time and rows scanned (QueryMetrics).
+// OTQ_BENCH_FULL_ONLY=1 with a kept file that is already there: only a full recompute runs over it (its first run's fill of
+// journey_events is done), so the full run is measured, or tried at a lower DuckDB limit, on a copy of one file.
 var conversions = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var nonConverting = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 500_000;
 var keptFile = Environment.GetEnvironmentVariable("OTQ_BENCH_DUCKDB_FILE");
@@ -49,6 +51,13 @@ try
     {
         Console.WriteLine($"ticks only, over the kept {keptFile}");
         await TicksAsync(conversions + nonConverting + 10_000, "k"); // people and tags the file's own ticks did not use
+        return;
+    }
+
+    if (questionsOnly && Environment.GetEnvironmentVariable("OTQ_BENCH_FULL_ONLY") == "1")
+    {
+        Console.WriteLine($"full recompute only, over the kept {keptFile}");
+        await FullAsync();
         return;
     }
 
@@ -81,24 +90,8 @@ try
     Report("baseline: DuckDB groups every person's touches", watch.Elapsed, $"{grouped:N0} people");
 
     var before = Process.GetCurrentProcess().WorkingSet64;
-    var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
-    watch.Restart();
-    using var heap = new ManagedHeapPeak();
     probe?.Mark("full recompute");
-    var full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
-    var fullTime = watch.Elapsed;
-    using (var afterFull = Process.GetCurrentProcess())
-    {
-        Report("full recompute (9 models)" + (fullSteps ? ", its steps timed" : ""), fullTime,
-            $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
-    }
-
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the grouping baseline and the full recompute: {AnalystQuestions.PeakRssMb()} MB; managed heap peak of the full recompute (sampled): {heap}"));
-    heap.Dispose();
-    if (fullSteps)
-    {
-        foreach (var line in timed.Report()) { Console.WriteLine(line); }
-    }
+    await FullAsync();
 
     probe?.Mark("ticks");
     watch.Restart();
@@ -115,6 +108,37 @@ try
 
     var rows = await database.WriteAsync(c => SyntheticEvents.Count(c, "SELECT count(*) FROM attribution_touches"), CancellationToken.None);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"attribution_touches rows: {rows:N0}; working set before the full run {before / 1048576} MB"));
+
+    async Task FullAsync()
+    {
+        var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var fullWatch = Stopwatch.StartNew();
+        using var heap = new ManagedHeapPeak();
+        using var duckDbPeaks = new DuckDbMemoryPeaks(database);
+        AttributionRun full;
+        try
+        {
+            full = await (fullSteps ? orchestrator : (IAttributionStore)runner).RecomputeAsync("bench", settings, null, CancellationToken.None);
+        }
+        finally
+        {
+            Console.WriteLine($"DuckDB memory by tag during the full recompute, peak MB in memory/in temp files: {duckDbPeaks}");
+        }
+
+        var fullTime = fullWatch.Elapsed;
+        using (var afterFull = Process.GetCurrentProcess())
+        {
+            Report("full recompute (9 models)" + (fullSteps ? ", its steps timed" : ""), fullTime,
+                $"{full.Conversions:N0} conversions, {full.People:N0} people, {full.Conversions / fullTime.TotalSeconds:N0} conversions/s; CPU {(afterFull.TotalProcessorTime - fullCpu).TotalSeconds:F2} s");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak RSS of the grouping baseline and the full recompute: {AnalystQuestions.PeakRssMb()} MB; managed heap peak of the full recompute (sampled): {heap}"));
+        heap.Dispose();
+        if (fullSteps)
+        {
+            foreach (var line in timed.Report()) { Console.WriteLine(line); }
+        }
+    }
 
     // Twice, each after 1,000 more people, so one figure's noise shows; then once after 1,000 people of the history come
     // back and convert again (their stored rows are spread over every table). The steps of each tick follow it.

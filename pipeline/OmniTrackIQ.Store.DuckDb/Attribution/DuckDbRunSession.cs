@@ -21,6 +21,7 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     private EventKeysTable.ScopeKeys? _scopeKeys;
     private KeysNamedSinceMark? _named;
     private bool _namedLooked;
+    private int? _ranges;
     private ILookup<string, IdentityLink>? _linksSinceMark;
 
     public RunMark Mark { get; } = new(state.Settings, state.Through == state.Previous, state.Through, state.Through);
@@ -114,6 +115,8 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
         }
 
         JourneyReader.SetPeople(Reader, scope.People, scope.Keys);
+        // A full run's journey rows are split into ranges now, before the writes begin (JourneyRanges.Split says why).
+        if (!scope.IsPartial) { _ranges = JourneyRanges.Split(Reader, workspace, rangeRows); }
         return Task.CompletedTask;
     }
 
@@ -123,7 +126,8 @@ internal sealed class DuckDbRunSession(DuckDbDatabase database, TimeProvider tim
     public IAsyncEnumerable<PersonJourney> JourneysAsync(CancellationToken cancellationToken)
     {
         var scope = _scope ?? throw new InvalidOperationException("MapPeopleAsync comes first.");
-        return Async(scope.IsPartial ? ReadScope(scope) : JourneyRanges.Stream(Reader, workspace, scope.LeadMs, rangeRows), cancellationToken);
+        return Async(scope.IsPartial ? ReadScope(scope)
+            : JourneyRanges.Read(Reader, _ranges ?? throw new InvalidOperationException("MapPeopleAsync splits a full run's journeys first."), scope.LeadMs), cancellationToken);
     }
 
     /// <summary>
