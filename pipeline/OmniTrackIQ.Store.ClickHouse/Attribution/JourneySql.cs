@@ -96,6 +96,30 @@ internal static class JourneySql
     public static string AdHocJourneys(string db, string ws, string orders, string peopleTable) =>
         Assemble(db, ws, orders, $"SELECT k, person AS p_person FROM {SqlLiteral.Identifier(peopleTable)}", "", "1", "1");
 
+    /// <summary>
+    /// A conversion's revenue and currency from the ledger, the first report's own when the ledger has none (columns of
+    /// <see cref="FirstReportsWithLedger"/>).
+    /// </summary>
+    public const string FirstReportRevenue = """
+        if(o_reports = 0, first_revenue, ifNull(toFloat64(o_net), first_revenue)) AS revenue,
+        if(o_reports = 0 OR isNull(o_currency), first_currency, o_currency) AS currency
+        """;
+
+    /// <summary>
+    /// Each order's earliest keyed report (<c>first_k, first_ts, first_mid, first_revenue, first_currency</c>, by time then
+    /// message id) joined with its ledger row (<c>o_net, o_currency, o_reports</c>): the FROM of a conversion per order.
+    /// </summary>
+    /// <param name="conversions">Conversion reports with columns <c>k, ts, message_id, oid, own_revenue, own_currency</c>.</param>
+    /// <param name="orders">The ledger's rows of those orders (<c>order_id, net_revenue, currency, reports</c>).</param>
+    public static string FirstReportsWithLedger(string conversions, string orders) => $"""
+        FROM (
+            -- Aliases differ from the columns: 18.16 would read a "ts" inside argMin as the alias min(ts).
+            SELECT oid, argMin(k, (ts, message_id)) AS first_k, min(ts) AS first_ts, argMin(message_id, (ts, message_id)) AS first_mid,
+                   argMin(own_revenue, (ts, message_id)) AS first_revenue, argMin(own_currency, (ts, message_id)) AS first_currency
+            FROM ({conversions}) WHERE k != '' GROUP BY oid)
+        ANY LEFT JOIN (SELECT order_id AS oid, net_revenue AS o_net, currency AS o_currency, reports AS o_reports FROM ({orders})) USING oid
+        """;
+
     /// <param name="people">The people map as (k, p_person) rows. Right-hand columns get names of their own: 18.16 resolves joined columns by name, not by table alias.</param>
     /// <param name="scope">A WHERE on the key that limits the events read, or empty.</param>
     /// <param name="pageFilter">A condition on <c>events</c> that narrows the pages read before they are sorted ("1" for all).</param>
@@ -122,14 +146,8 @@ internal static class JourneySql
                     UNION ALL
                     SELECT first_k AS k, toUInt8(1) AS is_conversion, first_ts AS ts, first_mid AS message_id, 'Direct' AS channel, CAST(NULL AS Nullable(String)) AS source,
                            CAST(NULL AS Nullable(String)) AS medium, CAST(NULL AS Nullable(String)) AS campaign, toNullable(oid) AS order_id,
-                           if(o_reports = 0, first_revenue, ifNull(toFloat64(o_net), first_revenue)) AS revenue,
-                           if(o_reports = 0 OR isNull(o_currency), first_currency, o_currency) AS currency
-                    FROM (
-                        -- Aliases differ from the columns: 18.16 would read a "ts" inside argMin as the alias min(ts).
-                        SELECT oid, argMin(k, (ts, message_id)) AS first_k, min(ts) AS first_ts, argMin(message_id, (ts, message_id)) AS first_mid,
-                               argMin(own_revenue, (ts, message_id)) AS first_revenue, argMin(own_currency, (ts, message_id)) AS first_currency
-                        FROM ({conversions}) WHERE k != '' GROUP BY oid)
-                    ANY LEFT JOIN (SELECT order_id AS oid, net_revenue AS o_net, currency AS o_currency, reports AS o_reports FROM ({orders})) USING oid
+                           {FirstReportRevenue}
+                    {FirstReportsWithLedger(conversions, orders)}
                 ) AS e
                 ANY LEFT JOIN ({people}) USING k
                 {scope}

@@ -55,14 +55,8 @@ internal static class ScopeJourneySql
                 $"type = 'conversion' AND isNotNull(order_id) AND {OrderReports.OrderIn(orderIds)}", OrderReports.Table);
         return $"""
             SELECT first_k AS k, first_ts AS ts, first_mid AS message_id, oid AS order_id,
-                   if(o_reports = 0, first_revenue, ifNull(toFloat64(o_net), first_revenue)) AS revenue,
-                   if(o_reports = 0 OR isNull(o_currency), first_currency, o_currency) AS currency
-            FROM (
-                -- Aliases differ from the columns: 18.16 would read a "ts" inside argMin as the alias min(ts).
-                SELECT oid, argMin(k, (ts, message_id)) AS first_k, min(ts) AS first_ts, argMin(message_id, (ts, message_id)) AS first_mid,
-                       argMin(own_revenue, (ts, message_id)) AS first_revenue, argMin(own_currency, (ts, message_id)) AS first_currency
-                FROM ({reports}) WHERE k != '' GROUP BY oid)
-            ANY LEFT JOIN (SELECT order_id AS oid, net_revenue AS o_net, currency AS o_currency, reports AS o_reports FROM ({OrdersSql.OrdersIn(db, ws, orderIds, prewhere)})) USING oid
+                   {JourneySql.FirstReportRevenue}
+            {JourneySql.FirstReportsWithLedger(reports, OrdersSql.OrdersIn(db, ws, orderIds, prewhere))}
             """;
     }
 }
