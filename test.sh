@@ -79,7 +79,10 @@ else
   echo "=== could not start redis-server: its tests fail with CI=true, else they are skipped" | tee -a "$server_errors"
 fi
 status=0
-for project in tests/*/*.Tests.csproj; do
+# Collector.Tests runs last: its chaos tests stop the shared cluster's ZooKeeper, and ClickHouse 18.16's DDL worker can
+# come back stuck on a queue task ("Node exists" on the task's shard node; seen in a CI run), after which every
+# ON CLUSTER migration waits out its timeout. The store suites' cluster tests run before that can happen.
+for project in $(ls tests/*/*.Tests.csproj | grep -v '/OmniTrackIQ.Collector.Tests/') tests/OmniTrackIQ.Collector.Tests/OmniTrackIQ.Collector.Tests.csproj; do
   echo "=== $project"
   dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee -a "$log" || status=1
 done
